@@ -1,0 +1,60 @@
+# letsleep: every target installs what it needs, idempotently.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+GO        ?= go
+BIN       := $(CURDIR)/bin/letsleep
+BUILD     := $(CURDIR)/build
+TFRC      := $(BUILD)/terraformrc
+FUZZTIME  ?= 5s
+
+# Offline terraform: the provider comes from the local mirror; plans use fake
+# keys and the stacks' var.offline skips every AWS API call.
+export TF_CLI_CONFIG_FILE := $(TFRC)
+export TF_IN_AUTOMATION := 1
+OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
+
+.PHONY: all deps build check test unit lab bench fuzz probes clean
+
+all: build
+
+deps: $(TFRC)
+	@scripts/install-deps.sh
+
+$(TFRC): scripts/terraformrc.sh
+	@scripts/terraformrc.sh $(TFRC)
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/letsleep
+
+## check: run letsleep on the bundled reference stack (the main job)
+check: $(TFRC) build
+	$(OFFLINE_ENV) $(BIN) check terraform/stacks/reference
+
+## test: every test, offline; the lab suites run when root (always under CI=true)
+test: deps build
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+	@scripts/fuzz.sh short $(FUZZTIME)
+
+## lab: the lab backend of the boundary and sleep suites (root)
+lab: deps build
+	$(GO) test -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... -args -ginkgo.label-filter=lab -ginkgo.v
+
+## bench: performance figures (see README "Performance")
+bench: deps build
+	@scripts/bench.sh
+
+## fuzz: the long fuzz run
+fuzz:
+	@scripts/fuzz.sh long $${FUZZTIME:-2m}
+
+## probes: the probe Lambda for arm64 and amd64
+probes:
+	@for arch in arm64 amd64; do \
+	  mkdir -p $(BUILD)/probes/$$arch; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -tags lambda.norpc -o $(BUILD)/probes/$$arch/bootstrap ./probes/probe; \
+	  echo "built $(BUILD)/probes/$$arch/bootstrap"; \
+	done
+
+clean:
+	rm -rf bin build

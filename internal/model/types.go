@@ -1,0 +1,269 @@
+// Package model holds the boundary model: the typed view of a Terraform plan
+// that the policies reason over. The JSON form of Model is a public contract
+// (schema SchemaVersion): built-in and user Rego read it as input.model, and
+// `letsleep model --format json` prints it.
+package model
+
+// SchemaVersion names the JSON shape of Model. Bump it on breaking changes.
+const SchemaVersion = "letsleep.model/v1"
+
+// Function roles a stack may declare with the tag `letsleep:role` or --config.
+const (
+	RoleControl = "control"
+	RoleEgress  = "egress"
+	RoleHot     = "hot"
+	RoleViewer  = "viewer"
+	RoleWarmup  = "warmup"
+)
+
+// Path kinds. Egress paths prove a function can reach the internet; data paths
+// prove it can reach a database.
+const (
+	PathOutsideVPC   = "outside-vpc"    // Lambda without vpc_config: AWS gives it internet
+	PathNAT          = "nat"            // a subnet route sends 0.0.0.0/0 to a NAT gateway or instance
+	PathDeclared     = "declared"       // tagged egress, trusted as going out
+	PathNetwork      = "network"        // SG egress + DB SG ingress + same VPC
+	PathDataAPI      = "data-api"       // rds-data:* on a cluster with the HTTP endpoint on
+	PathSecret       = "secret"         // secretsmanager:GetSecretValue on the DB secret
+	PathRDSDBConnect = "rds-db-connect" // rds-db:connect matching the DB
+	PathInvoke       = "invoke"         // lambda:InvokeFunction on a function that has a data path
+)
+
+// Model is the boundary model of one plan.
+type Model struct {
+	Schema          string          `json:"schema"`
+	Plan            PlanInfo        `json:"plan"`
+	Functions       []Function      `json:"functions"`
+	Roles           []Role          `json:"roles"`
+	Databases       []Database      `json:"databases"`
+	Proxies         []Proxy         `json:"proxies"`
+	NATGateways     []Gateway       `json:"nat_gateways"`
+	InternetGateway []Gateway       `json:"internet_gateways"`
+	SecurityGroups  []SecurityGroup `json:"security_groups"`
+	Subnets         []Subnet        `json:"subnets"`
+	Secrets         []Secret        `json:"secrets"`
+	EntryPoints     []EntryPoint    `json:"entry_points"`
+	Tables          []Table         `json:"tables"`
+	Endpoints       []VPCEndpoint   `json:"vpc_endpoints"`
+	Warnings        []Warning       `json:"warnings"`
+}
+
+// PlanInfo identifies the plan the model came from.
+type PlanInfo struct {
+	Source           string `json:"source"`
+	TerraformVersion string `json:"terraform_version"`
+	FormatVersion    string `json:"format_version"`
+	ResourceCount    int    `json:"resource_count"`
+}
+
+// Step is one link of an evidence chain a reviewer can follow.
+type Step struct {
+	Kind    string `json:"kind"`              // function, role, policy, statement, action, resource, security_group, sg_rule, subnet, route_table, route, nat_gateway, database, secret, entry_point, internet
+	Address string `json:"address,omitempty"` // full resource address, or an ARN for AWS-managed policies
+	Detail  string `json:"detail"`
+	// FromUnknown marks a link resolved through configuration references
+	// because its value was unknown at plan time.
+	FromUnknown bool `json:"from_unknown,omitempty"`
+}
+
+// Path is an evidence chain from a function to a target (a database address,
+// or "internet").
+type Path struct {
+	Kind   string `json:"kind"`
+	Target string `json:"target"`
+	Steps  []Step `json:"steps"`
+	// Unresolved is true when a link could not be resolved and the path is
+	// assumed conservatively; Steps says which.
+	Unresolved bool `json:"unresolved,omitempty"`
+}
+
+// Function is a Lambda function with its placement, role and derived reach.
+type Function struct {
+	Address        string            `json:"address"`
+	Name           string            `json:"name,omitempty"`
+	Role           string            `json:"role,omitempty"`        // control|egress|hot|viewer|warmup, or "" when undeclared
+	RoleSource     string            `json:"role_source,omitempty"` // tag|config
+	InVPC          bool              `json:"in_vpc"`
+	Subnets        []string          `json:"subnets"`         // subnet addresses (or ids when not in the plan)
+	SecurityGroups []string          `json:"security_groups"` // SG addresses (or ids)
+	ExecutionRole  string            `json:"execution_role,omitempty"`
+	Reserved       *int              `json:"reserved_concurrency,omitempty"`
+	Tags           map[string]string `json:"tags"`
+	Egress         []Path            `json:"egress"`     // how it can go out; empty means it cannot
+	DataPaths      []Path            `json:"data_paths"` // how it can reach a DB; empty means it cannot
+	Unresolved     []string          `json:"unresolved"`
+}
+
+// Role is an IAM role with every policy it carries, flattened.
+type Role struct {
+	Address    string      `json:"address"`
+	Name       string      `json:"name,omitempty"`
+	Policies   []PolicyRef `json:"policies"`
+	Statements []Statement `json:"statements"`
+	Grants     []Grant     `json:"grants"`
+	Unresolved []string    `json:"unresolved"`
+}
+
+// PolicyRef names one policy attached to a role and how it got there.
+type PolicyRef struct {
+	Address string `json:"address"` // resource address, data source address, or managed ARN
+	Source  string `json:"source"`  // inline|inline_block|attachment|policy_attachment|managed_arns|managed
+	Managed bool   `json:"managed,omitempty"`
+	Known   bool   `json:"known"` // false when the document could not be read at plan time
+}
+
+// Statement is one IAM statement after normalisation (strings become lists).
+type Statement struct {
+	Origin       string   `json:"origin"` // the PolicyRef address it came from
+	Sid          string   `json:"sid,omitempty"`
+	Effect       string   `json:"effect"`
+	Actions      []string `json:"actions,omitempty"`
+	NotActions   []string `json:"not_actions,omitempty"`
+	Resources    []string `json:"resources,omitempty"` // ARN patterns; unknown ARNs are replaced by the address they reference
+	NotResources []string `json:"not_resources,omitempty"`
+	Conditional  bool     `json:"conditional,omitempty"`
+	FromUnknown  bool     `json:"from_unknown,omitempty"`
+}
+
+// Grant is a notable permission a role effectively holds after Deny.
+type Grant struct {
+	Action      string `json:"action"`           // canonical action, e.g. secretsmanager:GetSecretValue
+	Resource    string `json:"resource"`         // pattern as granted
+	Target      string `json:"target,omitempty"` // model address it matched, if any
+	Broad       bool   `json:"broad"`            // "*" or a wildcard pattern that spans many resources
+	Conditional bool   `json:"conditional,omitempty"`
+	Via         []Step `json:"via"` // role → policy → statement → action → resource
+}
+
+// Database is an Aurora/RDS cluster or a standalone instance.
+type Database struct {
+	Address               string       `json:"address"`
+	Kind                  string       `json:"kind"` // cluster|instance
+	Identifier            string       `json:"identifier,omitempty"`
+	Engine                string       `json:"engine"`
+	EngineVersion         string       `json:"engine_version,omitempty"`
+	EngineMode            string       `json:"engine_mode,omitempty"`
+	Serverless            bool         `json:"serverless"` // serverlessv2 scaling configured
+	MinCapacity           *float64     `json:"min_capacity,omitempty"`
+	MaxCapacity           *float64     `json:"max_capacity,omitempty"`
+	SecondsUntilAutoPause *int         `json:"seconds_until_auto_pause,omitempty"`
+	HTTPEndpoint          bool         `json:"http_endpoint"`
+	IAMAuth               bool         `json:"iam_auth"`
+	PubliclyAccessible    bool         `json:"publicly_accessible"`
+	Port                  int          `json:"port"`
+	Instances             []DBInstance `json:"instances"`
+	SecurityGroups        []string     `json:"security_groups"`
+	ParameterGroup        string       `json:"parameter_group,omitempty"`
+	LogicalReplication    bool         `json:"logical_replication"`
+	ManagedMasterSecret   bool         `json:"managed_master_secret"`
+	Secrets               []string     `json:"secrets"` // secret addresses holding its credentials
+	GlobalCluster         string       `json:"global_cluster,omitempty"`
+	ActivityStream        string       `json:"activity_stream,omitempty"`
+	ZeroETL               []string     `json:"zero_etl"`
+	Proxies               []string     `json:"proxies"`
+	Unknown               []string     `json:"unknown"` // attributes unknown at plan time
+}
+
+// DBInstance is an instance that belongs to a cluster.
+type DBInstance struct {
+	Address            string `json:"address"`
+	InstanceClass      string `json:"instance_class"`
+	PubliclyAccessible bool   `json:"publicly_accessible"`
+}
+
+// Proxy is an RDS Proxy with the databases it fronts.
+type Proxy struct {
+	Address string   `json:"address"`
+	Targets []string `json:"targets"`
+}
+
+// Gateway is a NAT or internet gateway.
+type Gateway struct {
+	Address string `json:"address"`
+	Subnet  string `json:"subnet,omitempty"`
+	VPC     string `json:"vpc,omitempty"`
+}
+
+// SecurityGroup gathers the rules of all four forms onto their group.
+type SecurityGroup struct {
+	Address string   `json:"address"`
+	ID      string   `json:"id,omitempty"`
+	Name    string   `json:"name,omitempty"`
+	VPC     string   `json:"vpc,omitempty"`
+	Ingress []SGRule `json:"ingress"`
+	Egress  []SGRule `json:"egress"`
+}
+
+// SGRule is one normalised rule.
+type SGRule struct {
+	Address     string   `json:"address"` // the rule resource, or the SG for inline blocks
+	Form        string   `json:"form"`    // inline|aws_security_group_rule|aws_vpc_security_group_ingress_rule|aws_vpc_security_group_egress_rule
+	Protocol    string   `json:"protocol"`
+	FromPort    int      `json:"from_port"`
+	ToPort      int      `json:"to_port"`
+	CIDRs       []string `json:"cidrs"` // IPv4 and IPv6
+	PeerGroups  []string `json:"peer_groups"`
+	Self        bool     `json:"self,omitempty"`
+	PrefixLists []string `json:"prefix_lists"`
+	Unresolved  bool     `json:"unresolved,omitempty"`
+}
+
+// Subnet carries its effective route table and what its routes reach.
+type Subnet struct {
+	Address    string  `json:"address"`
+	ID         string  `json:"id,omitempty"`
+	VPC        string  `json:"vpc,omitempty"`
+	CIDR       string  `json:"cidr,omitempty"`
+	RouteTable string  `json:"route_table,omitempty"`
+	Routes     []Route `json:"routes"`
+}
+
+// Route is one route of a subnet's table.
+type Route struct {
+	Address     string `json:"address"`     // aws_route or the table for inline routes
+	Destination string `json:"destination"` // CIDR or prefix list
+	TargetKind  string `json:"target_kind"` // nat|igw|tgw|peering|instance|eni|endpoint|local|unknown
+	Target      string `json:"target,omitempty"`
+}
+
+// Secret is a Secrets Manager secret.
+type Secret struct {
+	Address      string `json:"address"`
+	Name         string `json:"name,omitempty"`
+	Database     string `json:"database,omitempty"` // the DB whose credentials it holds
+	PublicPolicy bool   `json:"public_policy"`      // resource policy allows Principal "*"
+	PolicySteps  []Step `json:"policy_steps,omitempty"`
+}
+
+// EntryPoint is a way in from outside: a function URL or an API route.
+type EntryPoint struct {
+	Address   string `json:"address"`
+	Kind      string `json:"kind"` // function_url|apigw_v2_route|apigw_method
+	Auth      string `json:"auth"` // NONE|AWS_IAM|JWT|CUSTOM|COGNITO_USER_POOLS|unknown
+	Function  string `json:"function,omitempty"`
+	Throttled bool   `json:"throttled"` // a stage or usage plan limits the rate
+}
+
+// Table is a DynamoDB table.
+type Table struct {
+	Address      string `json:"address"`
+	Name         string `json:"name,omitempty"`
+	TTL          bool   `json:"ttl"`
+	Recomputable bool   `json:"recomputable"` // tag letsleep:recomputable=true
+}
+
+// VPCEndpoint is an interface or gateway VPC endpoint (billed per AZ when interface).
+type VPCEndpoint struct {
+	Address string   `json:"address"`
+	Service string   `json:"service"`
+	Type    string   `json:"type"`
+	Subnets []string `json:"subnets"`
+}
+
+// Warning is something the model could not analyse. It is never dropped:
+// the policies turn warnings into findings, and --strict fails on them.
+type Warning struct {
+	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy
+	Address string `json:"address"`
+	Message string `json:"message"`
+}

@@ -1,0 +1,85 @@
+// Package report holds the result of a check: findings, waived findings and
+// the summary. Its JSON form is the stable contract users script against.
+package report
+
+import "github.com/letsleep/letsleep/internal/model"
+
+// Severities, most severe first.
+var Severities = []string{"critical", "high", "medium", "low", "info"}
+
+// Rank orders severities: critical is 5, info is 1, unknown is 0.
+func Rank(sev string) int {
+	for i, s := range Severities {
+		if s == sev {
+			return len(Severities) - i
+		}
+	}
+	return 0
+}
+
+// Finding is one violated boundary, placed on one resource.
+type Finding struct {
+	Rule        string       `json:"rule"`
+	Category    string       `json:"category"`
+	Severity    string       `json:"severity"`
+	Resource    string       `json:"resource"`
+	Title       string       `json:"title"`
+	Message     string       `json:"message"`
+	Path        []model.Step `json:"path"`
+	Remediation string       `json:"remediation"`
+	// Unresolved is true when the finding rests on a reference that could not
+	// be resolved at plan time and was assumed conservatively.
+	Unresolved bool   `json:"unresolved,omitempty"`
+	Source     string `json:"source,omitempty"` // the plan it came from
+}
+
+// Waiver is the waiver that suppressed a finding.
+type Waiver struct {
+	Rule     string `json:"rule"`
+	Resource string `json:"resource"`
+	Reason   string `json:"reason"`
+	Expires  string `json:"expires"` // YYYY-MM-DD
+}
+
+// WaivedFinding is a finding kept out of the verdict by a live waiver.
+type WaivedFinding struct {
+	Finding
+	Waiver Waiver `json:"waiver"`
+}
+
+// Notice is a warning about the run itself: an expired waiver, a plan format
+// read on best effort, something that could not be analysed.
+type Notice struct {
+	Kind    string `json:"kind"`
+	Source  string `json:"source,omitempty"`
+	Address string `json:"address,omitempty"`
+	Message string `json:"message"`
+}
+
+// PlanRef identifies one checked plan.
+type PlanRef struct {
+	Source           string `json:"source"`
+	TerraformVersion string `json:"terraform_version"`
+	FormatVersion    string `json:"format_version"`
+}
+
+// Summary counts findings and states the verdict.
+type Summary struct {
+	Total      int            `json:"total"`
+	BySeverity map[string]int `json:"by_severity"`
+	ByCategory map[string]int `json:"by_category"`
+	Waived     int            `json:"waived"`
+	FailOn     string         `json:"fail_on"`
+	Profile    string         `json:"profile"`
+	Failed     bool           `json:"failed"`
+}
+
+// Report is the whole result of `letsleep check`.
+type Report struct {
+	Findings []Finding       `json:"findings"`
+	Waived   []WaivedFinding `json:"waived"`
+	Warnings []Notice        `json:"warnings"`
+	Summary  Summary         `json:"summary"`
+	Plan     PlanRef         `json:"plan"`  // the first plan checked
+	Plans    []PlanRef       `json:"plans"` // every plan checked, in argument order
+}
