@@ -2,7 +2,11 @@
 // the summary. Its JSON form is the stable contract users script against.
 package report
 
-import "github.com/letsleep/letsleep/internal/model"
+import (
+	"sort"
+
+	"github.com/letsleep/letsleep/internal/model"
+)
 
 // Severities, most severe first.
 var Severities = []string{"critical", "high", "medium", "low", "info"}
@@ -82,4 +86,29 @@ type Report struct {
 	Summary  Summary         `json:"summary"`
 	Plan     PlanRef         `json:"plan"`  // the first plan checked
 	Plans    []PlanRef       `json:"plans"` // every plan checked, in argument order
+}
+
+// CategoryUnanalysed is the category of findings about what could not be analysed.
+const CategoryUnanalysed = "unanalysed"
+
+// Less orders findings: most severe first, then rule, resource, message, source.
+func Less(a, b Finding) bool {
+	if ra, rb := Rank(a.Severity), Rank(b.Severity); ra != rb {
+		return ra > rb
+	}
+	if a.Rule != b.Rule {
+		return a.Rule < b.Rule
+	}
+	if a.Resource != b.Resource {
+		return a.Resource < b.Resource
+	}
+	if a.Message != b.Message {
+		return a.Message < b.Message
+	}
+	return a.Source < b.Source
+}
+
+// Sort orders findings deterministically.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool { return Less(fs[i], fs[j]) })
 }

@@ -1,0 +1,154 @@
+// Package runner wires the pipeline: load each plan, build the boundary
+// model, evaluate the policies once per plan, apply waivers, and summarise.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/letsleep/letsleep/internal/engine"
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/report"
+)
+
+// Profiles a check can run under.
+const (
+	ProfileSleepFirst = "sleep-first"
+	ProfileAlwaysOn   = "always-on"
+)
+
+// Options configure a check run. The zero value checks nothing; Paths is required.
+type Options struct {
+	Paths       []string
+	Profile     string // sleep-first (default) or always-on
+	FailOn      string // severity threshold, default medium
+	PolicyDirs  []string
+	WaiversFile string
+	ConfigFile  string
+	Strict      bool          // findings of category unanalysed fail the run
+	Timeout     time.Duration // bound on policy evaluation, default 60s
+	Progress    io.Writer     // step-by-step progress; nil keeps quiet
+	Now         func() time.Time
+	Plan        plan.Options
+}
+
+func (o Options) withDefaults() Options {
+	if o.Profile == "" {
+		o.Profile = ProfileSleepFirst
+	}
+	if o.FailOn == "" {
+		o.FailOn = "medium"
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 60 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+func (o Options) validate() error {
+	if len(o.Paths) == 0 {
+		return usageErrorf("no PATH given: pass a plan JSON, a binary plan or a terraform directory")
+	}
+	if o.Profile != ProfileSleepFirst && o.Profile != ProfileAlwaysOn {
+		return usageErrorf("unknown --profile %q: use sleep-first or always-on", o.Profile)
+	}
+	if report.Rank(o.FailOn) == 0 {
+		return usageErrorf("unknown --fail-on %q: use one of critical, high, medium, low, info", o.FailOn)
+	}
+	if o.Timeout < 0 {
+		return usageErrorf("--timeout must be positive")
+	}
+	return nil
+}
+
+// Analysis is the result for one plan before waivers.
+type Analysis struct {
+	Plan     *plan.Plan
+	Model    *model.Model
+	Findings []report.Finding
+}
+
+// Analyzer holds the compiled policies so that many plans reuse one prepared query.
+type Analyzer struct {
+	opts   Options
+	cfg    model.Config
+	engine *engine.Engine
+}
+
+// NewAnalyzer compiles the policies and reads the boundary config once.
+func NewAnalyzer(ctx context.Context, opts Options) (*Analyzer, error) {
+	opts = opts.withDefaults()
+	var cfg model.Config
+	if opts.ConfigFile != "" {
+		c, err := model.LoadConfig(opts.ConfigFile)
+		if err != nil {
+			return nil, fmt.Errorf("load config: %w", err)
+		}
+		cfg = *c
+	}
+	done := step(opts.Progress, "compile policies")
+	eng, err := engine.New(ctx, engine.Options{
+		PolicyDirs: opts.PolicyDirs,
+		Profile:    opts.Profile,
+		Strict:     opts.Strict,
+		Timeout:    opts.Timeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	done()
+	return &Analyzer{opts: opts, cfg: cfg, engine: eng}, nil
+}
+
+// Engine exposes the compiled policies, for the catalogue.
+func (a *Analyzer) Engine() *engine.Engine { return a.engine }
+
+// Analyze loads one PATH, builds its model and evaluates the policies.
+func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) {
+	popts := a.opts.Plan
+	if popts.Progress == nil {
+		popts.Progress = a.opts.Progress
+	}
+	done := step(a.opts.Progress, "load "+path)
+	p, err := plan.Load(ctx, path, popts)
+	if err != nil {
+		return nil, err
+	}
+	done()
+	done = step(a.opts.Progress, "build boundary model")
+	m, err := model.Build(p, a.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("build model for %s: %w", path, err)
+	}
+	done()
+	done = step(a.opts.Progress, "evaluate policies")
+	findings, err := a.engine.Eval(ctx, m, func() (any, error) { return p.Generic() })
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies on %s: %w", path, err)
+	}
+	done()
+	for i := range findings {
+		findings[i].Source = p.Source
+	}
+	return &Analysis{Plan: p, Model: m, Findings: findings}, nil
+}
+
+// Analyze is the one-plan shortcut used by explain, graph and cost.
+func Analyze(ctx context.Context, path string, opts Options) (*Analysis, error) {
+	opts = opts.withDefaults()
+	opts.Paths = []string{path}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	a, err := NewAnalyzer(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return a.Analyze(ctx, path)
+}
