@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/letsleep/letsleep/internal/output"
+	"github.com/letsleep/letsleep/internal/runner"
+)
+
+// NewCheckCommand builds `letsleep check`.
+func NewCheckCommand() *cobra.Command {
+	var (
+		opts    runner.Options
+		format  string
+		outFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "check PATH [PATH...]",
+		Short: "Check plans (plan JSON, binary plan, or terraform directory) for boundary violations",
+		Long: `Check one or more plans. A PATH is a plan JSON file (terraform show -json),
+a binary plan file (letsleep runs terraform show -json), or a terraform
+directory (letsleep runs init, plan and show).
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
+2 usage or input error.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := output.CheckFormat(format); err != nil {
+				return err
+			}
+			opts.Paths = args
+			opts.Progress = progressWriter(format)
+			rep, err := runner.Check(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			if err := writeTo(outFile, func(f *os.File) error {
+				return output.Write(f, format, rep, output.Options{Color: outFile == "" && isTerminal(os.Stdout)})
+			}); err != nil {
+				return err
+			}
+			if rep.Summary.Failed {
+				return exitError{ExitFindings}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "table", "output format: "+fmt.Sprint(output.Formats()))
+	f.StringVarP(&outFile, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringVar(&opts.FailOn, "fail-on", "medium", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
+	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
+	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
+	f.StringVar(&opts.WaiversFile, "waivers", "", "YAML file of waivers (rule, resource glob, reason, expires)")
+	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	f.BoolVar(&opts.Strict, "strict", false, "fail on anything letsleep could not analyse")
+	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "bound on policy evaluation")
+	return cmd
+}

@@ -1,0 +1,58 @@
+// Package cli holds the cobra commands, one NewXCommand per file. Commands
+// only parse flags and call the runner; the work happens in other packages.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, a stable contract for CI.
+const (
+	ExitClean    = 0 // no finding at or above the threshold
+	ExitFindings = 1 // findings at or above the threshold
+	ExitError    = 2 // usage or input error: the check could not be completed
+)
+
+// exitError carries an exit code through cobra without printing twice.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// NewRootCommand builds the letsleep command tree.
+func NewRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "letsleep",
+		Short: "Prove an AWS sleep-first stack keeps its boundaries",
+		Long: `letsleep checks that a function that can touch the data cannot go out,
+that a function that can go out cannot touch the data, and that hot endpoints
+cannot wake a paused Aurora Serverless v2 cluster.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		NewCheckCommand(),
+		NewModelCommand(),
+		NewRulesCommand(),
+		NewVersionCommand(),
+	)
+	return root
+}
+
+// Execute runs the CLI and returns the process exit code.
+func Execute() int {
+	cmd := NewRootCommand()
+	err := cmd.Execute()
+	if err == nil {
+		return ExitClean
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(os.Stderr, "letsleep: %v\n", err)
+	return ExitError
+}
