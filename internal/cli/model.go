@@ -27,14 +27,14 @@ func NewModelCommand() *cobra.Command {
 				return fmt.Errorf("unknown --format %q: model supports json", format)
 			}
 			opts.Progress = progressWriter(format)
-			an, err := runner.Analyze(cmd.Context(), args[0], opts)
+			m, err := runner.BuildModel(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
 			}
 			return writeTo(outFile, func(f *os.File) error {
 				enc := json.NewEncoder(f)
 				enc.SetIndent("", "  ")
-				return enc.Encode(an.Model)
+				return enc.Encode(m)
 			})
 		},
 	}

@@ -84,13 +84,9 @@ type Analyzer struct {
 // NewAnalyzer compiles the policies and reads the boundary config once.
 func NewAnalyzer(ctx context.Context, opts Options) (*Analyzer, error) {
 	opts = opts.withDefaults()
-	var cfg model.Config
-	if opts.ConfigFile != "" {
-		c, err := model.LoadConfig(opts.ConfigFile)
-		if err != nil {
-			return nil, fmt.Errorf("load config: %w", err)
-		}
-		cfg = *c
+	cfg, err := loadConfig(opts.ConfigFile)
+	if err != nil {
+		return nil, err
 	}
 	done := step(opts.Progress, "compile policies")
 	eng, err := engine.New(ctx, engine.Options{
@@ -111,23 +107,11 @@ func (a *Analyzer) Engine() *engine.Engine { return a.engine }
 
 // Analyze loads one PATH, builds its model and evaluates the policies.
 func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) {
-	popts := a.opts.Plan
-	if popts.Progress == nil {
-		popts.Progress = a.opts.Progress
-	}
-	done := step(a.opts.Progress, "load "+path)
-	p, err := plan.Load(ctx, path, popts)
+	p, m, err := loadAndBuild(ctx, path, a.opts, a.cfg)
 	if err != nil {
 		return nil, err
 	}
-	done()
-	done = step(a.opts.Progress, "build boundary model")
-	m, err := model.Build(p, a.cfg)
-	if err != nil {
-		return nil, fmt.Errorf("build model for %s: %w", path, err)
-	}
-	done()
-	done = step(a.opts.Progress, "evaluate policies")
+	done := step(a.opts.Progress, "evaluate policies")
 	findings, err := a.engine.Eval(ctx, m, func() (any, error) { return p.Generic() })
 	if err != nil {
 		return nil, fmt.Errorf("evaluate policies on %s: %w", path, err)
@@ -137,6 +121,48 @@ func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) 
 		findings[i].Source = p.Source
 	}
 	return &Analysis{Plan: p, Model: m, Findings: findings}, nil
+}
+
+// BuildModel loads one PATH and builds its boundary model, without policies.
+func BuildModel(ctx context.Context, path string, opts Options) (*model.Model, error) {
+	opts = opts.withDefaults()
+	cfg, err := loadConfig(opts.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	_, m, err := loadAndBuild(ctx, path, opts, cfg)
+	return m, err
+}
+
+func loadConfig(path string) (model.Config, error) {
+	if path == "" {
+		return model.Config{}, nil
+	}
+	c, err := model.LoadConfig(path)
+	if err != nil {
+		return model.Config{}, fmt.Errorf("load config: %w", err)
+	}
+	return *c, nil
+}
+
+func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Config) (*plan.Plan, *model.Model, error) {
+	popts := opts.Plan
+	if popts.Progress == nil {
+		popts.Progress = opts.Progress
+	}
+	done := step(opts.Progress, "load "+path)
+	p, err := plan.Load(ctx, path, popts)
+	if err != nil {
+		return nil, nil, err
+	}
+	done()
+	done = step(opts.Progress, "build boundary model")
+	m, err := model.Build(p, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build model for %s: %w", path, err)
+	}
+	done()
+	return p, m, nil
 }
 
 // Analyze is the one-plan shortcut used by explain, graph and cost.
