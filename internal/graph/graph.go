@@ -1,0 +1,312 @@
+// Package graph draws the boundary of a stack: which function can reach the
+// internet, a database, a table or a bucket, and which of those paths break
+// the sleep-first invariant (drawn in red).
+package graph
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/report"
+)
+
+// Node kinds.
+const (
+	KindFunction = "function"
+	KindDatabase = "database"
+	KindInternet = "internet"
+	KindTable    = "table"
+	KindBucket   = "bucket"
+	KindEntry    = "entry_point"
+)
+
+// Groups a node can belong to. Function groups follow the declared role.
+const (
+	GroupUnassigned = "unassigned"
+	GroupData       = "data"
+	GroupOutside    = "outside"
+	GroupEntry      = "entry"
+)
+
+// InternetID is the id of the single internet node.
+const InternetID = "internet"
+
+// Node is one box of the picture.
+type Node struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Kind  string `json:"kind"`
+	Group string `json:"group"`
+}
+
+// Edge is one reach relation, labelled by its path kind (nat, network,
+// data-api, secret, invoke, iam, ...).
+type Edge struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Label     string `json:"label"`
+	Violating bool   `json:"violating"`
+}
+
+// Graph is the boundary picture. Nodes and edges are sorted, so every
+// rendering is deterministic.
+type Graph struct {
+	Nodes []Node `json:"nodes"`
+	Edges []Edge `json:"edges"`
+}
+
+// groupOrder is the order groups are drawn in.
+var groupOrder = []string{GroupEntry, model.RoleHot, model.RoleViewer, model.RoleWarmup, model.RoleControl, model.RoleEgress, GroupUnassigned, GroupData, GroupOutside}
+
+// categories whose findings sit on a violating path.
+var violatingCategories = map[string]bool{
+	"egress-reaches-db":   true,
+	"hot-path-reaches-db": true,
+	"public-db-waker":     true,
+}
+
+type builder struct {
+	nodes map[string]Node
+	edges map[string]Edge
+}
+
+func (b *builder) node(id, label, kind, group string) {
+	if _, ok := b.nodes[id]; !ok {
+		b.nodes[id] = Node{ID: id, Label: label, Kind: kind, Group: group}
+	}
+}
+
+func (b *builder) edge(from, to, label string, violating bool) {
+	k := from + "\x00" + to + "\x00" + label
+	e := b.edges[k]
+	e.From, e.To, e.Label = from, to, label
+	e.Violating = e.Violating || violating
+	b.edges[k] = e
+}
+
+// Build draws the graph of m. Findings of the reach categories mark their
+// function's edges red too, so a path found by a user policy shows up. m may
+// be nil: the graph is then drawn from the findings' evidence paths alone.
+func Build(m *model.Model, findings []report.Finding) *Graph {
+	b := &builder{nodes: map[string]Node{}, edges: map[string]Edge{}}
+	flagged := map[string]bool{}
+	for _, f := range findings {
+		if violatingCategories[f.Category] {
+			flagged[f.Resource] = true
+		}
+	}
+	if m != nil {
+		b.fromModel(m, flagged)
+	}
+	b.fromFindings(findings)
+	return b.sorted()
+}
+
+func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
+	for _, db := range m.Databases {
+		b.node(db.Address, db.Address+dbNote(db), KindDatabase, GroupData)
+	}
+	for _, t := range m.Tables {
+		b.node(t.Address, t.Address, KindTable, GroupData)
+	}
+	reachesDB := map[string]bool{}
+	for _, fn := range m.Functions {
+		reachesDB[fn.Address] = len(fn.DataPaths) > 0
+	}
+	roles := map[string]model.Role{}
+	for _, r := range m.Roles {
+		roles[r.Address] = r
+	}
+	for _, fn := range m.Functions {
+		group := fn.Role
+		if group == "" {
+			group = GroupUnassigned
+		}
+		b.node(fn.Address, fn.Address, KindFunction, group)
+		bothWays := len(fn.Egress) > 0 && len(fn.DataPaths) > 0
+		hotToDB := len(fn.DataPaths) > 0 && (fn.Role == model.RoleHot || fn.Role == model.RoleViewer || fn.Role == model.RoleEgress)
+		red := bothWays || flagged[fn.Address]
+		for _, p := range fn.Egress {
+			b.node(InternetID, "internet", KindInternet, GroupOutside)
+			b.edge(fn.Address, InternetID, p.Kind, red)
+		}
+		for _, p := range fn.DataPaths {
+			if p.Target == "" {
+				continue
+			}
+			if _, ok := b.nodes[p.Target]; !ok {
+				b.node(p.Target, p.Target, KindDatabase, GroupData)
+			}
+			b.edge(fn.Address, p.Target, p.Kind, red || hotToDB)
+		}
+		for _, g := range roles[fn.ExecutionRole].Grants {
+			b.grantEdge(fn.Address, g)
+		}
+	}
+	for _, ep := range m.EntryPoints {
+		if ep.Function == "" {
+			continue
+		}
+		b.node(ep.Address, ep.Address+" ("+ep.Kind+", auth "+ep.Auth+")", KindEntry, GroupEntry)
+		open := ep.Auth == "NONE"
+		b.edge(ep.Address, ep.Function, "invokes", (open && reachesDB[ep.Function]) || flagged[ep.Address])
+	}
+}
+
+// grantEdge draws IAM reach to DynamoDB tables and S3 that the data paths do
+// not already cover.
+func (b *builder) grantEdge(fn string, g model.Grant) {
+	service, _, _ := strings.Cut(g.Action, ":")
+	switch service {
+	case "dynamodb":
+		target := g.Target
+		if target == "" {
+			target = "dynamodb " + g.Resource
+			b.node(target, target, KindTable, GroupData)
+		} else if _, ok := b.nodes[target]; !ok {
+			b.node(target, target, KindTable, GroupData)
+		}
+		b.edge(fn, target, "iam dynamodb", false)
+	case "s3":
+		target := g.Target
+		if target == "" {
+			target = "s3 " + g.Resource
+		}
+		b.node(target, target, KindBucket, GroupData)
+		b.edge(fn, target, "iam s3", false)
+	}
+}
+
+// fromFindings adds what the findings' paths show that the model did not
+// give: a chain from its first function to its last database or internet.
+func (b *builder) fromFindings(findings []report.Finding) {
+	for _, f := range findings {
+		if !violatingCategories[f.Category] {
+			continue
+		}
+		var from, to string
+		for _, s := range f.Path {
+			switch s.Kind {
+			case "function":
+				if from == "" && s.Address != "" {
+					from = s.Address
+				}
+			case "database":
+				if s.Address != "" {
+					to = s.Address
+				}
+			case "internet":
+				to = InternetID
+			}
+		}
+		if from == "" || to == "" {
+			continue
+		}
+		b.node(from, from, KindFunction, GroupUnassigned)
+		if to == InternetID {
+			b.node(InternetID, "internet", KindInternet, GroupOutside)
+		} else {
+			b.node(to, to, KindDatabase, GroupData)
+		}
+		if !b.hasEdge(from, to) {
+			b.edge(from, to, f.Category, true)
+			continue
+		}
+		for k, e := range b.edges {
+			if e.From == from && e.To == to {
+				e.Violating = true
+				b.edges[k] = e
+			}
+		}
+	}
+}
+
+func (b *builder) hasEdge(from, to string) bool {
+	for _, e := range b.edges {
+		if e.From == from && e.To == to {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) sorted() *Graph {
+	g := &Graph{Nodes: make([]Node, 0, len(b.nodes)), Edges: make([]Edge, 0, len(b.edges))}
+	for _, n := range b.nodes {
+		g.Nodes = append(g.Nodes, n)
+	}
+	for _, e := range b.edges {
+		g.Edges = append(g.Edges, e)
+	}
+	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID < g.Nodes[j].ID })
+	sort.Slice(g.Edges, func(i, j int) bool {
+		a, c := g.Edges[i], g.Edges[j]
+		return a.From+"\x00"+a.To+"\x00"+a.Label < c.From+"\x00"+c.To+"\x00"+c.Label
+	})
+	return g
+}
+
+func dbNote(db model.Database) string {
+	var notes []string
+	if db.Serverless && db.MinCapacity != nil && *db.MinCapacity == 0 {
+		notes = append(notes, "min 0")
+	} else if db.MinCapacity != nil {
+		notes = append(notes, "min "+trimFloat(*db.MinCapacity))
+	}
+	if db.HTTPEndpoint {
+		notes = append(notes, "Data API on")
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(notes, ", ") + ")"
+}
+
+func trimFloat(f float64) string {
+	s := strings.TrimRight(strings.TrimRight(strings.TrimSpace(formatFloat(f)), "0"), ".")
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+// groups returns the groups that have nodes, in drawing order, each with its
+// node ids.
+func (g *Graph) groups() []groupNodes {
+	byGroup := map[string][]Node{}
+	for _, n := range g.Nodes {
+		byGroup[n.Group] = append(byGroup[n.Group], n)
+	}
+	var out []groupNodes
+	for _, name := range groupOrder {
+		if ns := byGroup[name]; len(ns) > 0 {
+			out = append(out, groupNodes{Name: name, Nodes: ns})
+			delete(byGroup, name)
+		}
+	}
+	var rest []string
+	for name := range byGroup {
+		rest = append(rest, name)
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		out = append(out, groupNodes{Name: name, Nodes: byGroup[name]})
+	}
+	return out
+}
+
+type groupNodes struct {
+	Name  string
+	Nodes []Node
+}
+
+// ids maps node ids (resource addresses) to short identifiers safe in
+// Mermaid and DOT: n0, n1, ... in sorted order.
+func (g *Graph) ids() map[string]string {
+	out := make(map[string]string, len(g.Nodes))
+	for i, n := range g.Nodes {
+		out[n.ID] = "n" + itoa(i)
+	}
+	return out
+}

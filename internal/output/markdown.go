@@ -1,0 +1,131 @@
+package output
+
+import (
+	"bufio"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/graph"
+	"github.com/letsleep/letsleep/internal/report"
+)
+
+// writeMarkdown writes a report sized for a pull-request comment: a verdict,
+// a summary table, one collapsible block of evidence per finding, and the
+// boundary graph as Mermaid (GitHub draws it).
+func writeMarkdown(w io.Writer, r *report.Report, opts Options) error {
+	bw := bufio.NewWriter(w)
+	icon := "✅"
+	if r.Summary.Failed {
+		icon = "❌"
+	}
+	fmt.Fprintf(bw, "## %s letsleep: %s\n\n", icon, verdict(r))
+	fmt.Fprintf(bw, "%d finding(s), %d waived, %d notice(s). Fail-on: `%s`, profile: `%s`.\n\n",
+		len(r.Findings), len(r.Waived), len(r.Warnings), orDash(r.Summary.FailOn), orDash(r.Summary.Profile))
+	if len(r.Plans) > 0 {
+		for _, p := range r.Plans {
+			fmt.Fprintf(bw, "Plan `%s` (Terraform %s, format %s)  \n", mdCode(p.Source), orDash(p.TerraformVersion), orDash(p.FormatVersion))
+		}
+		bw.WriteString("\n")
+	}
+
+	bw.WriteString("| severity | findings |\n|---|---:|\n")
+	for _, sev := range report.Severities {
+		n := 0
+		for _, f := range r.Findings {
+			if f.Severity == sev {
+				n++
+			}
+		}
+		fmt.Fprintf(bw, "| %s | %d |\n", sev, n)
+	}
+	bw.WriteString("\n")
+
+	if len(r.Findings) > 0 {
+		bw.WriteString("### Findings\n\n| severity | rule | category | resource |\n|---|---|---|---|\n")
+		for _, f := range r.Findings {
+			fmt.Fprintf(bw, "| %s | %s | %s | `%s` |\n", f.Severity, mdCell(f.Rule), mdCell(f.Category), mdCode(f.Resource))
+		}
+		bw.WriteString("\n")
+		for _, f := range r.Findings {
+			writeDetails(bw, f)
+		}
+	}
+
+	if len(r.Waived) > 0 {
+		bw.WriteString("### Waived\n\n| rule | resource | reason | expires |\n|---|---|---|---|\n")
+		for _, wf := range r.Waived {
+			fmt.Fprintf(bw, "| %s | `%s` | %s | %s |\n", mdCell(wf.Rule), mdCode(wf.Resource), mdCell(wf.Waiver.Reason), mdCell(wf.Waiver.Expires))
+		}
+		bw.WriteString("\n")
+	}
+	if len(r.Warnings) > 0 {
+		bw.WriteString("### Notices\n\n")
+		for _, n := range r.Warnings {
+			where := ""
+			if n.Address != "" {
+				where = " `" + mdCode(n.Address) + "`"
+			}
+			fmt.Fprintf(bw, "- **%s**%s: %s\n", mdCell(n.Kind), where, mdCell(n.Message))
+		}
+		bw.WriteString("\n")
+	}
+
+	g := graph.Build(opts.Model, r.Findings)
+	if len(g.Nodes) > 0 {
+		bw.WriteString("### Boundary graph\n\nRed edges break the boundary.\n\n```mermaid\n")
+		bw.WriteString(g.Mermaid())
+		bw.WriteString("```\n")
+	}
+	return bw.Flush()
+}
+
+func writeDetails(bw *bufio.Writer, f report.Finding) {
+	fmt.Fprintf(bw, "<details>\n<summary><b>%s</b> %s <code>%s</code>: %s</summary>\n\n",
+		html.EscapeString(f.Rule), html.EscapeString(f.Severity), html.EscapeString(f.Resource), html.EscapeString(oneLine(titleOr(f))))
+	fmt.Fprintf(bw, "%s\n\n", mdCell(f.Message))
+	if len(f.Path) > 0 {
+		fmt.Fprintf(bw, "**Path:** %s\n\n", mdCell(PathString(f.Path)))
+		bw.WriteString("| # | kind | address | detail |\n|---:|---|---|---|\n")
+		for i, s := range f.Path {
+			detail := mdCell(s.Detail)
+			if s.FromUnknown {
+				detail += " _(resolved from a value unknown at plan time)_"
+			}
+			addr := ""
+			if s.Address != "" {
+				addr = "`" + mdCode(s.Address) + "`"
+			}
+			fmt.Fprintf(bw, "| %d | %s | %s | %s |\n", i+1, mdCell(s.Kind), addr, detail)
+		}
+		bw.WriteString("\n")
+	}
+	if f.Unresolved {
+		bw.WriteString("> This finding rests on a reference that could not be resolved at plan time; it is assumed conservatively.\n\n")
+	}
+	if f.Remediation != "" {
+		fmt.Fprintf(bw, "**Remediation:** %s\n\n", mdCell(f.Remediation))
+	}
+	bw.WriteString("</details>\n\n")
+}
+
+func titleOr(f report.Finding) string {
+	if f.Title != "" {
+		return f.Title
+	}
+	return f.Category
+}
+
+// mdCell makes text safe in a table cell or a line: no newlines, no pipes,
+// no raw HTML.
+func mdCell(s string) string {
+	s = oneLine(s)
+	s = strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;").Replace(s)
+	return s
+}
+
+// mdCode makes text safe inside `code` spans in a table.
+func mdCode(s string) string {
+	return strings.NewReplacer("`", "'", "|", "\\|", "\n", " ").Replace(s)
+}
