@@ -1,0 +1,259 @@
+package lab
+
+import (
+	"context"
+	"io"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/letsleep/letsleep/internal/backend"
+)
+
+// echoDB is a loopback stand-in for PostgreSQL: it echoes bytes back.
+func echoDB(t *testing.T) (dial func(context.Context) (net.Conn, error), accepted func() int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var mu sync.Mutex
+	n := 0
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			n++
+			mu.Unlock()
+			go func() { defer c.Close(); _, _ = io.Copy(c, c) }()
+		}
+	}()
+	var d net.Dialer
+	return func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "tcp", ln.Addr().String()) },
+		func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
+func startSentinel(t *testing.T, cfg SentinelConfig) (*Sentinel, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSentinel(cfg)
+	go func() { _ = s.Serve(ln) }()
+	t.Cleanup(func() { s.Close() })
+	return s, ln.Addr().String()
+}
+
+func waitPaused(t *testing.T, s *Sentinel, within time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	if err := s.WaitPaused(ctx); err != nil {
+		t.Fatalf("wait paused: %v (state %+v)", err, s.State())
+	}
+}
+
+func eventually(t *testing.T, within time.Duration, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("not within %s: %s", within, what)
+}
+
+func countKind(evs []backend.SleepEvent, kind string) int {
+	n := 0
+	for _, e := range evs {
+		if e.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSentinelIdleTimer(t *testing.T) {
+	dial, _ := echoDB(t)
+	start := time.Now()
+	s, _ := startSentinel(t, SentinelConfig{IdleAfter: 300 * time.Millisecond, Dial: dial})
+	if s.State().Paused {
+		t.Fatal("paused at start; want awake until idle")
+	}
+	waitPaused(t, s, 3*time.Second)
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Fatalf("paused after %s, before the idle period", d)
+	}
+	if n := countKind(s.Events(start), backend.EventPaused); n != 1 {
+		t.Fatalf("paused events = %d, want 1", n)
+	}
+}
+
+func TestSentinelWakeHoldsClientAndAttributes(t *testing.T) {
+	dial, accepted := echoDB(t)
+	s, addr := startSentinel(t, SentinelConfig{
+		IdleAfter: 200 * time.Millisecond, ResumeDelay: 250 * time.Millisecond, Dial: dial, StartPaused: true,
+		Attribute: func(ip string) string {
+			return map[string]string{"127.0.0.2": "fn.hot", "127.0.0.3": "fn.control"}[ip]
+		},
+	})
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.3")}, Timeout: 2 * time.Second}
+	begin := time.Now()
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+	if _, err := c.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping" {
+		t.Fatalf("echo through sentinel: %q %v", buf, err)
+	}
+	if held := time.Since(begin); held < 250*time.Millisecond {
+		t.Fatalf("client answered after %s; the resume delay must hold it", held)
+	}
+	st := s.State()
+	if st.Paused || st.Wakes["fn.control"] != 1 || accepted() != 1 {
+		t.Fatalf("state %+v accepted %d; want awake, one wake by fn.control", st, accepted())
+	}
+	evs := s.Events(begin)
+	if len(evs) != 1 || evs[0].Kind != backend.EventResumed || evs[0].Source != "fn.control" {
+		t.Fatalf("events %+v; want one resume by fn.control", evs)
+	}
+	// An open connection keeps it awake, however idle.
+	time.Sleep(500 * time.Millisecond)
+	if s.State().Paused {
+		t.Fatal("paused with a connection open")
+	}
+}
+
+func TestSentinelConcurrentWakesResumeOnce(t *testing.T) {
+	dial, _ := echoDB(t)
+	s, addr := startSentinel(t, SentinelConfig{IdleAfter: 5 * time.Second, ResumeDelay: 200 * time.Millisecond, Dial: dial, StartPaused: true})
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err == nil {
+				time.Sleep(50 * time.Millisecond)
+				c.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	eventually(t, 3*time.Second, func() bool { st := s.State(); return !st.Paused && st.Active == 0 }, "resumed and drained")
+	st := s.State()
+	if n := countKind(st.Events, backend.EventResumed); n != 1 {
+		t.Fatalf("resume events = %d, want 1 for 8 concurrent attempts", n)
+	}
+	if st.Attempts != 8 {
+		t.Fatalf("attempts = %d, want 8", st.Attempts)
+	}
+}
+
+func TestSentinelUnderFaults(t *testing.T) {
+	refusing := func(context.Context) (net.Conn, error) { return nil, &net.OpError{Op: "dial", Err: io.ErrUnexpectedEOF} }
+	dial, _ := echoDB(t)
+	cases := []struct {
+		name string
+		dial func(context.Context) (net.Conn, error)
+		use  func(t *testing.T, addr string)
+	}{
+		{"db refuses (bad credentials or down)", refusing, func(t *testing.T, addr string) {
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+			_, err = c.Read(make([]byte, 1))
+			if err == nil {
+				t.Fatal("read succeeded from a refused upstream")
+			}
+			c.Close()
+		}},
+		{"half-open then silence", dial, func(t *testing.T, addr string) {
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(600 * time.Millisecond) // longer than IdleAfter: must not pause meanwhile
+			c.Close()
+		}},
+		{"killed mid-way (reset)", dial, func(t *testing.T, addr string) {
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = c.Write([]byte("partial startup"))
+			_ = c.(*net.TCPConn).SetLinger(0) // close sends RST
+			c.Close()
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, addr := startSentinel(t, SentinelConfig{IdleAfter: 300 * time.Millisecond, ResumeDelay: 50 * time.Millisecond, Dial: tc.dial, StartPaused: true})
+			sawAwakeWhileOpen := make(chan bool, 1)
+			go func() {
+				time.Sleep(450 * time.Millisecond)
+				sawAwakeWhileOpen <- !s.State().Paused
+			}()
+			tc.use(t, addr)
+			eventually(t, 3*time.Second, func() bool { return s.State().Active == 0 }, "connection released")
+			waitPaused(t, s, 3*time.Second)
+			st := s.State()
+			if st.Attempts != 1 || countKind(st.Events, backend.EventResumed) != 1 || countKind(st.Events, backend.EventPaused) != 2 {
+				t.Fatalf("state %+v; want 1 attempt, 1 resume, start+1 pauses", st)
+			}
+			if tc.name == "half-open then silence" && !<-sawAwakeWhileOpen {
+				t.Fatal("paused while a half-open connection was held")
+			}
+			// A second round counts again from a clean slate.
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+			eventually(t, 3*time.Second, func() bool { return s.State().Attempts == 2 && s.State().Active == 0 }, "second attempt counted")
+		})
+	}
+}
+
+func TestSentinelHolderKeepsAwake(t *testing.T) {
+	dial, _ := echoDB(t)
+	s, addr := startSentinel(t, SentinelConfig{IdleAfter: 200 * time.Millisecond, Dial: dial})
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)
+	defer cancel()
+	err = s.WaitPaused(ctx)
+	npe, ok := err.(*NotPausedError)
+	if !ok || npe.Active != 1 {
+		t.Fatalf("WaitPaused = %v; want NotPausedError with 1 held connection", err)
+	}
+}
+
+func TestSentinelCloseTwice(t *testing.T) {
+	s := NewSentinel(SentinelConfig{IdleAfter: time.Second})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
