@@ -1,0 +1,281 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/report"
+)
+
+// Eval runs every enabled check over m. rawPlan is called (once) only when a
+// loaded module reads input.plan; it may be nil otherwise.
+func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, error)) ([]report.Finding, error) {
+	if m == nil {
+		return nil, errors.New("evaluate policies: no model")
+	}
+	input, err := e.input(m, rawPlan)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
+	defer cancel()
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w: %w: policy evaluation exceeded --timeout %s; a user policy may loop or be too expensive", ErrPolicy, ErrTimeout, e.opts.Timeout)
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("evaluate policies: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("%w: evaluate policies: %v", ErrPolicy, err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("%w: evaluate policies: %d results, want 1", ErrPolicy, len(rs))
+	}
+	byCheck, ok := rs[0].Bindings[resultVar].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: evaluate policies: unexpected result %T", ErrPolicy, rs[0].Bindings[resultVar])
+	}
+	var out []report.Finding
+	for _, pkg := range sortedKeys(byCheck) {
+		ch := e.enabled[pkg]
+		fs, err := findings(ch.Check, byCheck[pkg])
+		if err != nil {
+			return nil, err
+		}
+		for i := range fs {
+			fs[i].Source = m.Plan.Source
+		}
+		out = append(out, fs...)
+	}
+	return Sort(out), nil
+}
+
+// input builds {"model": ..., "config": ..., "plan": ...} as an AST value.
+// The model goes through JSON once and is parsed straight into AST terms,
+// which skips the generic map[string]any stage (see BenchmarkInput).
+func (e *Engine) input(m *model.Model, rawPlan func() (any, error)) (ast.Value, error) {
+	mv, err := modelValue(m)
+	if err != nil {
+		return nil, err
+	}
+	cfg := ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("profile"), ast.StringTerm(e.opts.Profile)},
+		[2]*ast.Term{ast.StringTerm("strict"), ast.BooleanTerm(e.opts.Strict)},
+	)
+	obj := ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("model"), ast.NewTerm(mv)},
+		[2]*ast.Term{ast.StringTerm("config"), ast.NewTerm(cfg)},
+	)
+	if e.usesPlan && rawPlan != nil {
+		raw, err := rawPlan()
+		if err != nil {
+			return nil, fmt.Errorf("read raw plan for input.plan: %w", err)
+		}
+		pv, err := ast.InterfaceToValue(raw)
+		if err != nil {
+			return nil, fmt.Errorf("convert raw plan for input.plan: %w", err)
+		}
+		obj.Insert(ast.StringTerm("plan"), ast.NewTerm(pv))
+	}
+	return obj, nil
+}
+
+func modelValue(m *model.Model) (ast.Value, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode model: %w", err)
+	}
+	v, err := ast.ValueFromReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("convert model: %w", err)
+	}
+	return v, nil
+}
+
+// findings maps the deny set of one check to findings.
+func findings(ch Check, v any) ([]report.Finding, error) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: check %s (%s): deny must be a set of findings, got %s", ErrPolicy, ch.ID, ch.File, typeName(v))
+	}
+	out := make([]report.Finding, 0, len(items))
+	for _, it := range items {
+		f, err := finding(ch, it)
+		if err != nil {
+			return nil, fmt.Errorf("%w: check %s (%s): %v", ErrPolicy, ch.ID, ch.File, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func finding(ch Check, it any) (report.Finding, error) {
+	f := report.Finding{
+		Rule:        ch.ID,
+		Category:    ch.Category,
+		Severity:    ch.Severity,
+		Title:       ch.Title,
+		Remediation: ch.Remediation,
+		Path:        []model.Step{},
+	}
+	switch x := it.(type) {
+	case string:
+		// conftest style: deny contains msg
+		f.Message = x
+		return f, nil
+	case map[string]any:
+		var err error
+		if f.Resource, err = optString(x, "resource"); err != nil {
+			return f, err
+		}
+		if f.Message, err = optString(x, "message"); err != nil {
+			return f, err
+		}
+		if f.Message == "" {
+			f.Message = ch.Title
+		}
+		if sev, err := optString(x, "severity"); err != nil {
+			return f, err
+		} else if sev != "" {
+			if report.Rank(sev) == 0 {
+				return f, fmt.Errorf("finding severity %q is not one of critical, high, medium, low, info", sev)
+			}
+			f.Severity = sev
+		}
+		if u, ok := x["unresolved"]; ok {
+			b, isBool := u.(bool)
+			if !isBool {
+				return f, fmt.Errorf("finding field unresolved must be a boolean, got %s", typeName(u))
+			}
+			f.Unresolved = b
+		}
+		if p, ok := x["path"]; ok && p != nil {
+			steps, err := pathSteps(p)
+			if err != nil {
+				return f, err
+			}
+			f.Path = steps
+		}
+		return f, nil
+	default:
+		return f, fmt.Errorf("deny must hold objects {resource, message, path} or strings, got %s", typeName(it))
+	}
+}
+
+func optString(x map[string]any, key string) (string, error) {
+	v, ok := x[key]
+	if !ok || v == nil {
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("finding field %s must be a string, got %s", key, typeName(v))
+	}
+	return s, nil
+}
+
+func pathSteps(p any) ([]model.Step, error) {
+	arr, ok := p.([]any)
+	if !ok {
+		return nil, fmt.Errorf("finding field path must be an array of steps, got %s", typeName(p))
+	}
+	out := make([]model.Step, 0, len(arr))
+	for i, s := range arr {
+		switch x := s.(type) {
+		case string:
+			out = append(out, model.Step{Kind: "note", Detail: x})
+		case map[string]any:
+			var st model.Step
+			var err error
+			if st.Kind, err = optString(x, "kind"); err != nil {
+				return nil, fmt.Errorf("path[%d]: %v", i, err)
+			}
+			if st.Address, err = optString(x, "address"); err != nil {
+				return nil, fmt.Errorf("path[%d]: %v", i, err)
+			}
+			if st.Detail, err = optString(x, "detail"); err != nil {
+				return nil, fmt.Errorf("path[%d]: %v", i, err)
+			}
+			st.FromUnknown, _ = x["from_unknown"].(bool)
+			out = append(out, st)
+		default:
+			return nil, fmt.Errorf("path[%d] must be a step object or a string, got %s", i, typeName(s))
+		}
+	}
+	return out, nil
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number, float64, int:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Sort orders findings by (severity rank desc, rule, resource, message, path)
+// and drops exact duplicates. It sorts in place and returns the result.
+func Sort(fs []report.Finding) []report.Finding {
+	keys := make([]string, len(fs))
+	for i := range fs {
+		keys[i] = pathKey(fs[i].Path)
+	}
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		x, y := &fs[idx[a]], &fs[idx[b]]
+		if rx, ry := report.Rank(x.Severity), report.Rank(y.Severity); rx != ry {
+			return rx > ry
+		}
+		if x.Rule != y.Rule {
+			return x.Rule < y.Rule
+		}
+		if x.Resource != y.Resource {
+			return x.Resource < y.Resource
+		}
+		if x.Message != y.Message {
+			return x.Message < y.Message
+		}
+		return keys[idx[a]] < keys[idx[b]]
+	})
+	out := make([]report.Finding, 0, len(fs))
+	var prevKey string
+	for n, i := range idx {
+		f := fs[i]
+		if n > 0 {
+			p := out[len(out)-1]
+			if p.Rule == f.Rule && p.Resource == f.Resource && p.Message == f.Message && p.Severity == f.Severity && prevKey == keys[i] && p.Unresolved == f.Unresolved {
+				continue
+			}
+		}
+		prevKey = keys[i]
+		out = append(out, f)
+	}
+	return out
+}
+
+func pathKey(p []model.Step) string {
+	b, _ := json.Marshal(p)
+	return string(b)
+}

@@ -1,0 +1,85 @@
+# METADATA
+# title: Boundary model helpers
+# description: Indexes and predicates over input.model shared by several checks. Lookups go through objects keyed by address so that checks stay linear in the size of the model.
+# scope: package
+package letsleep.lib.model
+
+functions := section("functions")
+
+functions_by_address := {f.address: f | some f in functions}
+
+roles_by_address := {r.address: r | some r in section("roles")}
+
+databases_by_address := {d.address: d | some d in section("databases")}
+
+security_groups_by_address := {sg.address: sg | some sg in section("security_groups")}
+
+# section is one list of the model, or [] when it is absent or null. Checks
+# read input.model through this (never the whole input, which may carry the
+# large raw plan).
+section(name) := as_array(object.get(input.model, name, []))
+
+# functions_by_execution_role[role] is the set of function addresses that run as role.
+functions_by_execution_role[role] contains f.address if {
+	some f in functions
+	role := f.execution_role
+	is_string(role)
+	role != ""
+}
+
+# entry_points_by_function[fn] is the set of entry points that front fn.
+entry_points_by_function[fn] contains ep if {
+	some ep in section("entry_points")
+	fn := ep.function
+	is_string(fn)
+	fn != ""
+}
+
+# as_array turns null (a Go nil slice) into an empty array.
+as_array(x) := x if is_array(x)
+
+as_array(x) := [] if not is_array(x)
+
+# non_empty holds for a non-empty array.
+non_empty(x) if {
+	is_array(x)
+	count(x) > 0
+}
+
+# list joins the sorted members of a set or array for a message.
+list(xs) := concat(", ", sort([x | some x in xs]))
+
+# step builds one evidence step.
+step(kind, address, detail) := {"kind": kind, "address": address, "detail": detail}
+
+# function_step is the evidence step naming a function and its declared role.
+function_step(f) := step("function", f.address, sprintf("role %s", [role_label(f)]))
+
+role_label(f) := f.role if {
+	is_string(f.role)
+	f.role != ""
+}
+
+role_label(f) := "undeclared" if not has_role(f)
+
+has_role(f) if {
+	is_string(f.role)
+	f.role != ""
+}
+
+# path_unresolved holds when a path rests on an unresolved link.
+path_unresolved(p) if p.unresolved == true
+
+path_unresolved(p) if {
+	some s in as_array(p.steps)
+	s.from_unknown == true
+}
+
+# first_path is the first path of a non-empty list; the model orders paths
+# deterministically, so the first one is stable evidence.
+first_path(paths) := paths[0]
+
+# describe_path names a path by kind and target for messages.
+describe_path(p) := sprintf("%s path to %s", [p.kind, p.target])
+
+default path_unresolved(_) := false
