@@ -18,6 +18,7 @@ const lateGrace = 250 * time.Millisecond
 func Run(ctx context.Context, req Request, deps Deps) Response {
 	rctx, cancel := context.WithTimeout(ctx, clampMS(req.DeadlineMS, DefaultDeadlineMS, MaxDeadlineMS))
 	defer cancel()
+	deadline, _ := rctx.Deadline()
 
 	checks := req.Checks
 	resp := Response{ID: req.ID, Results: []Result{}}
@@ -41,9 +42,14 @@ func Run(ctx context.Context, req Request, deps Deps) Response {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				if rctx.Err() != nil {
+				// The clock is checked too: the context's timer may fire a
+				// little after its deadline has passed.
+				if rctx.Err() != nil || !time.Now().Before(deadline) {
 					continue // leave the "not run" result
 				}
+				mu.Lock()
+				results[i].Detail = "request deadline: did not finish"
+				mu.Unlock()
 				r := runCheck(rctx, checks[i], deps, aws)
 				mu.Lock()
 				results[i] = r
@@ -92,10 +98,14 @@ func runCheck(rctx context.Context, c Check, deps Deps, aws func(context.Context
 		return r
 	}
 	timeout := clampMS(c.TimeoutMS, DefaultCheckTimeoutMS, MaxCheckTimeoutMS)
+	start := time.Now()
 	cctx, cancel := context.WithTimeout(rctx, timeout)
 	defer cancel()
+	// When the request ends before the check's own timeout would, a timeout
+	// is the request's doing, and the detail says so.
+	rdl, _ := rctx.Deadline()
+	requestBound := rdl.Before(start.Add(timeout))
 
-	start := time.Now()
 	var outcome, detail string
 	switch c.Kind {
 	case KindTCP:
@@ -108,7 +118,7 @@ func runCheck(rctx context.Context, c Check, deps Deps, aws func(context.Context
 		outcome, detail = checkAWS(cctx, c, aws, timeout)
 	}
 	r.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
-	if outcome == OutcomeTimeout && rctx.Err() != nil {
+	if outcome == OutcomeTimeout && (rctx.Err() != nil || requestBound && !time.Now().Before(rdl)) {
 		detail = "request deadline: " + detail
 	}
 	r.Outcome, r.Detail = outcome, sanitize(detail)
