@@ -1,0 +1,125 @@
+package badinput
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// tfEnv is the environment for terraform runs: an empty CLI config (no
+// provider is needed by these configurations) and no checkpoint calls.
+func tfEnv(t *testing.T) map[string]string {
+	t.Helper()
+	rc := writeFile(t, "terraformrc", []byte("# letsleep badinput tests: no provider installation needed\n"))
+	return map[string]string{"TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
+}
+
+func needTerraform(t *testing.T) string {
+	t.Helper()
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("terraform not on PATH under CI=true: %v", err)
+		}
+		t.Skip("SKIP LOUDLY: terraform not on PATH")
+	}
+	return tf
+}
+
+// pathWithoutTerraform is a PATH holding only a directory with no terraform.
+func pathWithoutTerraform(t *testing.T) *string {
+	t.Helper()
+	p := t.TempDir()
+	return &p
+}
+
+// TestBinaryPlanWithoutTerraform: a binary plan needs terraform to read it;
+// without terraform on PATH the user is told to install it or pass JSON.
+func TestBinaryPlanWithoutTerraform(t *testing.T) {
+	t.Parallel()
+	want := inputErr{line: "letsleep: {file}: terraform not found on PATH: install terraform or pass a plan JSON"}
+
+	t.Run("zip file that looks like a binary plan", func(t *testing.T) {
+		t.Parallel()
+		path := writeFile(t, "tfplan", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00not really a plan"))
+		res := run(t, runOpts{path: pathWithoutTerraform(t)}, "check", path)
+		assertInputErr(t, res, path, want)
+	})
+
+	t.Run("real binary plan made by terraform", func(t *testing.T) {
+		t.Parallel()
+		tf := needTerraform(t)
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("output \"greeting\" {\n  value = \"hello\"\n}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env := tfEnv(t)
+		for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out", "tfplan"}} {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			cmd := exec.CommandContext(ctx, tf, args...)
+			cmd.Dir = dir
+			cmd.Env = childEnv(runOpts{env: env})
+			out, err := cmd.CombinedOutput()
+			cancel()
+			if err != nil {
+				t.Fatalf("terraform %v: %v\n%s", args, err, out)
+			}
+		}
+		path := filepath.Join(dir, "tfplan")
+		// With terraform, the same binary plan is read.
+		ok := run(t, runOpts{env: env, timeout: 2 * time.Minute}, "check", "--format", "json", path)
+		if ok.code != 0 {
+			t.Fatalf("binary plan with terraform on PATH: exit %d, want 0\nstderr:\n%s", ok.code, tail(ok.stderr))
+		}
+		res := run(t, runOpts{env: env, path: pathWithoutTerraform(t)}, "check", path)
+		assertInputErr(t, res, path, want)
+	})
+}
+
+// TestDirectoryThatFailsToPlan: terraform's own message is passed through.
+func TestDirectoryThatFailsToPlan(t *testing.T) {
+	t.Parallel()
+	needTerraform(t)
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  inputErr
+	}{
+		{"HCL syntax error", map[string]string{"main.tf": "resource \"aws_vpc\" \"x\" {\n  cidr_block = \n}\n"}, inputErr{
+			contains: []string{"letsleep: {file}: terraform init failed", "Invalid expression", "main.tf line 2"},
+			maxLines: 30}},
+		{"reference to an undeclared variable", map[string]string{"main.tf": "output \"x\" {\n  value = var.missing\n}\n"}, inputErr{
+			contains: []string{"letsleep: {file}: terraform plan failed", "Reference to undeclared input variable", "main.tf line 2"},
+			maxLines: 30}},
+		{"directory without configuration", map[string]string{"README.md": "no terraform here\n"}, inputErr{
+			matches:  []string{`^letsleep: \S+: terraform (init|plan) failed`, `(?i)no configuration files`},
+			maxLines: 30}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			for name, body := range tc.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := run(t, runOpts{env: tfEnv(t), timeout: 2 * time.Minute}, "check", dir)
+			assertInputErr(t, res, dir, tc.want)
+		})
+	}
+
+	t.Run("directory without terraform on PATH", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("output \"x\" {\n  value = 1\n}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := run(t, runOpts{path: pathWithoutTerraform(t)}, "check", dir)
+		assertInputErr(t, res, dir, inputErr{
+			line: "letsleep: {file}: terraform not found on PATH: install terraform or pass a plan JSON"})
+	})
+}
