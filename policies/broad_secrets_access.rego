@@ -1,0 +1,73 @@
+# METADATA
+# title: Broad Secrets Manager read access
+# description: >-
+#   secretsmanager:GetSecretValue on "*" or on a wildcard secret pattern
+#   (directly, through wildcards or NotAction, or through an AWS-managed policy
+#   such as SecretsManagerReadWrite) lets a role read every matching secret,
+#   including the database credentials. With the RDS Data API those
+#   credentials plus rds-data are a data path from outside the VPC
+#   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html).
+#   The RDS-managed master secret is named with the prefix rds!cluster-, so
+#   "rds*" or "*" patterns reach it. A secret whose resource policy allows
+#   Principal "*" is readable by any principal the policy's conditions admit.
+# scope: package
+# custom:
+#   id: LSL-010
+#   category: broad-secrets-access
+#   severity: high
+#   recommended_action: >-
+#     Grant secretsmanager:GetSecretValue only on the ARNs of the secrets the
+#     function needs (one single-purpose secret per function); replace
+#     SecretsManagerReadWrite and similar managed policies with a scoped
+#     inline policy; drop Principal "*" from secret resource policies.
+package letsleep.checks.broad_secrets_access
+
+import data.letsleep.lib.model
+
+get_secret := "secretsmanager:getsecretvalue"
+
+deny contains f if {
+	some role in model.section("roles")
+	some g in model.as_array(role.grants)
+	lower(g.action) == get_secret
+	g.broad == true
+	f := {
+		"resource": role.address,
+		"message": sprintf("role %s may read any secret matching %q (secretsmanager:GetSecretValue%s)%s", [role.address, g.resource, conditional(g), used_by(role)]),
+		"path": via(role, g),
+	}
+}
+
+deny contains f if {
+	some s in model.section("secrets")
+	s.public_policy == true
+	f := {
+		"resource": s.address,
+		"message": sprintf("secret %s has a resource policy that allows Principal \"*\"%s", [s.address, holds(s)]),
+		"path": array.concat([model.step("secret", s.address, "resource policy allows Principal *")], model.as_array(object.get(s, "policy_steps", []))),
+	}
+}
+
+conditional(g) := ", under conditions treated as may-apply" if g.conditional == true
+
+conditional(g) := "" if not g.conditional
+
+used_by(role) := sprintf("; used by %s", [model.list(fns)]) if {
+	fns := model.functions_by_execution_role[role.address]
+	count(fns) > 0
+}
+
+used_by(role) := "" if not model.functions_by_execution_role[role.address]
+
+via(role, g) := model.as_array(g.via) if model.non_empty(g.via)
+
+via(role, g) := [model.step("role", role.address, sprintf("grants %s on %s", [g.action, g.resource]))] if {
+	not model.non_empty(g.via)
+}
+
+holds(s) := sprintf(" and holds the credentials of %s", [s.database]) if {
+	is_string(s.database)
+	s.database != ""
+}
+
+holds(s) := "" if object.get(s, "database", "") == ""

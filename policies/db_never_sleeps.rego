@@ -1,0 +1,238 @@
+# METADATA
+# title: Database can never auto-pause
+# description: >-
+#   Aurora Serverless v2 pauses only with min capacity 0
+#   (serverlessv2_scaling_configuration min_capacity = 0; when min capacity is
+#   above 0, SecondsUntilAutoPause is absent and auto-pause is off,
+#   https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ServerlessV2ScalingConfiguration.html).
+#   It also needs Aurora PostgreSQL 16.3, 15.7, 14.12 or 13.15 (17 and later),
+#   or Aurora MySQL 3.08.0, and none of these blockers: a provisioned
+#   (non-db.serverless) instance in the cluster, logical replication
+#   (rds.logical_replication), a zero-ETL integration, Database Activity
+#   Streams, or global database membership. An incompatible setting raises no
+#   error; the cluster simply never pauses
+#   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html).
+#   A standalone RDS instance cannot pause at all. One finding is reported per
+#   blocker so each can be fixed or waived on its own.
+# scope: package
+# custom:
+#   id: LSL-006
+#   category: db-never-sleeps
+#   severity: high
+#   recommended_action: >-
+#     Use Aurora Serverless v2 with serverlessv2_scaling_configuration
+#     { min_capacity = 0, seconds_until_auto_pause = 300..86400 } (AWS provider
+#     5.81.0 or later), db.serverless instances only, an engine version at or
+#     above the auto-pause minimum, and no logical replication, zero-ETL,
+#     activity stream or global cluster. Use --profile always-on for clusters
+#     that are meant to stay up.
+#   profiles: [sleep-first]
+package letsleep.checks.db_never_sleeps
+
+import data.letsleep.lib.model
+import data.letsleep.lib.version
+
+aurora(db) if startswith(db.engine, "aurora")
+
+# unknown_attr holds when an attribute whose name contains part was unknown at
+# plan time.
+unknown_attr(db, part) if {
+	some u in model.as_array(db.unknown)
+	contains(u, part)
+}
+
+default unknown_attr(_, _) := false
+
+db_step(db, detail) := model.step("database", db.address, detail)
+
+finding(db, resource, msg, detail) := {
+	"resource": resource,
+	"message": msg,
+	"path": [db_step(db, detail)],
+}
+
+# --- capacity -------------------------------------------------------------
+
+deny contains finding(db, db.address, sprintf("cluster %s has no serverlessv2_scaling_configuration: provisioned capacity never pauses", [db.address]), "no Serverless v2 scaling configuration") if {
+	some db in model.section("databases")
+	db.kind == "cluster"
+	aurora(db)
+	not db.serverless
+}
+
+deny contains finding(db, db.address, sprintf("cluster %s has min_capacity %v; auto-pause needs min_capacity 0", [db.address, db.min_capacity]), sprintf("min_capacity %v", [db.min_capacity])) if {
+	some db in model.section("databases")
+	db.serverless
+	is_number(db.min_capacity)
+	db.min_capacity > 0
+}
+
+deny contains f if {
+	some db in model.section("databases")
+	db.serverless
+	not is_number(db.min_capacity)
+	f := object.union(
+		finding(db, db.address, sprintf("cluster %s sets no min_capacity (unknown at plan time or absent); auto-pause needs min_capacity 0", [db.address]), "min_capacity not set"),
+		{"unresolved": unknown_attr(db, "capacity")},
+	)
+}
+
+# A standalone RDS instance (not Aurora) has no auto-pause at all.
+deny contains finding(db, db.address, sprintf("RDS instance %s (%s) cannot auto-pause; only Aurora Serverless v2 can", [db.address, db.engine]), sprintf("standalone %s instance", [db.engine])) if {
+	some db in model.section("databases")
+	db.kind == "instance"
+	not aurora(db)
+}
+
+# --- instances --------------------------------------------------------------
+
+deny contains f if {
+	some db in model.section("databases")
+	some inst in model.as_array(db.instances)
+	inst.instance_class != "db.serverless"
+	f := {
+		"resource": inst.address,
+		"message": instance_message(db, inst),
+		"path": [db_step(db, "cluster"), model.step("database", inst.address, sprintf("instance class %s", [class_label(inst)]))],
+		"unresolved": inst.instance_class == "",
+	}
+}
+
+instance_message(db, inst) := sprintf("instance %s of cluster %s is provisioned (%s); a provisioned instance keeps the cluster awake", [inst.address, db.address, inst.instance_class]) if {
+	inst.instance_class != ""
+}
+
+instance_message(db, inst) := sprintf("instance %s of cluster %s has an instance class unknown at plan time; only db.serverless instances can pause", [inst.address, db.address]) if {
+	inst.instance_class == ""
+}
+
+class_label(inst) := inst.instance_class if inst.instance_class != ""
+
+class_label(inst) := "unknown" if inst.instance_class == ""
+
+# --- engine version ---------------------------------------------------------
+
+# Minimum Aurora PostgreSQL minor per major version; 17 and later all support
+# auto-pause, majors below 13 none.
+pg_minimum := {13: [13, 15], 14: [14, 12], 15: [15, 7], 16: [16, 3]}
+
+mysql_minimum := [3, 8, 0]
+
+# version_blocker(db) is the reason db's engine version cannot auto-pause.
+version_blocker(db) := sprintf("Aurora PostgreSQL %s is below the auto-pause minimum %s", [db.engine_version, concat(".", [sprintf("%d", [n]) | some n in want])]) if {
+	db.engine == "aurora-postgresql"
+	have := version.parts(db.engine_version)
+	count(have) >= 2
+	want := pg_minimum[have[0]]
+	not version.at_least(have, want)
+}
+
+version_blocker(db) := sprintf("Aurora PostgreSQL %s is older than 13, which has no auto-pause (13.15, 14.12, 15.7, 16.3 or 17 needed)", [db.engine_version]) if {
+	db.engine == "aurora-postgresql"
+	have := version.parts(db.engine_version)
+	count(have) >= 1
+	have[0] < 13
+}
+
+version_blocker(db) := sprintf("Aurora MySQL %s is below the auto-pause minimum 3.08.0", [db.engine_version]) if {
+	db.engine == "aurora-mysql"
+	have := version.aurora_mysql_parts(db.engine_version)
+	count(have) > 0
+	not version.at_least(have, mysql_minimum)
+}
+
+# 5.7-compatible versions without the mysql_aurora marker (e.g. "5.7") and
+# the MySQL 5.6-compatible engine "aurora" are all Aurora MySQL 1.x/2.x.
+version_blocker(db) := sprintf("Aurora MySQL %s is below the auto-pause minimum 3.08.0", [db.engine_version]) if {
+	db.engine == "aurora-mysql"
+	indexof(db.engine_version, "mysql_aurora.") < 0
+	have := version.parts(db.engine_version)
+	count(have) > 0
+	not version.at_least(have, [8, 0])
+}
+
+version_blocker(db) := "engine aurora (MySQL 5.6 compatible) has no auto-pause; Aurora MySQL 3.08.0 or later is needed" if {
+	db.engine == "aurora"
+}
+
+deny contains finding(db, db.address, sprintf("cluster %s: %s", [db.address, reason]), sprintf("engine %s %s", [db.engine, db.engine_version])) if {
+	some db in model.section("databases")
+	db.kind == "cluster"
+	reason := version_blocker(db)
+}
+
+# A major-only version ("16") lets AWS choose the minor; say so rather than pass.
+deny contains f if {
+	some db in model.section("databases")
+	db.kind == "cluster"
+	db.engine == "aurora-postgresql"
+	have := version.parts(db.engine_version)
+	count(have) == 1
+	have[0] >= 13
+	have[0] <= 16
+	f := object.union(
+		finding(db, db.address, sprintf("cluster %s pins only major version %s; auto-pause needs at least %s", [db.address, db.engine_version, concat(".", [sprintf("%d", [n]) | some n in pg_minimum[have[0]]])]), sprintf("engine %s %s", [db.engine, db.engine_version])),
+		{"unresolved": true},
+	)
+}
+
+deny contains f if {
+	some db in model.section("databases")
+	db.kind == "cluster"
+	aurora(db)
+	db.engine_version == ""
+	unknown_attr(db, "engine_version")
+	f := object.union(
+		finding(db, db.address, sprintf("cluster %s has an engine version unknown at plan time; auto-pause needs Aurora PostgreSQL 13.15/14.12/15.7/16.3+ or Aurora MySQL 3.08.0+", [db.address]), "engine version unknown"),
+		{"unresolved": true},
+	)
+}
+
+# --- features that keep it awake -------------------------------------------
+
+deny contains f if {
+	some db in model.section("databases")
+	db.logical_replication
+	f := {
+		"resource": db.address,
+		"message": sprintf("cluster %s has logical replication on (rds.logical_replication in %s), which blocks auto-pause", [db.address, pg_label(db)]),
+		"path": [db_step(db, "logical replication on"), model.step("parameter_group", db.parameter_group, "rds.logical_replication = 1")],
+	}
+}
+
+pg_label(db) := db.parameter_group if db.parameter_group != ""
+
+pg_label(db) := "its parameter group" if object.get(db, "parameter_group", "") == ""
+
+deny contains f if {
+	some db in model.section("databases")
+	etl := model.as_array(db.zero_etl)
+	count(etl) > 0
+	f := {
+		"resource": db.address,
+		"message": sprintf("cluster %s is the source of zero-ETL integration(s) %s, which block auto-pause", [db.address, model.list(etl)]),
+		"path": array.concat([db_step(db, "zero-ETL source")], [model.step("integration", i, "zero-ETL integration") | some i in etl]),
+	}
+}
+
+deny contains f if {
+	some db in model.section("databases")
+	is_string(db.activity_stream)
+	db.activity_stream != ""
+	f := {
+		"resource": db.address,
+		"message": sprintf("cluster %s has a Database Activity Stream (%s), which blocks auto-pause", [db.address, db.activity_stream]),
+		"path": [db_step(db, "activity stream"), model.step("activity_stream", db.activity_stream, "Database Activity Stream")],
+	}
+}
+
+deny contains f if {
+	some db in model.section("databases")
+	is_string(db.global_cluster)
+	db.global_cluster != ""
+	f := {
+		"resource": db.address,
+		"message": sprintf("cluster %s is a member of global cluster %s, which blocks auto-pause", [db.address, db.global_cluster]),
+		"path": [db_step(db, "global cluster member"), model.step("global_cluster", db.global_cluster, "global database")],
+	}
+}

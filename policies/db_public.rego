@@ -1,0 +1,75 @@
+# METADATA
+# title: Database reachable from the internet
+# description: >-
+#   A publicly accessible instance gets a public address, and a database
+#   security group that admits 0.0.0.0/0 or ::/0 lets the whole internet try
+#   to connect. For Aurora Serverless v2 this is also a sleep problem: any
+#   connection attempt, even with invalid credentials, wakes a paused instance
+#   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html),
+#   so internet scanners alone keep it awake. Security group rules are allow
+#   rules only (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+# scope: package
+# custom:
+#   id: LSL-007
+#   category: db-public
+#   severity: critical
+#   recommended_action: >-
+#     Set publicly_accessible = false on every instance, place the database in
+#     private subnets, and admit only the control function's security group
+#     (by referenced_security_group_id / source_security_group_id) on the
+#     database port.
+package letsleep.checks.db_public
+
+import data.letsleep.lib.model
+import data.letsleep.lib.network
+
+deny contains f if {
+	some db in model.section("databases")
+	db.publicly_accessible == true
+	f := {
+		"resource": db.address,
+		"message": sprintf("database %s is publicly_accessible", [db.address]),
+		"path": [model.step("database", db.address, "publicly_accessible = true")],
+	}
+}
+
+deny contains f if {
+	some db in model.section("databases")
+	some inst in model.as_array(db.instances)
+	inst.publicly_accessible == true
+	f := {
+		"resource": inst.address,
+		"message": sprintf("instance %s of %s is publicly_accessible", [inst.address, db.address]),
+		"path": [model.step("database", db.address, "cluster"), model.step("database", inst.address, "publicly_accessible = true")],
+	}
+}
+
+# db_sgs[sg] is the set of databases that sit behind security group sg.
+db_sgs[sg] contains db.address if {
+	some db in model.section("databases")
+	some sg in model.as_array(db.security_groups)
+}
+
+db_ports[sg] contains port if {
+	some db in model.section("databases")
+	some sg in model.as_array(db.security_groups)
+	port := object.get(db, "port", 0)
+}
+
+deny contains f if {
+	some sg_addr, dbs in db_sgs
+	sg := model.security_groups_by_address[sg_addr]
+	some rule in model.as_array(sg.ingress)
+	network.is_open(rule)
+	some port in db_ports[sg_addr]
+	network.covers_port(rule, port)
+	f := {
+		"resource": rule.address,
+		"message": sprintf("security group %s of database %s admits %s on %s", [sg.address, model.list(dbs), model.list(network.open_sources(rule)), network.ports(rule)]),
+		"path": array.concat(
+			[model.step("database", db, "behind this security group") | some db in sort(dbs)],
+			[network.sg_step(sg), network.rule_step(sg, rule)],
+		),
+		"unresolved": object.get(rule, "unresolved", false),
+	}
+}

@@ -1,0 +1,36 @@
+# METADATA
+# title: Security group open to the internet
+# description: >-
+#   A security group rule that admits 0.0.0.0/0 or ::/0 exposes every port it
+#   covers to the whole internet. Security groups have allow rules only, so an
+#   open ingress rule cannot be narrowed elsewhere
+#   (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+#   This check covers every port except a rule that admits only TCP 80 or 443,
+#   and all-protocol (-1) rules, which open every port. Web-only rules are
+#   reported separately at low severity by LSL-009.
+# scope: package
+# custom:
+#   id: LSL-008
+#   category: open-ingress
+#   severity: high
+#   recommended_action: >-
+#     Admit only the security groups or prefix lists that need the port (for
+#     example the CloudFront origin-facing managed prefix list, or a bastion's
+#     security group); use SSM Session Manager instead of open SSH/RDP.
+package letsleep.checks.open_ingress
+
+import data.letsleep.lib.model
+import data.letsleep.lib.network
+
+deny contains f if {
+	some sg in model.section("security_groups")
+	some rule in model.as_array(sg.ingress)
+	network.is_open(rule)
+	not network.web_only(rule)
+	f := {
+		"resource": rule.address,
+		"message": sprintf("security group %s admits %s on %s", [sg.address, model.list(network.open_sources(rule)), network.ports(rule)]),
+		"path": [network.sg_step(sg), network.rule_step(sg, rule)],
+		"unresolved": object.get(rule, "unresolved", false),
+	}
+}

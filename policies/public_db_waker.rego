@@ -1,0 +1,59 @@
+# METADATA
+# title: Unauthenticated entry point can wake the database
+# description: >-
+#   Anyone on the internet can call a Lambda function URL with auth type NONE
+#   or an API Gateway route without an authorizer. If the function behind it
+#   has a path to Aurora, any stranger (or a crawler) can wake a paused Aurora
+#   Serverless v2 writer at will, and keep it awake: any connection attempt,
+#   even with invalid credentials, and any Data API request resumes it
+#   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html).
+#   A warm-up function exists to wake the database, so it is reported even
+#   without a data path in the model: it must sit behind auth.
+# scope: package
+# custom:
+#   id: LSL-003
+#   category: public-db-waker
+#   severity: critical
+#   recommended_action: >-
+#     Put the entry point behind auth (function URL auth AWS_IAM, a JWT or
+#     Lambda authorizer on the route, or CloudFront with origin access control
+#     signing requests to an AWS_IAM function URL), or remove the function's
+#     database path.
+package letsleep.checks.public_db_waker
+
+import data.letsleep.lib.model
+
+deny contains finding if {
+	some ep in model.section("entry_points")
+	open_auth(ep)
+	f := model.functions_by_address[ep.function]
+	reason := waker(f)
+	finding := {
+		"resource": ep.address,
+		"message": sprintf("%s %s has auth %s and fronts %s, which %s", [ep.kind, ep.address, ep.auth, f.address, reason.text]),
+		"path": array.concat([model.step("entry_point", ep.address, sprintf("%s, auth %s", [ep.kind, ep.auth])), model.function_step(f)], reason.steps),
+		"unresolved": unresolved(ep, reason),
+	}
+}
+
+# An auth type that could not be read is treated as open, and said so.
+open_auth(ep) if ep.auth == "NONE"
+
+open_auth(ep) if ep.auth == "unknown"
+
+# waker says why f can wake the database; a data path wins over the role.
+waker(f) := {"text": sprintf("can reach the database (%s)", [model.describe_path(dp)]), "steps": model.as_array(dp.steps), "unresolved": model.path_unresolved(dp)} if {
+	model.non_empty(f.data_paths)
+	dp := model.first_path(f.data_paths)
+}
+
+waker(f) := {"text": "is a warm-up function, whose job is to wake the database", "steps": [], "unresolved": false} if {
+	not model.non_empty(f.data_paths)
+	f.role == "warmup"
+}
+
+unresolved(ep, _) if ep.auth == "unknown"
+
+unresolved(_, reason) if reason.unresolved == true
+
+default unresolved(_, _) := false
