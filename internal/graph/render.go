@@ -95,12 +95,14 @@ func (g *Graph) DOT() string {
 	var b strings.Builder
 	b.WriteString("digraph letsleep {\n")
 	b.WriteString("  rankdir=LR;\n  fontname=\"Helvetica\";\n")
-	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11, style=filled, fillcolor=\"#f5f5f5\"];\n")
+	// Generous margins: renderers may substitute a wider font than the one
+	// Graphviz measured.
+	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11, style=filled, fillcolor=\"#f5f5f5\", margin=\"0.3,0.08\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
 	for _, gr := range g.groups() {
 		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s;\n    style=rounded;\n", safeID(gr.Name), dotQuote(title(gr.Name)))
 		for _, n := range gr.Nodes {
-			fmt.Fprintf(&b, "    %s [label=%s, shape=%s];\n", ids[n.ID], dotQuote(n.Label), dotShape(n.Kind))
+			fmt.Fprintf(&b, "    %s [label=%s, shape=%s, fillcolor=\"%s\"];\n", ids[n.ID], dotQuote(n.Label), dotShape(n.Kind), dotFill(n.Kind))
 		}
 		b.WriteString("  }\n")
 	}
@@ -123,10 +125,21 @@ func dotShape(kind string) string {
 		return "doublecircle"
 	case KindBucket:
 		return "folder"
-	case KindEntry:
-		return "cds"
 	default:
 		return "box"
+	}
+}
+
+func dotFill(kind string) string {
+	switch kind {
+	case KindDatabase, KindTable, KindBucket:
+		return "#fff4d6"
+	case KindInternet:
+		return "#e8e8e8"
+	case KindEntry:
+		return "#e6f4ea"
+	default:
+		return "#e8f0fe"
 	}
 }
 
@@ -138,11 +151,6 @@ func dotQuote(s string) string {
 // go-graphviz, so no system package is needed).
 func (g *Graph) SVG(ctx context.Context) ([]byte, error) {
 	return g.render(ctx, graphviz.SVG)
-}
-
-// PNG renders the graph as a PNG image.
-func (g *Graph) PNG(ctx context.Context) ([]byte, error) {
-	return g.render(ctx, graphviz.PNG)
 }
 
 func (g *Graph) render(ctx context.Context, format graphviz.Format) ([]byte, error) {
