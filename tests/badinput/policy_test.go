@@ -1,0 +1,94 @@
+package badinput
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cleanPlan is a tiny valid plan with nothing to find at medium or above.
+func cleanPlan(t *testing.T) string {
+	t.Helper()
+	return writeFile(t, "plan.json", mustJSON(t, planDoc(tfRes{Addr: "aws_s3_bucket.assets", Values: map[string]any{"bucket": "assets"}})))
+}
+
+func policyDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestUserRegoErrors: user policies that do not parse or compile exit 2
+// with file:line.
+func TestUserRegoErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, file, body string
+		want             string // regexp: file:line and the problem
+	}{
+		{"syntax error", "bad.rego", "package letsleep.checks.team_bad\n\ndeny contains msg if {\n  msg := \n}\n",
+			`bad\.rego:[45]\b`},
+		{"unsafe variable", "unsafe.rego", "package letsleep.checks.team_unsafe\n\ndeny contains {\"resource\": r, \"message\": \"m\"} if {\n  r != \"x\"\n}\n",
+			`unsafe\.rego:3\b.*(?i)unsafe`},
+		{"undefined function", "undef.rego", "package letsleep.checks.team_undef\n\ndeny contains {\"resource\": \"r\", \"message\": m} if {\n  m := no_such_function(1)\n}\n",
+			`undef\.rego:4\b.*(?i)undefined function`},
+		{"deny outside letsleep.checks", "outside.rego", "package myteam\n\ndeny contains {\"resource\": \"r\", \"message\": \"m\"} if {\n  true\n}\n",
+			`outside\.rego:1\b.*letsleep\.checks`},
+	}
+	plan := cleanPlan(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := policyDir(t, map[string]string{tc.file: tc.body})
+			res := run(t, runOpts{}, "check", "--policy", dir, plan)
+			assertInputErr(t, res, filepath.Join(dir, tc.file), inputErr{matches: []string{tc.want}, maxLines: 3})
+		})
+	}
+
+	t.Run("policy directory without rego", func(t *testing.T) {
+		t.Parallel()
+		dir := policyDir(t, map[string]string{"README.md": "nothing\n"})
+		res := run(t, runOpts{}, "check", "--policy", dir, plan)
+		assertInputErr(t, res, dir, inputErr{contains: []string{"holds no .rego files"}})
+	})
+
+	t.Run("missing policy directory", func(t *testing.T) {
+		t.Parallel()
+		dir := filepath.Join(t.TempDir(), "no-such-dir")
+		res := run(t, runOpts{}, "check", "--policy", dir, plan)
+		assertInputErr(t, res, dir, inputErr{})
+	})
+}
+
+// TestUserRegoTimeout: a user policy that would run for hours is stopped by
+// --timeout, exits 2, and says so, within a few seconds.
+func TestUserRegoTimeout(t *testing.T) {
+	t.Parallel()
+	// 2000^3 = 8e9 iterations over small arrays: CPU-bound, little memory.
+	slow := `package letsleep.checks.team_slow
+
+deny contains {"resource": "x", "message": "never"} if {
+  xs := numbers.range(1, 2000)
+  some a in xs
+  some b in xs
+  some c in xs
+  a + b + c < 0
+}
+`
+	dir := policyDir(t, map[string]string{"slow.rego": slow})
+	res := run(t, runOpts{timeout: 60 * time.Second}, "check", "--timeout", "2s", "--policy", dir, cleanPlan(t))
+	assertInputErr(t, res, "", inputErr{contains: []string{"--timeout 2s"}, matches: []string{`(?i)timed out|exceeded`}, maxLines: 3})
+	if res.elapsed > 15*time.Second {
+		t.Errorf("--timeout 2s took %s to stop the run; want a few seconds", res.elapsed.Round(time.Millisecond))
+	}
+	if !strings.Contains(res.stderr, "policy") {
+		t.Errorf("timeout message does not say that policy evaluation was stopped:\n%s", res.stderr)
+	}
+}
