@@ -23,8 +23,9 @@ type Options struct {
 	Rules []Rule
 	// ToolVersion is written into SARIF and JUnit.
 	ToolVersion string
-	// NoColor turns colour off even on a terminal (NO_COLOR does too).
-	NoColor bool
+	// Color turns on ANSI colours in the table; the CLI sets it only when
+	// writing to a terminal. NO_COLOR in the environment turns it off.
+	Color bool
 }
 
 // Rule describes one check for formats that list rules.
@@ -53,12 +54,20 @@ func Formats() []string {
 	return []string{"table", "json", "sarif", "junit", "markdown", "github"}
 }
 
+// CheckFormat returns a usage error for a format Write does not know.
+func CheckFormat(format string) error {
+	if _, ok := writers[format]; !ok {
+		return fmt.Errorf("unknown --format %q: use one of %s", format, strings.Join(Formats(), ", "))
+	}
+	return nil
+}
+
 // Write renders r to w in the given format.
 func Write(w io.Writer, format string, r *report.Report, opts Options) error {
-	fn, ok := writers[format]
-	if !ok {
-		return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats(), ", "))
+	if err := CheckFormat(format); err != nil {
+		return err
 	}
+	fn := writers[format]
 	if r == nil {
 		r = &report.Report{}
 	}
@@ -79,7 +88,7 @@ func normalize(in *report.Report) *report.Report {
 	for i := range r.Waived {
 		r.Waived[i].Path = nonNilSteps(r.Waived[i].Path)
 	}
-	sort.SliceStable(r.Waived, func(i, j int) bool { return lessFinding(r.Waived[i].Finding, r.Waived[j].Finding) })
+	sort.SliceStable(r.Waived, func(i, j int) bool { return report.Less(r.Waived[i].Finding, r.Waived[j].Finding) })
 	r.Warnings = append([]report.Notice{}, in.Warnings...)
 	sort.SliceStable(r.Warnings, func(i, j int) bool {
 		a, b := r.Warnings[i], r.Warnings[j]
@@ -108,18 +117,8 @@ func copyCounts(m map[string]int) map[string]int {
 	return out
 }
 
-// SortFindings orders findings by severity (most severe first), then rule,
-// resource and message: the order of the JSON contract.
-func SortFindings(fs []report.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool { return lessFinding(fs[i], fs[j]) })
-}
-
-func lessFinding(a, b report.Finding) bool {
-	if ra, rb := report.Rank(a.Severity), report.Rank(b.Severity); ra != rb {
-		return ra > rb
-	}
-	return key(a.Rule, a.Resource, a.Message, a.Source) < key(b.Rule, b.Resource, b.Message, b.Source)
-}
+// SortFindings orders findings as the JSON contract does (report.Less).
+func SortFindings(fs []report.Finding) { report.Sort(fs) }
 
 // StepLabel is the short human form of one evidence step.
 func StepLabel(s model.Step) string {

@@ -312,3 +312,15 @@ func TestTable(t *testing.T) {
 		t.Error("colour codes written to a non-terminal")
 	}
 }
+
+func TestTableColor(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	out := render(t, "table", sampleReport(), Options{Color: true})
+	if !strings.Contains(out, "\x1b[1;31mCRITICAL") {
+		t.Errorf("no colour with Color set:\n%q", out)
+	}
+	t.Setenv("NO_COLOR", "1")
+	if out := render(t, "table", sampleReport(), Options{Color: true}); strings.Contains(out, "\x1b[") {
+		t.Error("colour despite NO_COLOR")
+	}
+}

@@ -24,7 +24,7 @@ const colorReset = "\x1b[0m"
 // evidence path, then waived findings, notices and the verdict. Colour is
 // used only on a terminal.
 func writeTable(w io.Writer, r *report.Report, opts Options) error {
-	color := !opts.NoColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)
+	color := opts.Color && os.Getenv("NO_COLOR") == ""
 	paint := func(sev, s string) string {
 		if !color {
 			return s
