@@ -1,0 +1,115 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/letsleep/letsleep/internal/plangen"
+)
+
+// NewGenerateCommand writes a plan of replicas of one or more templates.
+func NewGenerateCommand() *cobra.Command {
+	var (
+		templates []string
+		tokens    []string
+		opts      plangen.Options
+		out       string
+	)
+	cmd := &cobra.Command{
+		Use:   "generate --template [NAME=]PLAN.json... --resources N -o OUT.json",
+		Short: "Write a synthetic plan by replicating template plans under for_each module instances",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(templates) == 0 {
+				return fmt.Errorf("no --template: pass a plan JSON (terraform show -json)")
+			}
+			if out == "" {
+				return fmt.Errorf("no --out: name the file to write")
+			}
+			ts, err := loadTemplates(templates)
+			if err != nil {
+				return err
+			}
+			if opts.Tokens, err = parsePairs(tokens, "--token"); err != nil {
+				return err
+			}
+			stats, err := writeAtomic(out, ts, opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d replicas, %d resource changes, %d bytes\n", out, stats.Replicas, stats.ResourceChanges, stats.Bytes)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVarP(&templates, "template", "t", nil, "template plan JSON, as NAME=FILE or FILE (NAME is the file's base name)")
+	f.StringArrayVar(&tokens, "token", nil, "NAME=TOKEN: the name token made unique per replica (default: the template's var.name; empty turns it off)")
+	f.IntVarP(&opts.Resources, "resources", "n", 1000, "minimum number of resource changes (rounded up to whole replicas)")
+	f.IntVar(&opts.Replicas, "replicas", 0, "exact replica count (overrides --resources)")
+	f.Uint64Var(&opts.Seed, "seed", 1, "seed of the tenant keys")
+	f.StringVar(&opts.Module, "module", plangen.DefaultModule, "name of the for_each module call holding the replicas")
+	f.StringVarP(&out, "out", "o", "", "output file")
+	return cmd
+}
+
+func loadTemplates(specs []string) ([]*plangen.Template, error) {
+	var out []*plangen.Template
+	for _, spec := range specs {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok {
+			path = spec
+			name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open template: %w", err)
+		}
+		t, err := plangen.LoadTemplate(name, f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func parsePairs(pairs []string, flag string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, p := range pairs {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			return nil, fmt.Errorf("%s %q: use NAME=VALUE", flag, p)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// writeAtomic writes to a temporary file and renames it, so an interrupted
+// run never leaves a truncated plan in the bench cache.
+func writeAtomic(path string, ts []*plangen.Template, opts plangen.Options) (plangen.Stats, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".plangen-*.json")
+	if err != nil {
+		return plangen.Stats{}, fmt.Errorf("create output: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	stats, err := plangen.Generate(tmp, ts, opts)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return plangen.Stats{}, fmt.Errorf("generate %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return plangen.Stats{}, fmt.Errorf("chmod output: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return plangen.Stats{}, fmt.Errorf("rename output: %w", err)
+	}
+	return stats, nil
+}
