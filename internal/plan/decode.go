@@ -27,8 +27,8 @@ type (
 // a state file.
 type topKeys struct {
 	values, plannedValues, resourceChanges, configuration bool
-	lineage, resources, serial                              bool
-	errored                                                 bool
+	lineage, resources, serial                            bool
+	errored                                               bool
 }
 
 // decode walks the top-level object key by key, so the JSON decoder buffers

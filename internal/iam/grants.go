@@ -1,0 +1,154 @@
+package iam
+
+// Notable actions: the permissions the boundary checks care about. Each is
+// the canonical name a Grant carries.
+const (
+	ActionSecretRead = "secretsmanager:GetSecretValue"
+	ActionDataAPI    = "rds-data:ExecuteStatement" // stands for any rds-data action
+	ActionDBConnect  = "rds-db:connect"
+	ActionInvoke     = "lambda:InvokeFunction"
+	ActionS3Read     = "s3:GetObject"
+	ActionAdmin      = "*" // every action on every resource
+)
+
+// Notable lists the canonical notable actions in a fixed order.
+var Notable = []string{ActionAdmin, ActionSecretRead, ActionDataAPI, ActionDBConnect, ActionInvoke, ActionS3Read}
+
+// DataAPIActions are every rds-data action; any of them counts as Data API
+// access (https://docs.aws.amazon.com/service-authorization/latest/reference/list_rds-data.html).
+var DataAPIActions = []string{
+	"rds-data:BatchExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction",
+	"rds-data:ExecuteSql", "rds-data:ExecuteStatement", "rds-data:RollbackTransaction",
+}
+
+// actionsFor expands a canonical notable action into the concrete actions
+// that stand for it.
+func actionsFor(canonical string) []string {
+	if canonical == ActionDataAPI {
+		return DataAPIActions
+	}
+	return []string{canonical}
+}
+
+// Matches reports whether the statement applies to the canonical notable
+// action (for "*": whether it is an admin statement).
+func (s *Statement) Matches(canonical string) bool {
+	if canonical == ActionAdmin {
+		return s.IsAdmin()
+	}
+	for _, a := range actionsFor(canonical) {
+		if s.CoversAction(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowance is one Allow statement that grants a notable action on a
+// resource pattern, after Deny precedence.
+type Allowance struct {
+	Action    string // canonical action
+	Statement int    // index into the statement slice given to Allowances
+	Pattern   string // the resource pattern as granted; "*" for NotResource
+	// NotResource is true when the grant is "everything except" a list.
+	NotResource bool
+	// Conditional: the Allow has a Condition, or a conditional Deny may
+	// remove it. Either way the grant may or may not apply.
+	Conditional bool
+	// MaybeDeniedBy is the index of a conditional Deny covering it, or -1.
+	MaybeDeniedBy int
+}
+
+// Allowances lists the grants of a canonical notable action in stmts. An
+// unconditional Deny that covers the action and the whole pattern removes
+// the grant; a conditional Deny only marks it.
+func Allowances(stmts []Statement, canonical string) []Allowance {
+	var out []Allowance
+	for i := range stmts {
+		s := &stmts[i]
+		if s.Effect != "Allow" || !s.Matches(canonical) {
+			continue
+		}
+		patterns := s.Resources
+		notRes := false
+		if len(s.NotResources) > 0 || len(s.Resources) == 0 {
+			patterns = []string{"*"}
+			notRes = len(s.NotResources) > 0
+		}
+		for _, p := range patterns {
+			a := Allowance{Action: canonical, Statement: i, Pattern: p, NotResource: notRes, Conditional: s.Conditional, MaybeDeniedBy: -1}
+			denied := false
+			for j := range stmts {
+				d := &stmts[j]
+				if d.Effect != "Deny" || !denyCoversAction(d, canonical) || notRes || !d.CoversPattern(p) {
+					continue
+				}
+				if d.Conditional {
+					a.Conditional = true
+					a.MaybeDeniedBy = j
+					continue
+				}
+				denied = true
+				break
+			}
+			if !denied {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// denyCoversAction: a Deny removes a notable grant only if it covers every
+// concrete action that stands for it (for admin, only a Deny on "*").
+func denyCoversAction(d *Statement, canonical string) bool {
+	if canonical == ActionAdmin {
+		return d.Matches(ActionAdmin) || (len(d.NotActions) == 0 && containsStr(d.Actions, "*"))
+	}
+	for _, a := range actionsFor(canonical) {
+		if !d.CoversAction(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// DeniedFor reports whether an explicit Deny in stmts covers the canonical
+// action on a specific ARN: denied (unconditional) or maybe (conditional).
+func DeniedFor(stmts []Statement, canonical, arn string) (denied, maybe bool) {
+	for i := range stmts {
+		d := &stmts[i]
+		if d.Effect != "Deny" || !denyCoversAction(d, canonical) || !d.CoversResource(arn) {
+			continue
+		}
+		if d.Conditional {
+			maybe = true
+			continue
+		}
+		return true, false
+	}
+	return false, maybe
+}
+
+// Broad reports whether a resource pattern spans many resources: "*", or a
+// wildcard anywhere in the resource part of an ARN.
+func Broad(pattern string) bool {
+	if pattern == "*" {
+		return true
+	}
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] == '*' || pattern[i] == '?' {
+			return true
+		}
+	}
+	return false
+}
+
+func containsStr(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}

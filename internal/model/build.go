@@ -1,0 +1,419 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/letsleep/letsleep/internal/plan"
+)
+
+// builder carries the index and the model while it is assembled.
+type builder struct {
+	ix  *index
+	cfg Config
+	m   *Model
+
+	// Known identifiers (ids, ARNs, names) → resource address, for joins
+	// on values that are known at plan time.
+	byID   map[string]string
+	byARN  map[string]string
+	byName map[string]map[string]string // type → name → address
+
+	sgs       map[string]*SecurityGroup
+	subnets   map[string]*Subnet
+	dbs       map[string]*Database
+	secrets   map[string]*Secret
+	functions map[string]*Function
+	roles     map[string]*roleState
+	natByAddr map[string]*Gateway
+
+	warned map[string]bool
+}
+
+// Build assembles the boundary model of a loaded plan.
+func Build(p *plan.Plan, cfg Config) (*Model, error) {
+	if p == nil || p.Doc == nil {
+		return nil, errors.New("build model: no plan")
+	}
+	b := &builder{
+		ix:        newIndex(),
+		cfg:       cfg,
+		m:         &Model{Schema: SchemaVersion},
+		byID:      map[string]string{},
+		byARN:     map[string]string{},
+		byName:    map[string]map[string]string{},
+		sgs:       map[string]*SecurityGroup{},
+		subnets:   map[string]*Subnet{},
+		dbs:       map[string]*Database{},
+		secrets:   map[string]*Secret{},
+		functions: map[string]*Function{},
+		roles:     map[string]*roleState{},
+		natByAddr: map[string]*Gateway{},
+		warned:    map[string]bool{},
+	}
+	doc := p.Doc
+	b.m.Plan = PlanInfo{Source: p.Source, TerraformVersion: doc.TerraformVersion, FormatVersion: doc.FormatVersion}
+	for _, w := range p.Warnings {
+		b.warn("format-version", "", "%s", w)
+	}
+	b.load(doc)
+	b.ix.indexConfig(doc.Config)
+	b.ix.attachConfigs()
+	b.ix.sortTypes()
+	b.indexIdentifiers()
+
+	b.buildNetwork()
+	b.buildDatabases()
+	b.buildFunctions()
+	b.buildRoles()
+	b.buildEntryPoints()
+	b.buildTables()
+	b.blindSpots()
+	b.reach()
+	b.finish()
+	return b.m, nil
+}
+
+// load gathers resource instances: resource_changes first (after values and
+// after_unknown), then data sources read during plan (prior_state), then
+// anything only in planned_values (old formats).
+func (b *builder) load(doc *tfjson.Plan) {
+	managed := 0
+	for _, rc := range doc.ResourceChanges {
+		if rc == nil || rc.Change == nil {
+			continue
+		}
+		after, _ := rc.Change.After.(map[string]any)
+		if after == nil && rc.Change.Actions.Delete() {
+			continue // being destroyed: not part of the planned boundary
+		}
+		if after == nil {
+			after = map[string]any{}
+		}
+		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+		r := &res{
+			Address: rc.Address, Module: rc.ModuleAddress, Type: rc.Type, Name: rc.Name,
+			Data: rc.Mode == tfjson.DataResourceMode, Index: rc.Index,
+			Values: after, Unknown: unknown,
+			Read: rc.Mode == tfjson.DataResourceMode && rc.Change.Actions.Read(),
+		}
+		if !r.Data {
+			managed++
+		}
+		b.ix.add(r)
+	}
+	if doc.PriorState != nil && doc.PriorState.Values != nil {
+		walkState(doc.PriorState.Values.RootModule, 0, func(sr *tfjson.StateResource, mod string) {
+			if sr.Mode != tfjson.DataResourceMode {
+				return
+			}
+			b.ix.add(&res{Address: sr.Address, Module: mod, Type: sr.Type, Name: sr.Name, Data: true, Index: sr.Index, Values: orEmpty(sr.AttributeValues)})
+		})
+	}
+	if doc.PlannedValues != nil {
+		walkState(doc.PlannedValues.RootModule, 0, func(sr *tfjson.StateResource, mod string) {
+			if _, ok := b.ix.byAddr[sr.Address]; ok {
+				return
+			}
+			if sr.Mode != tfjson.DataResourceMode {
+				managed++
+			}
+			b.ix.add(&res{Address: sr.Address, Module: mod, Type: sr.Type, Name: sr.Name, Data: sr.Mode == tfjson.DataResourceMode, Index: sr.Index, Values: orEmpty(sr.AttributeValues)})
+		})
+	}
+	b.m.Plan.ResourceCount = managed
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource, string)) {
+	if m == nil || depth > 64 {
+		return
+	}
+	for _, r := range m.Resources {
+		if r != nil {
+			fn(r, m.Address)
+		}
+	}
+	for _, c := range m.ChildModules {
+		walkState(c, depth+1, fn)
+	}
+}
+
+// indexIdentifiers maps every known id, ARN and name to its address.
+func (b *builder) indexIdentifiers() {
+	for _, list := range b.ix.byType {
+		for _, r := range list {
+			if id := getStr(r.Values, "id"); id != "" && !r.Data {
+				if _, dup := b.byID[id]; !dup {
+					b.byID[id] = r.Address
+				}
+			}
+			if arn := getStr(r.Values, "arn"); arn != "" {
+				if _, dup := b.byARN[arn]; !dup {
+					b.byARN[arn] = r.Address
+				}
+			}
+			if name := getStr(r.Values, "name"); name != "" {
+				if b.byName[r.Type] == nil {
+					b.byName[r.Type] = map[string]string{}
+				}
+				if _, dup := b.byName[r.Type][name]; !dup {
+					b.byName[r.Type][name] = r.Address
+				}
+			}
+		}
+	}
+}
+
+// warn records a Warning once per (kind, address, message).
+func (b *builder) warn(kind, addr, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	k := kind + "\x00" + addr + "\x00" + msg
+	if b.warned[k] {
+		return
+	}
+	b.warned[k] = true
+	b.m.Warnings = append(b.m.Warnings, Warning{Kind: kind, Address: addr, Message: msg})
+}
+
+// link resolves an attribute that names other resources (by id, ARN or
+// name when known, through configuration references when not). It returns
+// addresses (or the raw values for things outside the plan), whether any
+// came from references, and the references that could not be followed.
+type linkResult struct {
+	Addrs       []string
+	FromUnknown bool
+	Lost        []string
+	Raw         []string // known values that name nothing in the plan
+}
+
+func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPath []string, types ...string) linkResult {
+	var out linkResult
+	for _, v := range getStrings(values, key) {
+		if a := b.lookup(v, types...); a != "" {
+			out.Addrs = append(out.Addrs, a)
+		} else {
+			out.Raw = append(out.Raw, v)
+		}
+	}
+	_, present := values[key]
+	if unknownAt(unknown, key) || (!present && len(refsAt(r, cfgPath...)) > 0) {
+		refs := refsAt(r, cfgPath...)
+		ts, lost := b.ix.resolve(r.Module, refs)
+		addrs := b.ix.addrsOf(ts, types...)
+		out.Addrs = append(out.Addrs, addrs...)
+		out.FromUnknown = len(addrs) > 0
+		if len(addrs) == 0 {
+			if len(refs) == 0 {
+				lost = append(lost, key)
+			}
+			out.Lost = append(out.Lost, lost...)
+		}
+	}
+	out.Addrs = sortedUnique(out.Addrs)
+	return out
+}
+
+// lookup finds the address of a known id, ARN or name among types.
+func (b *builder) lookup(v string, types ...string) string {
+	for _, m := range []map[string]string{b.byID, b.byARN} {
+		if a, ok := m[v]; ok {
+			if len(types) == 0 || contains(types, b.ix.byAddr[a].Type) {
+				return a
+			}
+		}
+	}
+	for _, t := range types {
+		if a, ok := b.byName[t][v]; ok {
+			return a
+		}
+	}
+	if a, ok := b.ix.byAddr[v]; ok && (len(types) == 0 || contains(types, a.Type)) {
+		return v
+	}
+	return ""
+}
+
+// finish sorts every slice and replaces nil slices by empty ones so the
+// JSON is deterministic and never has null lists.
+func (b *builder) finish() {
+	m := b.m
+	for _, sg := range b.sgs {
+		sortRules(sg.Ingress)
+		sortRules(sg.Egress)
+		m.SecurityGroups = append(m.SecurityGroups, *sg)
+	}
+	for _, s := range b.subnets {
+		if s.Routes == nil {
+			s.Routes = []Route{}
+		}
+		sort.Slice(s.Routes, func(i, j int) bool {
+			if s.Routes[i].Destination != s.Routes[j].Destination {
+				return s.Routes[i].Destination < s.Routes[j].Destination
+			}
+			return s.Routes[i].Address < s.Routes[j].Address
+		})
+		m.Subnets = append(m.Subnets, *s)
+	}
+	for _, d := range b.dbs {
+		d.Secrets = sortedUnique(d.Secrets)
+		d.SecurityGroups = sortedUnique(d.SecurityGroups)
+		d.ZeroETL = sortedUnique(d.ZeroETL)
+		d.Proxies = sortedUnique(d.Proxies)
+		d.Unknown = sortedUnique(d.Unknown)
+		if d.Instances == nil {
+			d.Instances = []DBInstance{}
+		}
+		sort.Slice(d.Instances, func(i, j int) bool { return d.Instances[i].Address < d.Instances[j].Address })
+		m.Databases = append(m.Databases, *d)
+	}
+	for _, s := range b.secrets {
+		m.Secrets = append(m.Secrets, *s)
+	}
+	for _, f := range b.functions {
+		f.Subnets = sortedUnique(f.Subnets)
+		f.SecurityGroups = sortedUnique(f.SecurityGroups)
+		f.Unresolved = sortedUnique(f.Unresolved)
+		sortPaths(f.Egress)
+		sortPaths(f.DataPaths)
+		if f.Egress == nil {
+			f.Egress = []Path{}
+		}
+		if f.DataPaths == nil {
+			f.DataPaths = []Path{}
+		}
+		if f.Tags == nil {
+			f.Tags = map[string]string{}
+		}
+		m.Functions = append(m.Functions, *f)
+	}
+	for _, r := range b.roles {
+		m.Roles = append(m.Roles, r.toModel())
+	}
+	sort.Slice(m.Functions, func(i, j int) bool { return m.Functions[i].Address < m.Functions[j].Address })
+	sort.Slice(m.Roles, func(i, j int) bool { return m.Roles[i].Address < m.Roles[j].Address })
+	sort.Slice(m.Databases, func(i, j int) bool { return m.Databases[i].Address < m.Databases[j].Address })
+	sort.Slice(m.Proxies, func(i, j int) bool { return m.Proxies[i].Address < m.Proxies[j].Address })
+	sort.Slice(m.NATGateways, func(i, j int) bool { return m.NATGateways[i].Address < m.NATGateways[j].Address })
+	sort.Slice(m.InternetGateway, func(i, j int) bool { return m.InternetGateway[i].Address < m.InternetGateway[j].Address })
+	sort.Slice(m.SecurityGroups, func(i, j int) bool { return m.SecurityGroups[i].Address < m.SecurityGroups[j].Address })
+	sort.Slice(m.Subnets, func(i, j int) bool { return m.Subnets[i].Address < m.Subnets[j].Address })
+	sort.Slice(m.Secrets, func(i, j int) bool { return m.Secrets[i].Address < m.Secrets[j].Address })
+	sort.Slice(m.EntryPoints, func(i, j int) bool { return m.EntryPoints[i].Address < m.EntryPoints[j].Address })
+	sort.Slice(m.Tables, func(i, j int) bool { return m.Tables[i].Address < m.Tables[j].Address })
+	sort.Slice(m.Endpoints, func(i, j int) bool { return m.Endpoints[i].Address < m.Endpoints[j].Address })
+	sort.Slice(m.Warnings, func(i, j int) bool {
+		a, c := m.Warnings[i], m.Warnings[j]
+		if a.Address != c.Address {
+			return a.Address < c.Address
+		}
+		if a.Kind != c.Kind {
+			return a.Kind < c.Kind
+		}
+		return a.Message < c.Message
+	})
+	for i := range m.Proxies {
+		m.Proxies[i].Targets = sortedUnique(m.Proxies[i].Targets)
+	}
+	for i := range m.Endpoints {
+		if m.Endpoints[i].Subnets == nil {
+			m.Endpoints[i].Subnets = []string{}
+		}
+	}
+	emptyIfNil(m)
+}
+
+func emptyIfNil(m *Model) {
+	if m.Functions == nil {
+		m.Functions = []Function{}
+	}
+	if m.Roles == nil {
+		m.Roles = []Role{}
+	}
+	if m.Databases == nil {
+		m.Databases = []Database{}
+	}
+	if m.Proxies == nil {
+		m.Proxies = []Proxy{}
+	}
+	if m.NATGateways == nil {
+		m.NATGateways = []Gateway{}
+	}
+	if m.InternetGateway == nil {
+		m.InternetGateway = []Gateway{}
+	}
+	if m.SecurityGroups == nil {
+		m.SecurityGroups = []SecurityGroup{}
+	}
+	if m.Subnets == nil {
+		m.Subnets = []Subnet{}
+	}
+	if m.Secrets == nil {
+		m.Secrets = []Secret{}
+	}
+	if m.EntryPoints == nil {
+		m.EntryPoints = []EntryPoint{}
+	}
+	if m.Tables == nil {
+		m.Tables = []Table{}
+	}
+	if m.Endpoints == nil {
+		m.Endpoints = []VPCEndpoint{}
+	}
+	if m.Warnings == nil {
+		m.Warnings = []Warning{}
+	}
+}
+
+func sortRules(rules []SGRule) {
+	for i := range rules {
+		rules[i].CIDRs = sortedUnique(rules[i].CIDRs)
+		rules[i].PeerGroups = sortedUnique(rules[i].PeerGroups)
+		rules[i].PrefixLists = sortedUnique(rules[i].PrefixLists)
+	}
+	sort.SliceStable(rules, func(i, j int) bool {
+		a, c := rules[i], rules[j]
+		if a.Address != c.Address {
+			return a.Address < c.Address
+		}
+		if a.FromPort != c.FromPort {
+			return a.FromPort < c.FromPort
+		}
+		if a.ToPort != c.ToPort {
+			return a.ToPort < c.ToPort
+		}
+		if a.Protocol != c.Protocol {
+			return a.Protocol < c.Protocol
+		}
+		return fmt.Sprint(a.CIDRs, a.PeerGroups) < fmt.Sprint(c.CIDRs, c.PeerGroups)
+	})
+}
+
+func sortPaths(ps []Path) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Kind != ps[j].Kind {
+			return ps[i].Kind < ps[j].Kind
+		}
+		if ps[i].Target != ps[j].Target {
+			return ps[i].Target < ps[j].Target
+		}
+		return stepsKey(ps[i].Steps) < stepsKey(ps[j].Steps)
+	})
+}
+
+func stepsKey(s []Step) string {
+	out := ""
+	for _, st := range s {
+		out += st.Kind + "|" + st.Address + "|" + st.Detail + ";"
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package model
+
+import "strings"
+
+var functionTypes = []string{"aws_lambda_function"}
+
+func (b *builder) buildEntryPoints() {
+	for _, r := range b.ix.byType["aws_lambda_function_url"] {
+		ep := EntryPoint{Address: r.Address, Kind: "function_url", Auth: getStr(r.Values, "authorization_type")}
+		if ep.Auth == "" {
+			ep.Auth = "unknown"
+		}
+		ep.Function = b.functionRef(r, r.Values, r.Unknown, "function_name")
+		b.m.EntryPoints = append(b.m.EntryPoints, ep)
+	}
+	b.httpAPIRoutes()
+	b.restMethods()
+	// A function limited to one concurrent execution is single-flight: an
+	// entry point in front of it cannot fan out.
+	for i := range b.m.EntryPoints {
+		ep := &b.m.EntryPoints[i]
+		if f := b.functions[ep.Function]; f != nil && f.Reserved != nil && *f.Reserved == 1 {
+			ep.Throttled = true
+		}
+	}
+}
+
+// functionRef resolves an attribute naming a function (name, ARN or invoke
+// ARN) to its address.
+func (b *builder) functionRef(r *res, values, unknown map[string]any, key string) string {
+	v := getStr(values, key)
+	if v != "" {
+		if a := b.lookup(v, functionTypes...); a != "" {
+			return a
+		}
+		for addr, f := range b.functions {
+			if f.Name == v || strings.Contains(v, ":function:"+f.Name) && f.Name != "" {
+				return addr
+			}
+		}
+	}
+	l := b.link(r, values, unknown, key, []string{key}, functionTypes...)
+	if len(l.Addrs) > 0 {
+		return l.Addrs[0]
+	}
+	// Invoke ARNs from a function's invoke_arn: look through references of
+	// any type once more (aliases point at functions too).
+	ts, _ := b.ix.resolve(r.Module, refsAt(r, key))
+	for _, t := range ts {
+		if tr := b.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_lambda_alias" {
+			return b.functionRef(tr, tr.Values, tr.Unknown, "function_name")
+		}
+	}
+	if v != "" {
+		return v
+	}
+	return ""
+}
+
+func (b *builder) httpAPIRoutes() {
+	// Integrations → functions, stages → throttled APIs.
+	integ := map[string]string{}
+	for _, r := range b.ix.byType["aws_apigatewayv2_integration"] {
+		integ[r.Address] = b.functionRef(r, r.Values, r.Unknown, "integration_uri")
+	}
+	throttledAPI := map[string]bool{}
+	for _, r := range b.ix.byType["aws_apigatewayv2_stage"] {
+		api := b.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
+		limited := false
+		if s := getBlock(r.Values, "default_route_settings"); s != nil {
+			rate, _ := getNum(s, "throttling_rate_limit")
+			burst, _ := getNum(s, "throttling_burst_limit")
+			limited = rate > 0 || burst > 0
+		}
+		for _, a := range append(api.Addrs, api.Raw...) {
+			if limited {
+				throttledAPI[a] = true
+			}
+		}
+	}
+	for _, r := range b.ix.byType["aws_apigatewayv2_route"] {
+		ep := EntryPoint{Address: r.Address, Kind: "apigw_v2_route", Auth: getStr(r.Values, "authorization_type")}
+		if ep.Auth == "" {
+			ep.Auth = "NONE"
+		}
+		hasAuthorizer := getStr(r.Values, "authorizer_id") != "" || unknownAt(r.Unknown, "authorizer_id") || len(refsAt(r, "authorizer_id")) > 0
+		if ep.Auth == "NONE" && hasAuthorizer {
+			ep.Auth = "CUSTOM"
+		}
+		tgt := b.link(r, r.Values, r.Unknown, "target", []string{"target"}, "aws_apigatewayv2_integration")
+		for _, a := range tgt.Addrs {
+			if fn := integ[a]; fn != "" {
+				ep.Function = fn
+				break
+			}
+		}
+		if ep.Function == "" {
+			if t := getStr(r.Values, "target"); strings.HasPrefix(t, "integrations/") {
+				if a := b.lookup(strings.TrimPrefix(t, "integrations/"), "aws_apigatewayv2_integration"); a != "" {
+					ep.Function = integ[a]
+				}
+			}
+		}
+		api := b.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
+		for _, a := range append(api.Addrs, api.Raw...) {
+			ep.Throttled = ep.Throttled || throttledAPI[a]
+		}
+		b.m.EntryPoints = append(b.m.EntryPoints, ep)
+	}
+}
+
+func (b *builder) restMethods() {
+	// Integrations are keyed by the method they serve: resource + HTTP method.
+	type key struct{ resource, method string }
+	integ := map[key]string{}
+	for _, r := range b.ix.byType["aws_api_gateway_integration"] {
+		fn := b.functionRef(r, r.Values, r.Unknown, "uri")
+		for _, rk := range b.restResourceKeys(r) {
+			integ[key{rk, getStr(r.Values, "http_method")}] = fn
+		}
+	}
+	throttledAPI := map[string]bool{}
+	for _, r := range b.ix.byType["aws_api_gateway_usage_plan"] {
+		limited := false
+		if t := getBlock(r.Values, "throttle_settings"); t != nil {
+			rate, _ := getNum(t, "rate_limit")
+			burst, _ := getNum(t, "burst_limit")
+			limited = rate > 0 || burst > 0
+		}
+		if !limited {
+			continue
+		}
+		for i := range getBlocks(r.Values, "api_stages") {
+			_ = i
+		}
+		ts, _ := b.ix.resolve(r.Module, refsAt(r, "api_stages", "api_id"))
+		for _, t := range ts {
+			throttledAPI[t.Addr] = true
+		}
+		for _, s := range getBlocks(r.Values, "api_stages") {
+			if id := getStr(s, "api_id"); id != "" {
+				throttledAPI[id] = true
+				if a := b.lookup(id); a != "" {
+					throttledAPI[a] = true
+				}
+			}
+		}
+	}
+	for _, r := range b.ix.byType["aws_api_gateway_method_settings"] {
+		s := getBlock(r.Values, "settings")
+		rate, _ := getNum(s, "throttling_rate_limit")
+		if rate > 0 {
+			api := b.link(r, r.Values, r.Unknown, "rest_api_id", []string{"rest_api_id"}, "aws_api_gateway_rest_api")
+			for _, a := range append(api.Addrs, api.Raw...) {
+				throttledAPI[a] = true
+			}
+		}
+	}
+	for _, r := range b.ix.byType["aws_api_gateway_method"] {
+		ep := EntryPoint{Address: r.Address, Kind: "apigw_method", Auth: getStr(r.Values, "authorization")}
+		if ep.Auth == "" {
+			ep.Auth = "unknown"
+		}
+		for _, rk := range b.restResourceKeys(r) {
+			if fn := integ[key{rk, getStr(r.Values, "http_method")}]; fn != "" {
+				ep.Function = fn
+			}
+		}
+		api := b.link(r, r.Values, r.Unknown, "rest_api_id", []string{"rest_api_id"}, "aws_api_gateway_rest_api")
+		for _, a := range append(api.Addrs, api.Raw...) {
+			ep.Throttled = ep.Throttled || throttledAPI[a]
+		}
+		b.m.EntryPoints = append(b.m.EntryPoints, ep)
+	}
+}
+
+// restResourceKeys names the API resource of a method or integration: its
+// resolved address, or its known id.
+func (b *builder) restResourceKeys(r *res) []string {
+	l := b.link(r, r.Values, r.Unknown, "resource_id", []string{"resource_id"}, "aws_api_gateway_resource", "aws_api_gateway_rest_api")
+	out := append(l.Addrs, l.Raw...)
+	// root_resource_id of the API: the reference names the API itself.
+	return out
+}
+
+func (b *builder) buildTables() {
+	for _, r := range b.ix.byType["aws_dynamodb_table"] {
+		if r.Data {
+			continue
+		}
+		t := Table{Address: r.Address, Name: getStr(r.Values, "name")}
+		for _, blk := range getBlocks(r.Values, "ttl") {
+			if getBool(blk, "enabled") {
+				t.TTL = true
+			}
+		}
+		t.Recomputable = strings.EqualFold(getTags(r.Values)["letsleep:recomputable"], "true")
+		b.m.Tables = append(b.m.Tables, t)
+	}
+}

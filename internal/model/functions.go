@@ -1,0 +1,84 @@
+package model
+
+import "strings"
+
+// TagRole is the tag that declares a function's role.
+const TagRole = "letsleep:role"
+
+// funcState keeps what reach needs about a function beyond the model type.
+type funcExtra struct {
+	vpcUnknown bool // vpc_config present but its subnets/SGs unresolvable
+	ipv6       bool // ipv6_allowed_for_dual_stack
+}
+
+func (b *builder) buildFunctions() {
+	for _, r := range b.ix.byType["aws_lambda_function"] {
+		if r.Data {
+			continue
+		}
+		f := &Function{
+			Address: r.Address, Name: getStr(r.Values, "function_name"),
+			Subnets: []string{}, SecurityGroups: []string{}, Tags: getTags(r.Values), Unresolved: []string{},
+		}
+		if v, ok := getInt(r.Values, "reserved_concurrent_executions"); ok && v >= 0 {
+			f.Reserved = &v
+		}
+		if role := f.Tags[TagRole]; role != "" {
+			if ValidRole(role) {
+				f.Role, f.RoleSource = role, "tag"
+			} else {
+				b.warn("invalid-role", r.Address, "tag %s=%q is not a known role (want one of %s)", TagRole, role, strings.Join(validRoles, ", "))
+			}
+		}
+		if f.Role == "" {
+			if role := b.cfg.roleFor(r.Address); role != "" {
+				f.Role, f.RoleSource = role, "config"
+			}
+		}
+		role := b.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
+		switch {
+		case len(role.Addrs) > 0:
+			f.ExecutionRole = role.Addrs[0]
+		case len(role.Raw) > 0:
+			f.ExecutionRole = role.Raw[0]
+			f.Unresolved = append(f.Unresolved, "execution_role")
+			b.warn("unresolved-reference", r.Address, "execution role %s is not in the plan; its grants are not analysed", role.Raw[0])
+		default:
+			f.Unresolved = append(f.Unresolved, "execution_role")
+			b.warn("unresolved-reference", r.Address, "execution role could not be resolved (%s); its grants are not analysed", strings.Join(role.Lost, ", "))
+		}
+		vc := getBlock(r.Values, "vpc_config")
+		var vu map[string]any
+		if ub := unknownBlocks(r.Unknown, "vpc_config"); len(ub) > 0 {
+			vu = ub[0]
+		}
+		if vc == nil && unknownAt(r.Unknown, "vpc_config") {
+			vc = map[string]any{}
+		}
+		if vc != nil {
+			sn := b.link(r, vc, vu, "subnet_ids", []string{"vpc_config", "subnet_ids"}, "aws_subnet", "aws_default_subnet")
+			sg := b.link(r, vc, vu, "security_group_ids", []string{"vpc_config", "security_group_ids"}, sgTypes...)
+			f.Subnets = append(sn.Addrs, sn.Raw...)
+			f.SecurityGroups = append(sg.Addrs, sg.Raw...)
+			f.InVPC = len(f.Subnets) > 0 || len(sn.Lost) > 0
+			for _, l := range []struct {
+				key string
+				res linkResult
+			}{{"vpc_config.subnet_ids", sn}, {"vpc_config.security_group_ids", sg}} {
+				if len(l.res.Lost) > 0 {
+					f.Unresolved = append(f.Unresolved, l.key)
+					b.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", l.key, strings.Join(l.res.Lost, ", "))
+				}
+			}
+		}
+		b.functions[r.Address] = f
+	}
+}
+
+func (b *builder) functionIPv6(addr string) bool {
+	r := b.ix.byAddr[addr]
+	if r == nil {
+		return false
+	}
+	return getBool(getBlock(r.Values, "vpc_config"), "ipv6_allowed_for_dual_stack")
+}

@@ -1,0 +1,231 @@
+package model
+
+import (
+	"sort"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// res is one resource instance (managed or data) with its values after the
+// plan, what is unknown, and its configuration block.
+type res struct {
+	Address string
+	Module  string // module instance path, e.g. module.a[0].module.b["x"]; "" for root
+	Type    string
+	Name    string
+	Data    bool
+	Index   any
+	Values  map[string]any
+	Unknown map[string]any // after_unknown tree; nil when all known
+	Config  *tfjson.ConfigResource
+	// Read is true for a data source that terraform reads during apply
+	// because an input was unknown (action "read" in resource_changes).
+	Read bool
+}
+
+// key is the type.name form used in configuration references.
+func (r *res) key() string {
+	if r.Data {
+		return "data." + r.Type + "." + r.Name
+	}
+	return r.Type + "." + r.Name
+}
+
+// index holds every resource by address and the lookups the reference
+// resolver needs. All joins go through these maps, never nested scans.
+type index struct {
+	byAddr map[string]*res
+	byType map[string][]*res
+	// byModKey: module instance + "|" + type.name → instances (count/for_each).
+	byModKey map[string][]*res
+	// modConfigs: module config path (call names joined by ".") → module.
+	modConfigs map[string]*tfjson.ConfigModule
+	// childInstances: parent instance + "|" + call name → child instances.
+	childInstances map[string][]string
+}
+
+func newIndex() *index {
+	return &index{
+		byAddr:         map[string]*res{},
+		byType:         map[string][]*res{},
+		byModKey:       map[string][]*res{},
+		modConfigs:     map[string]*tfjson.ConfigModule{},
+		childInstances: map[string][]string{},
+	}
+}
+
+func (ix *index) add(r *res) {
+	if _, dup := ix.byAddr[r.Address]; dup {
+		return
+	}
+	ix.byAddr[r.Address] = r
+	ix.byType[r.Type] = append(ix.byType[r.Type], r)
+	k := r.Module + "|" + r.key()
+	ix.byModKey[k] = append(ix.byModKey[k], r)
+	ix.addModuleInstance(r.Module)
+}
+
+// addModuleInstance records every level of a module instance path.
+func (ix *index) addModuleInstance(mod string) {
+	segs := splitModule(mod)
+	parent := ""
+	for _, s := range segs {
+		child := s.instance
+		if parent != "" {
+			child = parent + "." + s.instance
+		}
+		k := parent + "|" + s.call
+		list := ix.childInstances[k]
+		found := false
+		for _, c := range list {
+			if c == child {
+				found = true
+				break
+			}
+		}
+		if !found {
+			ix.childInstances[k] = append(list, child)
+		}
+		parent = child
+	}
+}
+
+// sortTypes makes per-type lists deterministic.
+func (ix *index) sortTypes() {
+	for _, list := range ix.byType {
+		sort.Slice(list, func(i, j int) bool { return list[i].Address < list[j].Address })
+	}
+	for _, list := range ix.byModKey {
+		sort.Slice(list, func(i, j int) bool { return list[i].Address < list[j].Address })
+	}
+	for _, list := range ix.childInstances {
+		sort.Strings(list)
+	}
+}
+
+type modSeg struct {
+	call     string // the module call name
+	instance string // "module.call[idx]" as it appears in the address
+}
+
+// splitModule splits "module.a[0].module.b[\"x.y\"]" into its calls,
+// respecting quoted keys that may hold dots.
+func splitModule(mod string) []modSeg {
+	var out []modSeg
+	for mod != "" {
+		if !strings.HasPrefix(mod, "module.") {
+			return out
+		}
+		rest := mod[len("module."):]
+		i := 0
+		for i < len(rest) && rest[i] != '.' && rest[i] != '[' {
+			i++
+		}
+		call := rest[:i]
+		j := i
+		if j < len(rest) && rest[j] == '[' {
+			j = skipBracket(rest, j)
+		}
+		out = append(out, modSeg{call: call, instance: "module." + rest[:j]})
+		rest = rest[j:]
+		mod = strings.TrimPrefix(rest, ".")
+	}
+	return out
+}
+
+// skipBracket returns the index after the bracket group starting at s[i].
+func skipBracket(s string, i int) int {
+	inQuote := false
+	for j := i + 1; j < len(s); j++ {
+		switch {
+		case s[j] == '\\' && inQuote:
+			j++
+		case s[j] == '"':
+			inQuote = !inQuote
+		case s[j] == ']' && !inQuote:
+			return j + 1
+		}
+	}
+	return len(s)
+}
+
+// configPath turns a module instance path into its configuration path
+// (call names only): module.a[0].module.b["x"] → a.b.
+func configPath(mod string) string {
+	segs := splitModule(mod)
+	names := make([]string, len(segs))
+	for i, s := range segs {
+		names[i] = s.call
+	}
+	return strings.Join(names, ".")
+}
+
+// indexConfig records every module of the configuration by its call path.
+func (ix *index) indexConfig(cfg *tfjson.Config) {
+	if cfg == nil || cfg.RootModule == nil {
+		return
+	}
+	var walk func(path string, m *tfjson.ConfigModule, depth int)
+	walk = func(path string, m *tfjson.ConfigModule, depth int) {
+		if m == nil || depth > 64 {
+			return
+		}
+		ix.modConfigs[path] = m
+		for name, call := range m.ModuleCalls {
+			if call == nil {
+				continue
+			}
+			child := name
+			if path != "" {
+				child = path + "." + name
+			}
+			walk(child, call.Module, depth+1)
+		}
+	}
+	walk("", cfg.RootModule, 0)
+}
+
+// configFor finds the configuration block of a resource.
+func (ix *index) configFor(r *res) *tfjson.ConfigResource {
+	m := ix.modConfigs[configPath(r.Module)]
+	if m == nil {
+		return nil
+	}
+	for _, c := range m.Resources {
+		if c == nil || c.Type != r.Type || c.Name != r.Name {
+			continue
+		}
+		if (c.Mode == tfjson.DataResourceMode) == r.Data {
+			return c
+		}
+	}
+	return nil
+}
+
+// attachConfigs links every resource to its configuration block, one pass
+// per module (not per resource) so it stays linear.
+func (ix *index) attachConfigs() {
+	byMod := map[string]map[string]*tfjson.ConfigResource{}
+	for _, r := range ix.byAddr {
+		path := configPath(r.Module)
+		cm, ok := byMod[path]
+		if !ok {
+			cm = map[string]*tfjson.ConfigResource{}
+			if m := ix.modConfigs[path]; m != nil {
+				for _, c := range m.Resources {
+					if c == nil {
+						continue
+					}
+					k := c.Type + "." + c.Name
+					if c.Mode == tfjson.DataResourceMode {
+						k = "data." + k
+					}
+					cm[k] = c
+				}
+			}
+			byMod[path] = cm
+		}
+		r.Config = cm[r.key()]
+	}
+}

@@ -1,0 +1,217 @@
+package model
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/iam"
+)
+
+// UnknownResource stands in for a statement resource that was unknown at
+// plan time and could not be resolved; it may match any target.
+const UnknownResource = "(unknown)"
+
+// stmt is a statement with its model form and its matcher form.
+type stmt struct {
+	Statement
+	s               iam.Statement
+	publicPrincipal bool
+}
+
+func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {
+	return stmt{
+		Statement: Statement{
+			Origin: origin, Sid: s.Sid, Effect: s.Effect,
+			Actions: s.Actions, NotActions: s.NotActions, Resources: s.Resources, NotResources: s.NotResources,
+			Conditional: s.Conditional, FromUnknown: fromUnknown,
+		},
+		s:               s,
+		publicPrincipal: s.Principal.Public(),
+	}
+}
+
+// document reads the policy JSON at values[key] of r. When it is unknown at
+// plan time it follows the configuration reference (to an
+// aws_iam_policy_document data source or an aws_iam_policy). known is false
+// when the statements could not be recovered; a Warning says so.
+func (b *builder) document(r *res, values, unknown map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
+	if len(cfgPath) == 0 {
+		cfgPath = []string{key}
+	}
+	if doc := getStr(values, key); doc != "" {
+		return b.parseDoc(origin, doc, false), true, false
+	}
+	refs := refsAt(r, cfgPath...)
+	ts, lost := b.ix.resolve(r.Module, refs)
+	found := false
+	for _, t := range ts {
+		tr := b.ix.byAddr[t.Addr]
+		switch {
+		case tr == nil:
+		case tr.Type == "aws_iam_policy_document" && tr.Data:
+			st, ok := b.dataDocument(tr, origin)
+			out = append(out, st...)
+			found = found || ok
+		case tr.Type == "aws_iam_policy" && !tr.Data && tr != r:
+			st, ok, _ := b.document(tr, tr.Values, tr.Unknown, "policy", origin)
+			out = append(out, st...)
+			found = found || ok
+		}
+	}
+	if !found {
+		why := "its value is unknown at plan time"
+		if len(refs) == 0 {
+			why += " and the configuration has no reference to follow (jsonencode of unknown values, a local, or a dynamic block?)"
+		} else if len(lost) > 0 {
+			why += "; could not follow " + strings.Join(lost, ", ")
+		}
+		b.warn("unknown-policy", r.Address, "policy document %s cannot be read: %s", key, why)
+		return nil, false, true
+	}
+	return out, true, true
+}
+
+func (b *builder) parseDoc(origin, doc string, fromUnknown bool) []stmt {
+	p, errs := iam.Parse([]byte(doc))
+	for _, e := range errs {
+		b.warn("invalid-policy", origin, "%v", e)
+	}
+	if p == nil {
+		return nil
+	}
+	out := make([]stmt, 0, len(p.Statements))
+	for _, s := range p.Statements {
+		out = append(out, normStatement(origin, s, fromUnknown))
+	}
+	return out
+}
+
+// dataDocument returns the statements of an aws_iam_policy_document data
+// source: from its json when known, else rebuilt from after.statement with
+// unknown resources resolved through configuration references.
+func (b *builder) dataDocument(r *res, origin string) ([]stmt, bool) {
+	if doc := getStr(r.Values, "json"); doc != "" {
+		return b.parseDoc(origin, doc, false), true
+	}
+	blocks := getBlocks(r.Values, "statement")
+	if len(blocks) == 0 && !unknownAt(r.Unknown, "statement") && len(getStrings(r.Values, "source_policy_documents")) == 0 && len(refsAt(r, "source_policy_documents")) == 0 {
+		if _, has := r.Values["statement"]; !has {
+			return nil, false
+		}
+	}
+	ub := unknownBlocks(r.Unknown, "statement")
+	var cfgBlocks []map[string]any
+	_ = cfgBlocks
+	var out []stmt
+	for i, blk := range blocks {
+		var u map[string]any
+		if i < len(ub) {
+			u = ub[i]
+		}
+		s := iam.Statement{Index: i, Sid: getStr(blk, "sid"), Effect: getStr(blk, "effect")}
+		if s.Effect == "" {
+			s.Effect = "Allow"
+		}
+		s.Actions = getStrings(blk, "actions")
+		s.NotActions = getStrings(blk, "not_actions")
+		s.Resources = getStrings(blk, "resources")
+		s.NotResources = getStrings(blk, "not_resources")
+		s.Conditional = len(getBlocks(blk, "condition")) > 0
+		for _, p := range getBlocks(blk, "principals") {
+			if s.Principal == nil {
+				s.Principal = &iam.Principal{}
+			}
+			ids := getStrings(p, "identifiers")
+			switch getStr(p, "type") {
+			case "*":
+				s.Principal.Wildcard = true
+			case "AWS":
+				s.Principal.AWS = append(s.Principal.AWS, ids...)
+			case "Service":
+				s.Principal.Service = append(s.Principal.Service, ids...)
+			case "Federated":
+				s.Principal.Federated = append(s.Principal.Federated, ids...)
+			}
+		}
+		fromUnknown := false
+		for _, k := range []string{"resources", "not_resources"} {
+			if !unknownAt(u, k) {
+				continue
+			}
+			fromUnknown = true
+			addrs := b.statementRefs(r, i, len(blocks), k)
+			if len(addrs) == 0 {
+				addrs = []string{UnknownResource}
+				b.warn("unresolved-reference", r.Address, "statement %s: %s unknown at plan time and not resolvable; assumed to match any resource", stmtName(s), k)
+			}
+			if k == "resources" {
+				s.Resources = append(s.Resources, addrs...)
+			} else {
+				s.NotResources = append(s.NotResources, addrs...)
+			}
+		}
+		if unknownAt(u, "actions") || unknownAt(u, "not_actions") {
+			b.warn("unresolved-reference", r.Address, "statement %s: actions unknown at plan time; not analysed", stmtName(s))
+			continue
+		}
+		out = append(out, normStatement(origin, s, fromUnknown))
+	}
+	for _, k := range []string{"source_policy_documents", "override_policy_documents", "source_json", "override_json"} {
+		for _, doc := range getStrings(r.Values, k) {
+			out = append(out, b.parseDoc(origin, doc, false)...)
+		}
+		if unknownAt(r.Unknown, k) {
+			ts, _ := b.ix.resolve(r.Module, refsAt(r, k))
+			for _, t := range ts {
+				if tr := b.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_iam_policy_document" && tr != r {
+					st, _ := b.dataDocument(tr, origin)
+					out = append(out, st...)
+				}
+			}
+		}
+	}
+	return out, true
+}
+
+func stmtName(s iam.Statement) string {
+	if s.Sid != "" {
+		return s.Sid
+	}
+	return "#" + strconv.Itoa(s.Index)
+}
+
+// statementRefs resolves the references of statement block i's attribute k.
+// Blocks are aligned by position when the configuration has as many static
+// blocks as the plan; otherwise (dynamic blocks) all blocks' references are
+// used, which over-approximates.
+func (b *builder) statementRefs(r *res, i, n int, k string) []string {
+	if r.Config == nil {
+		return nil
+	}
+	e := r.Config.Expressions["statement"]
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	var refs []string
+	if len(e.NestedBlocks) == n {
+		if x := e.NestedBlocks[i][k]; x != nil && x.ExpressionData != nil {
+			refs = x.References
+		}
+	} else {
+		for _, blk := range e.NestedBlocks {
+			if x := blk[k]; x != nil && x.ExpressionData != nil {
+				refs = append(refs, x.References...)
+			}
+		}
+	}
+	ts, _ := b.ix.resolve(r.Module, refs)
+	var out []string
+	for _, t := range ts {
+		if strings.HasPrefix(t.Attr, "master_user_secret") {
+			out = append(out, t.Addr+MasterSecretSuffix)
+			continue
+		}
+		out = append(out, t.Addr)
+	}
+	return sortedUnique(out)
+}

@@ -1,0 +1,283 @@
+package model
+
+import (
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// target is what a configuration reference points at: a resource instance
+// and the attribute read from it (id, arn, master_user_secret[0].secret_arn).
+type target struct {
+	Addr string
+	Attr string
+}
+
+// maxRefDepth bounds how far the resolver follows module outputs and input
+// variables, so a cyclic or absurd configuration cannot hang the build.
+const maxRefDepth = 16
+
+// exprAt returns the expression at a path of block names then an attribute,
+// e.g. exprAt(c, "vpc_config", "subnet_ids"). Nested blocks are searched in
+// order and the first block that has the attribute wins.
+func exprAt(exprs map[string]*tfjson.Expression, path ...string) *tfjson.Expression {
+	if len(path) == 0 || exprs == nil {
+		return nil
+	}
+	e := exprs[path[0]]
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	if len(path) == 1 {
+		return e
+	}
+	for _, block := range e.NestedBlocks {
+		if found := exprAt(block, path[1:]...); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// refsAt is the reference list of the expression at path of r's configuration.
+func refsAt(r *res, path ...string) []string {
+	if r == nil || r.Config == nil {
+		return nil
+	}
+	e := exprAt(r.Config.Expressions, path...)
+	if e == nil {
+		return nil
+	}
+	return e.References
+}
+
+// constAt is the constant value of the expression at path, if any.
+func constAt(r *res, path ...string) (any, bool) {
+	if r == nil || r.Config == nil {
+		return nil, false
+	}
+	e := exprAt(r.Config.Expressions, path...)
+	if e == nil || e.ConstantValue == nil || e.ConstantValue == tfjson.UnknownConstantValue {
+		return nil, false
+	}
+	return e.ConstantValue, true
+}
+
+// splitRef splits a reference on dots outside brackets.
+func splitRef(ref string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(ref); i++ {
+		switch ref[i] {
+		case '[':
+			i = skipBracket(ref, i) - 1
+		case '.':
+			parts = append(parts, ref[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, ref[start:])
+}
+
+// cutIndex splits "name[0]" into "name" and "[0]".
+func cutIndex(s string) (string, string) {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
+}
+
+// resolve follows configuration references made from module instance mod
+// to the resource instances they name. It returns the targets and the
+// references it could not follow (locals, root variables, missing modules).
+func (ix *index) resolve(mod string, refs []string) ([]target, []string) {
+	var out []target
+	var lost []string
+	ix.resolveInto(mod, refs, 0, &out, &lost)
+	return dedupTargets(out), lost
+}
+
+func (ix *index) resolveInto(mod string, refs []string, depth int, out *[]target, lost *[]string) {
+	if depth > maxRefDepth {
+		*lost = append(*lost, refs...)
+		return
+	}
+	// Terraform lists each reference from the most specific to the least
+	// (aws_subnet.a[0].id, aws_subnet.a[0], aws_subnet.a); keep the most
+	// specific form so an indexed reference does not widen to every instance.
+	seenSpecific := map[string]bool{}
+	for _, ref := range refs {
+		parts := splitRef(ref)
+		if len(parts) < 2 {
+			continue
+		}
+		switch parts[0] {
+		case "count", "each", "path", "terraform", "self":
+			continue
+		case "local":
+			*lost = append(*lost, ref)
+			continue
+		case "var":
+			if seenSpecific[ref] {
+				continue
+			}
+			seenSpecific[ref] = true
+			ix.resolveVar(mod, parts[1], depth, out, lost)
+			continue
+		case "module":
+			call, idx := cutIndex(parts[1])
+			general := "module." + call
+			if len(parts) < 3 {
+				if seenSpecific[general] {
+					continue
+				}
+				// A bare module reference: every output of it.
+				seenSpecific[general] = true
+				ix.resolveModule(mod, call, idx, "", depth, out, lost)
+				continue
+			}
+			seenSpecific[general] = true
+			ix.resolveModule(mod, call, idx, parts[2], depth, out, lost)
+			continue
+		}
+		key, rest := parts[0]+"."+parts[1], parts[2:]
+		if parts[0] == "data" {
+			if len(parts) < 3 {
+				continue
+			}
+			key, rest = "data."+parts[1]+"."+parts[2], parts[3:]
+		}
+		name, idx := cutIndex(key)
+		if idx == "" {
+			// "aws_x.y.attr" with the index on the attribute is not a thing;
+			// an index sits on the name part.
+			if len(rest) > 0 {
+				if n, i := cutIndex(rest[0]); n == "" && i != "" {
+					idx = i
+					rest = rest[1:]
+				}
+			}
+		}
+		if idx == "" && seenSpecific[name] {
+			continue
+		}
+		seenSpecific[name] = true
+		instances := ix.byModKey[mod+"|"+name]
+		if len(instances) == 0 {
+			*lost = append(*lost, ref)
+			continue
+		}
+		attr := strings.Join(rest, ".")
+		for _, r := range instances {
+			if idx != "" && !strings.HasSuffix(r.Address, idx) {
+				continue
+			}
+			*out = append(*out, target{Addr: r.Address, Attr: attr})
+		}
+	}
+}
+
+// resolveVar follows var.name inside module instance mod to the caller's
+// expression for that input.
+func (ix *index) resolveVar(mod, name string, depth int, out *[]target, lost *[]string) {
+	segs := splitModule(mod)
+	if len(segs) == 0 {
+		// A root variable is a plan input, not a resource.
+		*lost = append(*lost, "var."+name)
+		return
+	}
+	parent := strings.TrimSuffix(strings.TrimSuffix(mod, segs[len(segs)-1].instance), ".")
+	pm := ix.modConfigs[configPath(parent)]
+	if pm == nil || pm.ModuleCalls[segs[len(segs)-1].call] == nil {
+		*lost = append(*lost, "var."+name)
+		return
+	}
+	e := pm.ModuleCalls[segs[len(segs)-1].call].Expressions[name]
+	if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
+		*lost = append(*lost, "var."+name)
+		return
+	}
+	ix.resolveInto(parent, e.References, depth+1, out, lost)
+}
+
+// resolveModule follows module.call.output from module instance mod into
+// every instance of the child module (or the one named by idx).
+func (ix *index) resolveModule(mod, call, idx, output string, depth int, out *[]target, lost *[]string) {
+	childPath := call
+	if p := configPath(mod); p != "" {
+		childPath = p + "." + call
+	}
+	cm := ix.modConfigs[childPath]
+	if cm == nil {
+		*lost = append(*lost, "module."+call+"."+output)
+		return
+	}
+	instances := ix.childInstances[mod+"|"+call]
+	if idx != "" {
+		want := "module." + call + idx
+		if mod != "" {
+			want = mod + "." + want
+		}
+		instances = []string{want}
+	}
+	outputs := []string{output}
+	if output == "" {
+		outputs = outputs[:0]
+		for name := range cm.Outputs {
+			outputs = append(outputs, name)
+		}
+	}
+	for _, o := range outputs {
+		co := cm.Outputs[o]
+		if co == nil || co.Expression == nil || co.Expression.ExpressionData == nil || len(co.Expression.References) == 0 {
+			*lost = append(*lost, "module."+call+"."+o)
+			continue
+		}
+		if len(instances) == 0 {
+			*lost = append(*lost, "module."+call+"."+o)
+			continue
+		}
+		for _, inst := range instances {
+			ix.resolveInto(inst, co.Expression.References, depth+1, out, lost)
+		}
+	}
+}
+
+func dedupTargets(in []target) []target {
+	if len(in) < 2 {
+		return in
+	}
+	seen := make(map[target]bool, len(in))
+	out := in[:0]
+	for _, t := range in {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// addrsOf lists the addresses of targets, optionally only of given types.
+func (ix *index) addrsOf(ts []target, types ...string) []string {
+	var out []string
+	for _, t := range ts {
+		if len(types) > 0 {
+			r := ix.byAddr[t.Addr]
+			if r == nil || !contains(types, r.Type) {
+				continue
+			}
+		}
+		out = append(out, t.Addr)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,171 @@
+package model
+
+import (
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/iam"
+)
+
+type roleState struct {
+	addr, name, arn string
+	policies        []PolicyRef
+	stmts           []stmt
+	grants          []Grant
+	unresolved      []string
+}
+
+func (r *roleState) toModel() Role {
+	out := Role{Address: r.addr, Name: r.name, Policies: r.policies, Grants: r.grants, Unresolved: sortedUnique(r.unresolved)}
+	if out.Policies == nil {
+		out.Policies = []PolicyRef{}
+	}
+	if out.Grants == nil {
+		out.Grants = []Grant{}
+	}
+	out.Statements = make([]Statement, 0, len(r.stmts))
+	for _, s := range r.stmts {
+		out.Statements = append(out.Statements, s.Statement)
+	}
+	return out
+}
+
+var roleTypes = []string{"aws_iam_role"}
+
+func (b *builder) buildRoles() {
+	for _, r := range b.ix.byType["aws_iam_role"] {
+		if r.Data {
+			continue
+		}
+		rs := &roleState{addr: r.Address, name: getStr(r.Values, "name"), arn: getStr(r.Values, "arn")}
+		b.roles[r.Address] = rs
+		for i, blk := range getBlocks(r.Values, "inline_policy") {
+			name := getStr(blk, "name")
+			origin := r.Address + ".inline_policy[" + name + "]"
+			var ub map[string]any
+			if bs := unknownBlocks(r.Unknown, "inline_policy"); i < len(bs) {
+				ub = bs[i]
+			}
+			st, known, _ := b.document(r, blk, ub, "policy", origin, "inline_policy", "policy")
+			b.addPolicy(rs, PolicyRef{Address: origin, Source: "inline_block", Known: known}, st)
+		}
+		for _, arn := range getStrings(r.Values, "managed_policy_arns") {
+			b.attachARN(rs, r, arn, "managed_arns")
+		}
+		if unknownAt(r.Unknown, "managed_policy_arns") {
+			l := b.link(r, r.Values, r.Unknown, "managed_policy_arns", []string{"managed_policy_arns"}, "aws_iam_policy")
+			for _, pa := range l.Addrs {
+				b.attachPolicyResource(rs, pa, "managed_arns")
+			}
+			b.lostRefs(rs, r, "managed_policy_arns", l)
+		}
+	}
+	for _, r := range b.ix.byType["aws_iam_role_policy"] {
+		role := b.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
+		st, known, _ := b.document(r, r.Values, r.Unknown, "policy", r.Address)
+		for _, rs := range b.rolesOf(r, role) {
+			b.addPolicy(rs, PolicyRef{Address: r.Address, Source: "inline", Known: known}, st)
+		}
+	}
+	for _, r := range b.ix.byType["aws_iam_role_policy_attachment"] {
+		role := b.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
+		for _, rs := range b.rolesOf(r, role) {
+			b.attachFrom(rs, r, "attachment")
+		}
+	}
+	for _, r := range b.ix.byType["aws_iam_policy_attachment"] {
+		role := b.link(r, r.Values, r.Unknown, "roles", []string{"roles"}, roleTypes...)
+		for _, rs := range b.rolesOf(r, role) {
+			b.attachFrom(rs, r, "policy_attachment")
+		}
+	}
+	for _, rs := range b.roles {
+		b.computeGrants(rs)
+	}
+}
+
+// rolesOf returns the role states a link names, warning for roles outside
+// the plan.
+func (b *builder) rolesOf(r *res, l linkResult) []*roleState {
+	var out []*roleState
+	for _, a := range l.Addrs {
+		if rs := b.roles[a]; rs != nil {
+			out = append(out, rs)
+		}
+	}
+	if len(out) == 0 {
+		b.warn("unresolved-reference", r.Address, "the role it applies to is not in the plan (%s); its grants are not analysed", strings.Join(append(l.Raw, l.Lost...), ", "))
+	}
+	return out
+}
+
+func (b *builder) lostRefs(rs *roleState, r *res, key string, l linkResult) {
+	if len(l.Lost) == 0 {
+		return
+	}
+	rs.unresolved = append(rs.unresolved, key)
+	b.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", key, strings.Join(l.Lost, ", "))
+}
+
+// attachFrom handles policy_arn of an attachment resource.
+func (b *builder) attachFrom(rs *roleState, r *res, source string) {
+	if arn := getStr(r.Values, "policy_arn"); arn != "" {
+		b.attachARN(rs, r, arn, source)
+		return
+	}
+	l := b.link(r, r.Values, r.Unknown, "policy_arn", []string{"policy_arn"}, "aws_iam_policy")
+	for _, pa := range l.Addrs {
+		b.attachPolicyResource(rs, pa, source)
+	}
+	if len(l.Addrs) == 0 {
+		rs.unresolved = append(rs.unresolved, r.Address)
+		b.addPolicy(rs, PolicyRef{Address: r.Address, Source: source, Known: false}, nil)
+		b.warn("unknown-policy", r.Address, "policy_arn is unknown at plan time and could not be resolved (%s); the attached policy is not analysed", strings.Join(l.Lost, ", "))
+	}
+}
+
+// attachARN attaches a policy named by a known ARN: an aws_iam_policy in
+// the plan, an AWS-managed policy from the table, or an unknown policy.
+func (b *builder) attachARN(rs *roleState, r *res, arn, source string) {
+	if a := b.lookup(arn, "aws_iam_policy"); a != "" {
+		b.attachPolicyResource(rs, a, source)
+		return
+	}
+	if mp := iam.Managed(arn); mp != nil {
+		var st []stmt
+		for _, s := range mp.Statements {
+			st = append(st, normStatement(arn, s, false))
+		}
+		b.addPolicy(rs, PolicyRef{Address: arn, Source: source, Managed: true, Known: true}, st)
+		return
+	}
+	managed := iam.IsAWSManaged(arn)
+	b.addPolicy(rs, PolicyRef{Address: arn, Source: source, Managed: managed, Known: false}, nil)
+	rs.unresolved = append(rs.unresolved, arn)
+	if managed {
+		b.warn("unknown-policy", r.Address, "AWS-managed policy %s is not in letsleep's managed-policy table; its grants are not analysed", arn)
+	} else {
+		b.warn("unknown-policy", r.Address, "policy %s is not in the plan; its grants are not analysed", arn)
+	}
+}
+
+func (b *builder) attachPolicyResource(rs *roleState, addr, source string) {
+	pr := b.ix.byAddr[addr]
+	if pr == nil {
+		return
+	}
+	st, known, _ := b.document(pr, pr.Values, pr.Unknown, "policy", addr)
+	b.addPolicy(rs, PolicyRef{Address: addr, Source: source, Known: known}, st)
+}
+
+func (b *builder) addPolicy(rs *roleState, ref PolicyRef, st []stmt) {
+	for _, p := range rs.policies {
+		if p.Address == ref.Address && p.Source == ref.Source {
+			return
+		}
+	}
+	if !ref.Known {
+		rs.unresolved = append(rs.unresolved, ref.Address)
+	}
+	rs.policies = append(rs.policies, ref)
+	rs.stmts = append(rs.stmts, st...)
+}
