@@ -36,12 +36,16 @@ func ValidRole(name string) bool { return contains(validRoles, name) }
 
 // LoadConfig reads and validates a YAML config file. Errors name the file
 // and line and wrap ErrConfig.
-func LoadConfig(path string) (Config, error) {
+func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Config{}, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
+		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
 	}
-	return ParseConfig(path, data)
+	cfg, err := ParseConfig(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return &cfg, nil
 }
 
 // ParseConfig parses config YAML; name is used in errors.
