@@ -62,7 +62,7 @@ used_by(role) := "" if not model.functions_by_execution_role[role.address]
 via(role, g) := model.as_array(g.via) if model.non_empty(g.via)
 
 via(role, g) := [model.step("role", role.address, sprintf("grants %s on %s", [g.action, g.resource]))] if {
-	not model.non_empty(g.via)
+	not model.non_empty(object.get(g, "via", []))
 }
 
 holds(s) := sprintf(" and holds the credentials of %s", [s.database]) if {

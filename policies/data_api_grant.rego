@@ -33,7 +33,7 @@ deny contains f if {
 	grants := [g | some g in model.as_array(role.grants); startswith(lower(g.action), "rds-data:")]
 	count(grants) > 0
 	users := object.get(model.functions_by_execution_role, role.address, set())
-	others := {a | some a in users; model.functions_by_address[a].role != "control"}
+	others := {a | some a in users; object.get(model.functions_by_address[a], "role", "") != "control"}
 	not only_control(users, others)
 	actions := {g.action | some g in grants}
 	f := {

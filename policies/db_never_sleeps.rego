@@ -70,7 +70,7 @@ deny contains finding(db, db.address, sprintf("cluster %s has min_capacity %v; a
 deny contains f if {
 	some db in model.section("databases")
 	db.serverless
-	not is_number(db.min_capacity)
+	not is_number(object.get(db, "min_capacity", null))
 	f := object.union(
 		finding(db, db.address, sprintf("cluster %s sets no min_capacity (unknown at plan time or absent); auto-pause needs min_capacity 0", [db.address]), "min_capacity not set"),
 		{"unresolved": unknown_attr(db, "capacity")},
@@ -180,7 +180,7 @@ deny contains f if {
 	some db in model.section("databases")
 	db.kind == "cluster"
 	aurora(db)
-	db.engine_version == ""
+	object.get(db, "engine_version", "") == ""
 	unknown_attr(db, "engine_version")
 	f := object.union(
 		finding(db, db.address, sprintf("cluster %s has an engine version unknown at plan time; auto-pause needs Aurora PostgreSQL 13.15/14.12/15.7/16.3+ or Aurora MySQL 3.08.0+", [db.address]), "engine version unknown"),
@@ -196,11 +196,11 @@ deny contains f if {
 	f := {
 		"resource": db.address,
 		"message": sprintf("cluster %s has logical replication on (rds.logical_replication in %s), which blocks auto-pause", [db.address, pg_label(db)]),
-		"path": [db_step(db, "logical replication on"), model.step("parameter_group", db.parameter_group, "rds.logical_replication = 1")],
+		"path": [db_step(db, "logical replication on"), model.step("parameter_group", object.get(db, "parameter_group", ""), "rds.logical_replication = 1")],
 	}
 }
 
-pg_label(db) := db.parameter_group if db.parameter_group != ""
+pg_label(db) := db.parameter_group if object.get(db, "parameter_group", "") != ""
 
 pg_label(db) := "its parameter group" if object.get(db, "parameter_group", "") == ""
 

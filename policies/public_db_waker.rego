@@ -48,7 +48,7 @@ waker(f) := {"text": sprintf("can reach the database (%s)", [model.describe_path
 }
 
 waker(f) := {"text": "is a warm-up function, whose job is to wake the database", "steps": [], "unresolved": false} if {
-	not model.non_empty(f.data_paths)
+	not model.non_empty(object.get(f, "data_paths", []))
 	f.role == "warmup"
 }
 

@@ -44,4 +44,4 @@ single_flight(fn) if fn.reserved_concurrency == 1
 
 concurrency(fn) := sprintf("reserved concurrency %v", [fn.reserved_concurrency]) if is_number(fn.reserved_concurrency)
 
-concurrency(fn) := "no reserved concurrency" if not is_number(fn.reserved_concurrency)
+concurrency(fn) := "no reserved concurrency" if not is_number(object.get(fn, "reserved_concurrency", null))

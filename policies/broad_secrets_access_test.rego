@@ -1,0 +1,77 @@
+package letsleep.checks.broad_secrets_access_test
+
+import data.letsleep.checks.broad_secrets_access.deny
+import data.letsleep.lib.fixtures as fx
+
+fn := "module.egress.aws_lambda_function.this"
+
+role_addr := "module.egress.aws_lambda_function.this_role"
+
+with_grants(grants) := fx.input_of({
+	"functions": [fx.fn(fn, "egress", [fx.outside_vpc(fn)], [])],
+	"roles": [fx.role(role_addr, grants)],
+})
+
+test_deny_get_secret_value_on_star if {
+	findings := deny with input as with_grants([fx.grant("secretsmanager:GetSecretValue", "*", true)])
+	count(findings) == 1
+	some d in findings
+	d.resource == role_addr
+	contains(d.message, "matching \"*\"")
+	contains(d.message, sprintf("used by %s", [fn]))
+	d.path == fx.grant("secretsmanager:GetSecretValue", "*", true).via
+}
+
+test_deny_wildcard_secret_pattern if {
+	count(deny) == 1 with input as with_grants([fx.grant("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:rds*", true)])
+}
+
+test_deny_action_case_insensitive if {
+	count(deny) == 1 with input as with_grants([fx.grant("SecretsManager:getSecretValue", "*", true)])
+}
+
+test_deny_conditional_grant_may_apply if {
+	g := object.union(fx.grant("secretsmanager:GetSecretValue", "*", true), {"conditional": true})
+	findings := deny with input as with_grants([g])
+	some d in findings
+	contains(d.message, "conditions treated as may-apply")
+}
+
+test_deny_unused_role if {
+	findings := deny with input as fx.input_of({"roles": [fx.role("aws_iam_role.ci", [fx.grant("secretsmanager:GetSecretValue", "*", true)])]})
+	some d in findings
+	not contains(d.message, "used by")
+}
+
+test_deny_grant_without_via_gets_role_step if {
+	g := object.remove(fx.grant("secretsmanager:GetSecretValue", "*", true), ["via"])
+	findings := deny with input as with_grants([g])
+	some d in findings
+	d.path[0].kind == "role"
+}
+
+test_deny_secret_with_public_policy if {
+	s := {"address": "aws_secretsmanager_secret.db", "public_policy": true, "database": fx.cluster, "policy_steps": [fx.step("policy", "aws_secretsmanager_secret_policy.db", "Principal *")]}
+	findings := deny with input as fx.input_of({"secrets": [s]})
+	count(findings) == 1
+	some d in findings
+	d.resource == "aws_secretsmanager_secret.db"
+	contains(d.message, fx.cluster)
+	count(d.path) == 2
+}
+
+test_allow_single_secret_arn if {
+	count(deny) == 0 with input as with_grants([fx.grant("secretsmanager:GetSecretValue", "aws_secretsmanager_secret.egress_api_key", false)])
+}
+
+test_allow_broad_other_action if {
+	count(deny) == 0 with input as with_grants([fx.grant("secretsmanager:ListSecrets", "*", true)])
+}
+
+test_allow_private_secret if {
+	count(deny) == 0 with input as fx.input_of({"secrets": [{"address": "aws_secretsmanager_secret.x", "public_policy": false}]})
+}
+
+test_allow_reference_stack if {
+	count(deny) == 0 with input as fx.reference_input
+}

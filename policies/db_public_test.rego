@@ -1,0 +1,72 @@
+package letsleep.checks.db_public_test
+
+import data.letsleep.checks.db_public.deny
+import data.letsleep.lib.fixtures as fx
+
+open_rule(protocol, from, to, cidrs) := fx.sg_rule("module.data.aws_security_group_rule.open", protocol, from, to, cidrs)
+
+with_db_sg_rule(rule) := fx.input_of({
+	"databases": [fx.serverless_cluster],
+	"security_groups": [object.union(fx.db_sg, {"ingress": array.concat(fx.db_sg.ingress, [rule])})],
+})
+
+test_deny_open_db_sg_ipv4_on_db_port if {
+	findings := deny with input as with_db_sg_rule(open_rule("tcp", 5432, 5432, ["0.0.0.0/0"]))
+	count(findings) == 1
+	some d in findings
+	d.resource == "module.data.aws_security_group_rule.open"
+	contains(d.message, "admits 0.0.0.0/0 on TCP port 5432")
+	d.path[0] == {"kind": "database", "address": fx.cluster, "detail": "behind this security group"}
+	d.path[1].kind == "security_group"
+	d.path[2].kind == "sg_rule"
+}
+
+test_deny_open_db_sg_ipv6 if {
+	count(deny) == 1 with input as with_db_sg_rule(open_rule("tcp", 0, 65535, ["::/0"]))
+}
+
+test_deny_open_db_sg_all_protocols if {
+	count(deny) == 1 with input as with_db_sg_rule(open_rule("-1", 0, 0, ["0.0.0.0/0"]))
+}
+
+test_deny_publicly_accessible_instance if {
+	db := object.union(fx.serverless_cluster, {"instances": [{"address": "aws_rds_cluster_instance.pub", "instance_class": "db.serverless", "publicly_accessible": true}]})
+	findings := deny with input as fx.input_of({"databases": [db]})
+	count(findings) == 1
+	some d in findings
+	d.resource == "aws_rds_cluster_instance.pub"
+}
+
+test_deny_publicly_accessible_standalone_instance if {
+	findings := deny with input as fx.input_of({"databases": [{"address": "aws_db_instance.pg", "kind": "instance", "engine": "postgres", "publicly_accessible": true, "port": 5432, "instances": [], "security_groups": []}]})
+	some d in findings
+	d.resource == "aws_db_instance.pg"
+}
+
+test_deny_db_sg_port_unknown_assumes_covered if {
+	db := object.union(fx.serverless_cluster, {"port": 0})
+	findings := deny with input as fx.input_of({
+		"databases": [db],
+		"security_groups": [object.union(fx.db_sg, {"ingress": [open_rule("tcp", 22, 22, ["0.0.0.0/0"])]})],
+	})
+	count(findings) == 1
+}
+
+test_allow_open_rule_on_other_port if {
+	count(deny) == 0 with input as with_db_sg_rule(open_rule("tcp", 443, 443, ["0.0.0.0/0"]))
+}
+
+test_allow_private_cidr_on_db_port if {
+	count(deny) == 0 with input as with_db_sg_rule(open_rule("tcp", 5432, 5432, ["10.0.0.0/16"]))
+}
+
+test_allow_open_sg_not_attached_to_db if {
+	count(deny) == 0 with input as fx.input_of({
+		"databases": [fx.serverless_cluster],
+		"security_groups": [fx.db_sg, fx.sg("aws_security_group.web", [open_rule("tcp", 5432, 5432, ["0.0.0.0/0"])])],
+	})
+}
+
+test_allow_reference_stack if {
+	count(deny) == 0 with input as fx.reference_input
+}

@@ -1,0 +1,77 @@
+package letsleep.checks.egress_reaches_db_test
+
+import data.letsleep.checks.egress_reaches_db.deny
+import data.letsleep.lib.fixtures as fx
+
+egress_fn := "module.egress.aws_lambda_function.this"
+
+test_deny_egress_outside_vpc_with_data_api if {
+	f := fx.fn(egress_fn, "egress", [fx.outside_vpc(egress_fn)], [fx.data_api(egress_fn)])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	count(findings) == 1
+	some d in findings
+	d.resource == egress_fn
+	contains(d.message, "outside-vpc path to internet")
+	contains(d.message, "data-api path to module.data.aws_rds_cluster.this")
+	# the evidence is the egress path followed by the data path
+	count(d.path) == count(fx.outside_vpc(egress_fn).steps) + count(fx.data_api(egress_fn).steps)
+	d.path[0].kind == "function"
+	d.path[count(d.path) - 1].kind == "database"
+	d.unresolved == false
+}
+
+test_deny_untagged_function_by_capability if {
+	f := fx.fn("aws_lambda_function.untagged", "", [fx.nat("aws_lambda_function.untagged")], [fx.network("aws_lambda_function.untagged")])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	count(findings) == 1
+	some d in findings
+	d.resource == "aws_lambda_function.untagged"
+	contains(d.message, "nat path")
+}
+
+test_deny_one_finding_per_function_with_many_paths if {
+	f := fx.fn(egress_fn, "egress", [fx.outside_vpc(egress_fn), fx.nat(egress_fn)], [fx.data_api(egress_fn), fx.network(egress_fn)])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	count(findings) == 1
+	some d in findings
+	contains(d.message, "2 egress and 2 data paths in all")
+}
+
+test_deny_marks_unresolved_data_path if {
+	f := fx.fn(egress_fn, "egress", [fx.outside_vpc(egress_fn)], [fx.unresolved_network(egress_fn)])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	some d in findings
+	d.unresolved == true
+}
+
+test_deny_marks_step_from_unknown if {
+	dp := fx.data_api(egress_fn)
+	unknown_dp := object.union(dp, {"steps": array.concat(dp.steps, [{"kind": "secret", "address": "aws_secretsmanager_secret.db", "detail": "arn unknown", "from_unknown": true}])})
+	f := fx.fn(egress_fn, "egress", [fx.outside_vpc(egress_fn)], [unknown_dp])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	some d in findings
+	d.unresolved == true
+}
+
+test_allow_control_in_vpc_without_nat if {
+	f := fx.fn("module.control.aws_lambda_function.this", "control", [], [fx.network("module.control.aws_lambda_function.this")])
+	count(deny) == 0 with input as fx.input_of({"functions": [f]})
+}
+
+test_allow_egress_without_data_path if {
+	f := fx.fn(egress_fn, "egress", [fx.outside_vpc(egress_fn)], [])
+	count(deny) == 0 with input as fx.input_of({"functions": [f]})
+}
+
+test_allow_null_paths if {
+	f := object.union(fx.fn(egress_fn, "egress", [], []), {"egress": null, "data_paths": null})
+	count(deny) == 0 with input as fx.input_of({"functions": [f]})
+}
+
+test_allow_null_model_sections if {
+	count(deny) == 0 with input as {"model": fx.nulls}
+}
+
+test_allow_reference_stack if {
+	count(deny) == 0 with input as fx.reference_input
+}

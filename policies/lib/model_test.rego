@@ -1,0 +1,40 @@
+package letsleep.lib.model_test
+
+import data.letsleep.lib.fixtures as fx
+import data.letsleep.lib.model
+
+test_indexes_by_address if {
+	fns := model.functions_by_address with input as fx.reference_input
+	count(fns) == 4
+	fns["module.hot.aws_lambda_function.this"].role == "hot"
+}
+
+test_functions_by_execution_role_groups_functions if {
+	a := object.union(fx.fn("aws_lambda_function.a", "hot", [], []), {"execution_role": "aws_iam_role.shared"})
+	b := object.union(fx.fn("aws_lambda_function.b", "viewer", [], []), {"execution_role": "aws_iam_role.shared"})
+	c := object.remove(fx.fn("aws_lambda_function.c", "viewer", [], []), ["execution_role"])
+	groups := model.functions_by_execution_role with input as fx.input_of({"functions": [a, b, c]})
+	groups == {"aws_iam_role.shared": {"aws_lambda_function.a", "aws_lambda_function.b"}}
+}
+
+test_section_of_null_or_missing_is_empty if {
+	model.section("functions") == [] with input as {"model": fx.nulls}
+	model.section("functions") == [] with input as {"model": {}}
+}
+
+test_path_unresolved if {
+	model.path_unresolved(fx.unresolved_network("f"))
+	not model.path_unresolved(fx.network("f"))
+	model.path_unresolved({"kind": "network", "steps": [{"kind": "x", "from_unknown": true}]})
+}
+
+test_role_label if {
+	model.role_label({"role": "hot"}) == "hot"
+	model.role_label({"role": ""}) == "undeclared"
+	model.role_label({}) == "undeclared"
+}
+
+test_list_is_sorted if {
+	model.list({"b", "a", "c"}) == "a, b, c"
+	model.list([]) == ""
+}

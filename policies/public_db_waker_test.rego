@@ -1,0 +1,88 @@
+package letsleep.checks.public_db_waker_test
+
+import data.letsleep.checks.public_db_waker.deny
+import data.letsleep.lib.fixtures as fx
+
+ctl := "module.control.aws_lambda_function.this"
+
+warm := "module.warmup.aws_lambda_function.this"
+
+url(fn, auth) := {"address": sprintf("%s_url", [fn]), "kind": "function_url", "auth": auth, "function": fn, "throttled": false}
+
+test_deny_public_url_fronting_function_with_data_path if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)])],
+		"entry_points": [url(ctl, "NONE")],
+	})
+	count(findings) == 1
+	some d in findings
+	d.resource == sprintf("%s_url", [ctl])
+	contains(d.message, "auth NONE")
+	contains(d.message, "can reach the database")
+	d.path[0].kind == "entry_point"
+	d.path[1].address == ctl
+	d.path[count(d.path) - 1].kind == "database"
+}
+
+test_deny_public_warmup_url_without_data_path if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(warm, "warmup", [], [])],
+		"entry_points": [url(warm, "NONE")],
+	})
+	count(findings) == 1
+	some d in findings
+	contains(d.message, "warm-up function")
+}
+
+test_deny_warmup_with_data_path_reported_once if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(warm, "warmup", [], [fx.network(warm)])],
+		"entry_points": [url(warm, "NONE")],
+	})
+	count(findings) == 1
+}
+
+test_deny_route_without_authorizer if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "", [], [fx.data_api(ctl)])],
+		"entry_points": [{"address": "aws_apigatewayv2_route.get", "kind": "apigw_v2_route", "auth": "NONE", "function": ctl, "throttled": true}],
+	})
+	some d in findings
+	d.resource == "aws_apigatewayv2_route.get"
+}
+
+test_deny_unknown_auth_is_unresolved if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)])],
+		"entry_points": [url(ctl, "unknown")],
+	})
+	some d in findings
+	d.unresolved == true
+}
+
+test_allow_iam_auth_url if {
+	count(deny) == 0 with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)])],
+		"entry_points": [url(ctl, "AWS_IAM")],
+	})
+}
+
+test_allow_public_url_without_data_path if {
+	count(deny) == 0 with input as fx.input_of({
+		"functions": [fx.fn("aws_lambda_function.hot", "hot", [fx.outside_vpc("aws_lambda_function.hot")], [])],
+		"entry_points": [url("aws_lambda_function.hot", "NONE")],
+	})
+}
+
+test_allow_entry_point_for_function_not_in_plan if {
+	count(deny) == 0 with input as fx.input_of({"entry_points": [url("aws_lambda_function.elsewhere", "NONE")]})
+}
+
+test_allow_reference_stack if {
+	count(deny) == 0 with input as fx.reference_input
+}
+
+test_deny_public_warmup_url_data_paths_key_omitted if {
+	f := object.remove(fx.fn(warm, "warmup", [], []), ["data_paths"])
+	count(deny) == 1 with input as fx.input_of({"functions": [f], "entry_points": [url(warm, "NONE")]})
+}

@@ -1,0 +1,47 @@
+package letsleep.checks.unanalysed_test
+
+import data.letsleep.checks.unanalysed.deny
+import data.letsleep.lib.fixtures as fx
+
+w(kind, address, message) := {"kind": kind, "address": address, "message": message}
+
+test_deny_one_finding_per_warning if {
+	findings := deny with input as fx.input_of({"warnings": [
+		w("unresolved-reference", "aws_lambda_function.x", "vpc_config.security_group_ids references var.sg_ids"),
+		w("blind-spot", "aws_ec2_transit_gateway_route.t", "transit gateway route not modelled"),
+	]})
+	count(findings) == 2
+	some d in findings
+	d.resource == "aws_ec2_transit_gateway_route.t"
+	startswith(d.message, "blind-spot: transit gateway route not modelled; ")
+	contains(d.message, "review the path it opens by hand")
+	d.unresolved == true
+	not d.severity
+}
+
+test_deny_plan_level_warning_on_plan if {
+	findings := deny with input as fx.input_of({"warnings": [w("format-version", "", "format_version 9.0 is unknown")]})
+	some d in findings
+	d.resource == "plan"
+}
+
+test_deny_unknown_kind_gets_generic_advice if {
+	findings := deny with input as fx.input_of({"warnings": [w("something-new", "aws_x.y", "odd")]})
+	some d in findings
+	contains(d.message, "review it by hand")
+}
+
+test_deny_strict_raises_to_critical if {
+	inp := object.union(fx.input_of({"warnings": [w("unknown-policy", "aws_iam_role_policy.p", "policy unknown")]}), {"config": {"strict": true}})
+	findings := deny with input as inp
+	some d in findings
+	d.severity == "critical"
+}
+
+test_allow_no_warnings if {
+	count(deny) == 0 with input as fx.reference_input
+}
+
+test_allow_null_warnings if {
+	count(deny) == 0 with input as {"model": fx.nulls}
+}
