@@ -16,6 +16,7 @@ test_deny_egress_with_get_object_on_star if {
 	some d in findings
 	d.resource == fn
 	contains(d.message, "matching *")
+
 	# egress evidence first, then the grant
 	d.path[0].kind == "function"
 	d.path[count(d.path) - 1].kind == "resource"

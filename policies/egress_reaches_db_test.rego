@@ -13,6 +13,7 @@ test_deny_egress_outside_vpc_with_data_api if {
 	d.resource == egress_fn
 	contains(d.message, "outside-vpc path to internet")
 	contains(d.message, "data-api path to module.data.aws_rds_cluster.this")
+
 	# the evidence is the egress path followed by the data path
 	count(d.path) == count(fx.outside_vpc(egress_fn).steps) + count(fx.data_api(egress_fn).steps)
 	d.path[0].kind == "function"

@@ -17,6 +17,7 @@ test_deny_nat_gateway_with_routed_subnets if {
 	d.resource == gw
 	contains(d.message, "2 subnet(s)")
 	d.path[0] == {"kind": "nat_gateway", "address": gw, "detail": "in subnet module.vpc.aws_subnet.public[0]"}
+
 	# subnets are listed in a stable order
 	d.path[1].address == "module.vpc.aws_subnet.private[0]"
 	d.path[2].address == "module.vpc.aws_subnet.private[1]"

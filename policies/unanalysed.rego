@@ -6,7 +6,9 @@
 #   policy document whose value is unknown, an invalid IAM document, a
 #   resource type that can change reachability but is not modelled, such as a
 #   transit gateway route, VPC peering, a network firewall or a NAT instance)
-#   is reported here, one finding per model warning. It is low by default; under
+#   is reported here, one finding per model warning. Plan JSON omits values
+#   unknown until apply (https://developer.hashicorp.com/terraform/internals/json-format),
+#   so such gaps are normal and must stay visible. It is low by default; under
 #   --strict it is raised to critical so that it fails the run whatever
 #   --fail-on says.
 # scope: package

@@ -69,9 +69,9 @@ type Check struct {
 
 // Engine holds the compiled policies and the prepared query.
 type Engine struct {
-	opts     Options
-	checks   []Check          // every check, sorted by ID
-	enabled  map[string]check // by package path
+	opts    Options
+	checks  []Check          // every check, sorted by ID
+	enabled map[string]check // by package path
 
 	query    rego.PreparedEvalQuery
 	usesPlan bool
