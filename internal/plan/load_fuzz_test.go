@@ -20,7 +20,7 @@ const fuzzMaxBytes = 64 << 10
 // is an input error that names the source, both entry points agree, and an
 // accepted plan can be decoded generically for input.plan.
 func FuzzLoad(f *testing.F) {
-	for _, seed := range loadFuzzSeeds(f) {
+	for _, seed := range loadFuzzSeeds() {
 		f.Add(seed)
 	}
 	// A zip header would make Load run `terraform show`; point the lookup at
@@ -92,7 +92,7 @@ func checkLoadResult(t *testing.T, entry, source string, p *plan.Plan, err error
 // loadFuzzSeeds returns small hand-written shapes plus every real-world plan
 // (when the shared directory is present), so the fuzzer starts from plans
 // terraform really writes.
-func loadFuzzSeeds(f *testing.F) [][]byte {
+func loadFuzzSeeds() [][]byte {
 	seeds := [][]byte{
 		[]byte(``),
 		[]byte(`{}`),

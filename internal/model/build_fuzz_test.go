@@ -1,0 +1,129 @@
+package model_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
+)
+
+// warningKinds are the Warning kinds types.go documents.
+var warningKinds = map[string]bool{
+	"unresolved-reference": true, "unknown-policy": true, "blind-spot": true,
+	"format-version": true, "invalid-policy": true,
+}
+
+// FuzzBuild loads arbitrary plan JSON and builds the boundary model. Beyond
+// "no panic": Build never fails on a plan the loader accepted, the model is
+// deterministic (two builds give the same JSON, which the byte-identical
+// report rests on), its lists are never null, and every warning has a
+// documented kind and a message.
+func FuzzBuild(f *testing.F) {
+	for _, seed := range buildFuzzSeeds() {
+		f.Add(seed)
+	}
+	cfg := model.Config{Roles: []model.RoleRule{
+		{Match: "aws_lambda_function.*", Role: model.RoleHot},
+		{Match: "module.*", Role: model.RoleControl},
+	}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := plan.FromBytes("fuzz.json", data, plan.Options{MaxBytes: 4 << 20})
+		if err != nil {
+			return // the loader's own fuzz target covers rejected input
+		}
+		m1, err := model.Build(p, cfg)
+		if err != nil {
+			t.Fatalf("Build failed on a plan the loader accepted: %v", err)
+		}
+		j1, err := json.Marshal(m1)
+		if err != nil {
+			t.Fatalf("model does not marshal: %v", err)
+		}
+		p2, _ := plan.FromBytes("fuzz.json", data, plan.Options{MaxBytes: 4 << 20})
+		m2, err := model.Build(p2, cfg)
+		if err != nil {
+			t.Fatalf("second Build failed: %v", err)
+		}
+		j2, _ := json.Marshal(m2)
+		if !bytes.Equal(j1, j2) {
+			t.Fatalf("Build is not deterministic:\n%s\n%s", j1, j2)
+		}
+		if m1.Schema != model.SchemaVersion {
+			t.Fatalf("schema %q", m1.Schema)
+		}
+		if bytes.Contains(j1, []byte(`":null`)) {
+			checkNoNullLists(t, j1)
+		}
+		for _, w := range m1.Warnings {
+			if !warningKinds[w.Kind] || w.Message == "" {
+				t.Fatalf("warning with undocumented kind or no message: %+v", w)
+			}
+		}
+	})
+}
+
+// checkNoNullLists fails when a top-level list of the model is null: user
+// Rego iterates them and a null would read as "nothing there".
+func checkNoNullLists(t *testing.T, j []byte) {
+	t.Helper()
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(j, &top); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range top {
+		if string(v) == "null" {
+			t.Fatalf("model.%s is null, want []", k)
+		}
+	}
+}
+
+// buildFuzzSeeds: small hand-written plans in terraform's shapes, the shared
+// real-world plans and the project's own plan fixtures, when present.
+func buildFuzzSeeds() [][]byte {
+	seeds := [][]byte{
+		[]byte(`{"format_version":"1.2","planned_values":{"root_module":{}}}`),
+		[]byte(`{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.f","mode":"managed","type":"aws_lambda_function","name":"f","change":{"actions":["create"],"after":{"function_name":"f","vpc_config":[],"tags":{"letsleep:role":"egress"}},"after_unknown":{"role":true}}}],"configuration":{"root_module":{"resources":[{"address":"aws_lambda_function.f","mode":"managed","type":"aws_lambda_function","name":"f","expressions":{"role":{"references":["aws_iam_role.r.arn","aws_iam_role.r"]}}}]}}}`),
+		[]byte(`{"format_version":"1.2","resource_changes":[{"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","name":"p","change":{"actions":["create"],"after":{"policy":"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"secretsmanager:*\",\"Resource\":\"*\"}}"}}}]}`),
+		[]byte(`{"format_version":"1.2","resource_changes":[{"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","name":"p","change":{"actions":["create"],"after":{"policy":"{not json"}}}]}`),
+		[]byte(`{"format_version":"1.2","resource_changes":[{"address":"aws_route.r","mode":"managed","type":"aws_route","name":"r","change":{"actions":["create"],"after":{"destination_cidr_block":"0.0.0.0/0","transit_gateway_id":"tgw-1"}}},{"address":"aws_vpc_peering_connection.p","mode":"managed","type":"aws_vpc_peering_connection","name":"p","change":{"actions":["create"],"after":{}}}]}`),
+		[]byte(`{"format_version":"1.2","resource_changes":[{"address":"module.m[\"a\"].aws_security_group.s[0]","module_address":"module.m[\"a\"]","mode":"managed","type":"aws_security_group","name":"s","index":0,"change":{"actions":["create"],"after":{"ingress":[{"cidr_blocks":["0.0.0.0/0"],"from_port":0,"to_port":65535,"protocol":"-1"}]},"after_unknown":{"egress":true}}}],"configuration":{"root_module":{"module_calls":{"m":{"source":"./m","for_each_expression":{"references":["var.x"]},"module":{"resources":[{"address":"aws_security_group.s","mode":"managed","type":"aws_security_group","name":"s","count_expression":{"constant_value":1},"expressions":{"vpc_id":{"references":["var.vpc"]}}}],"variables":{"vpc":{}}}}}}}}`),
+	}
+	root := moduleRootForFuzz()
+	var globs []string
+	if d := os.Getenv("LETSLEEP_REALWORLD_PLANS"); d != "" {
+		globs = append(globs, filepath.Join(d, "*.json"))
+	} else if root != "" {
+		globs = append(globs, filepath.Join(filepath.Dir(root), "shared", "realworld-plans", "*.json"))
+	}
+	if root != "" {
+		globs = append(globs, filepath.Join(root, "build", "plans", "*.json"), filepath.Join(root, "internal", "plangen", "templates", "*.json"))
+	}
+	for _, g := range globs {
+		files, _ := filepath.Glob(g)
+		sort.Strings(files)
+		for _, file := range files {
+			if data, err := os.ReadFile(file); err == nil && len(data) <= 1<<20 {
+				seeds = append(seeds, data)
+			}
+		}
+	}
+	return seeds
+}
+
+func moduleRootForFuzz() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+	}
+	return ""
+}
