@@ -1,0 +1,75 @@
+package lab
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Status is what the API answers on /status.
+type Status struct {
+	ID        string                   `json:"id"`
+	Sentinels map[string]SentinelState `json:"sentinels"`
+	Canary    map[string]int           `json:"canary_hits"`
+}
+
+// startAPI serves the lab status (sentinel state and events, canary hits)
+// over a unix socket in the lab dir, for `letsleep lab status` and for
+// suites running in another process.
+func (l *Lab) startAPI() error {
+	sock := filepath.Join(l.dir, "api.sock")
+	_ = os.Remove(sock)
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/status", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(l.Status())
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	l.closers = append(l.closers, srv.Close)
+	return nil
+}
+
+// Status snapshots the sentinels and the canary.
+func (l *Lab) Status() Status {
+	st := Status{ID: l.Topo.ID, Sentinels: map[string]SentinelState{}}
+	for addr, s := range l.Sentinels {
+		st.Sentinels[addr] = s.State()
+	}
+	if l.canary != nil {
+		st.Canary = l.canary.Hits()
+	}
+	return st
+}
+
+// QueryStatus asks a running lab's API (another process) for its status.
+func QueryStatus(ctx context.Context, sock string) (*Status, error) {
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", sock)
+		}}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://lab/status", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("lab api %s: %w", sock, err)
+	}
+	defer resp.Body.Close()
+	var st Status
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		return nil, fmt.Errorf("lab api %s: %w", sock, err)
+	}
+	return &st, nil
+}

@@ -1,0 +1,258 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/letsleep/letsleep/internal/backend"
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/probe"
+)
+
+var _ backend.Backend = (*Lab)(nil)
+
+// Name implements backend.Backend.
+func (l *Lab) Name() string { return "lab" }
+
+// Contexts implements backend.Backend.
+func (l *Lab) Contexts() []backend.FunctionContext {
+	var out []backend.FunctionContext
+	for _, f := range l.Model.Functions {
+		out = append(out, backend.FunctionContext{Function: f.Address, Name: f.Name, Role: f.Role, InVPC: f.InVPC,
+			ExecutionRole: f.ExecutionRole, CanGoOut: len(f.Egress) > 0, DataCapable: len(f.DataPaths) > 0})
+	}
+	return out
+}
+
+// Probe runs the probe as a process inside the function's namespace.
+func (l *Lab) Probe(ctx context.Context, function string, req probe.Request) (probe.Response, error) {
+	n := l.Topo.Node(function)
+	if n == nil || n.Kind != KindFunction {
+		return probe.Response{}, fmt.Errorf("probe: %s is not a function of this lab", function)
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return probe.Response{}, err
+	}
+	deadline := time.Duration(probe.DefaultDeadlineMS+5000) * time.Millisecond
+	ctx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+	var cmd *exec.Cmd
+	if l.opts.ProbeBin != "" {
+		cmd = exec.CommandContext(ctx, "ip", "netns", "exec", n.NS, l.opts.ProbeBin)
+		cmd.Env = append(os.Environ(), "AWS_LAMBDA_RUNTIME_API=")
+	} else {
+		cmd = exec.CommandContext(ctx, "ip", "netns", "exec", n.NS, l.self)
+		cmd.Env = append(os.Environ(), childEnv+"=probe")
+	}
+	cmd.Stdin = bytes.NewReader(body)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return probe.Response{}, fmt.Errorf("probe in %s: %w: %s", n.NS, err, strings.TrimSpace(errb.String()))
+	}
+	var resp probe.Response
+	if err := json.Unmarshal(out.Bytes(), &resp); err != nil {
+		return probe.Response{}, fmt.Errorf("probe in %s: bad response %q: %w", n.NS, tail(out.String(), 200), err)
+	}
+	return resp, nil
+}
+
+// DBEndpoint implements backend.Backend.
+func (l *Lab) DBEndpoint() backend.HostPort {
+	db := l.Topo.DB()
+	return backend.HostPort{Host: db.IP, Port: db.Port}
+}
+
+// Canary implements backend.Backend.
+func (l *Lab) Canary() backend.Canary {
+	return backend.Canary{URL: l.canaryURL(), Addr: backend.HostPort{Host: l.Topo.CanaryIP, Port: 443}, CAPEM: l.canary.CAPEM}
+}
+
+// SimulateEgressIAM evaluates the egress data actions against the grants the
+// model computed for the function's role (the lab has no IAM to ask).
+func (l *Lab) SimulateEgressIAM(_ context.Context, function string) ([]backend.IAMDecision, error) {
+	var fn *model.Function
+	for i := range l.Model.Functions {
+		if l.Model.Functions[i].Address == function {
+			fn = &l.Model.Functions[i]
+		}
+	}
+	if fn == nil {
+		return nil, fmt.Errorf("simulate: %s is not a function of this lab", function)
+	}
+	return SimulateDataActions(l.Model, fn), nil
+}
+
+// SimulateDataActions answers, from the model's grants, whether fn's role
+// may call rds-data:ExecuteStatement on each cluster and
+// secretsmanager:GetSecretValue on each DB secret.
+func SimulateDataActions(m *model.Model, fn *model.Function) []backend.IAMDecision {
+	var role *model.Role
+	for i := range m.Roles {
+		if m.Roles[i].Address == fn.ExecutionRole {
+			role = &m.Roles[i]
+		}
+	}
+	var out []backend.IAMDecision
+	ask := func(action, resource string) {
+		d := backend.IAMDecision{Action: action, Resource: resource, Decision: backend.DecisionImplicitDeny}
+		if role != nil {
+			for _, g := range role.Grants {
+				if wildMatch(strings.ToLower(g.Action), strings.ToLower(action)) &&
+					(g.Target == resource || g.Resource == "*" || wildMatch(g.Resource, resource)) {
+					d.Decision, d.Via = backend.DecisionAllowed, fmt.Sprintf("%s on %s", g.Action, g.Resource)
+					break
+				}
+			}
+		}
+		out = append(out, d)
+	}
+	for _, db := range m.Databases {
+		ask("rds-data:ExecuteStatement", db.Address)
+		for _, s := range db.Secrets {
+			ask("secretsmanager:GetSecretValue", s)
+		}
+	}
+	return out
+}
+
+// wildMatch matches an IAM pattern with * and ? against s.
+func wildMatch(pattern, s string) bool {
+	if pattern == "" {
+		return false
+	}
+	p, t := 0, 0
+	star, mark := -1, 0
+	for t < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[t]):
+			p++
+			t++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, t
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			t = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+func (l *Lab) sentinel() *Sentinel { return l.Sentinels[l.Topo.DB().Address] }
+
+// WaitPaused implements backend.Backend.
+func (l *Lab) WaitPaused(ctx context.Context) error { return l.sentinel().WaitPaused(ctx) }
+
+// Paused implements backend.Backend.
+func (l *Lab) Paused(context.Context) (bool, error) {
+	st := l.sentinel().State()
+	return st.Paused && !st.Resuming, nil
+}
+
+// Events implements backend.Backend.
+func (l *Lab) Events(_ context.Context, since time.Time) ([]backend.SleepEvent, error) {
+	return l.sentinel().Events(since), nil
+}
+
+// HotEndpoints lists the entry points of hot functions and every public
+// entry point (auth NONE): what the world can hit without credentials.
+func (l *Lab) HotEndpoints() []backend.Endpoint {
+	roles := map[string]string{}
+	for _, f := range l.Model.Functions {
+		roles[f.Address] = f.Role
+	}
+	var out []backend.Endpoint
+	for _, e := range l.Model.EntryPoints {
+		public := strings.EqualFold(e.Auth, "NONE")
+		if e.Function == "" || (!public && roles[e.Function] != model.RoleHot) {
+			continue
+		}
+		if _, ok := l.sockets[e.Function]; !ok {
+			continue
+		}
+		out = append(out, backend.Endpoint{Name: e.Address, Function: e.Function, URL: "lab+unix://" + l.sockets[e.Function], Public: public})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Invoke calls a function's handler as the Lambda service would.
+func (l *Lab) Invoke(ctx context.Context, function string) (InvokeResult, error) {
+	sock, ok := l.sockets[function]
+	if !ok {
+		return InvokeResult{}, fmt.Errorf("invoke: no handler for %s", function)
+	}
+	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", sock)
+		}}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://lambda/invoke", nil)
+	if err != nil {
+		return InvokeResult{}, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return InvokeResult{}, fmt.Errorf("invoke %s: %w", function, err)
+	}
+	defer resp.Body.Close()
+	var res InvokeResult
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return InvokeResult{}, fmt.Errorf("invoke %s: %w", function, err)
+	}
+	return res, nil
+}
+
+// Hit implements backend.Backend.
+func (l *Lab) Hit(ctx context.Context, e backend.Endpoint) error {
+	_, err := l.Invoke(ctx, e.Function)
+	return err
+}
+
+// WakeViaControl invokes the control function, which opens a session to the
+// paused DB; the latency includes the sentinel's resume delay.
+func (l *Lab) WakeViaControl(ctx context.Context) (time.Duration, error) {
+	var control string
+	for _, f := range l.Model.Functions {
+		if f.Role == model.RoleControl {
+			control = f.Address
+			break
+		}
+	}
+	if control == "" {
+		return 0, fmt.Errorf("wake: the model has no control function (tag letsleep:role=control)")
+	}
+	start := time.Now()
+	res, err := l.Invoke(ctx, control)
+	if err != nil {
+		return 0, err
+	}
+	if res.Status != 200 {
+		return 0, fmt.Errorf("wake via %s: status %d: %s", control, res.Status, res.Detail)
+	}
+	return time.Since(start), nil
+}
+
+// AllowWake implements backend.Backend.
+func (l *Lab) AllowWake() bool { return !l.opts.DenyWake }
+
+// DBAddr is the database endpoint as host:port.
+func (l *Lab) DBAddr() string { return net.JoinHostPort(l.Topo.DB().IP, strconv.Itoa(l.Topo.DB().Port)) }

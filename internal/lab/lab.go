@@ -1,0 +1,462 @@
+// Package lab builds an offline network twin of a stack on this machine:
+// one network namespace per function and database, an "internet"
+// namespace, nftables rules compiled from the security groups, a real
+// PostgreSQL behind a sleep sentinel, a stub HTTPS LLM API, and the stack's
+// handlers as processes. It implements backend.Backend for the suites.
+package lab
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/letsleep/letsleep/internal/model"
+)
+
+// Options tune a lab.
+type Options struct {
+	IdleAfter   time.Duration // sentinel idle period; default 2s
+	ResumeDelay time.Duration // sentinel resume delay; default 300ms
+	StateDir    string        // default DefaultStateDir
+	Progress    io.Writer     // step lines ("lab: step ... ok (12ms)"); nil is quiet
+	ProbeBin    string        // external probe binary (probes/probe); "" re-executes this binary
+	LockWait    time.Duration // how long to wait for another lab; default 5m
+	Source      string        // the plan it came from, for status
+	// DenyWake stops positive controls that wake the DB. The lab allows them
+	// by default: waking the sentinel costs nothing.
+	DenyWake bool
+}
+
+func (o *Options) defaults() {
+	if o.IdleAfter <= 0 {
+		o.IdleAfter = 2 * time.Second
+	}
+	if o.ResumeDelay <= 0 {
+		o.ResumeDelay = 300 * time.Millisecond
+	}
+	if o.StateDir == "" {
+		o.StateDir = DefaultStateDir
+	}
+	if o.LockWait <= 0 {
+		o.LockWait = 5 * time.Minute
+	}
+}
+
+// Lab is a running twin.
+type Lab struct {
+	Model    *model.Model
+	Topo     *Topology
+	Rulesets map[string]string
+	canary   *Canary
+	// Sentinels by DB address; the first DB has the real PostgreSQL.
+	Sentinels map[string]*Sentinel
+	PG        *Postgres
+
+	opts     Options
+	dir      string
+	self     string
+	lock     *os.File
+	handlers map[string]*exec.Cmd // function address → handler process
+	sockets  map[string]string    // function address → handler socket
+	mu       sync.Mutex
+	closers  []func() error
+	once     sync.Once
+	closeErr error
+}
+
+// Up builds the lab for m. On any error everything made so far is removed.
+func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
+	opts.defaults()
+	if os.Geteuid() != 0 {
+		return nil, ErrNotRoot
+	}
+	for _, tool := range []string{"ip", "nft", "setpriv"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return nil, fmt.Errorf("lab needs %s: install iproute2, nftables and util-linux (make deps)", tool)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find own binary: %w", err)
+	}
+	l = &Lab{Model: m, opts: opts, self: self, Sentinels: map[string]*Sentinel{},
+		handlers: map[string]*exec.Cmd{}, sockets: map[string]string{}}
+	step := l.stepper()
+	if err := step("lock", func() error {
+		l.lock, err = lockFile(ctx, opts.StateDir, opts.LockWait)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = l.Close()
+			l = nil
+		}
+	}()
+	if err := step("clean leftovers", func() error {
+		removed, err := CleanLeftovers(ctx, opts.StateDir)
+		if len(removed) > 0 && opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "lab:   removed leftover namespaces %v\n", removed)
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	id := randomID()
+	if err := step("plan topology", func() error {
+		l.Topo, err = BuildTopology(m, id)
+		if err != nil {
+			return err
+		}
+		l.Rulesets = Rulesets(l.Topo, m)
+		l.dir = filepath.Join(opts.StateDir, "lab-"+id)
+		if err := os.MkdirAll(l.dir, 0o755); err != nil {
+			return err
+		}
+		return l.saveState()
+	}); err != nil {
+		return nil, err
+	}
+	if err := step("namespaces and links", func() error { return l.buildNetwork(ctx) }); err != nil {
+		return nil, err
+	}
+	if err := step("nftables from security groups", func() error { return l.applyRules(ctx) }); err != nil {
+		return nil, err
+	}
+	if err := step("internet canary (stub LLM API)", func() error { return l.startCanary() }); err != nil {
+		return nil, err
+	}
+	if err := step("postgresql", func() error {
+		db := l.Topo.DB()
+		l.PG, err = StartPostgres(ctx, db.NS, filepath.Join(l.dir, "pg"))
+		if err == nil {
+			l.closers = append(l.closers, func() error { l.PG.Stop(); return nil })
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := step("sleep sentinel", func() error { return l.startSentinels() }); err != nil {
+		return nil, err
+	}
+	if err := step("handlers", func() error { return l.startHandlers(ctx) }); err != nil {
+		return nil, err
+	}
+	if err := step("status api", func() error { return l.startAPI() }); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// ErrNotRoot says the lab needs root (namespaces, nftables).
+var ErrNotRoot = errors.New("the lab needs root: it creates network namespaces and nftables rules")
+
+func randomID() string {
+	b := make([]byte, 2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (l *Lab) stepper() func(name string, fn func() error) error {
+	return func(name string, fn func() error) error {
+		start := time.Now()
+		err := fn()
+		if l.opts.Progress != nil {
+			status := "ok"
+			if err != nil {
+				status = "FAILED"
+			}
+			fmt.Fprintf(l.opts.Progress, "lab: %-32s %s (%s)\n", name, status, time.Since(start).Round(time.Millisecond))
+		}
+		if err != nil {
+			return fmt.Errorf("lab %s: %w", name, err)
+		}
+		return nil
+	}
+}
+
+func (l *Lab) saveState() error {
+	s := &State{ID: l.Topo.ID, PID: os.Getpid(), Source: l.opts.Source, Started: time.Now().UTC(), Dir: l.dir,
+		API: filepath.Join(l.dir, "api.sock"), Topology: l.Topo, Rulesets: l.Rulesets,
+		CanaryURL: l.canaryURL(), DBAddr: l.dbAddr()}
+	return writeState(l.opts.StateDir, s)
+}
+
+func (l *Lab) canaryURL() string { return "https://" + l.Topo.CanaryIP + "/v1/chat/completions" }
+
+func (l *Lab) dbAddr() string {
+	db := l.Topo.DB()
+	return net.JoinHostPort(db.IP, strconv.Itoa(db.Port))
+}
+
+// buildNetwork makes the namespaces, veth links, addresses and routes.
+// Links are created directly between lab namespaces, so no interface, address
+// or route ever appears in the host namespace.
+func (l *Lab) buildNetwork(ctx context.Context) error {
+	t := l.Topo
+	for _, ns := range t.Namespaces() {
+		if err := ip(ctx, "netns", "add", ns); err != nil {
+			return err
+		}
+		if err := ip(ctx, "-n", ns, "link", "set", "lo", "up"); err != nil {
+			return err
+		}
+	}
+	if err := ip(ctx, "-n", t.InternetNS, "addr", "add", t.CanaryIP+"/32", "dev", "lo"); err != nil {
+		return err
+	}
+	link := func(nsA, ifA, ipA, nsB, ifB, ipB string) error {
+		if err := ip(ctx, "-n", nsA, "link", "add", ifA, "type", "veth", "peer", "name", ifB, "netns", nsB); err != nil {
+			return err
+		}
+		for _, s := range []struct{ ns, ifn, addr string }{{nsA, ifA, ipA}, {nsB, ifB, ipB}} {
+			if err := ip(ctx, "-n", s.ns, "addr", "add", s.addr+"/30", "dev", s.ifn); err != nil {
+				return err
+			}
+			if err := ip(ctx, "-n", s.ns, "link", "set", s.ifn, "up"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, n := range t.Nodes {
+		if err := link(n.NS, n.IfNode, n.IP, n.PeerNS, n.IfPeer, n.PeerIP); err != nil {
+			return err
+		}
+		if err := ip(ctx, "-n", n.NS, "route", "add", "default", "via", n.PeerIP); err != nil {
+			return err
+		}
+	}
+	for _, r := range t.Routers {
+		if _, err := sh(ctx, "", "ip", "netns", "exec", r.NS, "sysctl", "-qw", "net.ipv4.ip_forward=1"); err != nil {
+			return err
+		}
+		if !r.NAT {
+			continue
+		}
+		if err := link(r.NS, r.IfInet, r.IP, t.InternetNS, r.IfPeer, r.PeerIP); err != nil {
+			return err
+		}
+		if err := ip(ctx, "-n", r.NS, "route", "add", "default", "via", r.PeerIP); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *Lab) applyRules(ctx context.Context) error {
+	for ns, rs := range l.Rulesets {
+		if _, err := sh(ctx, rs, "ip", "netns", "exec", ns, "nft", "-f", "-"); err != nil {
+			return fmt.Errorf("load ruleset into %s: %w\n%s", ns, err, rs)
+		}
+	}
+	return nil
+}
+
+func (l *Lab) startCanary() error {
+	c, err := NewCanary(l.Topo.CanaryIP)
+	if err != nil {
+		return err
+	}
+	ln, err := listenIn(l.Topo.InternetNS, net.JoinHostPort(l.Topo.CanaryIP, "443"))
+	if err != nil {
+		return err
+	}
+	l.canary = c
+	go func() { _ = c.Serve(ln) }()
+	l.closers = append(l.closers, c.Close)
+	return nil
+}
+
+func (l *Lab) attribute(ip string) string {
+	if n := l.Topo.NodeByIP(ip); n != nil {
+		if n.Kind == KindDB && len(n.Proxies) > 0 {
+			return n.Proxies[0]
+		}
+		return n.Address
+	}
+	return ""
+}
+
+func (l *Lab) startSentinels() error {
+	first := l.Topo.DB()
+	for _, n := range l.Topo.Nodes {
+		if n.Kind != KindDB {
+			continue
+		}
+		cfg := SentinelConfig{IdleAfter: l.opts.IdleAfter, ResumeDelay: l.opts.ResumeDelay, Attribute: l.attribute}
+		if n == first && l.PG != nil {
+			sock := l.PG.Socket
+			cfg.Dial = func(ctx context.Context) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, "unix", sock)
+			}
+		}
+		ln, err := listenIn(n.NS, net.JoinHostPort(n.IP, strconv.Itoa(n.Port)))
+		if err != nil {
+			return err
+		}
+		s := NewSentinel(cfg)
+		go func() { _ = s.Serve(ln) }()
+		l.Sentinels[n.Address] = s
+		l.closers = append(l.closers, s.Close)
+		if len(n.Proxies) > 0 {
+			if err := l.startHolder(n); err != nil {
+				return fmt.Errorf("rds proxy holder for %s: %w", n.Address, err)
+			}
+		}
+	}
+	return nil
+}
+
+// startHolder stands in for an RDS Proxy: like the real one it keeps a
+// session to the database open, so the sentinel never sees it idle.
+func (l *Lab) startHolder(n *Node) error {
+	addr := net.JoinHostPort(n.IP, strconv.Itoa(n.Port))
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable connect_timeout=5", n.IP, n.Port))
+	if err != nil {
+		return err
+	}
+	if l.PG != nil {
+		cfg.Password = l.PG.Password
+	}
+	var raw net.Conn
+	cfg.DialFunc = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		err := inNS(n.NS, func() error {
+			var d net.Dialer
+			var err error
+			raw, err = d.DialContext(ctx, "tcp4", addr)
+			return err
+		})
+		return raw, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if l.Topo.DB() == n && l.PG != nil {
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		l.closers = append(l.closers, func() error { return conn.Close(context.Background()) })
+		return nil
+	}
+	if _, err := cfg.DialFunc(ctx, "tcp", addr); err != nil {
+		return err
+	}
+	l.closers = append(l.closers, raw.Close)
+	return nil
+}
+
+func (l *Lab) startHandlers(ctx context.Context) error {
+	db := l.Topo.DB()
+	for _, n := range l.Topo.Nodes {
+		if n.Kind != KindFunction {
+			continue
+		}
+		spec := HandlerSpec{Function: n.Address, Role: n.Role, Socket: filepath.Join(l.dir, n.NS+".sock"),
+			DBAddr: net.JoinHostPort(db.IP, strconv.Itoa(db.Port)), LLMURL: l.canaryURL(), CAPEM: l.canary.CAPEM}
+		if l.PG != nil {
+			spec.DBUser, spec.DBPassword = l.PG.User, l.PG.Password
+		}
+		raw, _ := json.Marshal(spec)
+		cmd := exec.Command("ip", "netns", "exec", n.NS, l.self)
+		cmd.Env = append(os.Environ(), childEnv+"=handler", handlerEnv+"="+string(raw))
+		logf, err := os.Create(filepath.Join(l.dir, n.NS+".log"))
+		if err != nil {
+			return err
+		}
+		cmd.Stdout, cmd.Stderr = logf, logf
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+		if err := cmd.Start(); err != nil {
+			logf.Close()
+			return fmt.Errorf("start handler of %s: %w", n.Address, err)
+		}
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
+		l.handlers[n.Address] = cmd
+		l.sockets[n.Address] = spec.Socket
+		l.closers = append(l.closers, func() error {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(3 * time.Second):
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				<-exited
+			}
+			return nil
+		})
+	}
+	// Wait until every handler listens (bounded).
+	deadline := time.Now().Add(15 * time.Second)
+	for fn, sock := range l.sockets {
+		for {
+			c, err := net.Dial("unix", sock)
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("handler of %s not listening after 15s (log %s)", fn, filepath.Join(l.dir, l.Topo.Node(fn).NS+".log"))
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// Close tears everything down in reverse order; safe to call many times.
+func (l *Lab) Close() error {
+	if l == nil {
+		return nil
+	}
+	l.once.Do(func() {
+		var errs []error
+		for i := len(l.closers) - 1; i >= 0; i-- {
+			if err := l.closers[i](); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if l.Topo != nil {
+			for _, ns := range l.Topo.Namespaces() {
+				if err := deleteNS(ctx, ns); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+		if l.dir != "" {
+			if err := os.RemoveAll(l.dir); err != nil {
+				errs = append(errs, err)
+			}
+			_ = os.Remove(statePath(l.opts.StateDir))
+		}
+		if l.lock != nil {
+			l.lock.Close() // releases the flock
+		}
+		l.closeErr = errors.Join(errs...)
+		if l.opts.Progress != nil {
+			fmt.Fprintln(l.opts.Progress, "lab: torn down")
+		}
+	})
+	return l.closeErr
+}

@@ -1,0 +1,94 @@
+package lab
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/model"
+)
+
+func TestTopologyPlacement(t *testing.T) {
+	topo, err := BuildTopology(referenceLike(), "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct{ vpc bool }{
+		"aws_lambda_function.hot": {false}, "aws_lambda_function.egress": {false},
+		"aws_lambda_function.control": {true}, "aws_lambda_function.warmup": {true}, "aws_rds_cluster.db": {true},
+	}
+	for addr, w := range want {
+		n := topo.Node(addr)
+		if n == nil {
+			t.Fatalf("%s: no node", addr)
+		}
+		if (n.VPC != "") != w.vpc {
+			t.Errorf("%s: in VPC = %v, want %v", addr, n.VPC != "", w.vpc)
+		}
+		if w.vpc && n.PeerNS != topo.Routers[0].NS || !w.vpc && n.PeerNS != topo.InternetNS {
+			t.Errorf("%s: linked to %s", addr, n.PeerNS)
+		}
+		if !strings.HasPrefix(n.IP, "10.213.") || !strings.HasPrefix(n.NS, "lsl-t1-") || len(n.IfNode) > 15 {
+			t.Errorf("%s: address %s ns %s if %s outside the lab conventions", addr, n.IP, n.NS, n.IfNode)
+		}
+	}
+	if len(topo.Routers) != 1 || topo.Routers[0].NAT {
+		t.Fatalf("routers %+v; want one VPC router without NAT", topo.Routers)
+	}
+}
+
+func TestRulesetsFromSecurityGroups(t *testing.T) {
+	m := referenceLike()
+	topo, _ := BuildTopology(m, "t1")
+	rs := Rulesets(topo, m)
+	ctl, db := topo.Node("aws_lambda_function.control"), topo.Node("aws_rds_cluster.db")
+	wrm := topo.Node("aws_lambda_function.warmup")
+	if _, ok := rs[topo.Node("aws_lambda_function.hot").NS]; ok {
+		t.Error("a function outside the VPC got a filter; Lambda without vpc_config has none")
+	}
+	fn := rs[ctl.NS]
+	for _, want := range []string{"policy drop", "ct state established,related accept", "ip daddr { " + db.IP + " } tcp dport 5432 accept"} {
+		if !strings.Contains(fn, want) {
+			t.Errorf("control ruleset lacks %q:\n%s", want, fn)
+		}
+	}
+	dbr := rs[db.NS]
+	if want := "ip saddr { " + ctl.IP + ", " + wrm.IP + " } tcp dport 5432 accept"; !strings.Contains(dbr, want) {
+		t.Errorf("db ruleset lacks %q:\n%s", want, dbr)
+	}
+	if r := rs[topo.Routers[0].NS]; strings.Contains(r, "masquerade") {
+		t.Errorf("router without NAT masquerades:\n%s", r)
+	}
+}
+
+func TestRulesetsNATAndOpenCIDR(t *testing.T) {
+	m := referenceLike()
+	m.Subnets[0].Routes = append(m.Subnets[0].Routes, model.Route{Destination: "0.0.0.0/0", TargetKind: "nat", Target: "aws_nat_gateway.gw"})
+	m.SecurityGroups[0].Egress = append(m.SecurityGroups[0].Egress,
+		model.SGRule{Address: "webhook", Protocol: "tcp", FromPort: 443, ToPort: 443, CIDRs: []string{"0.0.0.0/0"}},
+		model.SGRule{Address: "vpc-wide", Protocol: "-1", CIDRs: []string{"10.0.0.0/16"}},
+		model.SGRule{Address: "elsewhere", Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"192.168.9.0/24"}},
+		model.SGRule{Address: "public-range", Protocol: "tcp", FromPort: 8443, ToPort: 8443, CIDRs: []string{"52.0.0.0/8"}},
+	)
+	topo, _ := BuildTopology(m, "t2")
+	rs := Rulesets(topo, m)
+	if !topo.Routers[0].NAT {
+		t.Fatal("router must be NAT-linked when a member subnet routes 0.0.0.0/0 to a NAT")
+	}
+	router := rs[topo.Routers[0].NS]
+	if !strings.Contains(router, "masquerade") || !strings.Contains(router, topo.Node("aws_lambda_function.control").IfPeer) {
+		t.Errorf("router lacks NAT forwarding:\n%s", router)
+	}
+	fn := rs[topo.Node("aws_lambda_function.control").NS]
+	db := topo.Node("aws_rds_cluster.db")
+	for _, want := range []string{
+		"tcp dport 443 accept",                                 // 0.0.0.0/0 is anything
+		"ip daddr { ",                                          // the VPC-wide rule names lab nodes
+		db.IP,                                                  // including the DB (placed in its VPC's subnets)
+		"# elsewhere tcp 22-22: no lab address matches",        // a private CIDR covering nothing
+		"ip daddr { " + topo.CanaryIP + " } tcp dport 8443 accept", // a public CIDR is the internet
+	} {
+		if !strings.Contains(fn, want) {
+			t.Errorf("ruleset lacks %q:\n%s", want, fn)
+		}
+	}
+}

@@ -1,0 +1,162 @@
+package lab
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// DefaultStateDir holds the lock, the state file and each lab's files.
+const DefaultStateDir = "/run/letsleep-lab"
+
+// State is what `letsleep lab status` and `down` read.
+type State struct {
+	ID        string            `json:"id"`
+	PID       int               `json:"pid"` // the process that owns the lab
+	Source    string            `json:"source,omitempty"`
+	Started   time.Time         `json:"started"`
+	Dir       string            `json:"dir"`
+	API       string            `json:"api"` // unix socket of the sentinel API
+	Topology  *Topology         `json:"topology"`
+	Rulesets  map[string]string `json:"rulesets"`
+	CanaryURL string            `json:"canary_url"`
+	DBAddr    string            `json:"db_addr"`
+}
+
+func statePath(dir string) string { return filepath.Join(dir, "state.json") }
+
+func writeState(dir string, s *State) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := statePath(dir) + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("write lab state: %w", err)
+	}
+	return os.Rename(tmp, statePath(dir))
+}
+
+// ReadState reads the state of the running lab; os.ErrNotExist when none.
+func ReadState(dir string) (*State, error) {
+	if dir == "" {
+		dir = DefaultStateDir
+	}
+	b, err := os.ReadFile(statePath(dir))
+	if err != nil {
+		return nil, err
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("read lab state %s: %w (remove it with letsleep lab down)", statePath(dir), err)
+	}
+	return &s, nil
+}
+
+// lockFile takes the lab lock, waiting at most wait: one lab at a time on a
+// machine, so that whoever holds the lock owns every lsl- namespace and any
+// other is a leftover.
+func lockFile(ctx context.Context, dir string, wait time.Duration) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("lab state dir: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lab lock: %w", err)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lab lock: %w", err)
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			owner := ""
+			if s, err := ReadState(dir); err == nil {
+				owner = fmt.Sprintf(" (lab %s, pid %d)", s.ID, s.PID)
+			}
+			return nil, fmt.Errorf("another lab is up%s: wait for it or run `letsleep lab down`", owner)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// CleanLeftovers removes every lab namespace (killing what runs inside)
+// and every per-lab directory under dir. Call it only while holding the
+// lock, or from `down` after the owner is gone.
+func CleanLeftovers(ctx context.Context, dir string) ([]string, error) {
+	var removed []string
+	nss, err := listLabNS()
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, ns := range nss {
+		if err := deleteNS(ctx, ns); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, ns)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "lab-") {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	_ = os.Remove(statePath(dir))
+	return removed, errors.Join(errs...)
+}
+
+// Down stops a running lab: it asks the owner to tear down (SIGTERM), waits
+// for it, and then removes whatever is left. With no lab it does nothing.
+func Down(ctx context.Context, dir string) ([]string, error) {
+	if dir == "" {
+		dir = DefaultStateDir
+	}
+	if s, err := ReadState(dir); err == nil && s.PID > 0 && s.PID != os.Getpid() && alive(s.PID) {
+		_ = syscall.Kill(s.PID, syscall.SIGTERM)
+		deadline := time.Now().Add(15 * time.Second)
+		for alive(s.PID) && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if alive(s.PID) {
+			_ = syscall.Kill(s.PID, syscall.SIGKILL)
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	return CleanLeftovers(ctx, dir)
+}
+
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	// A zombie still answers kill(0); treat it as gone.
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	if i := strings.LastIndexByte(string(b), ')'); i > 0 && i+2 < len(b) {
+		return b[i+2] != 'Z'
+	}
+	return true
+}

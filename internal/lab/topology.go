@@ -1,0 +1,273 @@
+package lab
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+
+	"github.com/letsleep/letsleep/internal/model"
+)
+
+// Node kinds.
+const (
+	KindFunction = "function"
+	KindDB       = "db"
+)
+
+// Lab addresses. Every address lives inside a namespace the lab created; the
+// host namespace never gets one, nor a route to them.
+var (
+	labPrefix  = netip.MustParsePrefix("10.213.0.0/16")
+	canaryAddr = netip.MustParseAddr("10.213.255.1") // the "internet" service address
+)
+
+// Node is one namespace with one link: a function context or a database.
+type Node struct {
+	Kind     string   `json:"kind"`
+	Address  string   `json:"address"` // model address
+	Role     string   `json:"role,omitempty"`
+	NS       string   `json:"netns"`
+	VPC      string   `json:"vpc,omitempty"` // "" when outside any VPC
+	Subnets  []string `json:"subnets,omitempty"`
+	SGs      []string `json:"security_groups,omitempty"`
+	IP       string   `json:"ip"`      // node side of its link
+	PeerIP   string   `json:"peer_ip"` // router or internet side
+	IfNode   string   `json:"if_node"`
+	IfPeer   string   `json:"if_peer"`
+	PeerNS   string   `json:"peer_netns"`
+	NAT      bool     `json:"nat,omitempty"`  // a subnet routes 0.0.0.0/0 to a NAT
+	Port     int      `json:"port,omitempty"` // DB port
+	Proxies  []string `json:"proxies,omitempty"`
+	Internet bool     `json:"internet"` // the model gives it a way out
+}
+
+// Router is a VPC's router namespace; members hang off it.
+type Router struct {
+	VPC     string `json:"vpc"`
+	NS      string `json:"netns"`
+	NAT     bool   `json:"nat"` // linked to the internet, with masquerade
+	IP      string `json:"inet_ip,omitempty"`
+	PeerIP  string `json:"inet_peer_ip,omitempty"`
+	IfInet  string `json:"if_inet,omitempty"`
+	IfPeer  string `json:"if_peer,omitempty"`
+	Members []int  `json:"members"` // indexes into Topology.Nodes
+}
+
+// Topology is the lab twin of one model, before anything exists.
+type Topology struct {
+	ID         string    `json:"id"`
+	InternetNS string    `json:"internet_netns"`
+	CanaryIP   string    `json:"canary_ip"`
+	Nodes      []*Node   `json:"nodes"`
+	Routers    []*Router `json:"routers"`
+	// Subnet CIDRs of the model, used to translate SG CIDR rules.
+	SubnetCIDR map[string]string `json:"subnet_cidrs"`
+	Notes      []string          `json:"notes,omitempty"` // what the lab could not reproduce
+}
+
+// BuildTopology lays out namespaces, links and addresses for m. id must be
+// short (it goes into interface names, 15 bytes at most).
+func BuildTopology(m *model.Model, id string) (*Topology, error) {
+	if len(id) == 0 || len(id) > 4 {
+		return nil, fmt.Errorf("lab id %q: want 1 to 4 characters", id)
+	}
+	if len(m.Databases) == 0 {
+		return nil, fmt.Errorf("model has no database: the lab needs one to put behind the sentinel")
+	}
+	t := &Topology{ID: id, InternetNS: nsName(id, "inet"), CanaryIP: canaryAddr.String(), SubnetCIDR: map[string]string{}}
+	subnets := map[string]model.Subnet{}
+	for _, s := range m.Subnets {
+		subnets[s.Address] = s
+		if s.CIDR != "" {
+			t.SubnetCIDR[s.Address] = s.CIDR
+		}
+	}
+	sgVPC := map[string]string{}
+	for _, g := range m.SecurityGroups {
+		sgVPC[g.Address] = g.VPC
+	}
+	vpcOf := func(subs []string) string {
+		for _, s := range subs {
+			if v := subnets[s].VPC; v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	var vpcs []string
+	addVPC := func(v string) {
+		if !slices.Contains(vpcs, v) {
+			vpcs = append(vpcs, v)
+		}
+	}
+	for i, f := range m.Functions {
+		n := &Node{Kind: KindFunction, Address: f.Address, Role: f.Role, NS: nsName(id, fmt.Sprintf("f%d", i)),
+			Subnets: f.Subnets, SGs: f.SecurityGroups, Internet: len(f.Egress) > 0}
+		if f.InVPC {
+			n.VPC = vpcOf(f.Subnets)
+			if n.VPC == "" {
+				n.VPC = "vpc"
+				t.Notes = append(t.Notes, fmt.Sprintf("%s: subnets %v name no known VPC; placed in the default lab VPC", f.Address, f.Subnets))
+			}
+			addVPC(n.VPC)
+			n.NAT = natRouted(f.Subnets, subnets)
+		}
+		t.Nodes = append(t.Nodes, n)
+	}
+	for i, d := range m.Databases {
+		n := &Node{Kind: KindDB, Address: d.Address, NS: nsName(id, fmt.Sprintf("d%d", i)), SGs: d.SecurityGroups,
+			Port: d.Port, Proxies: d.Proxies}
+		if n.Port == 0 {
+			n.Port = 5432
+		}
+		for _, g := range d.SecurityGroups {
+			if v := sgVPC[g]; v != "" && slices.Contains(vpcs, v) {
+				n.VPC = v
+				break
+			}
+		}
+		if n.VPC == "" {
+			if len(vpcs) > 0 {
+				n.VPC = vpcs[0]
+			} else {
+				n.VPC = "vpc"
+				addVPC("vpc")
+			}
+		}
+		t.Nodes = append(t.Nodes, n)
+	}
+	for _, p := range m.Proxies {
+		for _, n := range t.Nodes {
+			if n.Kind == KindDB && slices.Contains(p.Targets, n.Address) && !slices.Contains(n.Proxies, p.Address) {
+				n.Proxies = append(n.Proxies, p.Address)
+			}
+		}
+	}
+	sort.Strings(vpcs)
+	for i, v := range vpcs {
+		r := &Router{VPC: v, NS: nsName(id, fmt.Sprintf("v%d", i))}
+		for j, n := range t.Nodes {
+			if n.VPC == v {
+				r.Members = append(r.Members, j)
+				r.NAT = r.NAT || n.NAT
+			}
+		}
+		t.Routers = append(t.Routers, r)
+	}
+	if err := t.address(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// natRouted reports whether any of the subnets sends the default route to a
+// NAT gateway or instance.
+func natRouted(subs []string, subnets map[string]model.Subnet) bool {
+	for _, s := range subs {
+		for _, r := range subnets[s].Routes {
+			if (r.TargetKind == "nat" || r.TargetKind == "instance") && (r.Destination == "0.0.0.0/0" || r.Destination == "::/0") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// address hands out one /30 per link from 10.213.0.0/16: .1 on the router
+// or internet side, .2 on the node side.
+func (t *Topology) address() error {
+	next := labPrefix.Addr()
+	link := 0
+	alloc := func() (peer, node string, err error) {
+		a := next.As4()
+		peerA := netip.AddrFrom4([4]byte{a[0], a[1], a[2], a[3] + 1})
+		nodeA := netip.AddrFrom4([4]byte{a[0], a[1], a[2], a[3] + 2})
+		if !labPrefix.Contains(nodeA) || nodeA.Compare(canaryAddr) >= 0 || a[3] > 252 {
+			return "", "", fmt.Errorf("lab address space exhausted")
+		}
+		for i := 0; i < 4; i++ {
+			next = next.Next()
+		}
+		link++
+		return peerA.String(), nodeA.String(), nil
+	}
+	routerOf := map[string]*Router{}
+	for _, r := range t.Routers {
+		routerOf[r.VPC] = r
+	}
+	for i, n := range t.Nodes {
+		peer, node, err := alloc()
+		if err != nil {
+			return err
+		}
+		n.PeerIP, n.IP = peer, node
+		n.IfNode, n.IfPeer = ifName(t.ID, i, 'n'), ifName(t.ID, i, 'p')
+		if n.VPC == "" {
+			n.PeerNS = t.InternetNS
+		} else {
+			n.PeerNS = routerOf[n.VPC].NS
+		}
+	}
+	for i, r := range t.Routers {
+		if !r.NAT {
+			continue
+		}
+		peer, node, err := alloc()
+		if err != nil {
+			return err
+		}
+		r.PeerIP, r.IP = peer, node
+		r.IfInet, r.IfPeer = ifName(t.ID, 100+i, 'n'), ifName(t.ID, 100+i, 'p')
+	}
+	return nil
+}
+
+// NodeByIP returns the node owning ip, for wake attribution.
+func (t *Topology) NodeByIP(ip string) *Node {
+	for _, n := range t.Nodes {
+		if n.IP == ip {
+			return n
+		}
+	}
+	return nil
+}
+
+// Node returns the node of a model address.
+func (t *Topology) Node(address string) *Node {
+	for _, n := range t.Nodes {
+		if n.Address == address {
+			return n
+		}
+	}
+	return nil
+}
+
+// DB returns the first database node.
+func (t *Topology) DB() *Node {
+	for _, n := range t.Nodes {
+		if n.Kind == KindDB {
+			return n
+		}
+	}
+	return nil
+}
+
+// Namespaces lists every namespace of the topology.
+func (t *Topology) Namespaces() []string {
+	out := []string{t.InternetNS}
+	for _, r := range t.Routers {
+		out = append(out, r.NS)
+	}
+	for _, n := range t.Nodes {
+		out = append(out, n.NS)
+	}
+	return out
+}
+
+// NSPrefix is the name prefix of every namespace the lab creates.
+const NSPrefix = "lsl-"
+
+func nsName(id, part string) string { return NSPrefix + id + "-" + part }
+
+func ifName(id string, i int, side byte) string { return fmt.Sprintf("l%s%d%c", id, i, side) }
