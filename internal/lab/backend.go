@@ -255,4 +255,6 @@ func (l *Lab) WakeViaControl(ctx context.Context) (time.Duration, error) {
 func (l *Lab) AllowWake() bool { return !l.opts.DenyWake }
 
 // DBAddr is the database endpoint as host:port.
-func (l *Lab) DBAddr() string { return net.JoinHostPort(l.Topo.DB().IP, strconv.Itoa(l.Topo.DB().Port)) }
+func (l *Lab) DBAddr() string {
+	return net.JoinHostPort(l.Topo.DB().IP, strconv.Itoa(l.Topo.DB().Port))
+}

@@ -61,8 +61,8 @@ func TestLabReferenceLike(t *testing.T) {
 		check      probe.Check
 		reachable  bool
 	}{
-		{"aws_lambda_function.egress", "db", dbCheck, false},     // outside the VPC: no route to it
-		{"aws_lambda_function.hot", "db", dbCheck, false},        // outside the VPC
+		{"aws_lambda_function.egress", "db", dbCheck, false}, // outside the VPC: no route to it
+		{"aws_lambda_function.hot", "db", dbCheck, false},    // outside the VPC
 		{"aws_lambda_function.egress", "canary", canaryCheck, true},
 		{"aws_lambda_function.control", "canary", canaryCheck, false}, // VPC without NAT
 		{"aws_lambda_function.control", "db", dbCheck, true},          // SG path on 5432

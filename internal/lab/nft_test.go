@@ -81,10 +81,10 @@ func TestRulesetsNATAndOpenCIDR(t *testing.T) {
 	fn := rs[topo.Node("aws_lambda_function.control").NS]
 	db := topo.Node("aws_rds_cluster.db")
 	for _, want := range []string{
-		"tcp dport 443 accept",                                 // 0.0.0.0/0 is anything
-		"ip daddr { ",                                          // the VPC-wide rule names lab nodes
-		db.IP,                                                  // including the DB (placed in its VPC's subnets)
-		"# elsewhere tcp 22-22: no lab address matches",        // a private CIDR covering nothing
+		"tcp dport 443 accept", // 0.0.0.0/0 is anything
+		"ip daddr { ",          // the VPC-wide rule names lab nodes
+		db.IP,                  // including the DB (placed in its VPC's subnets)
+		"# elsewhere tcp 22-22: no lab address matches",            // a private CIDR covering nothing
 		"ip daddr { " + topo.CanaryIP + " } tcp dport 8443 accept", // a public CIDR is the internet
 	} {
 		if !strings.Contains(fn, want) {

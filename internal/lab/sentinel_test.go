@@ -165,7 +165,9 @@ func TestSentinelConcurrentWakesResumeOnce(t *testing.T) {
 }
 
 func TestSentinelUnderFaults(t *testing.T) {
-	refusing := func(context.Context) (net.Conn, error) { return nil, &net.OpError{Op: "dial", Err: io.ErrUnexpectedEOF} }
+	refusing := func(context.Context) (net.Conn, error) {
+		return nil, &net.OpError{Op: "dial", Err: io.ErrUnexpectedEOF}
+	}
 	dial, _ := echoDB(t)
 	cases := []struct {
 		name string
