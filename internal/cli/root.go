@@ -38,6 +38,9 @@ cannot wake a paused Aurora Serverless v2 cluster.`,
 		NewModelCommand(),
 		NewRulesCommand(),
 		NewVersionCommand(),
+		NewExplainCommand(),
+		NewGraphCommand(),
+		NewCostCommand(),
 	)
 	return root
 }

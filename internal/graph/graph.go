@@ -73,8 +73,29 @@ type builder struct {
 
 func (b *builder) node(id, label, kind, group string) {
 	if _, ok := b.nodes[id]; !ok {
-		b.nodes[id] = Node{ID: id, Label: label, Kind: kind, Group: group}
+		b.nodes[id] = Node{ID: id, Label: splitModule(label), Kind: kind, Group: group}
 	}
+}
+
+// splitModule breaks a long address after its module path, so that
+// "module.stack.module.hot.aws_lambda_function.this" draws on two lines.
+// Renderers that cannot break lines turn the newline into a space.
+func splitModule(label string) string {
+	if !strings.HasPrefix(label, "module.") {
+		return label
+	}
+	rest := label
+	prefix := ""
+	for strings.HasPrefix(rest, "module.") {
+		after := strings.TrimPrefix(rest, "module.")
+		name, tail, ok := strings.Cut(after, ".")
+		if !ok {
+			return label
+		}
+		prefix += "module." + name + "."
+		rest = tail
+	}
+	return strings.TrimSuffix(prefix, ".") + "\n" + rest
 }
 
 func (b *builder) edge(from, to, label string, violating bool) {
@@ -140,6 +161,9 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 			}
 			b.edge(fn.Address, p.Target, p.Kind, red || hotToDB)
 		}
+		for _, st := range roles[fn.ExecutionRole].Statements {
+			b.statementEdges(fn.Address, st, m.Tables)
+		}
 		for _, g := range roles[fn.ExecutionRole].Grants {
 			b.grantEdge(fn.Address, g)
 		}
@@ -148,7 +172,7 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 		if ep.Function == "" {
 			continue
 		}
-		b.node(ep.Address, ep.Address+" ("+ep.Kind+", auth "+ep.Auth+")", KindEntry, GroupEntry)
+		b.node(ep.Address, ep.Address+"\n("+ep.Kind+", auth "+ep.Auth+")", KindEntry, GroupEntry)
 		open := ep.Auth == "NONE"
 		b.edge(ep.Address, ep.Function, "invokes", (open && reachesDB[ep.Function]) || flagged[ep.Address])
 	}
@@ -171,11 +195,53 @@ func (b *builder) grantEdge(fn string, g model.Grant) {
 	case "s3":
 		target := g.Target
 		if target == "" {
-			target = "s3 " + g.Resource
+			target = bucketOf(g.Resource)
 		}
 		b.node(target, target, KindBucket, GroupData)
 		b.edge(fn, target, "iam s3", false)
 	}
+}
+
+// statementEdges draws IAM reach to DynamoDB tables and S3 buckets from the
+// Allow statements of a function's role. Only actions of those services
+// count: a bare "*" is drawn by the findings, not here.
+func (b *builder) statementEdges(fn string, st model.Statement, tables []model.Table) {
+	if !strings.EqualFold(st.Effect, "Allow") {
+		return
+	}
+	services := map[string]bool{}
+	for _, a := range st.Actions {
+		service, _, _ := strings.Cut(strings.ToLower(a), ":")
+		services[service] = true
+	}
+	for _, res := range st.Resources {
+		if services["dynamodb"] {
+			for _, t := range tables {
+				if res == "*" || res == t.Address || (t.Name != "" && strings.Contains(res, ":table/"+t.Name)) {
+					b.node(t.Address, t.Address, KindTable, GroupData)
+					b.edge(fn, t.Address, "iam dynamodb", false)
+				}
+			}
+		}
+		if services["s3"] {
+			id := bucketOf(res)
+			b.node(id, id, KindBucket, GroupData)
+			b.edge(fn, id, "iam s3", false)
+		}
+	}
+}
+
+// bucketOf names the S3 node of a resource pattern: the bucket of an ARN,
+// the address of a bucket resource, or "s3 *".
+func bucketOf(res string) string {
+	if rest, ok := strings.CutPrefix(res, "arn:aws:s3:::"); ok {
+		bucket, _, _ := strings.Cut(rest, "/")
+		return "s3 " + bucket
+	}
+	if res == "*" {
+		return "s3 *"
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(res, ".arn"), "/*")
 }
 
 // fromFindings adds what the findings' paths show that the model did not

@@ -20,9 +20,14 @@ func testModel() *model.Model {
 	db := "aws_rds_cluster.vault"
 	return &model.Model{
 		Databases: []model.Database{{Address: db, Serverless: true, MinCapacity: f64(0), HTTPEndpoint: true}},
-		Tables:    []model.Table{{Address: "aws_dynamodb_table.cache", TTL: true}},
+		Tables:    []model.Table{{Address: "aws_dynamodb_table.cache", TTL: true}, {Address: "aws_dynamodb_table.other", Name: "other"}},
 		Roles: []model.Role{{
 			Address: "aws_iam_role.hot",
+			Statements: []model.Statement{
+				{Effect: "Allow", Actions: []string{"dynamodb:Query"}, Resources: []string{"arn:aws:dynamodb:eu-west-1:123:table/other/index/gsi1"}},
+				{Effect: "Deny", Actions: []string{"s3:*"}, Resources: []string{"*"}},
+				{Effect: "Allow", Actions: []string{"logs:PutLogEvents"}, Resources: []string{"*"}},
+			},
 			Grants: []model.Grant{
 				{Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:*:*:table/cache", Target: "aws_dynamodb_table.cache"},
 				{Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*"},
@@ -57,7 +62,8 @@ func TestBuildEdgesAndRed(t *testing.T) {
 	}
 	want := map[string]bool{
 		"aws_lambda_function.hot -> aws_dynamodb_table.cache [iam dynamodb]":       false,
-		"aws_lambda_function.hot -> s3 arn:aws:s3:::site/* [iam s3]":               false,
+		"aws_lambda_function.hot -> s3 site [iam s3]":                              false,
+		"aws_lambda_function.hot -> aws_dynamodb_table.other [iam dynamodb]":       false,
 		"aws_lambda_function.control -> aws_rds_cluster.vault [network]":           false,
 		"aws_lambda_function.egress -> internet [outside-vpc]":                     false,
 		"aws_lambda_function.both -> internet [nat]":                               true,

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/letsleep/letsleep/internal/cost"
+	"github.com/letsleep/letsleep/internal/runner"
+)
+
+// NewCostCommand builds `letsleep cost PLAN`.
+func NewCostCommand() *cobra.Command {
+	var (
+		opts       runner.Options
+		format     string
+		outFile    string
+		region     string
+		pricesFile string
+		awakeHours float64
+	)
+	cmd := &cobra.Command{
+		Use:   "cost PLAN",
+		Short: "Estimate the monthly idle floor (zero traffic) and compare sleep-first with always-on",
+		Long: `Estimate what the plan bills per month with zero traffic: NAT gateway hours,
+RDS Proxy, interface VPC endpoints per AZ, Aurora minimum ACU-hours when the
+minimum is above 0, and provisioned instance hours. Compares the plan with
+the sleep-first shape (min 0, no NAT, no proxy) and the always-on shape.
+
+--awake-hours N applies the decision rule: under ~100 h/month keep min 0 with
+wake-ahead; 100-250 h compare with a small always-on RDS instance; over 250 h
+go always-on (or min 0.5). Prices come from an embedded per-region table
+(see --prices to override); every figure states its assumptions.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "json" {
+				return fmt.Errorf("unknown --format %q: cost supports table and json", format)
+			}
+			co := cost.Options{Region: region}
+			if pricesFile != "" {
+				t, err := cost.LoadPrices(pricesFile)
+				if err != nil {
+					return err
+				}
+				co.Prices = t
+			}
+			if cmd.Flags().Changed("awake-hours") {
+				co.AwakeHours = &awakeHours
+			}
+			opts.Progress = progressWriter(format)
+			m, err := runner.BuildModel(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			est, err := cost.Compute(m, co)
+			if err != nil {
+				return err
+			}
+			return writeTo(outFile, func(f *os.File) error { return cost.Write(f, format, est) })
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "table", "output format: table or json")
+	f.StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
+	f.StringVar(&region, "region", "us-east-1", "AWS region whose prices to use (us-east-1, eu-west-1, eu-central-1, ap-northeast-1, or one from --prices)")
+	f.StringVar(&pricesFile, "prices", "", "YAML price table overriding the embedded one (same shape)")
+	f.Float64Var(&awakeHours, "awake-hours", 0, "hours per month the database must be awake: applies the sleep-first/always-on decision rule")
+	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	return cmd
+}

@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/letsleep/letsleep/internal/explain"
+	"github.com/letsleep/letsleep/internal/runner"
+)
+
+// NewExplainCommand builds `letsleep explain PLAN RESOURCE-OR-RULE`.
+func NewExplainCommand() *cobra.Command {
+	var (
+		opts    runner.Options
+		format  string
+		outFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "explain PLAN RESOURCE-OR-RULE",
+		Short: "Show the evidence chain of a finding, or what a function can reach",
+		Long: `Explain a rule id or category (every finding with its full evidence chain),
+a function address (its role, placement, egress, data paths and grants), or a
+database or other resource (the paths that reach it and its findings).
+Links resolved from values unknown at plan time are marked.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return fmt.Errorf("unknown --format %q: explain supports text and json", format)
+			}
+			opts.Progress = progressWriter(format)
+			an, err := runner.Analyze(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			ex, err := explain.Explain(an.Model, an.Findings, args[1])
+			if err != nil {
+				return err
+			}
+			return writeTo(outFile, func(f *os.File) error { return writeExplanation(f, format, ex) })
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
+	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
+	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
+	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	return cmd
+}
+
+func writeExplanation(w io.Writer, format string, ex *explain.Explanation) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(ex)
+	}
+	_, err := io.WriteString(w, ex.Text())
+	return err
+}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/letsleep/letsleep/internal/graph"
+	"github.com/letsleep/letsleep/internal/runner"
+)
+
+// NewGraphCommand builds `letsleep graph PLAN`.
+func NewGraphCommand() *cobra.Command {
+	var (
+		opts    runner.Options
+		format  string
+		outFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "graph PLAN",
+		Short: "Draw the boundary: functions, databases, tables, S3 and the internet, violations in red",
+		Long: `Draw what can reach what: functions grouped by role (hot, control, egress,
+viewer, warmup, unassigned), the databases, DynamoDB tables, S3 and the
+internet, with edges for network and IAM reach labelled by path kind. Paths
+that break the boundary are red. SVG is laid out by Graphviz (built in).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "svg" && format != "dot" && format != "mermaid" {
+				return fmt.Errorf("unknown --format %q: graph supports svg, dot and mermaid", format)
+			}
+			opts.Progress = progressWriter(format)
+			an, err := runner.Analyze(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			g := graph.Build(an.Model, an.Findings)
+			var out []byte
+			switch format {
+			case "svg":
+				if out, err = g.SVG(cmd.Context()); err != nil {
+					return err
+				}
+			case "dot":
+				out = []byte(g.DOT())
+			default:
+				out = []byte(g.Mermaid())
+			}
+			return writeTo(outFile, func(f *os.File) error {
+				_, err := f.Write(out)
+				return err
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "svg", "output format: svg, dot or mermaid")
+	f.StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
+	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
+	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
+	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	return cmd
+}
