@@ -267,11 +267,39 @@ func (c *calc) database(db model.Database) {
 	case *db.MinCapacity > 0:
 		c.e.IdleFloor.add(item(db.Address, "Aurora Serverless v2 minimum capacity", *db.MinCapacity*float64(n), "ACU-hour", c.p.AuroraACUHour,
 			fmt.Sprintf("min %v ACU never pauses (auto-pause needs min 0), on %s", *db.MinCapacity, who)))
-	case c.proxied[db.Address]:
-		// min 0 but an RDS Proxy holds connections, so it never pauses.
-		c.e.IdleFloor.add(item(db.Address, "Aurora Serverless v2 kept awake by RDS Proxy", AlwaysOnMinACU*float64(n), "ACU-hour", c.p.AuroraACUHour,
-			fmt.Sprintf("min 0, but the proxy's open connections block auto-pause; assumed to idle at %v ACU on %s", AlwaysOnMinACU, who)))
+	default:
+		if why := pauseBlockers(db, c.proxied[db.Address]); len(why) > 0 {
+			c.e.IdleFloor.add(item(db.Address, "Aurora Serverless v2 kept awake", AlwaysOnMinACU*float64(n), "ACU-hour", c.p.AuroraACUHour,
+				fmt.Sprintf("min 0, but %s blocks auto-pause; assumed to idle at %v ACU on %s", strings.Join(why, ", "), AlwaysOnMinACU, who)))
+		}
 	}
+}
+
+// pauseBlockers lists what keeps a min-0 cluster from pausing (see the
+// auto-pause page of the Aurora user guide).
+func pauseBlockers(db model.Database, proxied bool) []string {
+	var why []string
+	if proxied {
+		why = append(why, "an RDS Proxy (it holds connections open)")
+	}
+	for _, in := range db.Instances {
+		if in.InstanceClass != "db.serverless" {
+			why = append(why, "the provisioned instance "+in.Address)
+		}
+	}
+	if db.LogicalReplication {
+		why = append(why, "logical replication")
+	}
+	if len(db.ZeroETL) > 0 {
+		why = append(why, "a zero-ETL integration")
+	}
+	if db.ActivityStream != "" {
+		why = append(why, "an activity stream")
+	}
+	if db.GlobalCluster != "" {
+		why = append(why, "global database membership")
+	}
+	return why
 }
 
 func (c *calc) decide(hours float64, m *model.Model) *Decision {

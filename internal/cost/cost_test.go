@@ -130,6 +130,13 @@ func TestSleepFirstStackIsFree(t *testing.T) {
 	if !near(e.IdleFloor.Monthly, 105.12+51.10) { // proxy 8 × 730 × 0.018 + 0.5 ACU awake
 		t.Errorf("proxy stack = %+v", e.IdleFloor)
 	}
+	// Logical replication keeps it awake too, without a proxy.
+	m.Proxies = nil
+	m.Databases[0].LogicalReplication = true
+	e, _ = Compute(m, Options{Region: "eu-central-1"})
+	if !near(e.IdleFloor.Monthly, 51.10) || !strings.Contains(e.IdleFloor.Items[0].Assumption, "logical replication blocks auto-pause") {
+		t.Errorf("logical replication = %+v", e.IdleFloor)
+	}
 }
 
 func TestDecisionRule(t *testing.T) {
@@ -139,7 +146,7 @@ func TestDecisionRule(t *testing.T) {
 		sleep      float64
 		wantPrefix string
 	}{
-		{40, 2.40, "under 100 awake hours: keep min 0"},   // 40 × 0.5 × 0.12
+		{40, 2.40, "under 100 awake hours: keep min 0"},    // 40 × 0.5 × 0.12
 		{180, 10.80, "100–250 awake hours: compare"},       // 180 × 0.5 × 0.12
 		{400, 24.00, "over 250 awake hours: the database"}, // 400 × 0.5 × 0.12
 	}
