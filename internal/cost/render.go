@@ -36,9 +36,9 @@ func writeTable(w io.Writer, e *Estimate) error {
 	}
 	if d := e.Decision; d != nil {
 		fmt.Fprintf(bw, "\nDecision for %v awake hours/month:\n", d.AwakeHours)
-		fmt.Fprintf(bw, "  sleep-first (min 0)        $%9.2f/month  (%s)\n", d.SleepFirstMonthly, d.SleepFirstAssumes)
-		fmt.Fprintf(bw, "  always-on (min %v ACU)    $%9.2f/month\n", AlwaysOnMinACU, d.AlwaysOnMonthly)
-		fmt.Fprintf(bw, "  small always-on %-10s $%9.2f/month\n", d.SmallRDSClass, d.SmallRDSMonthly)
+		fmt.Fprintf(bw, "  %-30s $%9.2f/month  (%s)\n", "sleep-first (min 0)", d.SleepFirstMonthly, d.SleepFirstAssumes)
+		fmt.Fprintf(bw, "  %-30s $%9.2f/month\n", fmt.Sprintf("always-on (min %v ACU)", AlwaysOnMinACU), d.AlwaysOnMonthly)
+		fmt.Fprintf(bw, "  %-30s $%9.2f/month\n", "small always-on "+d.SmallRDSClass, d.SmallRDSMonthly)
 		fmt.Fprintf(bw, "  → %s\n", d.Recommendation)
 	}
 	if len(e.Unpriced) > 0 {
