@@ -200,6 +200,15 @@ func (l *Lab) Invoke(ctx context.Context, function string) (InvokeResult, error)
 	if !ok {
 		return InvokeResult{}, fmt.Errorf("invoke: no handler for %s", function)
 	}
+	res, err := invokeSocket(ctx, sock)
+	if err != nil {
+		return res, fmt.Errorf("invoke %s: %w", function, err)
+	}
+	return res, nil
+}
+
+// invokeSocket posts one invocation to a handler's unix socket.
+func invokeSocket(ctx context.Context, sock string) (InvokeResult, error) {
 	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -211,12 +220,12 @@ func (l *Lab) Invoke(ctx context.Context, function string) (InvokeResult, error)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return InvokeResult{}, fmt.Errorf("invoke %s: %w", function, err)
+		return InvokeResult{}, err
 	}
 	defer resp.Body.Close()
 	var res InvokeResult
 	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return InvokeResult{}, fmt.Errorf("invoke %s: %w", function, err)
+		return InvokeResult{}, err
 	}
 	return res, nil
 }

@@ -35,6 +35,9 @@ type HandlerSpec struct {
 	DBPassword string `json:"db_password"`
 	LLMURL     string `json:"llm_url"`
 	CAPEM      string `json:"ca_pem"`
+	// Invoke is the socket of the function this one invokes to reach the
+	// DB (the warm-up invokes the control function), "" when it connects itself.
+	Invoke string `json:"invoke,omitempty"`
 }
 
 // InvokeResult is a handler's answer to one invocation.
@@ -75,8 +78,9 @@ func handlerChild() int {
 // behaviour per role:
 //   - hot reads an in-memory key-value store (the DynamoDB table of the
 //     reference stack) and never opens the database;
-//   - control and warmup open a PostgreSQL session and run SELECT 1
-//     (control is the operator path; warm-up wakes the DB ahead of use);
+//   - control opens a PostgreSQL session and runs SELECT 1 (the operator
+//     path); warm-up does the same, or invokes the control function when
+//     the model says that is its way to the DB (a data path of kind invoke);
 //   - egress calls the LLM API in the internet namespace;
 //   - anything else answers without touching anything.
 type roleHandler struct {
@@ -107,7 +111,15 @@ func (h *roleHandler) invoke(ctx context.Context) InvokeResult {
 		v := h.store["feed"]
 		h.mu.Unlock()
 		return InvokeResult{Status: 200, Detail: "served from the key-value store: " + v}
-	case model.RoleControl, model.RoleWarmup:
+	case model.RoleWarmup, model.RoleControl:
+		if h.spec.Invoke != "" {
+			res, err := invokeSocket(ctx, h.spec.Invoke)
+			if err != nil {
+				return InvokeResult{Status: 502, Detail: "invoke: " + err.Error()}
+			}
+			res.Detail = "invoked: " + res.Detail
+			return res
+		}
 		if err := h.queryDB(ctx); err != nil {
 			return InvokeResult{Status: 502, Detail: "db: " + err.Error(), TouchedDB: true}
 		}

@@ -364,12 +364,24 @@ func (l *Lab) startHolder(n *Node) error {
 
 func (l *Lab) startHandlers(ctx context.Context) error {
 	db := l.Topo.DB()
+	control := ""
+	for _, n := range l.Topo.Nodes {
+		if n.Kind == KindFunction {
+			l.sockets[n.Address] = filepath.Join(l.dir, n.NS+".sock")
+			if n.Role == model.RoleControl && control == "" {
+				control = n.Address
+			}
+		}
+	}
 	for _, n := range l.Topo.Nodes {
 		if n.Kind != KindFunction {
 			continue
 		}
-		spec := HandlerSpec{Function: n.Address, Role: n.Role, Socket: filepath.Join(l.dir, n.NS+".sock"),
+		spec := HandlerSpec{Function: n.Address, Role: n.Role, Socket: l.sockets[n.Address],
 			DBAddr: net.JoinHostPort(db.IP, strconv.Itoa(db.Port)), LLMURL: l.canaryURL(), CAPEM: l.canary.CAPEM}
+		if n.Role == model.RoleWarmup && control != "" && invokesForData(l.Model, n.Address) {
+			spec.Invoke = l.sockets[control]
+		}
 		if l.PG != nil {
 			spec.DBUser, spec.DBPassword = l.PG.User, l.PG.Password
 		}
@@ -389,7 +401,6 @@ func (l *Lab) startHandlers(ctx context.Context) error {
 		exited := make(chan struct{})
 		go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
 		l.handlers[n.Address] = cmd
-		l.sockets[n.Address] = spec.Socket
 		l.closers = append(l.closers, func() error {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 			select {
@@ -459,4 +470,25 @@ func (l *Lab) Close() error {
 		}
 	})
 	return l.closeErr
+}
+
+// invokesForData reports whether the function's way to the DB is invoking
+// another function (a data path of kind invoke) rather than a connection.
+func invokesForData(m *model.Model, fn string) bool {
+	for _, f := range m.Functions {
+		if f.Address != fn {
+			continue
+		}
+		for _, p := range f.DataPaths {
+			if p.Kind == model.PathNetwork {
+				return false
+			}
+		}
+		for _, p := range f.DataPaths {
+			if p.Kind == model.PathInvoke {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/letsleep/letsleep/internal/backend"
+	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/probe"
 )
 
@@ -152,4 +153,59 @@ func containsStr(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestLabReferencePlan runs the lab on the real reference plan when
+// scripts/plan-fixtures.sh has written it.
+func TestLabReferencePlan(t *testing.T) {
+	needRoot(t)
+	path := "../../build/plans/reference.json"
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing: run scripts/plan-fixtures.sh reference", path)
+		}
+		t.Skipf("REFERENCE PLAN TEST SKIPPED: %s missing (scripts/plan-fixtures.sh reference)", path)
+	}
+	l, err := UpFromPlan(context.Background(), path, model.Config{}, testOpts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	mx := backend.ExpectedMatrix(l.Model)
+	db, canary := l.DBEndpoint(), l.Canary()
+	for i, r := range mx.Rows {
+		c := probe.Check{Name: r.Target, Kind: probe.KindTCP, Host: db.Host, Port: db.Port}
+		if r.Target == backend.TargetCanary {
+			c = probe.Check{Name: r.Target, Kind: probe.KindHTTPS, URL: canary.URL, CAPEM: canary.CAPEM}
+		}
+		res := probeOne(t, l, r.Function, c)
+		mx.Rows[i].Observed, mx.Rows[i].Detail = res.Outcome, res.Detail
+	}
+	var buf strings.Builder
+	_ = mx.WriteTable(&buf)
+	t.Log("\n" + buf.String())
+	if v := mx.Violations(); len(v) != 0 || len(mx.Rows) < 4 {
+		t.Fatalf("reference stack: %d violations in %d rows", len(v), len(mx.Rows))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := l.WaitPaused(ctx); err != nil {
+		t.Fatal(err)
+	}
+	since := time.Now()
+	if _, err := l.WakeViaControl(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The warm-up reaches the DB by invoking the control function.
+	if err := l.WaitPaused(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Invoke(ctx, "module.stack.module.warmup.aws_lambda_function.this")
+	if err != nil || res.Status != 200 {
+		t.Fatalf("warm-up: %v %+v", err, res)
+	}
+	evs, _ := l.Events(ctx, since)
+	if countKind(evs, backend.EventResumed) != 2 {
+		t.Fatalf("events %+v; want two resumes (control, then warm-up via control)", evs)
+	}
 }

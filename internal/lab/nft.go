@@ -128,6 +128,12 @@ func (c *compiler) ruleLines(sg string, r model.SGRule, peerDir string) []string
 	if len(r.PrefixLists) > 0 {
 		notes = append(notes, "prefix lists not reproduced")
 	}
+	if r.Unresolved && !any && len(ips) == 0 {
+		// The peer was unknown at plan time. Assume the widest peer the rule
+		// could name inside its VPC: a lab that errs open finds more.
+		ips = c.vpcMembers(c.sgs[sg].VPC)
+		notes = append(notes, "peer unresolved at plan time: assumed open to the VPC")
+	}
 	lines := []string{head + noteText(notes)}
 	switch {
 	case any:
@@ -268,4 +274,14 @@ func uniqSorted(s []string) []string {
 		return a.Less(b)
 	})
 	return slices.Compact(s)
+}
+
+func (c *compiler) vpcMembers(vpc string) []string {
+	var ips []string
+	for _, n := range c.t.Nodes {
+		if n.VPC != "" && (n.VPC == vpc || vpc == "") {
+			ips = append(ips, n.IP)
+		}
+	}
+	return ips
 }

@@ -55,6 +55,12 @@ func TestRulesetsFromSecurityGroups(t *testing.T) {
 	if want := "ip saddr { " + ctl.IP + ", " + wrm.IP + " } tcp dport 5432 accept"; !strings.Contains(dbr, want) {
 		t.Errorf("db ruleset lacks %q:\n%s", want, dbr)
 	}
+	m.SecurityGroups[1].Ingress = []model.SGRule{{Address: "client[\"control\"]", Protocol: "tcp", FromPort: 5432, ToPort: 5432, Unresolved: true}}
+	rs = Rulesets(topo, m)
+	hot := topo.Node("aws_lambda_function.hot")
+	if dbr := rs[db.NS]; !strings.Contains(dbr, "assumed open to the VPC") || strings.Contains(dbr, hot.IP) || !strings.Contains(dbr, ctl.IP) {
+		t.Errorf("an unresolved peer must open the rule to the VPC members only:\n%s", dbr)
+	}
 	if r := rs[topo.Routers[0].NS]; strings.Contains(r, "masquerade") {
 		t.Errorf("router without NAT masquerades:\n%s", r)
 	}
