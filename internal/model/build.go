@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -29,6 +30,11 @@ type builder struct {
 	functions map[string]*Function
 	roles     map[string]*roleState
 	natByAddr map[string]*Gateway
+	// fnRoles: every execution role candidate of a function (more than one
+	// when the reference was approximated).
+	fnRoles map[string][]string
+	// targetCache: grant targets per canonical action, computed once.
+	targetCache map[string][]grantTarget
 
 	warned map[string]bool
 }
@@ -39,20 +45,22 @@ func Build(p *plan.Plan, cfg Config) (*Model, error) {
 		return nil, errors.New("build model: no plan")
 	}
 	b := &builder{
-		ix:        newIndex(),
-		cfg:       cfg,
-		m:         &Model{Schema: SchemaVersion},
-		byID:      map[string]string{},
-		byARN:     map[string]string{},
-		byName:    map[string]map[string]string{},
-		sgs:       map[string]*SecurityGroup{},
-		subnets:   map[string]*Subnet{},
-		dbs:       map[string]*Database{},
-		secrets:   map[string]*Secret{},
-		functions: map[string]*Function{},
-		roles:     map[string]*roleState{},
-		natByAddr: map[string]*Gateway{},
-		warned:    map[string]bool{},
+		ix:          newIndex(),
+		cfg:         cfg,
+		m:           &Model{Schema: SchemaVersion},
+		byID:        map[string]string{},
+		byARN:       map[string]string{},
+		byName:      map[string]map[string]string{},
+		sgs:         map[string]*SecurityGroup{},
+		subnets:     map[string]*Subnet{},
+		dbs:         map[string]*Database{},
+		secrets:     map[string]*Secret{},
+		functions:   map[string]*Function{},
+		roles:       map[string]*roleState{},
+		natByAddr:   map[string]*Gateway{},
+		fnRoles:     map[string][]string{},
+		targetCache: map[string][]grantTarget{},
+		warned:      map[string]bool{},
 	}
 	doc := p.Doc
 	b.m.Plan = PlanInfo{Source: p.Source, TerraformVersion: doc.TerraformVersion, FormatVersion: doc.FormatVersion}
@@ -194,27 +202,51 @@ type linkResult struct {
 	FromUnknown bool
 	Lost        []string
 	Raw         []string // known values that name nothing in the plan
+	// Approx: resolved through a module's for_each/count expression, so
+	// the addresses may include ones meant for other instances.
+	Approx bool
 }
 
 func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPath []string, types ...string) linkResult {
 	var out linkResult
-	for _, v := range getStrings(values, key) {
+	known := getStrings(values, key)
+	for _, v := range known {
 		if a := b.lookup(v, types...); a != "" {
 			out.Addrs = append(out.Addrs, a)
 		} else {
 			out.Raw = append(out.Raw, v)
 		}
 	}
-	_, present := values[key]
-	if unknownAt(unknown, key) || (!present && len(refsAt(r, cfgPath...)) > 0) {
-		refs := refsAt(r, cfgPath...)
+	refs := refsAt(r, cfgPath...)
+	if unknownAt(unknown, key) || (len(known) == 0 && len(refs) > 0) {
+		if len(refs) == 0 {
+			// Unknown but not configured: a computed attribute left empty,
+			// unless the plan carries no configuration to tell.
+			if r.Config == nil && unknownAt(unknown, key) {
+				out.Lost = append(out.Lost, key+" (no configuration in the plan)")
+			}
+			out.Addrs = sortedUnique(out.Addrs)
+			return out
+		}
 		ts, lost := b.ix.resolve(r.Module, refs)
+		if onlyIteration(refs) {
+			ts, lost = b.iterationTargets(r)
+		}
 		addrs := b.ix.addrsOf(ts, types...)
 		out.Addrs = append(out.Addrs, addrs...)
 		out.FromUnknown = len(addrs) > 0
+		var kept []string
+		for _, l := range lost {
+			if strings.HasPrefix(l, ApproxMarker) {
+				out.Approx = true
+				continue
+			}
+			kept = append(kept, l)
+		}
+		lost = kept
 		if len(addrs) == 0 {
-			if len(refs) == 0 {
-				lost = append(lost, key)
+			if len(lost) == 0 {
+				lost = refs
 			}
 			out.Lost = append(out.Lost, lost...)
 		}
@@ -416,4 +448,55 @@ func stepsKey(s []Step) string {
 		out += st.Kind + "|" + st.Address + "|" + st.Detail + ";"
 	}
 	return out
+}
+
+// iterationTargets resolves each.value / count.index references of r
+// through its own for_each or count expression. When r's instance key also
+// keys an instance of the referenced resource (for_each = aws_subnet.x),
+// only that instance is kept; otherwise every one is, marked approximate.
+func (b *builder) iterationTargets(r *res) ([]target, []string) {
+	if r.Config == nil {
+		return nil, nil
+	}
+	var refs []string
+	for _, x := range []*tfjson.Expression{r.Config.ForEachExpression, r.Config.CountExpression} {
+		if x != nil && x.ExpressionData != nil {
+			refs = append(refs, x.References...)
+		}
+	}
+	ts, lost := b.ix.resolve(r.Module, refs)
+	if idx := indexSuffix(r.Address); idx != "" {
+		var same []target
+		for _, t := range ts {
+			if strings.HasSuffix(t.Addr, idx) {
+				same = append(same, t)
+			}
+		}
+		if len(same) > 0 {
+			return same, lost
+		}
+	}
+	return ts, append(lost, ApproxMarker+"each.value")
+}
+
+// indexSuffix returns the trailing [key] of an address, or "".
+func indexSuffix(addr string) string {
+	if !strings.HasSuffix(addr, "]") {
+		return ""
+	}
+	depth, inQuote := 0, false
+	for i := len(addr) - 1; i >= 0; i-- {
+		switch c := addr[i]; {
+		case c == '"' && (i == 0 || addr[i-1] != '\\'):
+			inQuote = !inQuote
+		case c == ']' && !inQuote:
+			depth++
+		case c == '[' && !inQuote:
+			depth--
+			if depth == 0 {
+				return addr[i:]
+			}
+		}
+	}
+	return ""
 }

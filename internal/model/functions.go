@@ -36,6 +36,11 @@ func (b *builder) buildFunctions() {
 			}
 		}
 		role := b.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
+		b.fnRoles[r.Address] = role.Addrs
+		if role.Approx || len(role.Addrs) > 1 {
+			f.Unresolved = append(f.Unresolved, "execution_role")
+			b.warn("unresolved-reference", r.Address, "execution role is ambiguous (%s): resolved through a module's for_each/count expression; paths through any of them are reported as unresolved", strings.Join(role.Addrs, ", "))
+		}
 		switch {
 		case len(role.Addrs) > 0:
 			f.ExecutionRole = role.Addrs[0]
@@ -65,6 +70,10 @@ func (b *builder) buildFunctions() {
 				key string
 				res linkResult
 			}{{"vpc_config.subnet_ids", sn}, {"vpc_config.security_group_ids", sg}} {
+				if l.res.Approx {
+					f.Unresolved = append(f.Unresolved, l.key)
+					b.warn("unresolved-reference", r.Address, "%s resolved through a module's for_each/count expression; it may include values meant for other instances", l.key)
+				}
 				if len(l.res.Lost) > 0 {
 					f.Unresolved = append(f.Unresolved, l.key)
 					b.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", l.key, strings.Join(l.res.Lost, ", "))

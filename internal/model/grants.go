@@ -3,6 +3,7 @@ package model
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/letsleep/letsleep/internal/iam"
 )
@@ -12,10 +13,22 @@ type grantTarget struct {
 	addr  string
 	arn   string   // known ARN, or ""
 	shape []string // ARN patterns the object certainly has when its ARN is unknown
+	// qualified is ":function:NAME:" for functions: a grant on an alias or
+	// version of the function names it too.
+	qualified string
 }
 
 // targetsFor lists the model objects a canonical action can act on.
 func (b *builder) targetsFor(action string) []grantTarget {
+	if t, ok := b.targetCache[action]; ok {
+		return t
+	}
+	out := b.computeTargets(action)
+	b.targetCache[action] = out
+	return out
+}
+
+func (b *builder) computeTargets(action string) []grantTarget {
 	var out []grantTarget
 	switch action {
 	case iam.ActionSecretRead:
@@ -71,7 +84,11 @@ func (b *builder) targetsFor(action string) []grantTarget {
 			if name == "" {
 				name = "*"
 			}
-			t.shape = []string{"arn:aws:lambda:*:*:function:" + name, "arn:aws:lambda:*:*:function:" + name + ":*"}
+			// Unqualified only: a `:*` qualifier shape would let the
+			// wildcard absorb text of other names. Qualified grants
+			// (function:name:alias) are caught in patternHits.
+			t.shape = []string{"arn:aws:lambda:*:*:function:" + name}
+			t.qualified = ":function:" + name + ":"
 			out = append(out, t)
 		}
 	}
@@ -93,11 +110,41 @@ func patternHits(pattern string, t grantTarget) (hit, fromUnknown bool) {
 		return iam.Match(pattern, t.arn), false
 	}
 	for _, s := range t.shape {
-		if iam.Overlap(pattern, s, false) {
+		if iam.Overlap(pattern, concreteShape(pattern, s), false) {
 			return true, false
 		}
 	}
+	if t.qualified != "" && strings.Contains(pattern, t.qualified) {
+		return true, false
+	}
 	return false, false
+}
+
+// concreteShape fills the region and account of an ARN shape with values
+// the pattern itself accepts. A shape's `*` there would otherwise absorb
+// colons (no real region or account holds one) and let
+// `...:function:SecretsManager*` seem to match function `egress`.
+func concreteShape(pattern, shape string) string {
+	sp := strings.SplitN(shape, ":", 6)
+	if len(sp) < 6 {
+		return shape
+	}
+	region, account := "eu-west-1", "123456789012"
+	if pp := strings.SplitN(pattern, ":", 6); len(pp) == 6 {
+		region, account = fill(pp[3]), fill(pp[4])
+	}
+	if sp[3] == "*" {
+		sp[3] = region
+	}
+	if sp[4] == "*" {
+		sp[4] = account
+	}
+	return strings.Join(sp, ":")
+}
+
+// fill turns a pattern segment into one string it matches.
+func fill(seg string) string {
+	return strings.NewReplacer("*", "", "?", "x").Replace(seg)
 }
 
 func (b *builder) computeGrants(rs *roleState) {

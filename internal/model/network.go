@@ -152,10 +152,9 @@ func (b *builder) inlineRules(r *res, kind string) []SGRule {
 		for _, cb := range cfgBlocks {
 			out = append(out, b.ruleFromConfig(r, cb))
 		}
-		if len(cfgBlocks) == 0 {
-			out = append(out, SGRule{Address: r.Address, Form: "inline", Protocol: "-1", FromPort: 0, ToPort: 65535, CIDRs: []string{}, PeerGroups: []string{}, PrefixLists: []string{}, Unresolved: true})
-			b.warn("unresolved-reference", r.Address, "%s rules are unknown at plan time and not in the configuration (dynamic block?); treated as allowing all", kind)
-		}
+		// No configured blocks: the attribute is computed from standalone
+		// rules. (Dynamic blocks are absent from the configuration JSON too;
+		// docs/blind-spots.md says so.)
 		return out
 	}
 	ub := unknownBlocks(r.Unknown, kind)
@@ -172,7 +171,7 @@ func (b *builder) inlineRules(r *res, kind string) []SGRule {
 			}
 		}
 		if i < len(ub) && unknownAt(ub[i], "security_groups") {
-			b.peersFromConfig(r, cfgBlocks, &rule)
+			b.peersFromConfig(r, kind, cfgBlocks, &rule)
 		}
 		if rule.Self {
 			rule.PeerGroups = append(rule.PeerGroups, r.Address)
@@ -185,10 +184,17 @@ func (b *builder) inlineRules(r *res, kind string) []SGRule {
 // peersFromConfig resolves unknown peer groups of an inline rule through
 // the configuration: union of the security_groups references of all blocks
 // of that kind (blocks cannot be aligned reliably because sets reorder).
-func (b *builder) peersFromConfig(r *res, cfgBlocks []map[string]*tfjson.Expression, rule *SGRule) {
+func (b *builder) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tfjson.Expression, rule *SGRule) {
 	var refs []string
 	for _, cb := range cfgBlocks {
 		if e := cb["security_groups"]; e != nil && e.ExpressionData != nil {
+			refs = append(refs, e.References...)
+		}
+	}
+	if len(cfgBlocks) == 0 && r.Config != nil {
+		// Attributes-as-blocks: the configuration gives one expression for
+		// the whole rule list, with every reference inside it.
+		if e := r.Config.Expressions[kind]; e != nil && e.ExpressionData != nil {
 			refs = append(refs, e.References...)
 		}
 	}
@@ -479,6 +485,35 @@ func (b *builder) route(r *res, blk map[string]any, addr string, inline bool) []
 	if !inline {
 		unknown = r.Unknown
 	}
+	if inline && blk["__config"] == nil && !hasRouteTarget(blk) {
+		// Attributes-as-blocks: the target id is unknown inside the set and
+		// the configuration holds one expression for all routes. Resolve
+		// its references; a NAT among them wins (the conservative choice).
+		if r.Config != nil {
+			if e := r.Config.Expressions["route"]; e != nil && e.ExpressionData != nil {
+				ts, _ := b.ix.resolve(r.Module, e.References)
+				best := ""
+				for _, t := range ts {
+					tr := b.ix.byAddr[t.Addr]
+					k := kindOfTarget(tr.Type, "")
+					if k == "" {
+						continue
+					}
+					if best == "" || k == "nat" {
+						best, target = k, t.Addr
+					}
+				}
+				if best != "" {
+					kind = best
+				}
+			}
+		}
+		out := make([]Route, 0, len(dests))
+		for _, d := range dests {
+			out = append(out, Route{Address: addr, Destination: d, TargetKind: kind, Target: target})
+		}
+		return out
+	}
 	cb, _ := blk["__config"].(map[string]*tfjson.Expression)
 	for _, rt := range routeTargets {
 		v := getStr(blk, rt.key)
@@ -577,4 +612,13 @@ func portString(from, to int) string {
 		return "port " + strconv.Itoa(from)
 	}
 	return "ports " + strconv.Itoa(from) + "-" + strconv.Itoa(to)
+}
+
+func hasRouteTarget(blk map[string]any) bool {
+	for _, rt := range routeTargets {
+		if getStr(blk, rt.key) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -344,15 +344,22 @@ func dbStep(d *Database) Step {
 
 // iamPaths turns the execution role's grants into data paths.
 func (b *builder) iamPaths(f *Function) {
-	rs := b.roles[f.ExecutionRole]
-	if rs == nil {
-		return
+	cands := b.fnRoles[f.Address]
+	for _, ra := range cands {
+		rs := b.roles[ra]
+		if rs == nil {
+			continue
+		}
+		b.iamPathsOf(f, rs, len(cands) > 1 || contains(f.Unresolved, "execution_role"))
 	}
+}
+
+func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
 	for _, g := range rs.grants {
 		if g.Target == "" {
 			continue
 		}
-		unresolved := g.Resource == UnknownResource
+		unresolved := g.Resource == UnknownResource || ambiguous
 		via := append([]Step{fnStep(f)}, g.Via...)
 		switch g.Action {
 		case iam.ActionSecretRead:
@@ -387,11 +394,14 @@ func (b *builder) invokePaths() {
 		changed := false
 		for _, fa := range fns {
 			f := b.functions[fa]
-			rs := b.roles[f.ExecutionRole]
-			if rs == nil {
-				continue
+			var grants []Grant
+			for _, ra := range b.fnRoles[fa] {
+				if rs := b.roles[ra]; rs != nil {
+					grants = append(grants, rs.grants...)
+				}
 			}
-			for _, g := range rs.grants {
+			ambiguous := len(b.fnRoles[fa]) > 1
+			for _, g := range grants {
 				if g.Action != iam.ActionInvoke || g.Target == "" || g.Target == fa {
 					continue
 				}
@@ -408,7 +418,7 @@ func (b *builder) invokePaths() {
 					changed = true
 					steps := append([]Step{fnStep(f)}, g.Via...)
 					steps = append(steps, Step{Kind: "data_path", Address: p.Target, Detail: fmt.Sprintf("%s reaches %s by %s", callee.Address, p.Target, p.Kind)})
-					f.DataPaths = append(f.DataPaths, Path{Kind: PathInvoke, Target: p.Target, Unresolved: p.Unresolved || g.Resource == UnknownResource, Steps: steps})
+					f.DataPaths = append(f.DataPaths, Path{Kind: PathInvoke, Target: p.Target, Unresolved: p.Unresolved || ambiguous || g.Resource == UnknownResource, Steps: steps})
 				}
 			}
 		}

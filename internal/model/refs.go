@@ -192,9 +192,24 @@ func (ix *index) resolveVar(mod, name string, depth int, out *[]target, lost *[]
 		*lost = append(*lost, "var."+name)
 		return
 	}
-	e := pm.ModuleCalls[segs[len(segs)-1].call].Expressions[name]
+	call := pm.ModuleCalls[segs[len(segs)-1].call]
+	e := call.Expressions[name]
 	if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
 		*lost = append(*lost, "var."+name)
+		return
+	}
+	if onlyIteration(e.References) {
+		// var.x = each.value.y: the value comes from the for_each (or count)
+		// expression, which the plan does not split per instance. Use all
+		// of its references and say the result is approximate.
+		var iter []string
+		for _, x := range []*tfjson.Expression{call.ForEachExpression, call.CountExpression} {
+			if x != nil && x.ExpressionData != nil {
+				iter = append(iter, x.References...)
+			}
+		}
+		*lost = append(*lost, ApproxMarker+"var."+name)
+		ix.resolveInto(parent, iter, depth+1, out, lost)
 		return
 	}
 	ix.resolveInto(parent, e.References, depth+1, out, lost)
@@ -280,4 +295,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// ApproxMarker prefixes a "lost" entry that was resolved by over-
+// approximation (through a module's for_each/count expression).
+const ApproxMarker = "~approx:"
+
+func onlyIteration(refs []string) bool {
+	for _, r := range refs {
+		if !strings.HasPrefix(r, "each.") && !strings.HasPrefix(r, "count.") {
+			return false
+		}
+	}
+	return len(refs) > 0
 }
