@@ -41,6 +41,7 @@ cannot wake a paused Aurora Serverless v2 cluster.`,
 		NewExplainCommand(),
 		NewGraphCommand(),
 		NewCostCommand(),
+		NewLabCommand(),
 	)
 	return root
 }

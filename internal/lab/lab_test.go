@@ -135,7 +135,7 @@ func TestLabReferenceLike(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Down(context.Background(), opts.StateDir); err != nil {
+	if _, err := Down(context.Background(), opts.StateDir); err != nil { // nothing left to stop
 		t.Fatal(err)
 	}
 	left, _ := listLabNS()

@@ -126,13 +126,22 @@ func CleanLeftovers(ctx context.Context, dir string) ([]string, error) {
 	return removed, errors.Join(errs...)
 }
 
+// DownResult says what Down did.
+type DownResult struct {
+	Stopped string   // id of the lab whose owner was asked to stop, "" if none
+	PID     int      // that owner's pid
+	Removed []string // namespaces removed afterwards (leftovers)
+}
+
 // Down stops a running lab: it asks the owner to tear down (SIGTERM), waits
 // for it, and then removes whatever is left. With no lab it does nothing.
-func Down(ctx context.Context, dir string) ([]string, error) {
+func Down(ctx context.Context, dir string) (DownResult, error) {
 	if dir == "" {
 		dir = DefaultStateDir
 	}
+	var res DownResult
 	if s, err := ReadState(dir); err == nil && s.PID > 0 && s.PID != os.Getpid() && alive(s.PID) {
+		res.Stopped, res.PID = s.ID, s.PID
 		_ = syscall.Kill(s.PID, syscall.SIGTERM)
 		deadline := time.Now().Add(15 * time.Second)
 		for alive(s.PID) && time.Now().Before(deadline) {
@@ -143,7 +152,9 @@ func Down(ctx context.Context, dir string) ([]string, error) {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	return CleanLeftovers(ctx, dir)
+	removed, err := CleanLeftovers(ctx, dir)
+	res.Removed = removed
+	return res, err
 }
 
 func alive(pid int) bool {
