@@ -33,7 +33,7 @@ type topKeys struct {
 
 // decode walks the top-level object key by key, so the JSON decoder buffers
 // one top-level value at a time rather than the whole file.
-func decode(source string, r io.Reader, where func(off int64) (int, int)) (*Plan, error) {
+func decode(source string, r io.Reader, loc locator) (*Plan, error) {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<20)
@@ -43,22 +43,24 @@ func decode(source string, r io.Reader, where func(off int64) (int, int)) (*Plan
 	}
 	dec := json.NewDecoder(br)
 	if _, err := dec.Token(); err != nil { // the opening '{', checked by sniff
-		return nil, syntaxErr(source, err, dec, where)
+		return nil, syntaxErr(source, err, loc, 0)
 	}
 	doc := &tfjson.Plan{}
 	var keys topKeys
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, syntaxErr(source, err, dec, where)
+			return nil, syntaxErr(source, err, loc, 0)
 		}
 		key, _ := tok.(string)
+		start := dec.InputOffset()
 		if err := decodeField(dec, doc, &keys, key); err != nil {
-			return nil, fieldErr(source, key, err, dec, where)
+			// Type error offsets count from the value's start.
+			return nil, fieldErr(source, key, err, loc, start)
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing '}'
-		return nil, syntaxErr(source, err, dec, where)
+		return nil, syntaxErr(source, err, loc, 0)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, inputErr(source, err, "unexpected data after the plan object: pass one plan JSON document")
@@ -208,13 +210,13 @@ func looksLikeHCL(head []byte) bool {
 	return false
 }
 
-func syntaxErr(source string, err error, dec *json.Decoder, where func(int64) (int, int)) error {
-	return fieldErr(source, "", err, dec, where)
+func syntaxErr(source string, err error, loc locator, start int64) error {
+	return fieldErr(source, "", err, loc, start)
 }
 
 // fieldErr turns a decoder error into an input error with a position (line
 // and column) or a JSON path, plus what to do.
-func fieldErr(source, key string, err error, dec *json.Decoder, where func(int64) (int, int)) error {
+func fieldErr(source, key string, err error, loc locator, start int64) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -226,7 +228,7 @@ func fieldErr(source, key string, err error, dec *json.Decoder, where func(int64
 		if strings.Contains(syn.Error(), "exceeded max depth") {
 			return inputErr(source, err, "JSON nesting is too deep (over 10000 levels): this is not a terraform plan")
 		}
-		line, col := where(syn.Offset)
+		line, col := loc.syntax()
 		return inputErr(source, err, "not valid JSON at line %d, column %d: %s; pass the output of `terraform show -json tfplan`", line, col, syn.Error())
 	case errors.As(err, &typ):
 		path := key
@@ -235,43 +237,58 @@ func fieldErr(source, key string, err error, dec *json.Decoder, where func(int64
 		} else if typ.Field != "" {
 			path = typ.Field
 		}
-		line, col := where(typ.Offset)
+		line, col := loc.at(start + typ.Offset)
 		return inputErr(source, err, "unexpected JSON at %s (line %d, column %d): got %s, want %s; is this the output of `terraform show -json`?", path, line, col, typ.Value, typ.Type)
 	}
 	return inputErr(source, err, "cannot decode plan JSON: %v", err)
 }
 
-// lineCol converts a byte offset into a 1-based line and column.
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
+// lineCol converts a 0-based byte index into a 1-based line and column.
+func lineCol(data []byte, idx int64) (int, int) {
+	if idx > int64(len(data)) {
+		idx = int64(len(data))
 	}
-	if off < 0 {
-		off = 0
+	if idx < 0 {
+		idx = 0
 	}
-	before := data[:off]
+	before := data[:idx]
 	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	if line == 1 {
-		col = int(off)
-	}
-	if col < 1 {
-		col = 1
-	}
+	col := int(idx) - bytes.LastIndexByte(before, '\n')
 	return line, col
 }
 
-// fileLineCol reads the file up to off to place an error; only called on
-// the error path.
-func fileLineCol(path string, off int64) (int, int) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, 0
+// syntaxIndex re-validates data to find the 0-based index of the byte that
+// broke the JSON. Only called on the error path: the streaming decoder's
+// offsets are relative to buffers, not to the file.
+func syntaxIndex(data []byte) int64 {
+	var raw json.RawMessage
+	var syn *json.SyntaxError
+	if err := json.Unmarshal(data, &raw); errors.As(err, &syn) {
+		return syn.Offset - 1
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, off))
-	if err != nil {
-		return 0, 0
+	return int64(len(data))
+}
+
+// fileLocator places errors in a file; it reads the file only when asked.
+type locator struct {
+	data func() []byte
+}
+
+func (l locator) at(idx int64) (int, int) { return lineCol(l.data(), idx) }
+
+func (l locator) syntax() (int, int) {
+	d := l.data()
+	return lineCol(d, syntaxIndex(d))
+}
+
+func fileData(path string, limit int64) func() []byte {
+	return func() []byte {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		data, _ := io.ReadAll(io.LimitReader(f, limit))
+		return bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	}
-	return lineCol(data, off)
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/letsleep/letsleep/internal/tfexec"
 )
 
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
 // DefaultMaxBytes is the largest plan JSON Load reads unless told otherwise.
 const DefaultMaxBytes int64 = 1 << 30
 
@@ -54,7 +56,7 @@ func (p *Plan) Generic() (map[string]any, error) {
 		var r io.Reader
 		switch {
 		case p.raw != nil:
-			r = bytes.NewReader(p.raw)
+			r = bytes.NewReader(bytes.TrimPrefix(p.raw, utf8BOM))
 		case p.rawFile != "":
 			f, err := os.Open(p.rawFile)
 			if err != nil {
@@ -62,7 +64,11 @@ func (p *Plan) Generic() (map[string]any, error) {
 				return
 			}
 			defer f.Close()
-			r = bufio.NewReaderSize(f, 1<<20)
+			br := bufio.NewReaderSize(f, 1<<20)
+			if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
+				_, _ = br.Discard(3)
+			}
+			r = br
 		default:
 			p.genericErr = errors.New("plan has no raw JSON")
 			return
@@ -114,7 +120,7 @@ func fromBytes(source string, data []byte, opts Options) (*Plan, error) {
 	if int64(len(data)) > opts.MaxBytes {
 		return nil, tooLarge(source, int64(len(data)), opts.MaxBytes)
 	}
-	p, err := decode(source, bytes.NewReader(data), func(off int64) (int, int) { return lineCol(data, off) })
+	p, err := decode(source, bytes.NewReader(data), locator{data: func() []byte { return bytes.TrimPrefix(data, utf8BOM) }})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +154,7 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 		return fromBytes(path, out, opts)
 	}
 	lr := &limitReader{r: br, left: opts.MaxBytes}
-	p, err := decode(path, lr, func(off int64) (int, int) { return fileLineCol(path, off) })
+	p, err := decode(path, lr, locator{data: fileData(path, opts.MaxBytes)})
 	if lr.over {
 		return nil, tooLarge(path, opts.MaxBytes+1, opts.MaxBytes)
 	}
