@@ -260,11 +260,11 @@ func TestStackGrants(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"aws_iam_role_policy.control":                                       "inline",
-		"aws_iam_role.egress.inline_policy[extra]":                          "inline_block",
+		"aws_iam_role_policy.control":                                      "inline",
+		"aws_iam_role.egress.inline_policy[extra]":                         "inline_block",
 		"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": "managed_arns",
-		"aws_iam_policy.invoke_control":                                     "attachment",
-		"arn:aws:iam::aws:policy/SecretsManagerReadWrite":                   "policy_attachment",
+		"aws_iam_policy.invoke_control":                                    "attachment",
+		"arn:aws:iam::aws:policy/SecretsManagerReadWrite":                  "policy_attachment",
 	}
 	for addr, src := range want {
 		if sources[addr] != src {
