@@ -1,0 +1,196 @@
+package twin_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/letsleep/letsleep/internal/awsbackend"
+	"github.com/letsleep/letsleep/suites/plan/planner"
+)
+
+var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFailure, func() {
+	var (
+		plan    *tfjson.Plan
+		zipPath string
+	)
+
+	BeforeAll(func(ctx SpecContext) {
+		root, err := planner.RepoRoot(".")
+		Expect(err).NotTo(HaveOccurred())
+		rc, err := planner.EnsureTerraformRC(root)
+		Expect(err).NotTo(HaveOccurred())
+
+		tmp := GinkgoT().TempDir()
+		zipPath = filepath.Join(tmp, "probe-arm64.zip")
+		Expect(awsbackend.BuildProbeZip(context.Context(ctx), root, "arm64", zipPath)).To(Succeed())
+
+		// Plan a copy, so the .terraform folder and plan file stay out of
+		// the working tree and parallel runs do not collide.
+		copyRoot := filepath.Join(tmp, "probe-twin")
+		Expect(copyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
+		dir := filepath.Join(copyRoot, "examples/basic")
+		opts := planner.Options(dir, filepath.Join(tmp, "tfplan"), rc)
+		opts.EnvVars["TF_VAR_probe_zip"] = zipPath
+		out := planner.PlanJSON(GinkgoT(), opts)
+		plan = &tfjson.Plan{}
+		Expect(json.Unmarshal([]byte(out), plan)).To(Succeed())
+	})
+
+	It("copies the VPC target's subnets and security groups", func() {
+		target, twin := after(plan, "aws_lambda_function.target"), after(plan, "module.twin.aws_lambda_function.this")
+		for _, key := range []string{"subnet_ids", "security_group_ids"} {
+			want := vpcList(target, key)
+			Expect(want).NotTo(BeEmpty(), "the fake target must have a %s", key)
+			Expect(vpcList(twin, key)).To(ConsistOf(want), key)
+		}
+		// The references survive in the configuration: the module call
+		// reads the target, and the module passes its variables through.
+		Expect(callRefs(plan, "twin", "subnet_ids")).To(ContainElement("aws_lambda_function.target.vpc_config[0].subnet_ids"))
+		Expect(callRefs(plan, "twin", "security_group_ids")).To(ContainElement("aws_lambda_function.target.vpc_config[0].security_group_ids"))
+		vpc := moduleFunction(plan, "twin").Expressions["vpc_config"].NestedBlocks
+		Expect(vpc).To(HaveLen(1))
+		Expect(vpc[0]["subnet_ids"].References).To(ContainElement("var.subnet_ids"))
+		Expect(vpc[0]["security_group_ids"].References).To(ContainElement("var.security_group_ids"))
+	})
+
+	It("runs the VPC twin with the target's role (unknown at plan, followed by reference)", func() {
+		Expect(unknown(plan, "aws_lambda_function.target", "role")).To(BeTrue())
+		Expect(unknown(plan, "module.twin.aws_lambda_function.this", "role")).To(BeTrue())
+		Expect(callRefs(plan, "twin", "role_arn")).To(ContainElement("aws_lambda_function.target.role"))
+		Expect(moduleFunction(plan, "twin").Expressions["role"].References).To(Equal([]string{"var.role_arn"}))
+	})
+
+	It("copies a target outside a VPC: same role by value, no placement", func() {
+		target, twin := after(plan, "aws_lambda_function.outside"), after(plan, "module.twin_outside.aws_lambda_function.this")
+		Expect(twin["role"]).To(Equal(target["role"]))
+		Expect(twin["role"]).To(Equal("arn:aws:iam::111122223333:role/lsl-example-existing"))
+		Expect(target["vpc_config"]).To(BeEmpty())
+		Expect(vpcList(twin, "subnet_ids")).To(BeEmpty())
+		Expect(vpcList(twin, "security_group_ids")).To(BeEmpty())
+	})
+
+	It("tags each twin with its target and as managed, keeping caller tags", func() {
+		for twin, target := range map[string]string{"twin": "lsl-example-target", "twin_outside": "lsl-example-outside"} {
+			tags := after(plan, "module."+twin+".aws_lambda_function.this")["tags"]
+			Expect(tags).To(HaveKeyWithValue("letsleep:probe-twin-of", target), twin)
+			Expect(tags).To(HaveKeyWithValue("letsleep:managed", "true"), twin)
+		}
+		Expect(after(plan, "module.twin.aws_lambda_function.this")["tags"]).To(HaveKeyWithValue("purpose", "example"))
+	})
+
+	It("has a short timeout, no reserved concurrency, and the probe runtime and package", func() {
+		sum := sha256.Sum256(must(os.ReadFile(zipPath)))
+		for _, twin := range []string{"twin", "twin_outside"} {
+			a := after(plan, "module."+twin+".aws_lambda_function.this")
+			Expect(a["timeout"]).To(BeNumerically("==", 30), twin)
+			Expect(a["reserved_concurrent_executions"]).To(BeNumerically("==", -1), "%s: -1 means unreserved", twin)
+			Expect(moduleFunction(plan, twin).Expressions).NotTo(HaveKey("reserved_concurrent_executions"))
+			Expect(a["runtime"]).To(Equal("provided.al2023"))
+			Expect(a["handler"]).To(Equal("bootstrap"))
+			Expect(a["architectures"]).To(ConsistOf("arm64"))
+			Expect(a["source_code_hash"]).To(Equal(base64.StdEncoding.EncodeToString(sum[:])), "the twin deploys the probe zip built for this run")
+			Expect(len(a["function_name"].(string))).To(BeNumerically("<=", 64))
+			Expect(a["function_name"]).To(HavePrefix("lsl-probe-"))
+		}
+	})
+
+	It("creates no IAM and nothing that grants access", func() {
+		for _, rc := range plan.ResourceChanges {
+			if !strings.HasPrefix(rc.Address, "module.twin") {
+				continue
+			}
+			Expect(rc.Type).To(BeElementOf("aws_lambda_function", "aws_cloudwatch_log_group"), "%s: a twin may add no permission", rc.Address)
+			Expect(rc.Change.Actions).To(Equal(tfjson.Actions{tfjson.ActionCreate}))
+		}
+		Expect(after(plan, "module.twin.aws_cloudwatch_log_group.this")["name"]).To(Equal("/aws/lambda/lsl-probe-lsl-example-target"))
+	})
+})
+
+// copyTerraform copies a module tree, leaving out dot-folders (.terraform)
+// and state or plan files a person may have left behind.
+func copyTerraform(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && rel != "." {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".") || strings.Contains(d.Name(), "tfstate") || d.Name() == "tfplan" {
+			return nil
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), body, 0o644)
+	})
+}
+
+func change(p *tfjson.Plan, addr string) *tfjson.ResourceChange {
+	i := slices.IndexFunc(p.ResourceChanges, func(rc *tfjson.ResourceChange) bool { return rc.Address == addr })
+	ExpectWithOffset(2, i).NotTo(Equal(-1), "no resource change %s in the plan", addr)
+	return p.ResourceChanges[i]
+}
+
+func after(p *tfjson.Plan, addr string) map[string]any {
+	a, ok := change(p, addr).Change.After.(map[string]any)
+	ExpectWithOffset(1, ok).To(BeTrue(), "%s has no after values", addr)
+	return a
+}
+
+func unknown(p *tfjson.Plan, addr, key string) bool {
+	u, _ := change(p, addr).Change.AfterUnknown.(map[string]any)
+	return u[key] == true
+}
+
+// vpcList reads vpc_config[0].<key> as strings; absent or null is empty.
+func vpcList(a map[string]any, key string) []string {
+	blocks, _ := a["vpc_config"].([]any)
+	if len(blocks) == 0 {
+		return nil
+	}
+	block, _ := blocks[0].(map[string]any)
+	items, _ := block[key].([]any)
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.(string))
+	}
+	return out
+}
+
+func callRefs(p *tfjson.Plan, call, input string) []string {
+	mc := p.Config.RootModule.ModuleCalls[call]
+	ExpectWithOffset(1, mc).NotTo(BeNil(), "no module call %s", call)
+	e := mc.Expressions[input]
+	ExpectWithOffset(1, e).NotTo(BeNil(), "module call %s sets no %s", call, input)
+	return e.References
+}
+
+func moduleFunction(p *tfjson.Plan, call string) *tfjson.ConfigResource {
+	mc := p.Config.RootModule.ModuleCalls[call]
+	ExpectWithOffset(1, mc).NotTo(BeNil())
+	i := slices.IndexFunc(mc.Module.Resources, func(r *tfjson.ConfigResource) bool { return r.Address == "aws_lambda_function.this" })
+	ExpectWithOffset(1, i).NotTo(Equal(-1))
+	return mc.Module.Resources[i]
+}
+
+func must[T any](v T, err error) T {
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return v
+}
