@@ -6,16 +6,64 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plan"
 )
 
-// warningKinds are the Warning kinds types.go documents.
-var warningKinds = map[string]bool{
-	"unresolved-reference": true, "unknown-policy": true, "blind-spot": true,
-	"format-version": true, "invalid-policy": true,
+// documentedWarningKinds reads the kinds the JSON contract lists in the
+// comment on Warning.Kind in types.go: user Rego matches on them, so every
+// kind the builder emits must be documented there.
+func documentedWarningKinds(t testing.TB) map[string]bool {
+	data, err := os.ReadFile("types.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := bytes.Index(data, []byte("type Warning struct"))
+	if start < 0 {
+		t.Fatal("types.go has no Warning type")
+	}
+	for _, line := range strings.Split(string(data[start:]), "\n") {
+		if strings.Contains(line, "json:\"kind\"") {
+			_, list, ok := strings.Cut(line, "//")
+			if !ok {
+				t.Fatal("Warning.Kind has no comment listing the kinds")
+			}
+			kinds := map[string]bool{}
+			for _, k := range strings.Split(strings.TrimSpace(list), "|") {
+				kinds[strings.TrimSpace(k)] = true
+			}
+			return kinds
+		}
+	}
+	t.Fatal("Warning.Kind not found in types.go")
+	return nil
+}
+
+// TestWarningKindsDocumented is a regression found while fuzzing: a
+// function tag letsleep:role with an unknown value yields a warning of kind
+// "invalid-role", which the contract in types.go does not list.
+func TestWarningKindsDocumented(t *testing.T) {
+	kinds := documentedWarningKinds(t)
+	doc := []byte(`{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.f","mode":"managed","type":"aws_lambda_function","name":"f","change":{"actions":["create"],"after":{"function_name":"f","tags":{"letsleep:role":"superuser"}}}}]}`)
+	p, err := plan.FromBytes("role.json", doc, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Build(p, model.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Warnings) == 0 {
+		t.Fatal("an unknown role tag produced no warning: it would pass silently")
+	}
+	for _, w := range m.Warnings {
+		if !kinds[w.Kind] {
+			t.Errorf("warning kind %q is not documented on Warning.Kind in types.go (%v): %s", w.Kind, kinds, w.Message)
+		}
+	}
 }
 
 // FuzzBuild loads arbitrary plan JSON and builds the boundary model. Beyond
@@ -27,6 +75,7 @@ func FuzzBuild(f *testing.F) {
 	for _, seed := range buildFuzzSeeds() {
 		f.Add(seed)
 	}
+	warningKinds := documentedWarningKinds(f)
 	cfg := model.Config{Roles: []model.RoleRule{
 		{Match: "aws_lambda_function.*", Role: model.RoleHot},
 		{Match: "module.*", Role: model.RoleControl},

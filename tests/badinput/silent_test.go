@@ -96,6 +96,14 @@ func TestNeverPassSilently(t *testing.T) {
 				},
 			},
 		}, "aws_lambda_function.fn"},
+		{"function role tag letsleep does not know", []tfRes{
+			lambdaRole("aws_iam_role.fn"),
+			func() tfRes {
+				fn := lambdaFn("aws_lambda_function.fn", "aws_iam_role.fn")
+				fn.Values["tags"] = map[string]any{"letsleep:role": "superuser"}
+				return fn
+			}(),
+		}, "aws_lambda_function.fn"},
 		{"policy document unknown at plan time", []tfRes{
 			lambdaRole("aws_iam_role.fn"),
 			{
