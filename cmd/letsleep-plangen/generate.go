@@ -15,6 +15,7 @@ import (
 func NewGenerateCommand() *cobra.Command {
 	var (
 		templates []string
+		builtin   bool
 		tokens    []string
 		opts      plangen.Options
 		out       string
@@ -24,8 +25,8 @@ func NewGenerateCommand() *cobra.Command {
 		Short: "Write a synthetic plan by replicating template plans under for_each module instances",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if len(templates) == 0 {
-				return fmt.Errorf("no --template: pass a plan JSON (terraform show -json)")
+			if len(templates) == 0 && !builtin {
+				return fmt.Errorf("no --template: pass a plan JSON (terraform show -json) or --builtin")
 			}
 			if out == "" {
 				return fmt.Errorf("no --out: name the file to write")
@@ -33,6 +34,13 @@ func NewGenerateCommand() *cobra.Command {
 			ts, err := loadTemplates(templates)
 			if err != nil {
 				return err
+			}
+			if builtin {
+				bts, err := plangen.Builtin()
+				if err != nil {
+					return err
+				}
+				ts = append(ts, bts...)
 			}
 			if opts.Tokens, err = parsePairs(tokens, "--token"); err != nil {
 				return err
@@ -47,6 +55,7 @@ func NewGenerateCommand() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringArrayVarP(&templates, "template", "t", nil, "template plan JSON, as NAME=FILE or FILE (NAME is the file's base name)")
+	f.BoolVar(&builtin, "builtin", false, "add the embedded template snapshots (reference and devstack)")
 	f.StringArrayVar(&tokens, "token", nil, "NAME=TOKEN: the name token made unique per replica (default: the template's var.name; empty turns it off)")
 	f.IntVarP(&opts.Resources, "resources", "n", 1000, "minimum number of resource changes (rounded up to whole replicas)")
 	f.IntVar(&opts.Replicas, "replicas", 0, "exact replica count (overrides --resources)")

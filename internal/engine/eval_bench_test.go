@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/plangen"
+)
+
+func benchModel(b *testing.B, n int) *model.Model {
+	b.Helper()
+	path, err := plangen.WriteBuiltin(b.TempDir(), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := plan.Load(context.Background(), path, plan.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := model.Build(p, model.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkEval times one Eval of the built-in checks with one prepared
+// engine, on models built from generated plans.
+func BenchmarkEval(b *testing.B) {
+	ctx := context.Background()
+	e, err := New(ctx, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range plangen.BenchSizes {
+		b.Run(plangen.SizeName(n), func(b *testing.B) {
+			m := benchModel(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				fs, err := e.Eval(ctx, m, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(fs) == 0 {
+					b.Fatal("no findings on a plan that has some")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkModelInput times turning the model into the Rego input value,
+// the part of Eval that is not policy evaluation.
+func BenchmarkModelInput(b *testing.B) {
+	for _, n := range plangen.BenchSizes {
+		b.Run(plangen.SizeName(n), func(b *testing.B) {
+			m := benchModel(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := modelValue(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNew times compiling the built-in policies and preparing the query
+// (paid once per run).
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(context.Background(), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
