@@ -134,7 +134,7 @@ func ParseBytes(name string, data []byte, known []string) (*Set, error) {
 		}
 		key := w.Rule + "\x00" + w.Resource
 		if first, dup := seen[key]; dup {
-			return nil, &InputError{File: name, Line: w.Line, Msg: fmt.Sprintf("duplicate waiver for rule %s and resource %q (first at line %d): keep one", w.Rule, w.Resource, first)}
+			return nil, &InputError{File: name, Line: w.Line, Msg: fmt.Sprintf("duplicate waiver for rule %s and resource `%s` (first at line %d): keep one", w.Rule, w.Resource, first)}
 		}
 		seen[key] = w.Line
 		set.Waivers = append(set.Waivers, w)
@@ -190,7 +190,7 @@ func parseEntry(name string, item *yaml.Node, known []string, knownSet map[strin
 	w.Expires = t
 	g, err := glob.Compile(w.Resource)
 	if err != nil {
-		return fail(item.Line, "resource %q is not a valid glob (%v): escape literal brackets as \\[0\\]", w.Resource, err)
+		return fail(item.Line, "resource `%s` is not a valid glob (%v): escape literal brackets as \\[0\\]", w.Resource, err)
 	}
 	w.match = g
 	return w, nil
@@ -252,14 +252,14 @@ func (s *Set) Apply(findings []report.Finding, now time.Time) ([]report.Finding,
 		switch {
 		case w.Expired(now):
 			n := report.Notice{Kind: "expired-waiver", Source: src,
-				Message: fmt.Sprintf("waiver for %s on %q expired on %s and no longer waives anything (%d finding(s) now count): renew it with a new date or fix the finding", w.Rule, w.Resource, w.Expires.Format(dateLayout), len(expiredHits[i]))}
+				Message: fmt.Sprintf("waiver for %s on `%s` expired on %s and no longer waives anything (%d finding(s) now count): renew it with a new date or fix the finding", w.Rule, w.Resource, w.Expires.Format(dateLayout), len(expiredHits[i]))}
 			if len(expiredHits[i]) == 1 {
 				n.Address = expiredHits[i][0]
 			}
 			notices = append(notices, n)
 		case used[i] == 0:
 			notices = append(notices, report.Notice{Kind: "unused-waiver", Source: src,
-				Message: fmt.Sprintf("waiver for %s on %q matched no finding: remove it, or check the rule and the resource glob", w.Rule, w.Resource)})
+				Message: fmt.Sprintf("waiver for %s on `%s` matched no finding: remove it, or check the rule and the resource glob", w.Rule, w.Resource)})
 		}
 	}
 	return kept, waived, notices

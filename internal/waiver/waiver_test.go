@@ -38,11 +38,11 @@ func TestParseErrors(t *testing.T) {
 		{"missing resource", "waivers:\n  - rule: LSL-004\n", "w.yaml:2: waiver for LSL-004 without `resource`"},
 		{"unknown rule", "waivers:\n  - rule: LSL-999\n    resource: \"*\"\n    reason: r\n    expires: 2027-01-31\n", "w.yaml:2: unknown rule \"LSL-999\": use a rule id or category (LSL-001, LSL-004"},
 		{"unknown key", "waivers:\n  - rule: LSL-004\n    resources: \"*\"\n", "w.yaml:3: unknown key \"resources\""},
-		{"bad glob", "waivers:\n  - rule: LSL-004\n    resource: \"x[0\"\n    reason: r\n    expires: 2027-01-31\n", "w.yaml:2: resource \"x[0\" is not a valid glob"},
+		{"bad glob", "waivers:\n  - rule: LSL-004\n    resource: \"x[0\"\n    reason: r\n    expires: 2027-01-31\n", "w.yaml:2: resource `x[0` is not a valid glob"},
 		{"entry not mapping", "waivers:\n  - LSL-004\n", "w.yaml:2: a waiver must be a mapping"},
 		{"nested value", "waivers:\n  - rule: [LSL-004]\n", "w.yaml:2: rule must be a single value"},
 		{"duplicate", "waivers:\n  - rule: LSL-004\n    resource: \"a.*\"\n    reason: r\n    expires: 2027-01-31\n  - rule: LSL-004\n    resource: \"a.*\"\n    reason: again\n    expires: 2027-02-01\n",
-			"w.yaml:6: duplicate waiver for rule LSL-004 and resource \"a.*\" (first at line 2): keep one"},
+			"w.yaml:6: duplicate waiver for rule LSL-004 and resource `a.*` (first at line 2): keep one"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
