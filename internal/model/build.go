@@ -34,7 +34,7 @@ type builder struct {
 	// when the reference was approximated).
 	fnRoles map[string][]string
 	// targetCache: grant targets per canonical action, computed once.
-	targetCache map[string][]grantTarget
+	targetCache map[string]*targetIndex
 
 	warned map[string]bool
 }
@@ -59,7 +59,7 @@ func Build(p *plan.Plan, cfg Config) (*Model, error) {
 		roles:       map[string]*roleState{},
 		natByAddr:   map[string]*Gateway{},
 		fnRoles:     map[string][]string{},
-		targetCache: map[string][]grantTarget{},
+		targetCache: map[string]*targetIndex{},
 		warned:      map[string]bool{},
 	}
 	doc := p.Doc

@@ -13,19 +13,152 @@ type grantTarget struct {
 	addr  string
 	arn   string   // known ARN, or ""
 	shape []string // ARN patterns the object certainly has when its ARN is unknown
+	name  string   // the name the ARN would carry, when known
 	// qualified is ":function:NAME:" for functions: a grant on an alias or
 	// version of the function names it too.
 	qualified string
 }
 
 // targetsFor lists the model objects a canonical action can act on.
-func (b *builder) targetsFor(action string) []grantTarget {
+// targetIndex finds the few targets a resource pattern can name without
+// scanning them all: by address, by known ARN, or by the name inside a
+// literal ARN. Only wildcard patterns scan.
+type targetIndex struct {
+	list   []grantTarget
+	byAddr map[string]int
+	byARN  map[string]int
+	byName map[string][]int
+	noName []int // targets whose name is unknown: any literal may be theirs
+	// byScope: every module-instance prefix of a target → the targets under
+	// it, to bound an unresolvable resource to the nearest enclosing module.
+	byScope map[string][]int
+}
+
+func (b *builder) targetsFor(action string) *targetIndex {
 	if t, ok := b.targetCache[action]; ok {
 		return t
 	}
-	out := b.computeTargets(action)
-	b.targetCache[action] = out
+	ti := &targetIndex{list: b.computeTargets(action), byAddr: map[string]int{}, byARN: map[string]int{}, byName: map[string][]int{}, byScope: map[string][]int{}}
+	for i, t := range ti.list {
+		for _, scope := range scopesOf(b.moduleOf(t.addr)) {
+			ti.byScope[scope] = append(ti.byScope[scope], i)
+		}
+		ti.byAddr[t.addr] = i
+		if t.arn != "" {
+			ti.byARN[t.arn] = i
+		}
+		if t.name != "" {
+			ti.byName[t.name] = append(ti.byName[t.name], i)
+		} else if t.arn == "" {
+			ti.noName = append(ti.noName, i)
+		}
+	}
+	b.targetCache[action] = ti
+	return ti
+}
+
+// moduleOf is the module instance of a target (a synthetic master secret
+// lives with its cluster).
+func (b *builder) moduleOf(addr string) string {
+	if r := b.ix.byAddr[strings.TrimSuffix(addr, MasterSecretSuffix)]; r != nil {
+		return r.Module
+	}
+	return ""
+}
+
+// scopesOf lists a module instance path and all its ancestors, root ("")
+// last.
+func scopesOf(mod string) []string {
+	segs := splitModule(mod)
+	out := make([]string, 0, len(segs)+1)
+	for i := len(segs); i > 0; i-- {
+		parts := make([]string, i)
+		for j := 0; j < i; j++ {
+			parts[j] = segs[j].instance
+		}
+		out = append(out, strings.Join(parts, "."))
+	}
+	return append(out, "")
+}
+
+// scoped returns the targets of the nearest module instance, walking up
+// from mod, that holds any: an unknown resource built from a local or an
+// input most likely names something of its own stack. The grant stays
+// marked unresolved.
+func (ti *targetIndex) scoped(mod string) []grantTarget {
+	for _, scope := range scopesOf(mod) {
+		if idx := ti.byScope[scope]; len(idx) > 0 {
+			out := make([]grantTarget, len(idx))
+			for i, j := range idx {
+				out[i] = ti.list[j]
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// candidates returns the targets a pattern may hit.
+func (ti *targetIndex) candidates(action, pattern string) []grantTarget {
+	if i, ok := ti.byAddr[pattern]; ok {
+		return ti.list[i : i+1]
+	}
+	if pattern == UnknownResource || strings.ContainsAny(pattern, "*?") {
+		return ti.list
+	}
+	var out []grantTarget
+	if i, ok := ti.byARN[pattern]; ok {
+		out = append(out, ti.list[i])
+	}
+	if name := nameInARN(action, pattern); name != "" {
+		for _, i := range ti.byName[name] {
+			if ti.list[i].arn == "" {
+				out = append(out, ti.list[i])
+			}
+		}
+	}
+	for _, i := range ti.noName {
+		out = append(out, ti.list[i])
+	}
 	return out
+}
+
+// nameInARN extracts the name a target is indexed by from a literal ARN.
+func nameInARN(action, arn string) string {
+	cut := func(marker string) string {
+		i := strings.Index(arn, marker)
+		if i < 0 {
+			return ""
+		}
+		return arn[i+len(marker):]
+	}
+	switch action {
+	case iam.ActionSecretRead:
+		n := cut(":secret:")
+		// Secret ARNs end in "-" and six random characters.
+		if strings.HasPrefix(n, "rds!cluster-") {
+			return "rds!cluster"
+		}
+		if len(n) > 7 && n[len(n)-7] == '-' {
+			return n[:len(n)-7]
+		}
+		return n
+	case iam.ActionInvoke:
+		n := cut(":function:")
+		if i := strings.IndexByte(n, ':'); i >= 0 {
+			n = n[:i]
+		}
+		return n
+	case iam.ActionDataAPI:
+		return cut(":cluster:")
+	case iam.ActionDBConnect:
+		n := cut(":dbuser:")
+		if i := strings.IndexByte(n, '/'); i >= 0 {
+			n = n[:i]
+		}
+		return n
+	}
+	return ""
 }
 
 func (b *builder) computeTargets(action string) []grantTarget {
@@ -39,10 +172,12 @@ func (b *builder) computeTargets(action string) []grantTarget {
 			}
 			switch {
 			case t.arn != "":
-			case len(s.Address) > len(MasterSecretSuffix) && s.Address[len(s.Address)-len(MasterSecretSuffix):] == MasterSecretSuffix:
+			case strings.HasSuffix(s.Address, MasterSecretSuffix):
 				t.shape = []string{MasterSecretPattern}
+				t.name = "rds!cluster"
 			case s.Name != "":
 				t.shape = []string{"arn:aws:secretsmanager:*:*:secret:" + s.Name + "-??????"}
+				t.name = s.Name
 			default:
 				t.shape = []string{"arn:aws:secretsmanager:*:*:secret:*"}
 			}
@@ -62,6 +197,9 @@ func (b *builder) computeTargets(action string) []grantTarget {
 					ident = "*"
 				}
 				t.shape = []string{"arn:aws:rds:*:*:cluster:" + ident}
+				if ident != "*" {
+					t.name = ident
+				}
 			} else {
 				rid := getStr(r.Values, "cluster_resource_id")
 				if rid == "" {
@@ -71,6 +209,9 @@ func (b *builder) computeTargets(action string) []grantTarget {
 					rid = "*"
 				}
 				t.shape = []string{"arn:aws:rds-db:*:*:dbuser:" + rid + "/*"}
+				if rid != "*" {
+					t.name = rid
+				}
 			}
 			out = append(out, t)
 		}
@@ -89,6 +230,9 @@ func (b *builder) computeTargets(action string) []grantTarget {
 			// (function:name:alias) are caught in patternHits.
 			t.shape = []string{"arn:aws:lambda:*:*:function:" + name}
 			t.qualified = ":function:" + name + ":"
+			if name != "*" {
+				t.name = name
+			}
 			out = append(out, t)
 		}
 	}
@@ -106,6 +250,8 @@ func patternHits(pattern string, t grantTarget) (hit, fromUnknown bool) {
 		return true, true
 	case pattern == UnknownResource:
 		return true, true
+	case pattern == "*":
+		return true, false
 	case t.arn != "":
 		return iam.Match(pattern, t.arn), false
 	}
@@ -160,8 +306,12 @@ func (b *builder) computeGrants(rs *roleState) {
 		if len(allowances) == 0 {
 			continue
 		}
-		targets := b.targetsFor(action)
+		ti := b.targetsFor(action)
 		for _, al := range allowances {
+			targets := ti.candidates(action, al.Pattern)
+			if al.Pattern == UnknownResource {
+				targets = ti.scoped(rs.stmts[al.Statement].scope)
+			}
 			st := rs.stmts[al.Statement]
 			via := b.grantSteps(rs, st, al)
 			matched := false

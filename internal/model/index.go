@@ -43,6 +43,7 @@ type index struct {
 	modConfigs map[string]*tfjson.ConfigModule
 	// childInstances: parent instance + "|" + call name → child instances.
 	childInstances map[string][]string
+	childSeen      map[string]bool
 }
 
 func newIndex() *index {
@@ -52,6 +53,7 @@ func newIndex() *index {
 		byModKey:       map[string][]*res{},
 		modConfigs:     map[string]*tfjson.ConfigModule{},
 		childInstances: map[string][]string{},
+		childSeen:      map[string]bool{},
 	}
 }
 
@@ -76,16 +78,9 @@ func (ix *index) addModuleInstance(mod string) {
 			child = parent + "." + s.instance
 		}
 		k := parent + "|" + s.call
-		list := ix.childInstances[k]
-		found := false
-		for _, c := range list {
-			if c == child {
-				found = true
-				break
-			}
-		}
-		if !found {
-			ix.childInstances[k] = append(list, child)
+		if !ix.childSeen[k+"|"+child] {
+			ix.childSeen[k+"|"+child] = true
+			ix.childInstances[k] = append(ix.childInstances[k], child)
 		}
 		parent = child
 	}

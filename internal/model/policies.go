@@ -16,6 +16,9 @@ type stmt struct {
 	Statement
 	s               iam.Statement
 	publicPrincipal bool
+	// scope is the module instance of the document that holds an
+	// unresolvable resource (UnknownResource).
+	scope string
 }
 
 func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {
@@ -142,7 +145,7 @@ func (b *builder) dataDocument(r *res, origin string) ([]stmt, bool) {
 			addrs := b.statementRefs(r, i, len(blocks), k)
 			if len(addrs) == 0 {
 				addrs = []string{UnknownResource}
-				b.warn("unresolved-reference", r.Address, "statement %s: %s unknown at plan time and not resolvable; assumed to match any resource", stmtName(s), k)
+				b.warn("unresolved-reference", r.Address, "statement %s: %s unknown at plan time and not resolvable (a local?); assumed to match the resources of its own module", stmtName(s), k)
 			}
 			if k == "resources" {
 				s.Resources = append(s.Resources, addrs...)
@@ -154,7 +157,9 @@ func (b *builder) dataDocument(r *res, origin string) ([]stmt, bool) {
 			b.warn("unresolved-reference", r.Address, "statement %s: actions unknown at plan time; not analysed", stmtName(s))
 			continue
 		}
-		out = append(out, normStatement(origin, s, fromUnknown))
+		ns := normStatement(origin, s, fromUnknown)
+		ns.scope = r.Module
+		out = append(out, ns)
 	}
 	for _, k := range []string{"source_policy_documents", "override_policy_documents", "source_json", "override_json"} {
 		for _, doc := range getStrings(r.Values, k) {

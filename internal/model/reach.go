@@ -21,9 +21,21 @@ func (b *builder) reach() {
 	for _, r := range b.ix.byType["aws_vpc"] {
 		vpcCIDR[r.Address] = getStr(r.Values, "cidr_block")
 	}
+	// Databases by VPC ("" for unknown), so a CIDR rule only meets the
+	// databases it could reach instead of every database in the plan.
+	all := sortedDBs(b.dbs)
+	dbsByVPC := map[string][]*Database{}
+	for _, d := range all {
+		v := b.dbVPC(d)
+		dbsByVPC[v] = append(dbsByVPC[v], d)
+	}
 	for _, f := range b.functions {
 		b.egress(f)
-		b.networkPaths(f, dbBySG, vpcCIDR)
+		cands := all
+		if v := b.functionVPC(f); v != "" {
+			cands = append(append([]*Database{}, dbsByVPC[v]...), dbsByVPC[""]...)
+		}
+		b.networkPaths(f, dbBySG, vpcCIDR, cands)
 		b.iamPaths(f)
 	}
 	b.invokePaths()
@@ -197,7 +209,7 @@ func (b *builder) dbVPC(d *Database) string {
 // networkPaths: function SG egress allows the DB port toward the DB's SG
 // (or a CIDR covering it) AND the DB SG ingress allows the function's SG
 // (or a CIDR covering its subnets), in the same VPC when known.
-func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR map[string]string) {
+func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR map[string]string, cidrCands []*Database) {
 	if !f.InVPC {
 		return
 	}
@@ -241,7 +253,7 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 			if len(r.CIDRs) == 0 {
 				continue
 			}
-			for _, d := range sortedDBs(b.dbs) {
+			for _, d := range cidrCands {
 				if !ruleAllowsPort(r, d.Port) {
 					continue
 				}
