@@ -22,28 +22,34 @@ var goarchOf = map[string]string{"arm64": "arm64", "x86_64": "amd64"}
 
 // BuildProbeZip builds probes/probe for the Lambda architecture arch (arm64
 // or x86_64) and writes a deployment zip holding only `bootstrap` to out.
-// The zip is deterministic (fixed times), so its hash changes only when the
-// binary does.
 func BuildProbeZip(ctx context.Context, repoRoot, arch, out string) error {
+	return BuildLambdaZip(ctx, repoRoot, "./probes/probe", arch, out)
+}
+
+// BuildLambdaZip builds the Go main package pkg (relative to repoRoot) for
+// provided.al2023 and writes a zip holding only `bootstrap` to out. The zip
+// is deterministic (fixed times), so its hash changes only when the binary
+// does.
+func BuildLambdaZip(ctx context.Context, repoRoot, pkg, arch, out string) error {
 	goarch, ok := goarchOf[arch]
 	if !ok {
-		return fmt.Errorf("build probe: unknown architecture %q (want arm64 or x86_64)", arch)
+		return fmt.Errorf("build %s: unknown architecture %q (want arm64 or x86_64)", pkg, arch)
 	}
 	dir, err := os.MkdirTemp("", "lsl-probe-build-")
 	if err != nil {
-		return fmt.Errorf("build probe: %w", err)
+		return fmt.Errorf("build %s: %w", pkg, err)
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "bootstrap")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", "lambda.norpc", "-o", bin, "./probes/probe")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", "lambda.norpc", "-o", bin, pkg)
 	cmd.Dir = repoRoot
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	if outb, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build probe for %s: %w: %s", arch, err, outb)
+		return fmt.Errorf("build %s for %s: %w: %s", pkg, arch, err, outb)
 	}
 	body, err := os.ReadFile(bin)
 	if err != nil {
-		return fmt.Errorf("build probe: %w", err)
+		return fmt.Errorf("build %s: %w", pkg, err)
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -51,16 +57,16 @@ func BuildProbeZip(ctx context.Context, repoRoot, arch, out string) error {
 	hdr.SetMode(0o755)
 	w, err := zw.CreateHeader(hdr)
 	if err != nil {
-		return fmt.Errorf("zip probe: %w", err)
+		return fmt.Errorf("zip %s: %w", pkg, err)
 	}
 	if _, err := w.Write(body); err != nil {
-		return fmt.Errorf("zip probe: %w", err)
+		return fmt.Errorf("zip %s: %w", pkg, err)
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("zip probe: %w", err)
+		return fmt.Errorf("zip %s: %w", pkg, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return fmt.Errorf("zip probe: %w", err)
+		return fmt.Errorf("zip %s: %w", pkg, err)
 	}
 	return os.WriteFile(out, buf.Bytes(), 0o644)
 }
