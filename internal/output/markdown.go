@@ -11,10 +11,37 @@ import (
 	"github.com/letsleep/letsleep/internal/report"
 )
 
+// Limits that keep the Markdown inside a GitHub comment (65,536 characters)
+// on very large plans. What is left out is said, and stays in the other
+// formats.
+const (
+	mdMaxDetails    = 40
+	mdMaxRows       = 150
+	mdMaxGraphNodes = 80
+	mdMaxBytes      = 60000
+)
+
 // writeMarkdown writes a report sized for a pull-request comment: a verdict,
 // a summary table, one collapsible block of evidence per finding, and the
 // boundary graph as Mermaid (GitHub draws it).
 func writeMarkdown(w io.Writer, r *report.Report, opts Options) error {
+	var buf strings.Builder
+	if err := markdownBody(&buf, r, opts); err != nil {
+		return err
+	}
+	out := buf.String()
+	if len(out) > mdMaxBytes {
+		cut := strings.LastIndex(out[:mdMaxBytes], "\n")
+		out = out[:cut+1] + "\n> Output cut at " + fmt.Sprint(mdMaxBytes) + " bytes to fit a comment; the JSON or SARIF report has everything.\n"
+		if strings.Count(out, "```")%2 == 1 {
+			out += "```\n"
+		}
+	}
+	_, err := io.WriteString(w, out)
+	return err
+}
+
+func markdownBody(w io.Writer, r *report.Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	icon := "✅"
 	if r.Summary.Failed {
@@ -44,11 +71,19 @@ func writeMarkdown(w io.Writer, r *report.Report, opts Options) error {
 
 	if len(r.Findings) > 0 {
 		bw.WriteString("### Findings\n\n| severity | rule | category | resource |\n|---|---|---|---|\n")
-		for _, f := range r.Findings {
+		for i, f := range r.Findings {
+			if i == mdMaxRows {
+				fmt.Fprintf(bw, "| … | %d more | | |\n", len(r.Findings)-mdMaxRows)
+				break
+			}
 			fmt.Fprintf(bw, "| %s | %s | %s | `%s` |\n", f.Severity, mdCell(f.Rule), mdCell(f.Category), mdCode(f.Resource))
 		}
 		bw.WriteString("\n")
-		for _, f := range r.Findings {
+		for i, f := range r.Findings {
+			if i == mdMaxDetails {
+				fmt.Fprintf(bw, "_Evidence of the other %d finding(s) is in the JSON or SARIF report._\n\n", len(r.Findings)-mdMaxDetails)
+				break
+			}
 			writeDetails(bw, f)
 		}
 	}
@@ -73,7 +108,9 @@ func writeMarkdown(w io.Writer, r *report.Report, opts Options) error {
 	}
 
 	g := graph.Build(opts.Model, r.Findings)
-	if len(g.Nodes) > 0 {
+	if len(g.Nodes) > mdMaxGraphNodes {
+		fmt.Fprintf(bw, "### Boundary graph\n\n_%d nodes are too many for a comment: run `letsleep graph PLAN --format svg`._\n", len(g.Nodes))
+	} else if len(g.Nodes) > 0 {
 		bw.WriteString("### Boundary graph\n\nRed edges break the boundary.\n\n```mermaid\n")
 		bw.WriteString(g.Mermaid())
 		bw.WriteString("```\n")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/report"
 )
 
@@ -322,5 +324,33 @@ func TestTableColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	if out := render(t, "table", sampleReport(), Options{Color: true}); strings.Contains(out, "\x1b[") {
 		t.Error("colour despite NO_COLOR")
+	}
+}
+
+func TestMarkdownFitsAComment(t *testing.T) {
+	r := sampleReport()
+	base := r.Findings[1]
+	r.Findings = nil
+	for i := 0; i < 500; i++ {
+		f := base
+		f.Resource = fmt.Sprintf("module.tenant[%d].aws_lambda_function.egress", i)
+		f.Path = append([]model.Step{{Kind: "function", Address: f.Resource}}, base.Path[1:]...)
+		r.Findings = append(r.Findings, f)
+	}
+	out := render(t, "markdown", r, Options{})
+	if len(out) > 65536 {
+		t.Errorf("markdown is %d bytes, over GitHub's comment limit", len(out))
+	}
+	if strings.Count(out, "<details>") != mdMaxDetails || !strings.Contains(out, "the other 460 finding(s)") {
+		t.Errorf("details not capped at %d", mdMaxDetails)
+	}
+	if !strings.Contains(out, "too many for a comment") {
+		t.Error("graph of 501 nodes was embedded")
+	}
+	if !strings.Contains(out, "| … | 350 more | | |") {
+		t.Error("findings table not capped")
+	}
+	if strings.Count(out, "```")%2 != 0 {
+		t.Error("unbalanced code fence")
 	}
 }
