@@ -1,0 +1,132 @@
+package tfexec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// needTerraform skips (loudly) without terraform, and fails under CI=true.
+func needTerraform(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("terraform"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("terraform not on PATH and CI=true")
+		}
+		t.Skip("SKIPPING: terraform not on PATH")
+	}
+}
+
+// A configuration without providers plans offline in a second or two.
+const noProviders = `
+terraform {}
+variable "n" {
+  type    = number
+  default = 2
+}
+resource "terraform_data" "x" {
+  count = var.n
+  input = "v${count.index}"
+}
+output "first" { value = terraform_data.x[0].output }
+`
+
+func TestPlanDirAndShow(t *testing.T) {
+	needTerraform(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(noProviders), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var progress bytes.Buffer
+	out, err := PlanDir(ctx, dir, &progress)
+	if err != nil {
+		t.Fatalf("PlanDir: %v", err)
+	}
+	var doc struct {
+		FormatVersion   string `json:"format_version"`
+		ResourceChanges []struct {
+			Address string `json:"address"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("plan JSON: %v", err)
+	}
+	if doc.FormatVersion == "" || len(doc.ResourceChanges) != 2 || doc.ResourceChanges[1].Address != "terraform_data.x[1]" {
+		t.Errorf("plan = %+v", doc)
+	}
+	for _, step := range []string{"init… done (", "plan… done (", "show… done ("} {
+		if !strings.Contains(progress.String(), step) {
+			t.Errorf("progress lacks %q:\n%s", step, progress.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tfplan")); !os.IsNotExist(err) {
+		t.Error("the plan file must not be left in the configuration directory")
+	}
+
+	// A binary plan made here goes through Show.
+	planFile := filepath.Join(t.TempDir(), "tfplan")
+	if _, err := run(ctx, "terraform", dir, nil, "plan", "-refresh=false", "-input=false", "-lock=false", "-out", planFile); err != nil {
+		t.Fatal(err)
+	}
+	js, err := Show(ctx, planFile)
+	if err != nil || !json.Valid(js) {
+		t.Fatalf("Show: %v", err)
+	}
+}
+
+func TestPlanDirPassesTerraformErrors(t *testing.T) {
+	needTerraform(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("resource \"terraform_data\" \"x\" {\n  input = undefined_thing\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var progress bytes.Buffer
+	_, err := PlanDir(ctx, dir, &progress)
+	var tfErr *Error
+	if !errors.As(err, &tfErr) {
+		t.Fatalf("want a terraform error, got %v", err)
+	}
+	if !strings.Contains(err.Error(), "terraform plan failed") || !strings.Contains(err.Error(), "undefined_thing") {
+		t.Errorf("terraform's own message must pass through: %v", err)
+	}
+	if !strings.Contains(progress.String(), "plan… failed (") {
+		t.Errorf("progress = %q", progress.String())
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	old := Binary
+	Binary = "terraform-that-does-not-exist"
+	defer func() { Binary = old }()
+	if _, err := Show(context.Background(), "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Show without terraform: %v", err)
+	}
+	if _, err := PlanDir(context.Background(), t.TempDir(), nil); !errors.Is(err, ErrNotFound) {
+		t.Errorf("PlanDir without terraform: %v", err)
+	}
+}
+
+func TestContextCancelStops(t *testing.T) {
+	needTerraform(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	_, err := PlanDir(ctx, t.TempDir(), nil)
+	if err == nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled PlanDir: %v", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Error("cancelled PlanDir did not stop promptly")
+	}
+}
