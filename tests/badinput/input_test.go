@@ -112,6 +112,13 @@ func TestUnknownFormatVersion(t *testing.T) {
 	if rep.Plan.FormatVersion != "9.0" {
 		t.Errorf("plan.format_version = %q, want 9.0", rep.Plan.FormatVersion)
 	}
+	if res.code != 0 {
+		t.Errorf("exit %d, want 0: a best-effort read is low (unanalysed), under --fail-on medium", res.code)
+	}
+	// A best-effort read is something letsleep could not fully analyse.
+	if strict := run(t, runOpts{}, "check", "--strict", "--format", "json", path); strict.code != 1 {
+		t.Errorf("--strict exit %d, want 1: an unknown plan format must fail a strict run", strict.code)
+	}
 	// The table format must show the warning too: a human reviewer reads it.
 	res = run(t, runOpts{}, "check", path)
 	if !strings.Contains(res.stdout+res.stderr, "9.0") {
