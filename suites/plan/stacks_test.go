@@ -1,0 +1,179 @@
+package plan_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/files"
+	tfjson "github.com/hashicorp/terraform-json"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/letsleep/letsleep/internal/runner"
+	"github.com/letsleep/letsleep/suites/plan/planner"
+)
+
+// planJobs bounds concurrent terraform runs: the machine has two cores and
+// each plan spends most of its time in the provider.
+const planJobs = 2
+
+// stack is one Terraform root the suite plans: the reference or an example.
+type stack struct {
+	Name string // "reference" or the example folder name
+	Rel  string // path under terraform/
+}
+
+func stacks(root string) ([]stack, error) {
+	list := []stack{{Name: "reference", Rel: "stacks/reference"}}
+	entries, err := os.ReadDir(filepath.Join(root, "terraform", "examples"))
+	if err != nil {
+		return nil, fmt.Errorf("list examples: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			list = append(list, stack{Name: e.Name(), Rel: filepath.Join("examples", e.Name())})
+		}
+	}
+	return list, nil
+}
+
+// ContinueOnFailure: one wrong example must not hide the verdict on the others.
+var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueOnFailure, func() {
+	root, rootErr := planner.RepoRoot(".")
+	all, listErr := stacks(root)
+
+	var (
+		mu       sync.Mutex
+		planFile = map[string]string{} // stack name → plan JSON on disk
+		planErr  = map[string]error{}
+	)
+
+	BeforeAll(func(ctx SpecContext) {
+		Expect(rootErr).NotTo(HaveOccurred())
+		Expect(listErr).NotTo(HaveOccurred())
+		rc, err := planner.EnsureTerraformRC(root)
+		Expect(err).NotTo(HaveOccurred())
+
+		// Plan a copy of terraform/ so that .terraform folders and lock files
+		// never land in the source tree, and runs in parallel cannot collide.
+		work := GinkgoT().TempDir()
+		tree, err := files.CopyTerraformFolderToDest(filepath.Join(root, "terraform"), work, "tf")
+		Expect(err).NotTo(HaveOccurred())
+		out := filepath.Join(work, "plans")
+		Expect(os.MkdirAll(out, 0o755)).To(Succeed())
+
+		planOne := func(s stack) {
+			if ctx.Err() != nil { // interrupted or out of time: plan nothing more
+				mu.Lock()
+				planErr[s.Name] = ctx.Err()
+				mu.Unlock()
+				return
+			}
+			opts := planner.Options(filepath.Join(tree, s.Rel), filepath.Join(out, s.Name+".tfplan"), rc)
+			js, err := planner.PlanJSONE(GinkgoT(), opts)
+			file := filepath.Join(out, s.Name+".json")
+			if err == nil {
+				err = os.WriteFile(file, []byte(js), 0o644)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			planFile[s.Name], planErr[s.Name] = file, err
+		}
+
+		start := time.Now()
+		// The first init fills the shared plugin cache; the rest only link from it.
+		planOne(all[0])
+		var g errgroup.Group
+		g.SetLimit(planJobs)
+		for _, s := range all[1:] {
+			g.Go(func() error { planOne(s); return nil })
+		}
+		Expect(g.Wait()).To(Succeed())
+		fmt.Fprintf(GinkgoWriter, "planned %d stacks in %s\n", len(all), time.Since(start).Round(time.Second))
+	}, NodeTimeout(30*time.Minute))
+
+	planned := func(name string) string {
+		GinkgoHelper()
+		Expect(planErr[name]).NotTo(HaveOccurred(), "terraform could not plan %s offline", name)
+		return planFile[name]
+	}
+
+	It("lists at least 12 wrong-wiring examples", func() {
+		Expect(len(all) - 1).To(BeNumerically(">=", 12))
+	})
+
+	It("plans the reference stack with nested modules and indexed resources", func() {
+		raw, err := os.ReadFile(planned("reference"))
+		Expect(err).NotTo(HaveOccurred())
+		var doc tfjson.Plan
+		Expect(json.Unmarshal(raw, &doc)).To(Succeed())
+		addrs := map[string]bool{}
+		for _, rc := range doc.ResourceChanges {
+			addrs[rc.Address] = true
+		}
+		Expect(addrs).To(HaveKey("module.stack.module.aurora.aws_rds_cluster.this"))
+		Expect(addrs).To(HaveKey(`module.stack.module.aurora.aws_rds_cluster_instance.this["writer"]`))
+		Expect(addrs).To(HaveKey("module.stack.module.network.aws_subnet.private[1]"))
+		Expect(addrs).To(HaveKey(`module.stack.module.network.aws_vpc_endpoint.interface["lambda"]`))
+		for a := range addrs {
+			Expect(a).NotTo(ContainSubstring("aws_nat_gateway"), "the reference stack has no NAT")
+			Expect(a).NotTo(ContainSubstring("aws_db_proxy"), "the reference stack has no proxy")
+		}
+	})
+
+	for _, s := range all {
+		dir := filepath.Join(root, "terraform", s.Rel)
+
+		It(fmt.Sprintf("finds exactly the expected findings at medium or above in %s", s.Name), func(ctx SpecContext) {
+			want, err := loadExpected(filepath.Join(dir, "expected.json"))
+			Expect(err).NotTo(HaveOccurred())
+			if s.Name == "reference" {
+				Expect(want).To(BeEmpty(), "the reference stack must be clean")
+			} else {
+				Expect(want).NotTo(BeEmpty(), "an example must state what it gets wrong")
+			}
+
+			file := planned(s.Name)
+			rep, err := check(ctx, file, runner.ProfileSleepFirst)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(rep.Plans).To(HaveLen(1))
+
+			missing, extra := diff(want, atLeast(rep, "medium"))
+			Expect(missing).To(BeEmpty(), "%s\n%s", s.Name, describeDiff(missing, extra))
+			Expect(extra).To(BeEmpty(), "%s\n%s", s.Name, describeDiff(missing, extra))
+			Expect(rep.Summary.Failed).To(Equal(len(want) > 0))
+		}, SpecTimeout(2*time.Minute))
+
+		if s.Name == "reference" {
+			continue
+		}
+		It(fmt.Sprintf("documents the mistake of %s and names real resources in its expectations", s.Name), func() {
+			readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(readme)).To(ContainSubstring("Mistake:"))
+			Expect(string(readme)).To(ContainSubstring("Expected:"))
+
+			want, err := loadExpected(filepath.Join(dir, "expected.json"))
+			Expect(err).NotTo(HaveOccurred())
+			raw, err := os.ReadFile(planned(s.Name))
+			Expect(err).NotTo(HaveOccurred())
+			var doc tfjson.Plan
+			Expect(json.Unmarshal(raw, &doc)).To(Succeed())
+			addrs := map[string]bool{}
+			for _, rc := range doc.ResourceChanges {
+				addrs[rc.Address] = true
+			}
+			for p := range want {
+				Expect(addrs).To(HaveKey(p.Resource), "expected.json names %s, which the plan does not hold", p.Resource)
+				Expect(string(readme)).To(ContainSubstring(p.Category), "README does not state the expected %s", p.Category)
+				Expect(string(readme)).To(ContainSubstring("`"+strings.TrimSpace(p.Resource)+"`"), "README does not name %s", p.Resource)
+			}
+		})
+	}
+})
