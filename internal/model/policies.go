@@ -63,10 +63,13 @@ func (b *builder) document(r *res, values, unknown map[string]any, key, origin s
 	}
 	if !found {
 		why := "its value is unknown at plan time"
-		if len(refs) == 0 {
-			why += " and the configuration has no reference to follow (jsonencode of unknown values, a local, or a dynamic block?)"
-		} else if len(lost) > 0 {
+		switch {
+		case len(refs) == 0:
+			why += " and the configuration has no reference to follow (a local or a dynamic block?)"
+		case len(lost) > 0:
 			why += "; could not follow " + strings.Join(lost, ", ")
+		default:
+			why += " and its references (" + strings.Join(refs, ", ") + ") lead to no policy document (jsonencode with an unknown value?)"
 		}
 		b.warn("unknown-policy", r.Address, "policy document %s cannot be read: %s", key, why)
 		return nil, false, true
