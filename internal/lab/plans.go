@@ -36,26 +36,45 @@ func RepoRoot() (string, error) {
 // scripts/plan-fixtures.sh when it is missing or older than any .tf file
 // under terraform/.
 func EnsurePlan(ctx context.Context, name string) (string, error) {
-	root, err := RepoRoot()
+	paths, err := EnsurePlans(ctx, name)
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(root, "build", "plans", name+".json")
-	if fi, err := os.Stat(path); err == nil && !newerTF(filepath.Join(root, "terraform"), fi.ModTime()) {
-		return path, nil
+	return paths[0], nil
+}
+
+// EnsurePlans is EnsurePlan for several names, planning the stale ones in
+// one run of the script.
+func EnsurePlans(ctx context.Context, names ...string) ([]string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	var paths, stale []string
+	for _, name := range names {
+		path := filepath.Join(root, "build", "plans", name+".json")
+		paths = append(paths, path)
+		if fi, err := os.Stat(path); err != nil || newerTF(filepath.Join(root, "terraform"), fi.ModTime()) {
+			stale = append(stale, name)
+		}
+	}
+	if len(stale) == 0 {
+		return paths, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(root, "scripts", "plan-fixtures.sh"), name)
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "scripts", "plan-fixtures.sh"), stale...)
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("plan %s with scripts/plan-fixtures.sh: %w\n%s", name, err, tail(string(out), 2000))
+		return nil, fmt.Errorf("plan %v with scripts/plan-fixtures.sh: %w\n%s", stale, err, tail(string(out), 2000))
 	}
-	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("scripts/plan-fixtures.sh %s wrote no %s", name, path)
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("scripts/plan-fixtures.sh wrote no %s", p)
+		}
 	}
-	return path, nil
+	return paths, nil
 }
 
 // newerTF reports whether any .tf file under dir changed after t.

@@ -166,7 +166,7 @@ func percentile(ds []time.Duration, p int) time.Duration {
 func (r *Report) Violations() []string {
 	var out []string
 	if !r.Paused {
-		out = append(out, "sentinel: the database never paused: "+r.PauseErr)
+		out = append(out, "sentinel: "+r.PauseErr)
 		return out
 	}
 	for _, e := range r.Endpoints {

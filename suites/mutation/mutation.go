@@ -1,0 +1,134 @@
+// Package mutation checks that the lab's probes and sentinel catch, on the
+// network or on the wake signal, the wrong wirings the static policies
+// catch: the reference stack must hold, and every observable mistake under
+// terraform/examples/ must be caught by the boundary or the sleep logic.
+package mutation
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/letsleep/letsleep/internal/lab"
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/suites/boundary"
+	"github.com/letsleep/letsleep/suites/sleep"
+)
+
+// Case is one stack the mutation check runs.
+type Case struct {
+	Name string // "reference" or the example folder under terraform/examples
+	// Mistake is how the wiring is wrong; "" for the reference stack.
+	Mistake string
+	// Signal says where the lab should see it.
+	Signal string
+}
+
+// Reference is the stack that must hold.
+var Reference = Case{Name: "reference", Signal: "nothing: every boundary holds, hot traffic does not wake the DB"}
+
+// Observable are the wrong wirings whose mistake shows on the network or on
+// the wake signal. The other examples (IAM grants, secrets policies, engine
+// versions, min ACU, ...) are static facts with no network or wake effect
+// in the lab, and stay with the policies.
+var Observable = []Case{
+	{Name: "egress-in-vpc", Mistake: "an egress function in the VPC with an SG path to the DB", Signal: "probe: egress twin → DB reachable"},
+	{Name: "nat-gateway", Mistake: "a NAT route from the private subnets, control SG open to 0.0.0.0/0:443", Signal: "probe: control twin → canary reachable through the NAT"},
+	{Name: "hot-in-vpc", Mistake: "a hot endpoint in the VPC with an SG path to the DB", Signal: "probe: hot twin → DB reachable"},
+	{Name: "public-warmup-url", Mistake: "a public (auth NONE) URL on the warm-up function", Signal: "sentinel: a public endpoint woke the DB"},
+	{Name: "rds-proxy", Mistake: "an RDS Proxy in front of the cluster", Signal: "sentinel: the DB never pauses"},
+}
+
+// Outcome is what the lab saw for one case.
+type Outcome struct {
+	Case       Case
+	Violations []string
+	Boundary   *boundary.Result
+	Sleep      *sleep.Report
+	Err        error
+	Took       time.Duration
+}
+
+// Caught reports whether the lab saw a violation.
+func (o Outcome) Caught() bool { return o.Err == nil && len(o.Violations) > 0 }
+
+// Options tune a run.
+type Options struct {
+	Lab      lab.Options
+	Boundary boundary.Options
+	Sleep    sleep.Options
+}
+
+// Run brings up the lab for the plan at path, runs the boundary and the
+// sleep logic on it and tears it down.
+func Run(ctx context.Context, c Case, path string, opts Options) Outcome {
+	start := time.Now()
+	out := Outcome{Case: c}
+	defer func() { out.Took = time.Since(start) }()
+	lopts := opts.Lab
+	lopts.Source = path
+	l, err := lab.UpFromPlan(ctx, path, model.Config{}, lopts)
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	defer l.Close()
+	out.Boundary, err = boundary.Run(ctx, l, l.Model, opts.Boundary)
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	out.Violations = append(out.Violations, out.Boundary.Violations()...)
+	out.Sleep, err = sleep.Run(ctx, l, opts.Sleep)
+	if err != nil {
+		out.Err = err
+		return out
+	}
+	out.Violations = append(out.Violations, out.Sleep.Violations()...)
+	out.Took = time.Since(start)
+	return out
+}
+
+// WriteSummary prints one line per case and the caught/total line.
+func WriteSummary(w io.Writer, ref *Outcome, outs []Outcome) (caught, total int) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STACK\tEXPECTED\tVERDICT\tEVIDENCE")
+	if ref != nil {
+		verdict, ev := "holds", "no violation"
+		if ref.Err != nil {
+			verdict, ev = "ERROR", ref.Err.Error()
+		} else if len(ref.Violations) > 0 {
+			verdict, ev = "BROKEN", ref.Violations[0]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ref.Case.Name, "holds", verdict, ev)
+	}
+	for _, o := range outs {
+		total++
+		verdict, ev := "MISSED", "no probe or sentinel saw it"
+		switch {
+		case o.Err != nil:
+			verdict, ev = "ERROR", o.Err.Error()
+		case o.Caught():
+			caught++
+			verdict, ev = "caught", o.Violations[0]
+			if len(o.Violations) > 1 {
+				ev += fmt.Sprintf(" (+%d more)", len(o.Violations)-1)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Case.Name, "caught ("+o.Case.Signal+")", verdict, oneLine(ev))
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "mutation: caught %d/%d\n", caught, total)
+	return caught, total
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 220 {
+		s = s[:220] + "…"
+	}
+	return s
+}

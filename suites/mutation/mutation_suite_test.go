@@ -1,0 +1,13 @@
+package mutation_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+func TestMutation(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "mutation suite")
+}

@@ -1,0 +1,98 @@
+package mutation_test
+
+import (
+	"io"
+	"os"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/letsleep/letsleep/internal/lab"
+	"github.com/letsleep/letsleep/suites/boundary"
+	"github.com/letsleep/letsleep/suites/mutation"
+	"github.com/letsleep/letsleep/suites/sleep"
+)
+
+func requireRoot() {
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		Fail("the lab specs need root (network namespaces, nftables) and may not skip under CI=true")
+	}
+	Skip("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
+}
+
+func report(write func(io.Writer)) {
+	write(GinkgoWriter)
+	if _, rc := GinkgoConfiguration(); !rc.Verbose && !rc.VeryVerbose {
+		write(os.Stdout)
+	}
+}
+
+// Small timings keep the whole check within a couple of minutes: the DB
+// pauses after 2 s idle and resumes in 300 ms; a stack that has not paused
+// after 8 s (four idle periods) is kept awake by something.
+var opts = mutation.Options{
+	Lab:      lab.Options{IdleAfter: 2 * time.Second, ResumeDelay: 300 * time.Millisecond, LockWait: 15 * time.Minute},
+	Boundary: boundary.Options{CheckTimeout: time.Second},
+	Sleep:    sleep.Options{Burst: 5, Settle: 400 * time.Millisecond, PauseTimeout: 8 * time.Second, WakeAttempts: 1},
+}
+
+var _ = Describe("mutation: the probes and the sentinel catch what the policies catch", Label("lab"), Ordered, ContinueOnFailure, func() {
+	var (
+		plans = map[string]string{}
+		ref   *mutation.Outcome
+		outs  []mutation.Outcome
+	)
+
+	BeforeAll(func(ctx SpecContext) {
+		requireRoot()
+		names := []string{mutation.Reference.Name}
+		for _, c := range mutation.Observable {
+			names = append(names, c.Name)
+		}
+		paths, err := lab.EnsurePlans(ctx, names...)
+		Expect(err).NotTo(HaveOccurred())
+		for i, n := range names {
+			plans[n] = paths[i]
+		}
+	}, NodeTimeout(10*time.Minute))
+
+	run := func(ctx SpecContext, c mutation.Case) mutation.Outcome {
+		o := mutation.Run(ctx, c, plans[c.Name], opts)
+		report(func(w io.Writer) {
+			if o.Boundary != nil {
+				o.Boundary.Write(w)
+			}
+			if o.Sleep != nil {
+				o.Sleep.Write(w)
+			}
+		})
+		return o
+	}
+
+	It("holds on the reference stack", func(ctx SpecContext) {
+		o := run(ctx, mutation.Reference)
+		ref = &o
+		Expect(o.Err).NotTo(HaveOccurred())
+		Expect(o.Violations).To(BeEmpty())
+	}, NodeTimeout(2*time.Minute))
+
+	for _, c := range mutation.Observable {
+		It("catches "+c.Name+": "+c.Mistake, func(ctx SpecContext) {
+			o := run(ctx, c)
+			outs = append(outs, o)
+			Expect(o.Err).NotTo(HaveOccurred())
+			Expect(o.Violations).NotTo(BeEmpty(), "expected %s", c.Signal)
+		}, NodeTimeout(2*time.Minute))
+	}
+
+	It("prints caught/total and catches every observable wrong wiring", func() {
+		var caught, total int
+		report(func(w io.Writer) { caught, total = mutation.WriteSummary(w, ref, outs) })
+		Expect(total).To(Equal(len(mutation.Observable)))
+		Expect(caught).To(Equal(total))
+	})
+})
