@@ -163,12 +163,18 @@ func sniff(source string, br *bufio.Reader) error {
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = br.Discard(3)
 	}
+	line, col := 1, 1
 	for {
 		b, err := br.Peek(1)
 		if err != nil || len(b) == 0 {
 			return inputErr(source, nil, "empty file: pass the output of `terraform show -json tfplan`")
 		}
 		if b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n' {
+			if b[0] == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
 			_, _ = br.Discard(1)
 			continue
 		}
@@ -188,7 +194,7 @@ func sniff(source string, br *bufio.Reader) error {
 		return inputErr(source, nil, "this is Terraform configuration (HCL), not a plan; pass its directory, or %s", planHowTo)
 	}
 	r := []rune(string(head))
-	return inputErr(source, nil, "not JSON: invalid character %q at line 1, column 1; pass the output of `terraform show -json tfplan`", r[0])
+	return inputErr(source, nil, "not JSON: invalid character %q at line %d, column %d; pass the output of `terraform show -json tfplan`", r[0], line, col)
 }
 
 var hclStarts = []string{"resource", "data", "module", "provider", "variable", "output", "locals", "terraform", "#", "//", "/*", "moved", "import", "check", "removed"}

@@ -29,6 +29,7 @@ func TestLoadBadInput(t *testing.T) {
 		{"empty", "", "empty file: pass the output of `terraform show -json tfplan`"},
 		{"blank", "  \n\t", "empty file: pass the output of `terraform show -json tfplan`"},
 		{"text", "hello", `not JSON: invalid character 'h' at line 1, column 1; pass the output of ` + "`terraform show -json tfplan`"},
+		{"text-indented", "\n\n   <html>", `not JSON: invalid character '<' at line 3, column 4; pass the output of ` + "`terraform show -json tfplan`"},
 		{"array", `[{"format_version":"1.2"}]`, "expected a JSON object from `terraform show -json`, got an array"},
 		{"scalar", `42`, "expected a JSON object from `terraform show -json`, got a scalar"},
 		{"truncated", `{"format_version":"1.2","planned_values":{"root_module":`, "truncated JSON: the file ends before the plan is complete (was it cut off?); run `terraform plan -out tfplan && terraform show -json tfplan` again"},
