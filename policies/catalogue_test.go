@@ -210,3 +210,30 @@ func TestFormatted(t *testing.T) {
 		}
 	}
 }
+
+// TestNoVariableKeyedRules keeps multi-value and partial object rules keyed
+// by a variable (`p[k] contains v`, `p[k] := v`) out of the built-in modules:
+// OPA checks every new key against all earlier keys, which is quadratic on
+// large plans. Build indexes with comprehensions or model.group instead.
+func TestNoVariableKeyedRules(t *testing.T) {
+	mods, err := policies.Modules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range mods {
+		m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range m.Rules {
+			ref := r.Head.Ref()
+			for _, term := range ref[1:] {
+				if term.IsGround() {
+					continue
+				}
+				t.Errorf("%s:%d: rule %s is keyed by a variable; use an object comprehension or model.group", name, r.Location.Row, ref)
+				break
+			}
+		}
+	}
+}

@@ -45,23 +45,25 @@ deny contains f if {
 }
 
 # db_sgs[sg] is the set of databases that sit behind security group sg.
-db_sgs[sg] contains db.address if {
+db_sgs := model.group([[sg, db.address, true] |
 	some db in model.section("databases")
 	some sg in model.as_array(db.security_groups)
-}
+])
 
-db_ports[sg] contains port if {
+# db_ports[sg] is the set of database ports behind security group sg.
+db_ports := model.group([[sg, sprintf("%v", [port]), port] |
 	some db in model.section("databases")
 	some sg in model.as_array(db.security_groups)
 	port := object.get(db, "port", 0)
-}
+])
 
 deny contains f if {
 	some sg_addr, dbs in db_sgs
 	sg := model.security_groups_by_address[sg_addr]
 	some rule in model.as_array(sg.ingress)
 	network.is_open(rule)
-	some port in db_ports[sg_addr]
+	some port_key in db_ports[sg_addr]
+	port := to_number(port_key)
 	network.covers_port(rule, port)
 	f := {
 		"resource": rule.address,

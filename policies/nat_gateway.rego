@@ -23,12 +23,12 @@ package letsleep.checks.nat_gateway
 import data.letsleep.lib.model
 
 # routed[nat] is the set of subnets whose routes send traffic to nat.
-routed[nat] contains s.address if {
+routed := model.group([[r.target, s.address, true] |
 	some s in model.section("subnets")
 	some r in model.as_array(s.routes)
 	r.target_kind == "nat"
-	nat := r.target
-}
+	model.named(r.target)
+])
 
 deny contains finding if {
 	some g in model.section("nat_gateways")

@@ -172,7 +172,14 @@ func compile(mods []parsedModule) (*ast.Compiler, error) {
 	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(false)
 	c.Compile(byName)
 	if c.Failed() {
-		return nil, fmt.Errorf("%w: compile: %s", ErrPolicy, formatErrors(c.Errors))
+		msg := formatErrors(c.Errors)
+		for name := range deniedBuiltins {
+			if strings.Contains(msg, "undefined function "+name) {
+				msg += " (letsleep disables network builtins in policies: http.send, net.lookup_ip_addr)"
+				break
+			}
+		}
+		return nil, fmt.Errorf("%w: compile: %s", ErrPolicy, msg)
 	}
 	return c, nil
 }

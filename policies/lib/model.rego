@@ -19,20 +19,30 @@ security_groups_by_address := {sg.address: sg | some sg in section("security_gro
 # large raw plan).
 section(name) := as_array(object.get(input.model, name, []))
 
-# functions_by_execution_role[role] is the set of function addresses that run as role.
-functions_by_execution_role[role] contains f.address if {
+# functions_by_execution_role[role] is the set of function addresses that run
+# as role.
+functions_by_execution_role := group([[f.execution_role, f.address, true] |
 	some f in functions
-	role := f.execution_role
-	is_string(role)
-	role != ""
-}
+	named(f.execution_role)
+])
 
 # entry_points_by_function[fn] is the set of entry points that front fn.
-entry_points_by_function[fn] contains ep if {
+entry_points_by_function := {fn: {ep | some ep in eps} | some fn, eps in group_objects([[ep.function, ep.address, ep] |
 	some ep in section("entry_points")
-	fn := ep.function
-	is_string(fn)
-	fn != ""
+	named(ep.function)
+])}
+
+# group turns [key, id, value] triples into {key: {id: value}} ...
+group_objects(triples) := object.union_n([{t[0]: {t[1]: t[2]}} | some t in triples])
+
+# ... and group turns them into {key: {id, ...}} (sets of ids). Both run in
+# linear time: partial rules keyed by a variable (p[k] contains v) check every
+# new key against all earlier ones in OPA, which is quadratic on large plans.
+group(triples) := {k: object.keys(v) | some k, v in group_objects(triples)}
+
+named(x) if {
+	is_string(x)
+	x != ""
 }
 
 # as_array turns null (a Go nil slice) into an empty array.

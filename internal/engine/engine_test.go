@@ -1,0 +1,280 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/report"
+)
+
+func newEngine(t *testing.T, opts Options) *Engine {
+	t.Helper()
+	e, err := New(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return e
+}
+
+func eval(t *testing.T, e *Engine, m *model.Model) []report.Finding {
+	t.Helper()
+	fs, err := e.Eval(context.Background(), m, nil)
+	if err != nil {
+		t.Fatalf("Eval: %v", err)
+	}
+	return fs
+}
+
+// ruleResources lists findings as "RULE resource", sorted.
+func ruleResources(fs []report.Finding) []string {
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, f.Rule+" "+f.Resource)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestReferenceModelIsClean(t *testing.T) {
+	e := newEngine(t, Options{})
+	if fs := eval(t, e, referenceModel()); len(fs) != 0 {
+		t.Fatalf("reference model has findings: %v", ruleResources(fs))
+	}
+}
+
+func TestCatalogueHasTheBuiltinChecks(t *testing.T) {
+	e := newEngine(t, Options{})
+	cat := e.Catalogue()
+	if len(cat) != 15 {
+		t.Fatalf("catalogue has %d checks, want 15", len(cat))
+	}
+	for i, c := range cat {
+		want := fmt.Sprintf("LSL-%03d", i+1)
+		if c.ID != want || !c.Builtin || c.Title == "" || c.Remediation == "" || !strings.HasPrefix(c.Package, "letsleep.checks.") || !c.Enabled {
+			t.Errorf("catalogue[%d] = %+v, want id %s, built-in, enabled, with title and remediation", i, c, want)
+		}
+	}
+	if got := e.KnownRules(); len(got) != 15 || got[0] != "LSL-001" || got[14] != "LSL-015" {
+		t.Errorf("KnownRules = %v", got)
+	}
+}
+
+func TestEvalFindsBrokenWirings(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(m *model.Model)
+		want   []string
+	}{
+		{
+			name: "egress function moved into the VPC with an SG path",
+			mutate: func(m *model.Model) {
+				m.Functions[1].DataPaths = []model.Path{networkPath(m.Functions[1].Address)}
+			},
+			want: []string{"LSL-001 module.egress.aws_lambda_function.this", "LSL-002 module.egress.aws_lambda_function.this"},
+		},
+		{
+			name: "hot function with a data-api grant",
+			mutate: func(m *model.Model) {
+				m.Functions[2].DataPaths = []model.Path{dataAPIPath(m.Functions[2].Address)}
+				m.Roles = append(m.Roles, model.Role{Address: "module.hot.aws_iam_role.this", Grants: []model.Grant{{Action: "rds-data:ExecuteStatement", Resource: "*", Broad: true}}})
+			},
+			want: []string{"LSL-001 module.hot.aws_lambda_function.this", "LSL-002 module.hot.aws_lambda_function.this", "LSL-011 module.hot.aws_iam_role.this"},
+		},
+		{
+			name: "NAT gateway and proxy",
+			mutate: func(m *model.Model) {
+				m.NATGateways = []model.Gateway{{Address: "module.vpc.aws_nat_gateway.this[0]"}}
+				m.Proxies = []model.Proxy{{Address: "aws_db_proxy.this", Targets: []string{clusterAddr}}}
+			},
+			want: []string{"LSL-004 module.vpc.aws_nat_gateway.this[0]", "LSL-005 aws_db_proxy.this"},
+		},
+		{
+			name: "min ACU 0.5",
+			mutate: func(m *model.Model) {
+				m.Databases[0].MinCapacity = ptr(0.5)
+			},
+			want: []string{"LSL-006 " + clusterAddr},
+		},
+		{
+			name: "public warm-up URL",
+			mutate: func(m *model.Model) {
+				m.EntryPoints[1].Auth = "NONE"
+				m.EntryPoints[1].Throttled = false
+				m.Functions[3].Reserved = nil
+			},
+			want: []string{"LSL-003 module.warmup.aws_apigatewayv2_route.warm", "LSL-014 module.warmup.aws_apigatewayv2_route.warm"},
+		},
+		{
+			name: "open DB security group",
+			mutate: func(m *model.Model) {
+				sg := &m.SecurityGroups[0]
+				sg.Ingress = append(sg.Ingress, model.SGRule{Address: "aws_security_group_rule.open", Protocol: "tcp", FromPort: 5432, ToPort: 5432, CIDRs: []string{"0.0.0.0/0"}})
+			},
+			want: []string{"LSL-007 aws_security_group_rule.open", "LSL-008 aws_security_group_rule.open"},
+		},
+		{
+			name: "warnings become findings",
+			mutate: func(m *model.Model) {
+				m.Warnings = []model.Warning{{Kind: "blind-spot", Address: "aws_ec2_transit_gateway_route.x", Message: "transit gateway route not modelled"}}
+			},
+			want: []string{"LSL-015 aws_ec2_transit_gateway_route.x"},
+		},
+	}
+	e := newEngine(t, Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := referenceModel()
+			tc.mutate(m)
+			got := ruleResources(eval(t, e, m))
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("findings = %v\nwant %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFindingCarriesMetadataAndPath(t *testing.T) {
+	e := newEngine(t, Options{})
+	m := referenceModel()
+	m.Functions[1].DataPaths = []model.Path{dataAPIPath(m.Functions[1].Address)}
+	m.Functions[1].DataPaths[0].Unresolved = true
+	fs := eval(t, e, m)
+	if len(fs) == 0 {
+		t.Fatal("no findings")
+	}
+	f := fs[0]
+	if f.Rule != "LSL-001" || f.Category != "egress-reaches-db" || f.Severity != "critical" || f.Title != "Egress function reaches the database" {
+		t.Errorf("first finding metadata = %+v", f)
+	}
+	if !strings.HasPrefix(f.Remediation, "Split the function") || !f.Unresolved || f.Source != "reference.json" {
+		t.Errorf("remediation/unresolved/source = %q %v %q", f.Remediation, f.Unresolved, f.Source)
+	}
+	wantPath := append(append([]model.Step{}, outsideVPC(f.Resource).Steps...), dataAPIPath(f.Resource).Steps...)
+	if !reflect.DeepEqual(f.Path, wantPath) {
+		t.Errorf("path = %+v\nwant %+v", f.Path, wantPath)
+	}
+}
+
+func TestProfileAlwaysOnDisablesSleepChecks(t *testing.T) {
+	m := referenceModel()
+	m.NATGateways = []model.Gateway{{Address: "aws_nat_gateway.a"}}
+	m.Databases[0].MinCapacity = ptr(2.0)
+	m.Tables[0].TTL = false
+	m.SecurityGroups[0].Ingress = append(m.SecurityGroups[0].Ingress, model.SGRule{Address: "aws_security_group_rule.ssh", Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}})
+
+	sleep := ruleResources(eval(t, newEngine(t, Options{Profile: ProfileSleepFirst}), m))
+	wantSleep := []string{"LSL-004 aws_nat_gateway.a", "LSL-006 " + clusterAddr, "LSL-008 aws_security_group_rule.ssh", "LSL-012 module.hot.aws_dynamodb_table.cache"}
+	if !reflect.DeepEqual(sleep, wantSleep) {
+		t.Errorf("sleep-first = %v, want %v", sleep, wantSleep)
+	}
+	on := newEngine(t, Options{Profile: ProfileAlwaysOn})
+	if got := ruleResources(eval(t, on, m)); !reflect.DeepEqual(got, []string{"LSL-008 aws_security_group_rule.ssh"}) {
+		t.Errorf("always-on = %v", got)
+	}
+	disabled := map[string]bool{}
+	for _, c := range on.Catalogue() {
+		if !c.Enabled {
+			disabled[c.ID] = true
+		}
+	}
+	for _, id := range []string{"LSL-002", "LSL-004", "LSL-005", "LSL-006", "LSL-012", "LSL-014"} {
+		if !disabled[id] {
+			t.Errorf("%s is enabled under always-on", id)
+		}
+	}
+	if len(disabled) != 6 {
+		t.Errorf("always-on disables %d checks, want 6", len(disabled))
+	}
+}
+
+func TestUnknownProfile(t *testing.T) {
+	_, err := New(context.Background(), Options{Profile: "nap-time"})
+	if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), `"nap-time"`) {
+		t.Fatalf("err = %v, want ErrUsage naming the profile", err)
+	}
+}
+
+func TestStrictRaisesUnanalysed(t *testing.T) {
+	m := referenceModel()
+	m.Warnings = []model.Warning{{Kind: "unknown-policy", Address: "aws_iam_role_policy.p", Message: "policy unknown at plan time"}}
+	for _, tc := range []struct {
+		strict bool
+		want   string
+	}{{false, "low"}, {true, "critical"}} {
+		fs := eval(t, newEngine(t, Options{Strict: tc.strict}), m)
+		if len(fs) != 1 || fs[0].Severity != tc.want || fs[0].Rule != "LSL-015" || !fs[0].Unresolved {
+			t.Errorf("strict=%v: findings %+v, want one LSL-015 at %s", tc.strict, fs, tc.want)
+		}
+	}
+}
+
+func TestEvalIsDeterministic(t *testing.T) {
+	e := newEngine(t, Options{})
+	build := func(reverse bool) *model.Model {
+		m := referenceModel()
+		for i := 0; i < 20; i++ {
+			addr := "aws_nat_gateway.n" + strconv.Itoa(i)
+			m.NATGateways = append(m.NATGateways, model.Gateway{Address: addr})
+			m.Warnings = append(m.Warnings, model.Warning{Kind: "blind-spot", Address: "aws_x.w" + strconv.Itoa(i), Message: "m"})
+			m.Functions = append(m.Functions, model.Function{Address: "aws_lambda_function.f" + strconv.Itoa(i), Role: "hot", Egress: []model.Path{outsideVPC("f")}, DataPaths: []model.Path{dataAPIPath("f")}})
+		}
+		if reverse {
+			for i, j := 0, len(m.Functions)-1; i < j; i, j = i+1, j-1 {
+				m.Functions[i], m.Functions[j] = m.Functions[j], m.Functions[i]
+			}
+			for i, j := 0, len(m.NATGateways)-1; i < j; i, j = i+1, j-1 {
+				m.NATGateways[i], m.NATGateways[j] = m.NATGateways[j], m.NATGateways[i]
+			}
+		}
+		return m
+	}
+	first, _ := json.Marshal(eval(t, e, build(false)))
+	for i := 0; i < 3; i++ {
+		again, _ := json.Marshal(eval(t, e, build(i%2 == 1)))
+		if string(again) != string(first) {
+			t.Fatalf("run %d differs:\n%s\n%s", i, first, again)
+		}
+	}
+	var fs []report.Finding
+	_ = json.Unmarshal(first, &fs)
+	for i := 1; i < len(fs); i++ {
+		if report.Rank(fs[i-1].Severity) < report.Rank(fs[i].Severity) {
+			t.Fatalf("not sorted by severity at %d: %s before %s", i, fs[i-1].Severity, fs[i].Severity)
+		}
+	}
+}
+
+func TestEvalNilModel(t *testing.T) {
+	if _, err := newEngine(t, Options{}).Eval(context.Background(), nil, nil); err == nil {
+		t.Fatal("no error for a nil model")
+	}
+}
+
+func TestEvalEmptyModelWithNilSlices(t *testing.T) {
+	if fs := eval(t, newEngine(t, Options{}), &model.Model{}); len(fs) != 0 {
+		t.Fatalf("empty model has findings: %v", ruleResources(fs))
+	}
+}
+
+func TestBuiltinsDoNotReadThePlan(t *testing.T) {
+	e := newEngine(t, Options{})
+	if e.UsesPlan() {
+		t.Fatal("built-in checks reference input.plan")
+	}
+	called := false
+	_, err := e.Eval(context.Background(), referenceModel(), func() (any, error) { called = true; return nil, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if called {
+		t.Fatal("raw plan materialised although no policy reads input.plan")
+	}
+}
