@@ -201,12 +201,29 @@ func (b *builder) buildSecrets() {
 		}
 		b.secrets[r.Address] = s
 	}
+	// A secret version and a database that share a generated password
+	// (random_password) hold the same credentials.
+	byPassword := map[string][]string{}
+	for _, t := range dbTypes {
+		for _, r := range b.ix.byType[t] {
+			ts, _ := b.ix.resolve(r.Module, refsAt(r, "master_password"))
+			if len(ts) == 0 {
+				ts, _ = b.ix.resolve(r.Module, refsAt(r, "password"))
+			}
+			for _, tg := range ts {
+				byPassword[tg.Addr] = append(byPassword[tg.Addr], r.Address)
+			}
+		}
+	}
 	for _, r := range b.ix.byType["aws_secretsmanager_secret_version"] {
 		sec := b.link(r, r.Values, r.Unknown, "secret_id", []string{"secret_id"}, "aws_secretsmanager_secret")
 		var dbs []string
 		for _, k := range []string{"secret_string", "secret_binary"} {
 			ts, _ := b.ix.resolve(r.Module, refsAt(r, k))
 			dbs = append(dbs, b.ix.addrsOf(ts, dbTypes...)...)
+			for _, tg := range ts {
+				dbs = append(dbs, byPassword[tg.Addr]...)
+			}
 		}
 		for _, sa := range sec.Addrs {
 			if s := b.secrets[sa]; s != nil && len(dbs) > 0 && s.Database == "" {

@@ -37,14 +37,18 @@ func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {
 // plan time it follows the configuration reference (to an
 // aws_iam_policy_document data source or an aws_iam_policy). known is false
 // when the statements could not be recovered; a Warning says so.
-func (b *builder) document(r *res, values, unknown map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
+func (b *builder) document(r *res, values, _ map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
 	if len(cfgPath) == 0 {
 		cfgPath = []string{key}
 	}
+	return b.documentRefs(r, values, key, origin, refsAt(r, cfgPath...))
+}
+
+// documentRefs is document with the configuration references given.
+func (b *builder) documentRefs(r *res, values map[string]any, key, origin string, refs []string) (out []stmt, known, fromUnknown bool) {
 	if doc := getStr(values, key); doc != "" {
 		return b.parseDoc(origin, doc, false), true, false
 	}
-	refs := refsAt(r, cfgPath...)
 	ts, lost := b.ix.resolve(r.Module, refs)
 	found := false
 	for _, t := range ts {

@@ -3,6 +3,8 @@ package model
 import (
 	"strings"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/letsleep/letsleep/internal/iam"
 )
 
@@ -38,14 +40,28 @@ func (b *builder) buildRoles() {
 		}
 		rs := &roleState{addr: r.Address, name: getStr(r.Values, "name"), arn: getStr(r.Values, "arn")}
 		b.roles[r.Address] = rs
-		for i, blk := range getBlocks(r.Values, "inline_policy") {
+		blocks := getBlocks(r.Values, "inline_policy")
+		var cfgBlocks []map[string]*tfjson.Expression
+		if r.Config != nil {
+			if e := r.Config.Expressions["inline_policy"]; e != nil && e.ExpressionData != nil {
+				cfgBlocks = e.NestedBlocks
+			}
+		}
+		for i, blk := range blocks {
 			name := getStr(blk, "name")
 			origin := r.Address + ".inline_policy[" + name + "]"
-			var ub map[string]any
-			if bs := unknownBlocks(r.Unknown, "inline_policy"); i < len(bs) {
-				ub = bs[i]
+			// Blocks line up with the configuration when counts agree (no
+			// dynamic blocks); otherwise every block's references are used.
+			var refs []string
+			for j, cb := range cfgBlocks {
+				if len(cfgBlocks) == len(blocks) && j != i {
+					continue
+				}
+				if e := cb["policy"]; e != nil && e.ExpressionData != nil {
+					refs = append(refs, e.References...)
+				}
 			}
-			st, known, _ := b.document(r, blk, ub, "policy", origin, "inline_policy", "policy")
+			st, known, _ := b.documentRefs(r, blk, "policy", origin, refs)
 			b.addPolicy(rs, PolicyRef{Address: origin, Source: "inline_block", Known: known}, st)
 		}
 		for _, arn := range getStrings(r.Values, "managed_policy_arns") {
