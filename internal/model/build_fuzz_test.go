@@ -3,11 +3,13 @@ package model_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plan"
@@ -175,4 +177,65 @@ func moduleRootForFuzz() string {
 		}
 	}
 	return ""
+}
+
+// cyclicModulesPlanJSON: two sibling modules whose outputs read every input
+// and whose inputs read every output of the other (a cycle terraform rejects
+// but a hand-edited plan can carry). A root security group reads module.a.
+func cyclicModulesPlanJSON(fanout int) []byte {
+	var vars, outs, ins []string
+	for i := 1; i <= fanout; i++ {
+		vars = append(vars, fmt.Sprintf(`"var.in%d"`, i))
+	}
+	mod := func(other string) string {
+		var refs []string
+		for i := 1; i <= fanout; i++ {
+			refs = append(refs, fmt.Sprintf(`"module.%s.out%d"`, other, i))
+		}
+		outs, ins = outs[:0], ins[:0]
+		for i := 1; i <= fanout; i++ {
+			outs = append(outs, fmt.Sprintf(`"out%d":{"expression":{"references":[%s]}}`, i, strings.Join(vars, ",")))
+			ins = append(ins, fmt.Sprintf(`"in%d":{"references":[%s]}`, i, strings.Join(refs, ",")))
+		}
+		return fmt.Sprintf(`{"source":"./%s","expressions":{%s},"module":{"outputs":{%s},"resources":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","expressions":{}}]}}`,
+			other, strings.Join(ins, ","), strings.Join(outs, ","))
+	}
+	bucket := func(m string) string {
+		return fmt.Sprintf(`{"address":"module.%s","resources":[{"address":"module.%s.aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{"bucket":"%s"}}]}`, m, m, m)
+	}
+	return []byte(fmt.Sprintf(`{"format_version":"1.2","planned_values":{"root_module":{
+"resources":[{"address":"aws_lambda_function.fn","mode":"managed","type":"aws_lambda_function","name":"fn","values":{"function_name":"fn","vpc_config":[{"subnet_ids":["subnet-1"]}]}}],
+"child_modules":[%s,%s]}},
+"resource_changes":[{"address":"aws_lambda_function.fn","mode":"managed","type":"aws_lambda_function","name":"fn","change":{"actions":["create"],"after":{"function_name":"fn","vpc_config":[{"subnet_ids":["subnet-1"]}]},"after_unknown":{"vpc_config":[{"security_group_ids":true}]}}}],
+"configuration":{"root_module":{"resources":[{"address":"aws_lambda_function.fn","mode":"managed","type":"aws_lambda_function","name":"fn","expressions":{"vpc_config":[{"security_group_ids":{"references":["module.a.out1","module.a"]}}]}}],
+"module_calls":{"a":%s,"b":%s}}}}`, bucket("a"), bucket("b"), mod("b"), mod("a")))
+}
+
+// TestBuildCyclicModuleReferencesBounded is a regression found by the bad
+// input corpus: the resolver follows every path up to maxRefDepth without
+// remembering where it has been, so fan-out 3 on a module cycle takes 3^16
+// steps (over 30 s in the binary) and fan-out 4 never finishes in practice.
+func TestBuildCyclicModuleReferencesBounded(t *testing.T) {
+	for _, fanout := range []int{2, 3, 4} {
+		p, err := plan.FromBytes("cyclic.json", cyclicModulesPlanJSON(fanout), plan.Options{})
+		if err != nil {
+			t.Fatalf("fan-out %d: %v", fanout, err)
+		}
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			_, err := model.Build(p, model.Config{})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("fan-out %d: %v", fanout, err)
+			}
+			t.Logf("fan-out %d: built in %s", fanout, time.Since(start).Round(time.Millisecond))
+		case <-time.After(10 * time.Second):
+			// The goroutine keeps spinning until the test binary exits.
+			t.Fatalf("fan-out %d: Build still running after 10s on a 3-resource plan with a module cycle", fanout)
+		}
+	}
 }
