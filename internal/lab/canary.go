@@ -65,7 +65,7 @@ func NewCanary(ip string) (*Canary, error) {
 	mux.HandleFunc("/v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
 		c.hit(r)
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"id":"lab","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"lab canary answer"}}]}`)
+		fmt.Fprint(w, `{"id":"lab","object":"chat.completion","completion":"lab canary answer","choices":[{"index":0,"message":{"role":"assistant","content":"lab canary answer"}}]}`)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c.hit(r)

@@ -6,18 +6,23 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
-	"sync"
+	"strconv"
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/letsleep/letsleep/internal/model"
+
+	controlh "github.com/letsleep/letsleep/functions/control/handler"
+	egressh "github.com/letsleep/letsleep/functions/egress/handler"
+	hoth "github.com/letsleep/letsleep/functions/hot/handler"
+	warmuph "github.com/letsleep/letsleep/functions/warmup/handler"
 )
 
 // handlerEnv carries the handler spec to the child process.
@@ -35,17 +40,17 @@ type HandlerSpec struct {
 	DBPassword string `json:"db_password"`
 	LLMURL     string `json:"llm_url"`
 	CAPEM      string `json:"ca_pem"`
-	// Invoke is the socket of the function this one invokes to reach the
-	// DB (the warm-up invokes the control function), "" when it connects itself.
+	// Invoke is the socket of the function the warm-up invokes (the
+	// control function); "" when there is none.
 	Invoke string `json:"invoke,omitempty"`
 }
 
 // InvokeResult is a handler's answer to one invocation.
 type InvokeResult struct {
-	Status    int     `json:"status"`
-	Detail    string  `json:"detail"`
-	LatencyMS float64 `json:"latency_ms"`
-	TouchedDB bool    `json:"touched_db"`
+	Status    int             `json:"status"`
+	Detail    string          `json:"detail"`
+	LatencyMS float64         `json:"latency_ms"`
+	Payload   json.RawMessage `json:"payload,omitempty"` // the handler's own response
 }
 
 // handlerChild serves one function's handler on its unix socket until
@@ -62,8 +67,7 @@ func handlerChild() int {
 		fmt.Fprintf(os.Stderr, "lab handler: listen: %v\n", err)
 		return 1
 	}
-	h := newRoleHandler(spec)
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: newInvoker(spec), ReadHeaderTimeout: 5 * time.Second}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 	go func() { <-sig; srv.Close() }()
@@ -74,104 +78,92 @@ func handlerChild() int {
 	return 0
 }
 
-// roleHandler is the lab's stand-in for the reference handlers, one
-// behaviour per role:
-//   - hot reads an in-memory key-value store (the DynamoDB table of the
-//     reference stack) and never opens the database;
-//   - control opens a PostgreSQL session and runs SELECT 1 (the operator
-//     path); warm-up does the same, or invokes the control function when
-//     the model says that is its way to the DB (a data path of kind invoke);
-//   - egress calls the LLM API in the internet namespace;
-//   - anything else answers without touching anything.
-type roleHandler struct {
-	spec  HandlerSpec
-	mu    sync.Mutex
-	store map[string]string
+// invoker runs the reference stack's own handler code (functions/<role>/handler)
+// for the function's role, with lab dependencies:
+//   - hot: its DynamoDB is an in-memory store (seeded with one item);
+//   - control: PostgreSQL through the sentinel with the lab password;
+//   - warm-up: its Lambda client invokes the control function's socket;
+//   - egress: its API key comes from an in-memory secret, the LLM API is the
+//     canary with the lab CA.
+//
+// A function without a known role answers 200 and touches nothing.
+type invoker struct {
+	spec HandlerSpec
+	run  func(ctx context.Context, payload []byte) (int, []byte, error)
 }
 
-func newRoleHandler(spec HandlerSpec) *roleHandler {
-	return &roleHandler{spec: spec, store: map[string]string{"feed": `{"items":["precomputed"]}`}}
-}
-
-func (h *roleHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-	defer cancel()
-	start := time.Now()
-	res := h.invoke(ctx)
-	res.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(res.Status)
-	_ = json.NewEncoder(w).Encode(res)
-}
-
-func (h *roleHandler) invoke(ctx context.Context) InvokeResult {
-	switch h.spec.Role {
+func newInvoker(spec HandlerSpec) *invoker {
+	iv := &invoker{spec: spec}
+	switch spec.Role {
 	case model.RoleHot:
-		h.mu.Lock()
-		v := h.store["feed"]
-		h.mu.Unlock()
-		return InvokeResult{Status: 200, Detail: "served from the key-value store: " + v}
-	case model.RoleWarmup, model.RoleControl:
-		if h.spec.Invoke != "" {
-			res, err := invokeSocket(ctx, h.spec.Invoke)
+		store := newMemDynamo()
+		h := &hoth.Handler{DB: store, Table: "lab-hot", TTL: time.Hour}
+		seed := events.LambdaFunctionURLRequest{Body: `{"key":"feed","value":"precomputed"}`}
+		seed.RequestContext.HTTP.Method = http.MethodPut
+		_, _ = h.Handle(context.Background(), seed)
+		iv.run = func(ctx context.Context, _ []byte) (int, []byte, error) {
+			req := events.LambdaFunctionURLRequest{QueryStringParameters: map[string]string{"key": "feed"}}
+			req.RequestContext.HTTP.Method = http.MethodGet
+			resp, err := h.Handle(ctx, req)
+			return resp.StatusCode, []byte(resp.Body), err
+		}
+	case model.RoleControl:
+		host, portS, _ := net.SplitHostPort(spec.DBAddr)
+		port, _ := strconv.Atoi(portS)
+		h := &controlh.Handler{Timeout: 10 * time.Second,
+			Dial: controlh.PasswordDialer(controlh.DB{Host: host, Port: port, User: spec.DBUser, Name: "postgres"}, spec.DBPassword)}
+		iv.run = func(ctx context.Context, _ []byte) (int, []byte, error) {
+			resp, err := h.Handle(ctx, controlh.Request{Action: "wake"})
 			if err != nil {
-				return InvokeResult{Status: 502, Detail: "invoke: " + err.Error()}
+				return http.StatusBadGateway, nil, err
 			}
-			res.Detail = "invoked: " + res.Detail
-			return res
+			b, _ := json.Marshal(resp)
+			return http.StatusOK, b, nil
 		}
-		if err := h.queryDB(ctx); err != nil {
-			return InvokeResult{Status: 502, Detail: "db: " + err.Error(), TouchedDB: true}
+	case model.RoleWarmup:
+		h := &warmuph.Handler{Lambda: socketLambda{sock: spec.Invoke}, Control: "control", Timeout: 10 * time.Second}
+		iv.run = func(ctx context.Context, _ []byte) (int, []byte, error) {
+			req := events.APIGatewayV2HTTPRequest{}
+			req.RequestContext.HTTP.Method = http.MethodPost
+			resp, err := h.Handle(ctx, req)
+			return resp.StatusCode, []byte(resp.Body), err
 		}
-		return InvokeResult{Status: 200, Detail: "db answered SELECT 1", TouchedDB: true}
 	case model.RoleEgress:
-		if err := h.callLLM(ctx); err != nil {
-			return InvokeResult{Status: 502, Detail: "llm: " + err.Error()}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM([]byte(spec.CAPEM))
+		h := &egressh.Handler{Secrets: memSecrets{"llm-api-key": "lab-throwaway-key"}, SecretID: "llm-api-key", URL: spec.LLMURL,
+			HTTP: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}}
+		iv.run = func(ctx context.Context, _ []byte) (int, []byte, error) {
+			resp, err := h.Handle(ctx, egressh.Request{Prompt: "say hi"})
+			if err != nil {
+				return http.StatusBadGateway, nil, err
+			}
+			b, _ := json.Marshal(resp)
+			return http.StatusOK, b, nil
 		}
-		return InvokeResult{Status: 200, Detail: "llm answered"}
+	default:
+		iv.run = func(context.Context, []byte) (int, []byte, error) {
+			return http.StatusOK, []byte(`{"lab":"no handler for role ` + spec.Role + `"}`), nil
+		}
 	}
-	return InvokeResult{Status: 200, Detail: "no-op handler for role " + h.spec.Role}
+	return iv
 }
 
-func (h *roleHandler) queryDB(ctx context.Context) error {
-	if h.spec.DBAddr == "" {
-		return fmt.Errorf("no database configured")
+func (iv *invoker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	payload, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	start := time.Now()
+	status, body, err := iv.run(ctx, payload)
+	res := InvokeResult{Status: status, LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
+	if json.Valid(body) {
+		res.Payload = body
 	}
-	host, port, _ := net.SplitHostPort(h.spec.DBAddr)
-	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%s user=%s dbname=postgres sslmode=disable connect_timeout=8", host, port, h.spec.DBUser))
 	if err != nil {
-		return err
+		res.Detail = shortErr(err)
 	}
-	cfg.Password = h.spec.DBPassword
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("connect: %s", shortErr(err))
-	}
-	defer conn.Close(context.Background())
-	var one int
-	if err := conn.QueryRow(ctx, "select 1").Scan(&one); err != nil {
-		return fmt.Errorf("query: %s", shortErr(err))
-	}
-	return nil
-}
-
-func (h *roleHandler) callLLM(ctx context.Context) error {
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM([]byte(h.spec.CAPEM))
-	client := &http.Client{Timeout: 8 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.spec.LLMURL, strings.NewReader(`{"model":"lab","messages":[{"role":"user","content":"hi"}]}`))
-	if err != nil {
-		return err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("%s", shortErr(err))
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	return nil
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(res)
 }
 
 func shortErr(err error) string {

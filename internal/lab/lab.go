@@ -379,7 +379,7 @@ func (l *Lab) startHandlers(ctx context.Context) error {
 		}
 		spec := HandlerSpec{Function: n.Address, Role: n.Role, Socket: l.sockets[n.Address],
 			DBAddr: net.JoinHostPort(db.IP, strconv.Itoa(db.Port)), LLMURL: l.canaryURL(), CAPEM: l.canary.CAPEM}
-		if n.Role == model.RoleWarmup && control != "" && invokesForData(l.Model, n.Address) {
+		if n.Role == model.RoleWarmup && control != "" {
 			spec.Invoke = l.sockets[control]
 		}
 		if l.PG != nil {
@@ -472,23 +472,3 @@ func (l *Lab) Close() error {
 	return l.closeErr
 }
 
-// invokesForData reports whether the function's way to the DB is invoking
-// another function (a data path of kind invoke) rather than a connection.
-func invokesForData(m *model.Model, fn string) bool {
-	for _, f := range m.Functions {
-		if f.Address != fn {
-			continue
-		}
-		for _, p := range f.DataPaths {
-			if p.Kind == model.PathNetwork {
-				return false
-			}
-		}
-		for _, p := range f.DataPaths {
-			if p.Kind == model.PathInvoke {
-				return true
-			}
-		}
-	}
-	return false
-}

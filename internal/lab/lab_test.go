@@ -209,3 +209,33 @@ func TestLabReferencePlan(t *testing.T) {
 		t.Fatalf("events %+v; want two resumes (control, then warm-up via control)", evs)
 	}
 }
+
+// TestLabRunsReferenceHandlers invokes each reference handler in its
+// namespace: hot serves from its store, egress reaches the LLM stub, the
+// warm-up wakes the DB through the control function.
+func TestLabRunsReferenceHandlers(t *testing.T) {
+	needRoot(t)
+	l, err := Up(context.Background(), referenceLike(), testOpts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for fn, want := range map[string]string{
+		"aws_lambda_function.hot":    `"value":"precomputed"`,
+		"aws_lambda_function.egress": `"completion":"lab canary answer"`,
+		"aws_lambda_function.warmup": `"woke":true`,
+	} {
+		res, err := l.Invoke(ctx, fn)
+		if err != nil || res.Status != 200 || !strings.Contains(string(res.Payload), want) {
+			t.Errorf("%s: %v status %d payload %s detail %q; want %s", fn, err, res.Status, res.Payload, res.Detail, want)
+		}
+	}
+	if hits := l.Status().Canary[l.Topo.Node("aws_lambda_function.egress").IP]; hits != 1 {
+		t.Errorf("canary hits from egress = %d, want 1", hits)
+	}
+	if st := l.sentinel().State(); st.Attempts != 1 {
+		t.Errorf("the warm-up did not reach the DB through control: %+v", st)
+	}
+}
