@@ -21,7 +21,9 @@ type memDynamo struct {
 	items map[string]map[string]types.AttributeValue
 }
 
-func newMemDynamo() *memDynamo { return &memDynamo{items: map[string]map[string]types.AttributeValue{}} }
+func newMemDynamo() *memDynamo {
+	return &memDynamo{items: map[string]map[string]types.AttributeValue{}}
+}
 
 func pk(key map[string]types.AttributeValue) (string, error) {
 	v, ok := key["pk"].(*types.AttributeValueMemberS)

@@ -471,4 +471,3 @@ func (l *Lab) Close() error {
 	})
 	return l.closeErr
 }
-
