@@ -7,6 +7,7 @@ package explain
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -17,6 +18,9 @@ import (
 // ErrNotFound marks a target that is neither a resource nor a rule; the CLI
 // exits 2.
 var ErrNotFound = errors.New("explain target not found")
+
+// ruleID matches rule ids such as LSL-004.
+var ruleID = regexp.MustCompile(`^[A-Z]+-[0-9]+$`)
 
 // Target kinds.
 const (
@@ -96,6 +100,10 @@ func Explain(m *model.Model, findings []report.Finding, target string) (*Explana
 	}
 	if len(onResource) > 0 || isDB {
 		return ex, nil
+	}
+	if ruleID.MatchString(target) {
+		// A rule id with no finding in this plan: say so rather than fail.
+		return &Explanation{Target: target, Kind: KindRule, Findings: []report.Finding{}}, nil
 	}
 	return nil, fmt.Errorf("%w: %q is not a rule with findings, a function, a database, or a resource with findings in this plan: use a rule id such as LSL-001, a category such as egress-reaches-db, or a full address such as %s",
 		ErrNotFound, target, exampleAddress(m))

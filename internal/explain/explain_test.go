@@ -136,11 +136,15 @@ func TestExplainNotFound(t *testing.T) {
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `"aws_lambda_function.nope" is not a rule with findings`) {
 		t.Errorf("err = %v", err)
 	}
+	ex, err := Explain(testModel(), testFindings(), "LSL-006")
+	if err != nil || ex.Kind != KindRule || len(ex.Findings) != 0 || !strings.Contains(ex.Text(), "No finding of this rule") {
+		t.Errorf("rule without findings: %v %+v", err, ex)
+	}
 	if _, err := Explain(nil, nil, " "); !errors.Is(err, ErrNotFound) {
 		t.Errorf("empty target: %v", err)
 	}
 	// A resource with findings but no model entry is explained from findings.
-	ex, err := Explain(nil, testFindings(), "aws_nat_gateway.x")
+	ex, err = Explain(nil, testFindings(), "aws_nat_gateway.x")
 	if err != nil || len(ex.Findings) != 1 {
 		t.Errorf("nat: %v %+v", err, ex)
 	}

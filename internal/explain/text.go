@@ -41,6 +41,9 @@ func (e *Explanation) Text() string {
 	switch e.Kind {
 	case KindRule:
 		fmt.Fprintf(&b, "%s: %d finding(s)\n", e.Target, len(e.Findings))
+		if len(e.Findings) == 0 {
+			b.WriteString("No finding of this rule in the plan (or the rule does not exist: `letsleep rules` lists them).\n")
+		}
 	case KindFunction:
 		writeFunction(&b, e.Function)
 	default:
