@@ -33,6 +33,8 @@ type builder struct {
 	// fnRoles: every execution role candidate of a function (more than one
 	// when the reference was approximated).
 	fnRoles map[string][]string
+	// fnByName: function name → address, built on first use.
+	fnByName map[string]string
 	// targetCache: grant targets per canonical action, computed once.
 	targetCache map[string]*targetIndex
 

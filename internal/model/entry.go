@@ -33,10 +33,8 @@ func (b *builder) functionRef(r *res, values, unknown map[string]any, key string
 		if a := b.lookup(v, functionTypes...); a != "" {
 			return a
 		}
-		for addr, f := range b.functions {
-			if f.Name == v || strings.Contains(v, ":function:"+f.Name) && f.Name != "" {
-				return addr
-			}
+		if a := b.functionByName(v); a != "" {
+			return a
 		}
 	}
 	l := b.link(r, values, unknown, key, []string{key}, functionTypes...)
@@ -197,4 +195,27 @@ func (b *builder) buildTables() {
 		t.Recomputable = strings.EqualFold(getTags(r.Values)["letsleep:recomputable"], "true")
 		b.m.Tables = append(b.m.Tables, t)
 	}
+}
+
+// functionByName finds a function by name, ARN or invoke ARN through an
+// index built once (entry points × functions would be quadratic).
+func (b *builder) functionByName(v string) string {
+	if b.fnByName == nil {
+		b.fnByName = map[string]string{}
+		for _, addr := range sortedKeysOf(b.functions) {
+			if n := b.functions[addr].Name; n != "" {
+				if _, dup := b.fnByName[n]; !dup {
+					b.fnByName[n] = addr
+				}
+			}
+		}
+	}
+	name := v
+	if i := strings.LastIndex(v, ":function:"); i >= 0 {
+		name = v[i+len(":function:"):]
+		if j := strings.IndexAny(name, ":/"); j >= 0 {
+			name = name[:j]
+		}
+	}
+	return b.fnByName[name]
 }
