@@ -26,15 +26,20 @@ import data.letsleep.lib.model
 
 get_secret := "secretsmanager:getsecretvalue"
 
+# One finding per role: the model lists a grant per matched secret.
 deny contains f if {
 	some role in model.section("roles")
-	some g in model.as_array(role.grants)
-	lower(g.action) == get_secret
-	g.broad == true
+	broad := [g |
+		some g in model.as_array(role.grants)
+		lower(g.action) == get_secret
+		g.broad == true
+	]
+	count(broad) > 0
+	patterns := {sprintf("%q", [g.resource]) | some g in broad}
 	f := {
 		"resource": role.address,
-		"message": sprintf("role %s may read any secret matching %q (secretsmanager:GetSecretValue%s)%s", [role.address, g.resource, conditional(g), used_by(role)]),
-		"path": via(role, g),
+		"message": sprintf("role %s may read any secret matching %s (secretsmanager:GetSecretValue%s)%s%s", [role.address, model.list(patterns), conditional(broad), reaches(broad), used_by(role)]),
+		"path": via(role, broad[0]),
 	}
 }
 
@@ -48,9 +53,28 @@ deny contains f if {
 	}
 }
 
-conditional(g) := ", under conditions treated as may-apply" if g.conditional == true
+conditional(grants) := "" if {
+	some g in grants
+	object.get(g, "conditional", false) == false
+}
 
-conditional(g) := "" if not g.conditional
+conditional(grants) := ", under conditions treated as may-apply" if {
+	every g in grants {
+		g.conditional == true
+	}
+}
+
+# reaches names the secrets in the plan that the patterns match.
+reaches(grants) := sprintf(", which reaches %s", [model.list(targets)]) if {
+	targets := {g.target | some g in grants; model.named(object.get(g, "target", ""))}
+	count(targets) > 0
+}
+
+reaches(grants) := "" if {
+	every g in grants {
+		not model.named(object.get(g, "target", ""))
+	}
+}
 
 used_by(role) := sprintf("; used by %s", [model.list(fns)]) if {
 	fns := model.functions_by_execution_role[role.address]

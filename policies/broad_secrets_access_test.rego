@@ -17,7 +17,7 @@ test_deny_get_secret_value_on_star if {
 	count(findings) == 1
 	some d in findings
 	d.resource == role_addr
-	contains(d.message, "matching \"*\"")
+	contains(d.message, "matching \"*\" (")
 	contains(d.message, sprintf("used by %s", [fn]))
 	d.path == fx.grant("secretsmanager:GetSecretValue", "*", true).via
 }
@@ -74,4 +74,23 @@ test_allow_private_secret if {
 
 test_allow_reference_stack if {
 	count(deny) == 0 with input as fx.reference_input
+}
+
+test_deny_one_finding_per_role_listing_targets if {
+	g1 := object.union(fx.grant("secretsmanager:GetSecretValue", "*", true), {"target": "aws_rds_cluster.db.master_user_secret"})
+	g2 := object.union(fx.grant("secretsmanager:GetSecretValue", "*", true), {"target": "aws_secretsmanager_secret.api_key"})
+	g3 := object.union(fx.grant("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:rds*", true), {"target": "aws_rds_cluster.db.master_user_secret"})
+	findings := deny with input as with_grants([g1, g2, g3])
+	count(findings) == 1
+	some d in findings
+	contains(d.message, "matching \"*\", \"arn:aws:secretsmanager:*:*:secret:rds*\"")
+	contains(d.message, "which reaches aws_rds_cluster.db.master_user_secret, aws_secretsmanager_secret.api_key")
+}
+
+test_deny_mixed_conditional_grants_count_as_unconditional if {
+	g1 := object.union(fx.grant("secretsmanager:GetSecretValue", "*", true), {"conditional": true})
+	g2 := fx.grant("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:*", true)
+	findings := deny with input as with_grants([g1, g2])
+	some d in findings
+	not contains(d.message, "may-apply")
 }

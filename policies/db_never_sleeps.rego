@@ -86,8 +86,11 @@ deny contains finding(db, db.address, sprintf("RDS instance %s (%s) cannot auto-
 
 # --- instances --------------------------------------------------------------
 
+# Only cluster members: a standalone instance is reported above (non-Aurora)
+# and may list itself as its own instance.
 deny contains f if {
 	some db in model.section("databases")
+	db.kind == "cluster"
 	some inst in model.as_array(db.instances)
 	inst.instance_class != "db.serverless"
 	f := {

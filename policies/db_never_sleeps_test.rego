@@ -208,3 +208,8 @@ test_deny_min_capacity_key_omitted if {
 	db := object.remove(fx.serverless_cluster, ["min_capacity", "seconds_until_auto_pause"])
 	count(deny) == 1 with input as fx.input_of({"databases": [db]})
 }
+
+test_deny_standalone_instance_listing_itself_once if {
+	db := {"address": "aws_db_instance.pg", "kind": "instance", "engine": "mysql", "instances": [{"address": "aws_db_instance.pg", "instance_class": "db.t3.micro", "publicly_accessible": false}], "security_groups": []}
+	count(deny) == 1 with input as fx.input_of({"databases": [db]})
+}

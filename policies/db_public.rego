@@ -36,6 +36,7 @@ deny contains f if {
 deny contains f if {
 	some db in model.section("databases")
 	some inst in model.as_array(db.instances)
+	inst.address != db.address # a standalone instance may list itself
 	inst.publicly_accessible == true
 	f := {
 		"resource": inst.address,

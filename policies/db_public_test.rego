@@ -70,3 +70,8 @@ test_allow_open_sg_not_attached_to_db if {
 test_allow_reference_stack if {
 	count(deny) == 0 with input as fx.reference_input
 }
+
+test_deny_standalone_instance_listing_itself_once if {
+	db := {"address": "aws_db_instance.pg", "kind": "instance", "engine": "mysql", "publicly_accessible": true, "instances": [{"address": "aws_db_instance.pg", "instance_class": "db.t3.micro", "publicly_accessible": true}], "security_groups": []}
+	count(deny) == 1 with input as fx.input_of({"databases": [db]})
+}
