@@ -39,8 +39,8 @@ plan_one() { # NAME DIR
       return 0
     fi
   fi
-  echo "plan-fixtures: $name ($dir) failed:" >&2
-  cat "$log" >&2
+  echo "plan-fixtures: $name ($dir) failed; the end of terraform's output:" >&2
+  grep -v '^\s*$' "$log" | tail -n 25 >&2
   return 1
 }
 export -f plan_one

@@ -1,7 +1,12 @@
 variable "name" {
-  description = "Stack name, the prefix of every resource name."
+  description = "Stack name, the prefix of every resource name (at most 29 characters: IAM role and bucket name prefixes are short)."
   type        = string
   default     = "letsleep"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,28}$", var.name))
+    error_message = "name must be 1 to 29 lowercase letters, digits or hyphens, starting with a letter."
+  }
 }
 
 variable "region" {
