@@ -143,7 +143,7 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 	}
 	if err := step("postgresql", func() error {
 		db := l.Topo.DB()
-		l.PG, err = StartPostgres(ctx, db.NS, filepath.Join(l.dir, "pg"))
+		l.PG, err = StartPostgres(ctx, db.NS, filepath.Join(l.dir, "pg"), opts.StateDir)
 		if err == nil {
 			l.closers = append(l.closers, func() error { l.PG.Stop(); return nil })
 		}

@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -29,8 +30,9 @@ type Postgres struct {
 	exited   chan struct{}
 }
 
-// StartPostgres initialises a cluster under dir and starts it inside ns.
-func StartPostgres(ctx context.Context, ns, dir string) (*Postgres, error) {
+// StartPostgres copies the template cluster kept under stateDir (made on
+// first use) to dir and starts it inside ns.
+func StartPostgres(ctx context.Context, ns, dir, stateDir string) (*Postgres, error) {
 	if _, err := os.Stat(filepath.Join(PGBin, "postgres")); err != nil {
 		return nil, fmt.Errorf("postgres not found in %s: install the Debian package postgresql (make deps): %w", PGBin, err)
 	}
@@ -49,21 +51,17 @@ func StartPostgres(ctx context.Context, ns, dir string) (*Postgres, error) {
 			return nil, fmt.Errorf("postgres dir: %w", err)
 		}
 	}
-	raw := make([]byte, 12)
-	_, _ = rand.Read(raw)
-	p := &Postgres{Dir: dir, Socket: filepath.Join(sock, ".s.PGSQL.5432"), User: "postgres", Password: hex.EncodeToString(raw), exited: make(chan struct{})}
-	pw := filepath.Join(dir, "pwfile")
-	if err := os.WriteFile(pw, []byte(p.Password+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("postgres pwfile: %w", err)
-	}
-	_ = os.Chown(pw, uid, gid)
 	asPG := []string{"setpriv", "--reuid=" + u.Uid, "--regid=" + u.Gid, "--clear-groups", "--"}
 	data := filepath.Join(dir, "data")
-	initdb := append(append([]string{}, asPG...), filepath.Join(PGBin, "initdb"), "-D", data, "-U", "postgres",
-		"--auth=scram-sha-256", "--pwfile="+pw, "-E", "UTF8", "--no-sync", "--no-instructions")
-	if _, err := sh(ctx, "", initdb[0], initdb[1:]...); err != nil {
-		return nil, fmt.Errorf("initdb: %w", err)
+	tmpl, pw, err := pgTemplate(ctx, stateDir, asPG, uid, gid)
+	if err != nil {
+		return nil, err
 	}
+	// Copying an initialised cluster is ~50× faster than initdb per lab.
+	if _, err := sh(ctx, "", "cp", "-a", tmpl, data); err != nil {
+		return nil, fmt.Errorf("copy postgres template: %w", err)
+	}
+	p := &Postgres{Dir: dir, Socket: filepath.Join(sock, ".s.PGSQL.5432"), User: "postgres", Password: pw, exited: make(chan struct{})}
 	args := append([]string{"netns", "exec", ns}, asPG...)
 	args = append(args, filepath.Join(PGBin, "postgres"), "-D", data,
 		"-c", "listen_addresses=", "-c", "unix_socket_directories="+sock,
@@ -98,6 +96,47 @@ func StartPostgres(ctx context.Context, ns, dir string) (*Postgres, error) {
 			return nil, fmt.Errorf("postgres not ready after 20s (log %s)", filepath.Join(dir, "postgres.log"))
 		}
 	}
+}
+
+// pgTemplate returns an initialised data directory under stateDir (made
+// once with initdb, kept across labs) and its throwaway password.
+func pgTemplate(ctx context.Context, stateDir string, asPG []string, uid, gid int) (string, string, error) {
+	base := filepath.Join(stateDir, "pg-template")
+	data, pwPath := filepath.Join(base, "data"), filepath.Join(base, "password")
+	if pw, err := os.ReadFile(pwPath); err == nil {
+		if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err == nil {
+			return data, strings.TrimSpace(string(pw)), nil
+		}
+	}
+	_ = os.RemoveAll(base)
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return "", "", fmt.Errorf("postgres template: %w", err)
+	}
+	raw := make([]byte, 12)
+	_, _ = rand.Read(raw)
+	pw := hex.EncodeToString(raw)
+	pwfile := filepath.Join(base, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(pw+"\n"), 0o600); err != nil {
+		return "", "", fmt.Errorf("postgres template: %w", err)
+	}
+	defer os.Remove(pwfile)
+	if err := os.Chown(pwfile, uid, gid); err != nil {
+		return "", "", fmt.Errorf("postgres template: %w", err)
+	}
+	if err := os.Chown(base, uid, gid); err != nil {
+		return "", "", fmt.Errorf("postgres template: %w", err)
+	}
+	initdb := append(append([]string{}, asPG...), filepath.Join(PGBin, "initdb"), "-D", data, "-U", "postgres",
+		"--auth=scram-sha-256", "--pwfile="+pwfile, "-E", "UTF8", "--no-sync", "--no-instructions")
+	if _, err := sh(ctx, "", initdb[0], initdb[1:]...); err != nil {
+		_ = os.RemoveAll(base)
+		return "", "", fmt.Errorf("initdb: %w", err)
+	}
+	// Written last: its presence marks a complete template.
+	if err := os.WriteFile(pwPath, []byte(pw), 0o600); err != nil {
+		return "", "", fmt.Errorf("postgres template: %w", err)
+	}
+	return data, pw, nil
 }
 
 // PID is the server's process id (0 when not started).
