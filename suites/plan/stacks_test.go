@@ -127,6 +127,19 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 		}
 	})
 
+	It("uses no data source that calls AWS in any stack", func() {
+		for _, s := range all {
+			raw, err := os.ReadFile(planned(s.Name))
+			Expect(err).NotTo(HaveOccurred())
+			var doc tfjson.Plan
+			Expect(json.Unmarshal(raw, &doc)).To(Succeed())
+			Expect(doc.Config).NotTo(BeNil())
+			for _, d := range dataSources(doc.Config.RootModule, "") {
+				Expect(offlineDataSources).To(HaveKey(d.kind), "%s: %s reads AWS during plan", s.Name, d.addr)
+			}
+		}
+	})
+
 	for _, s := range all {
 		dir := filepath.Join(root, "terraform", s.Rel)
 
@@ -177,3 +190,25 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 		})
 	}
 })
+
+// offlineDataSources are computed by the provider without an AWS call.
+var offlineDataSources = map[string]bool{"aws_iam_policy_document": true}
+
+type dataSource struct{ kind, addr string }
+
+// dataSources lists every data block of a configuration, modules included.
+func dataSources(m *tfjson.ConfigModule, prefix string) []dataSource {
+	if m == nil {
+		return nil
+	}
+	var out []dataSource
+	for _, r := range m.Resources {
+		if r.Mode == tfjson.DataResourceMode {
+			out = append(out, dataSource{r.Type, prefix + r.Address})
+		}
+	}
+	for name, call := range m.ModuleCalls {
+		out = append(out, dataSources(call.Module, prefix+"module."+name+".")...)
+	}
+	return out
+}
