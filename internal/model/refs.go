@@ -93,11 +93,22 @@ func cutIndex(s string) (string, string) {
 func (ix *index) resolve(mod string, refs []string) ([]target, []string) {
 	var out []target
 	var lost []string
-	ix.resolveInto(mod, refs, 0, &out, &lost)
+	r := &resolution{out: &out, lost: &lost, seen: map[string]bool{}}
+	ix.resolveInto(mod, refs, 0, r)
 	return dedupTargets(out), lost
 }
 
-func (ix *index) resolveInto(mod string, refs []string, depth int, out *[]target, lost *[]string) {
+// resolution carries one resolve call's results and the module inputs and
+// outputs already expanded: each is followed once, so cycles and fan-out
+// in hand-edited plans stay linear.
+type resolution struct {
+	out  *[]target
+	lost *[]string
+	seen map[string]bool
+}
+
+func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolution) {
+	out, lost := rs.out, rs.lost
 	if depth > maxRefDepth {
 		*lost = append(*lost, refs...)
 		return
@@ -122,7 +133,7 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, out *[]target
 				continue
 			}
 			seenSpecific[ref] = true
-			ix.resolveVar(mod, parts[1], depth, out, lost)
+			ix.resolveVar(mod, parts[1], depth, rs)
 			continue
 		case "module":
 			call, idx := cutIndex(parts[1])
@@ -133,11 +144,11 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, out *[]target
 				}
 				// A bare module reference: every output of it.
 				seenSpecific[general] = true
-				ix.resolveModule(mod, call, idx, "", depth, out, lost)
+				ix.resolveModule(mod, call, idx, "", depth, rs)
 				continue
 			}
 			seenSpecific[general] = true
-			ix.resolveModule(mod, call, idx, parts[2], depth, out, lost)
+			ix.resolveModule(mod, call, idx, parts[2], depth, rs)
 			continue
 		}
 		key, rest := parts[0]+"."+parts[1], parts[2:]
@@ -179,7 +190,13 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, out *[]target
 
 // resolveVar follows var.name inside module instance mod to the caller's
 // expression for that input.
-func (ix *index) resolveVar(mod, name string, depth int, out *[]target, lost *[]string) {
+func (ix *index) resolveVar(mod, name string, depth int, rs *resolution) {
+	lost := rs.lost
+	key := "var\x00" + mod + "\x00" + name
+	if rs.seen[key] {
+		return
+	}
+	rs.seen[key] = true
 	segs := splitModule(mod)
 	if len(segs) == 0 {
 		// A root variable is a plan input, not a resource.
@@ -209,15 +226,16 @@ func (ix *index) resolveVar(mod, name string, depth int, out *[]target, lost *[]
 			}
 		}
 		*lost = append(*lost, ApproxMarker+"var."+name)
-		ix.resolveInto(parent, iter, depth+1, out, lost)
+		ix.resolveInto(parent, iter, depth+1, rs)
 		return
 	}
-	ix.resolveInto(parent, e.References, depth+1, out, lost)
+	ix.resolveInto(parent, e.References, depth+1, rs)
 }
 
 // resolveModule follows module.call.output from module instance mod into
 // every instance of the child module (or the one named by idx).
-func (ix *index) resolveModule(mod, call, idx, output string, depth int, out *[]target, lost *[]string) {
+func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *resolution) {
+	lost := rs.lost
 	childPath := call
 	if p := configPath(mod); p != "" {
 		childPath = p + "." + call
@@ -253,7 +271,12 @@ func (ix *index) resolveModule(mod, call, idx, output string, depth int, out *[]
 			continue
 		}
 		for _, inst := range instances {
-			ix.resolveInto(inst, co.Expression.References, depth+1, out, lost)
+			key := "out\x00" + inst + "\x00" + o
+			if rs.seen[key] {
+				continue
+			}
+			rs.seen[key] = true
+			ix.resolveInto(inst, co.Expression.References, depth+1, rs)
 		}
 	}
 }
