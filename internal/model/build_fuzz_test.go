@@ -135,6 +135,10 @@ func checkNoNullLists(t *testing.T, j []byte) {
 
 // buildFuzzSeeds: small hand-written plans in terraform's shapes, the shared
 // real-world plans and the project's own plan fixtures, when present.
+// maxFuzzSeed keeps mutation fast: bigger plans make each execution and
+// each minimisation slow, and the plan suite checks them whole anyway.
+const maxFuzzSeed = 64 << 10
+
 func buildFuzzSeeds() [][]byte {
 	seeds := [][]byte{
 		[]byte(`{"format_version":"1.2","planned_values":{"root_module":{}}}`),
@@ -158,7 +162,7 @@ func buildFuzzSeeds() [][]byte {
 		files, _ := filepath.Glob(g)
 		sort.Strings(files)
 		for _, file := range files {
-			if data, err := os.ReadFile(file); err == nil && len(data) <= 1<<20 {
+			if data, err := os.ReadFile(file); err == nil && len(data) <= maxFuzzSeed {
 				seeds = append(seeds, data)
 			}
 		}

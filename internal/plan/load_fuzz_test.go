@@ -117,7 +117,7 @@ func loadFuzzSeeds() [][]byte {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	for _, file := range files {
 		data, err := os.ReadFile(file)
-		if err == nil && len(data) <= fuzzMaxBytes*4 {
+		if err == nil && len(data) <= fuzzMaxBytes {
 			seeds = append(seeds, data)
 		}
 	}
