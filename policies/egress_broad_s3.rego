@@ -30,7 +30,7 @@ deny contains f if {
 	f := {
 		"resource": fn.address,
 		"message": sprintf("function %s can go out (%s) and may read any S3 object matching %s", [fn.address, model.describe_path(out), model.list({g.resource | some g in grants})]),
-		"path": array.concat(model.as_array(out.steps), model.as_array(grants[0].via)),
+		"path": array.concat(model.from_function(fn, model.steps(out)), model.as_array(grants[0].via)),
 		"unresolved": model.path_unresolved(out),
 	}
 }

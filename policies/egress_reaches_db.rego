@@ -32,7 +32,7 @@ deny contains finding if {
 	finding := {
 		"resource": f.address,
 		"message": sprintf("function %s can go out (%s) and reaches the database (%s)%s", [f.address, model.describe_path(out), model.describe_path(dp), more(f)]),
-		"path": array.concat(model.as_array(out.steps), model.as_array(dp.steps)),
+		"path": array.concat(model.from_function(f, model.steps(out)), model.after_function(f, model.steps(dp))),
 		"unresolved": unresolved(out, dp),
 	}
 }

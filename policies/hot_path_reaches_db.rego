@@ -34,7 +34,7 @@ deny contains finding if {
 	finding := {
 		"resource": f.address,
 		"message": sprintf("%s function %s can wake the database (%s)%s", [f.role, f.address, model.describe_path(dp), more(f)]),
-		"path": array.concat([model.function_step(f)], model.as_array(dp.steps)),
+		"path": model.from_function(f, model.steps(dp)),
 		"unresolved": model.path_unresolved(dp),
 	}
 }

@@ -12,8 +12,15 @@ test_deny_hot_function_in_vpc_with_sg_path if {
 	some d in findings
 	d.resource == hot
 	startswith(d.message, "hot function")
+	d.path == fx.network(hot).steps
+}
+
+test_deny_path_without_function_step_gets_one if {
+	dp := {"kind": "secret", "target": fx.cluster, "steps": [fx.step("secret", "aws_secretsmanager_secret.db", "readable")]}
+	findings := deny with input as fx.input_of({"functions": [fx.fn(hot, "hot", [], [dp])]})
+	some d in findings
 	d.path[0] == {"kind": "function", "address": hot, "detail": "role hot"}
-	d.path[1].kind == "function"
+	d.path[1].kind == "secret"
 }
 
 test_deny_viewer_with_data_api if {

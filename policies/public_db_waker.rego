@@ -31,7 +31,7 @@ deny contains finding if {
 	finding := {
 		"resource": ep.address,
 		"message": sprintf("%s %s has auth %s and fronts %s, which %s", [ep.kind, ep.address, ep.auth, f.address, reason.text]),
-		"path": array.concat([model.step("entry_point", ep.address, sprintf("%s, auth %s", [ep.kind, ep.auth])), model.function_step(f)], reason.steps),
+		"path": array.concat([model.step("entry_point", ep.address, sprintf("%s, auth %s", [ep.kind, ep.auth]))], model.from_function(f, reason.steps)),
 		"unresolved": unresolved(ep, reason),
 	}
 }
@@ -42,7 +42,7 @@ open_auth(ep) if ep.auth == "NONE"
 open_auth(ep) if ep.auth == "unknown"
 
 # waker says why f can wake the database; a data path wins over the role.
-waker(f) := {"text": sprintf("can reach the database (%s)", [model.describe_path(dp)]), "steps": model.as_array(dp.steps), "unresolved": model.path_unresolved(dp)} if {
+waker(f) := {"text": sprintf("can reach the database (%s)", [model.describe_path(dp)]), "steps": model.steps(dp), "unresolved": model.path_unresolved(dp)} if {
 	model.non_empty(f.data_paths)
 	dp := model.first_path(f.data_paths)
 }

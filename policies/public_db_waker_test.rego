@@ -19,9 +19,7 @@ test_deny_public_url_fronting_function_with_data_path if {
 	d.resource == sprintf("%s_url", [ctl])
 	contains(d.message, "auth NONE")
 	contains(d.message, "can reach the database")
-	d.path[0].kind == "entry_point"
-	d.path[1].address == ctl
-	d.path[count(d.path) - 1].kind == "database"
+	d.path == array.concat([{"kind": "entry_point", "address": sprintf("%s_url", [ctl]), "detail": "function_url, auth NONE"}], fx.network(ctl).steps)
 }
 
 test_deny_public_warmup_url_without_data_path if {
@@ -32,6 +30,7 @@ test_deny_public_warmup_url_without_data_path if {
 	count(findings) == 1
 	some d in findings
 	contains(d.message, "warm-up function")
+	[s.kind | some s in d.path] == ["entry_point", "function"]
 }
 
 test_deny_warmup_with_data_path_reported_once if {

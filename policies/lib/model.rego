@@ -65,6 +65,31 @@ step(kind, address, detail) := {"kind": kind, "address": address, "detail": deta
 # function_step is the evidence step naming a function and its declared role.
 function_step(f) := step("function", f.address, sprintf("role %s", [role_label(f)]))
 
+# steps is the evidence of a path ([] when absent or null).
+steps(p) := as_array(object.get(p, "steps", []))
+
+# from_function(f, steps) is an evidence chain that starts at function f. The
+# model's paths usually start with the function already; if not, its step is
+# prepended.
+from_function(f, steps) := steps if starts_with_function(f, steps)
+
+from_function(f, steps) := array.concat([function_step(f)], as_array(steps)) if {
+	not starts_with_function(f, steps)
+}
+
+# after_function(f, steps) drops the leading step naming f, to continue a
+# chain that already names it.
+after_function(f, steps) := array.slice(steps, 1, count(steps)) if starts_with_function(f, steps)
+
+after_function(f, steps) := as_array(steps) if not starts_with_function(f, steps)
+
+starts_with_function(f, steps) if {
+	is_array(steps)
+	count(steps) > 0
+	steps[0].kind == "function"
+	steps[0].address == f.address
+}
+
 role_label(f) := f.role if {
 	is_string(f.role)
 	f.role != ""

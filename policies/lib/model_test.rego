@@ -38,3 +38,23 @@ test_list_is_sorted if {
 	model.list({"b", "a", "c"}) == "a, b, c"
 	model.list([]) == ""
 }
+
+test_from_function_keeps_or_prepends_the_function if {
+	f := {"address": "aws_lambda_function.f", "role": "hot"}
+	model.from_function(f, fx.network("aws_lambda_function.f").steps) == fx.network("aws_lambda_function.f").steps
+	model.from_function(f, [fx.step("secret", "s", "d")]) == [{"kind": "function", "address": "aws_lambda_function.f", "detail": "role hot"}, fx.step("secret", "s", "d")]
+	model.from_function(f, null) == [{"kind": "function", "address": "aws_lambda_function.f", "detail": "role hot"}]
+}
+
+test_after_function_drops_the_leading_function if {
+	f := {"address": "aws_lambda_function.f"}
+	model.after_function(f, fx.network("aws_lambda_function.f").steps) == array.slice(fx.network("aws_lambda_function.f").steps, 1, 10)
+	model.after_function(f, fx.network("aws_lambda_function.other").steps) == fx.network("aws_lambda_function.other").steps
+	model.after_function(f, null) == []
+}
+
+test_steps_of_a_path if {
+	model.steps({"kind": "x"}) == []
+	model.steps({"steps": null}) == []
+	model.steps(fx.network("f")) == fx.network("f").steps
+}
