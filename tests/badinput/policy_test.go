@@ -107,3 +107,24 @@ deny contains {"resource": "x", "message": "never"} if {
 		t.Errorf("timeout message does not say that policy evaluation was stopped:\n%s", res.stderr)
 	}
 }
+
+// TestBOMPlanWithPolicyReadingInputPlan: a plan saved with a UTF-8 byte
+// order mark loads; a user policy that reads input.plan must see it too.
+func TestBOMPlanWithPolicyReadingInputPlan(t *testing.T) {
+	t.Parallel()
+	doc := append([]byte("\xef\xbb\xbf"), mustJSON(t, planDoc(tfRes{Addr: "aws_s3_bucket.assets", Values: map[string]any{"bucket": "assets"}}))...)
+	path := writeFile(t, "bom.json", doc)
+	if res := run(t, runOpts{}, "check", "--format", "json", path); res.code != 0 {
+		t.Fatalf("BOM plan: exit %d, want 0\nstderr:\n%s", res.code, tail(res.stderr))
+	}
+	reads := `package letsleep.checks.team_reads_plan
+
+deny contains {"resource": "plan", "message": "old format"} if {
+  input.plan.format_version == "0.1"
+}
+`
+	res := run(t, runOpts{}, "check", "--format", "json", "--policy", policyDir(t, map[string]string{"reads.rego": reads}), path)
+	if res.code != 0 {
+		t.Fatalf("BOM plan with a policy that reads input.plan: exit %d, want 0\nstderr:\n%s", res.code, tail(res.stderr))
+	}
+}
