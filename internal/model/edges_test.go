@@ -18,6 +18,9 @@ func TestEdgesReach(t *testing.T) {
 		{"aws_lambda_function.hot", []string{"nat→internet", "nat→internet"}, []string{"secret→" + legacy}},
 		// A default route to a transit gateway: egress assumed, unresolved.
 		{"aws_lambda_function.tgw", []string{"nat→internet (unresolved)"}, []string{"network→" + legacy, "secret→" + legacy}},
+		// jsonencode with an unknown ARN: the document cannot be read, so
+		// what it references (the DB secret) is assumed granted, unresolved.
+		{"aws_lambda_function.sneaky", []string{"outside-vpc→internet"}, []string{"secret→" + legacy + " (unresolved)"}},
 	}
 	for _, c := range cases {
 		f := fn(t, m, c.fn)

@@ -344,6 +344,12 @@ func (b *builder) computeGrants(rs *roleState) {
 				g := Grant{Action: action, Resource: al.Pattern, Target: t.addr, Broad: iam.Broad(al.Pattern) || al.NotResource, Conditional: cond}
 				g.Via = append(append([]Step{}, via...), Step{Kind: targetKind(action), Address: t.addr, Detail: "matched " + al.Pattern, FromUnknown: fromUnknown || st.FromUnknown})
 				rs.grants = append(rs.grants, g)
+				if st.assumed {
+					if rs.assumed == nil {
+						rs.assumed = map[string]bool{}
+					}
+					rs.assumed[grantKey(g)] = true
+				}
 			}
 			if !matched {
 				g := Grant{Action: action, Resource: al.Pattern, Broad: iam.Broad(al.Pattern) || al.NotResource, Conditional: al.Conditional, Via: via}
@@ -396,6 +402,9 @@ func (b *builder) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 		res = "NotResource " + joinList(st.NotResources)
 	}
 	detail := "statement " + name + " (" + st.Effect + ")"
+	if st.assumed {
+		detail = "policy unknown at plan time: assumed to grant this, from its configuration references"
+	}
 	if al.Conditional {
 		detail += ", with a condition that may apply"
 	}

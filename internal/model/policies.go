@@ -19,6 +19,8 @@ type stmt struct {
 	// scope is the module instance of the document that holds an
 	// unresolvable resource (UnknownResource).
 	scope string
+	// assumed: built by assumeFromRefs, not read from a document.
+	assumed bool
 }
 
 func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {
@@ -66,6 +68,10 @@ func (b *builder) documentRefs(r *res, values map[string]any, key, origin string
 		}
 	}
 	if !found {
+		if assumed, what := b.assumeFromRefs(r, origin, ts); len(assumed) > 0 {
+			b.warn("unknown-policy", r.Address, "policy document %s is unknown at plan time (jsonencode with an unknown value?); its statements cannot be read, so letsleep assumes it grants %s", key, what)
+			return assumed, false, true
+		}
 		why := "its value is unknown at plan time"
 		switch {
 		case len(refs) == 0:
@@ -226,4 +232,39 @@ func (b *builder) statementRefs(r *res, i, n int, k string) []string {
 		out = append(out, t.Addr)
 	}
 	return sortedUnique(out)
+}
+
+// assumeFromRefs builds conservative statements for a policy document that
+// is unknown at plan time: whatever notable object its configuration
+// references (a DB secret, a database, a function) is assumed to be granted
+// the notable action for that object. The statements are FromUnknown, so
+// every path through them is marked as resting on an unresolved link.
+func (b *builder) assumeFromRefs(r *res, origin string, ts []target) ([]stmt, string) {
+	var out []stmt
+	var what []string
+	add := func(action []string, resource string) {
+		s := iam.Statement{Index: len(out), Sid: "assumed", Effect: "Allow", Actions: action, Resources: []string{resource}}
+		ns := normStatement(origin, s, true)
+		ns.scope = r.Module
+		ns.assumed = true
+		out = append(out, ns)
+		what = append(what, strings.Join(action, ", ")+" on "+resource)
+	}
+	for _, t := range ts {
+		tr := b.ix.byAddr[t.Addr]
+		if tr == nil || tr == r {
+			continue
+		}
+		switch {
+		case (tr.Type == "aws_rds_cluster" || tr.Type == "aws_db_instance") && strings.HasPrefix(t.Attr, "master_user_secret"):
+			add([]string{iam.ActionSecretRead}, t.Addr+MasterSecretSuffix)
+		case tr.Type == "aws_rds_cluster" || tr.Type == "aws_db_instance":
+			add([]string{"rds-data:*", iam.ActionDBConnect}, t.Addr)
+		case tr.Type == "aws_secretsmanager_secret":
+			add([]string{iam.ActionSecretRead}, t.Addr)
+		case tr.Type == "aws_lambda_function":
+			add([]string{iam.ActionInvoke}, t.Addr)
+		}
+	}
+	return out, strings.Join(what, "; ")
 }

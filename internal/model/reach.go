@@ -371,7 +371,7 @@ func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
 		if g.Target == "" {
 			continue
 		}
-		unresolved := g.Resource == UnknownResource || ambiguous
+		unresolved := g.Resource == UnknownResource || ambiguous || rs.assumed[grantKey(g)]
 		via := append([]Step{fnStep(f)}, g.Via...)
 		switch g.Action {
 		case iam.ActionSecretRead:
@@ -407,9 +407,13 @@ func (b *builder) invokePaths() {
 		for _, fa := range fns {
 			f := b.functions[fa]
 			var grants []Grant
+			assumed := map[string]bool{}
 			for _, ra := range b.fnRoles[fa] {
 				if rs := b.roles[ra]; rs != nil {
 					grants = append(grants, rs.grants...)
+					for k := range rs.assumed {
+						assumed[k] = true
+					}
 				}
 			}
 			ambiguous := len(b.fnRoles[fa]) > 1
@@ -430,7 +434,7 @@ func (b *builder) invokePaths() {
 					changed = true
 					steps := append([]Step{fnStep(f)}, g.Via...)
 					steps = append(steps, Step{Kind: "data_path", Address: p.Target, Detail: fmt.Sprintf("%s reaches %s by %s", callee.Address, p.Target, p.Kind)})
-					f.DataPaths = append(f.DataPaths, Path{Kind: PathInvoke, Target: p.Target, Unresolved: p.Unresolved || ambiguous || g.Resource == UnknownResource, Steps: steps})
+					f.DataPaths = append(f.DataPaths, Path{Kind: PathInvoke, Target: p.Target, Unresolved: p.Unresolved || ambiguous || g.Resource == UnknownResource || assumed[grantKey(g)], Steps: steps})
 				}
 			}
 		}

@@ -14,7 +14,12 @@ type roleState struct {
 	stmts           []stmt
 	grants          []Grant
 	unresolved      []string
+	// assumed marks grants (by grantKey) that rest on statements assumed
+	// for a policy unknown at plan time; paths through them are unresolved.
+	assumed map[string]bool
 }
+
+func grantKey(g Grant) string { return g.Action + "\x00" + g.Resource + "\x00" + g.Target }
 
 func (r *roleState) toModel() Role {
 	out := Role{Address: r.addr, Name: r.name, Policies: r.policies, Grants: r.grants, Unresolved: sortedUnique(r.unresolved)}

@@ -238,3 +238,27 @@ module "jobs" {
   name     = each.key
   role_arn = each.value
 }
+
+# ---------- a policy whose JSON is unknown (jsonencode of an unknown ARN) ----------
+resource "aws_iam_role" "sneaky" {
+  name               = "sneaky"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role_policy" "sneaky" {
+  name = "sneaky"
+  role = aws_iam_role.sneaky.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.token.arn }]
+  })
+}
+
+resource "aws_lambda_function" "sneaky" {
+  function_name = "sneaky"
+  role          = aws_iam_role.sneaky.arn
+  runtime       = "provided.al2023"
+  handler       = "bootstrap"
+  s3_bucket     = "artifacts"
+  s3_key        = "sneaky.zip"
+}
