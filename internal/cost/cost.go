@@ -17,9 +17,12 @@ import (
 // convention: 24 × 365 / 12).
 const HoursPerMonth = 730.0
 
-// RDS Proxy minimum charges (https://aws.amazon.com/rds/proxy/pricing/):
-// a provisioned target is billed for at least 2 vCPUs; an Aurora
-// Serverless v2 target is billed per ACU with a minimum of 8 ACUs.
+// RDS Proxy minimum charges as stated on https://aws.amazon.com/rds/proxy/pricing/
+// (recalled; the page was not in the stored corpus): a provisioned target
+// is billed for at least 2 vCPUs; an Aurora Serverless v2 target is billed
+// per ACU with a minimum of 8 ACUs. The 8-ACU minimum agrees with a
+// third-party write-up (blog.serverworks.co.jp, 2024-06); both minimums are
+// reported as unconfirmed in every estimate that prices a proxy.
 const (
 	ProxyMinVCPU = 2
 	ProxyMinACU  = 8.0
@@ -147,6 +150,9 @@ func Compute(m *model.Model, opts Options) (*Estimate, error) {
 	}
 	for _, px := range m.Proxies {
 		c.proxy(px, dbs)
+	}
+	if len(m.Proxies) > 0 {
+		e.Assumptions = append(e.Assumptions, fmt.Sprintf("RDS Proxy minimums (%d vCPUs for a provisioned target, %v ACUs for a serverless one) are not confirmed against a stored copy of the AWS price page", ProxyMinVCPU, ProxyMinACU))
 	}
 	for _, ep := range m.Endpoints {
 		if !strings.EqualFold(ep.Type, "Interface") {
