@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -60,8 +61,7 @@ func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, 
 }
 
 // input builds {"model": ..., "config": ..., "plan": ...} as an AST value.
-// The model goes through JSON once and is parsed straight into AST terms,
-// which skips the generic map[string]any stage (see BenchmarkInput).
+// The model is converted straight to AST terms (see toTerm).
 func (e *Engine) input(m *model.Model, rawPlan func() (any, error)) (ast.Value, error) {
 	mv, err := modelValue(m)
 	if err != nil {
@@ -90,6 +90,15 @@ func (e *Engine) input(m *model.Model, rawPlan func() (any, error)) (ast.Value, 
 }
 
 func modelValue(m *model.Model) (ast.Value, error) {
+	if t, err := toTerm(reflect.ValueOf(m)); err == nil {
+		return t.Value, nil
+	}
+	// A shape toTerm does not handle: take the JSON route, which always
+	// matches the documented contract.
+	return modelValueJSON(m)
+}
+
+func modelValueJSON(m *model.Model) (ast.Value, error) {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("encode model: %w", err)

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/letsleep/letsleep/internal/model"
+)
+
+// fullModel sets every field of every model type, including zero values
+// under omitempty and empty-but-not-nil slices, so the direct converter is
+// compared with encoding/json on every field.
+func fullModel() *model.Model {
+	m := referenceModel()
+	m.Functions = append(m.Functions, model.Function{
+		Address: "f", Name: "n", Role: "hot", RoleSource: "tag", InVPC: true, Subnets: []string{}, SecurityGroups: []string{"sg"},
+		ExecutionRole: "r", Reserved: ptr(0), Tags: map[string]string{}, Egress: []model.Path{{Kind: "nat", Target: "internet", Steps: []model.Step{{Kind: "k", FromUnknown: true}}, Unresolved: true}},
+		DataPaths: []model.Path{}, Unresolved: []string{"x"},
+	})
+	m.Roles = append(m.Roles, model.Role{Address: "r", Name: "n", Policies: []model.PolicyRef{{Address: "p", Source: "inline", Managed: true, Known: true}},
+		Statements: []model.Statement{{Origin: "o", Sid: "s", Effect: "Allow", Actions: []string{"a"}, NotActions: []string{}, Resources: []string{"*"}, NotResources: nil, Conditional: true, FromUnknown: true}},
+		Grants:     []model.Grant{{Action: "a", Resource: "*", Target: "t", Broad: true, Conditional: true, Via: nil}}})
+	m.Databases = append(m.Databases, model.Database{Address: "d", Kind: "instance", MinCapacity: ptr(0.5), MaxCapacity: ptr(1e21), SecondsUntilAutoPause: ptr(86400), ZeroETL: []string{}, Unknown: []string{"engine_version"}})
+	m.Proxies = []model.Proxy{{Address: "p", Targets: nil}}
+	m.NATGateways = []model.Gateway{{Address: "n", Subnet: "s", VPC: "v"}}
+	m.InternetGateway = []model.Gateway{}
+	m.SecurityGroups = append(m.SecurityGroups, model.SecurityGroup{Address: "sg", ID: "sg-1", Name: "n", VPC: "v", Egress: []model.SGRule{{Address: "r", Form: "inline", Protocol: "-1", FromPort: -1, ToPort: 65535, Self: true, Unresolved: true}}})
+	m.Subnets = []model.Subnet{{Address: "s", ID: "i", VPC: "v", CIDR: "10.0.0.0/24", RouteTable: "rt", Routes: []model.Route{{Address: "r", Destination: "0.0.0.0/0", TargetKind: "nat", Target: "n"}}}}
+	m.Secrets = []model.Secret{{Address: "s", Name: "n", Database: "d", PublicPolicy: true, PolicySteps: []model.Step{}}}
+	m.Endpoints = []model.VPCEndpoint{{Address: "e", Service: "s3", Type: "Gateway", Subnets: nil}}
+	m.Warnings = []model.Warning{{Kind: "blind-spot", Address: "a", Message: "m"}}
+	return m
+}
+
+func TestToTermMatchesJSON(t *testing.T) {
+	for name, m := range map[string]*model.Model{
+		"empty":     {},
+		"reference": referenceModel(),
+		"full":      fullModel(),
+		"synthetic": syntheticModel(50),
+	} {
+		t.Run(name, func(t *testing.T) {
+			direct, err := toTerm(reflect.ValueOf(m))
+			if err != nil {
+				t.Fatalf("toTerm: %v", err)
+			}
+			viaJSON, err := modelValueJSON(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if direct.Value.Compare(viaJSON) != 0 {
+				a, _ := json.Marshal(direct)
+				b, _ := json.Marshal(viaJSON)
+				t.Fatalf("direct conversion differs from JSON:\n%s\n%s", a, b)
+			}
+		})
+	}
+}
+
+func TestToTermRefusesUnsupportedShapes(t *testing.T) {
+	type embedded struct{ A string }
+	type withEmbedded struct{ embedded }
+	for name, v := range map[string]any{
+		"embedded struct": withEmbedded{},
+		"int map keys":    map[int]string{1: "a"},
+		"channel":         make(chan int),
+	} {
+		if _, err := toTerm(reflect.ValueOf(v)); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	var nan = struct{ F float64 }{F: nanValue()}
+	if _, err := toTerm(reflect.ValueOf(nan)); err == nil {
+		t.Error("NaN: no error")
+	}
+	_ = ast.NullTerm()
+}
+
+func nanValue() float64 {
+	zero := 0.0
+	return zero / zero
+}
