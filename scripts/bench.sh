@@ -64,7 +64,8 @@ declare -A peer_bin peer_note
 for p in $peers; do
   case $p in
     conftest) peer_bin[conftest]=$(install_tool conftest $conftest_mod $conftest_ver $conftest_mod) ;;
-    trivy) peer_bin[trivy]=$(install_tool trivy $trivy_mod $trivy_ver $trivy_mod/cmd/trivy) ;;
+    # trivy v0.74 imports encoding/json/v2, which Go 1.26 gates behind an experiment.
+    trivy) peer_bin[trivy]=$(GOEXPERIMENT=jsonv2 install_tool trivy $trivy_mod $trivy_ver $trivy_mod/cmd/trivy) ;;
     *) log "unknown peer $p"; exit 2 ;;
   esac
   if [ -z "${peer_bin[$p]}" ]; then
@@ -117,16 +118,18 @@ done
 # ---- measuring -------------------------------------------------------------
 
 # measure NAME SIZE OKCODES CMD...: runs CMD up to $runs times under GNU time
-# and sets m_time (median seconds), m_rss (median peak RSS, MiB), m_runs and
-# m_note. Exit codes outside OKCODES (e.g. "0 1") make it an error. A run over
+# and sets m_time (median wall seconds), m_cpu (median user+sys seconds),
+# m_rss (median peak RSS, MiB), m_runs and m_note. CPU time is printed next to
+# wall time because this machine is shared: when others load it, wall time
+# grows and CPU time much less. Exit codes outside OKCODES (e.g. "0 1") make it an error. A run over
 # 60 s cuts the runs to 3, one over 150 s to 1, so the whole bench stays short.
 measure() {
   local name=$1 size=$2 ok=$3; shift 3
-  local times=() rsss=() i n=$runs tf=$out/logs/time.out errf=$out/logs/$name-$size.err rc
-  m_time="" m_rss="" m_runs=0 m_note=""
+  local times=() cpus=() rsss=() i n=$runs tf=$out/logs/time.out errf=$out/logs/$name-$size.err rc
+  m_time="" m_cpu="" m_rss="" m_runs=0 m_note=""
   for ((i = 0; i < n; i++)); do
     rc=0
-    timeout --kill-after=5 "$run_timeout" /usr/bin/time -f '%e %M' -o "$tf" "$@" >/dev/null 2>"$errf" || rc=$?
+    timeout --kill-after=5 "$run_timeout" /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >/dev/null 2>"$errf" || rc=$?
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
       m_note="timed out after ${run_timeout}s"
       m_time=">$run_timeout"
@@ -137,8 +140,9 @@ measure() {
       return
     fi
     # GNU time prefixes "Command exited with non-zero status N" on exit 1.
-    read -r t r < <(tail -n 1 "$tf")
+    read -r t r u s < <(tail -n 1 "$tf")
     times+=("$t")
+    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')")
     rsss+=("$r")
     if ((i == 0)); then
       if awk -v t="$t" 'BEGIN{exit !(t>150)}'; then n=1; elif awk -v t="$t" 'BEGIN{exit !(t>60)}'; then n=$((runs < 3 ? runs : 3)); fi
@@ -146,6 +150,7 @@ measure() {
   done
   m_runs=${#times[@]}
   m_time=$(printf '%s\n' "${times[@]}" | median)
+  m_cpu=$(printf '%s\n' "${cpus[@]}" | median)
   m_rss=$(printf '%s\n' "${rsss[@]}" | median | awk '{printf "%.0f", $1/1024}')
 }
 
@@ -153,15 +158,16 @@ median() { sort -g | awk '{v[NR]=$1} END{if(NR%2) print v[(NR+1)/2]; else print 
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b>0) printf "%.2f", a/b; else print "n/a"}'; }
 
-declare -A T R N
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A T C R N
 tools=(letsleep decode $peers)
 for n in $sizes; do
   f=${planfile[$n]}
   log "$n resources ($(du -m "$f" | cut -f1) MiB)"
   measure letsleep "$n" "0 1" bin/letsleep check --format json "$f"
-  T[letsleep,$n]=$m_time R[letsleep,$n]=$m_rss N[letsleep,$n]=$m_note
+  T[letsleep,$n]=$m_time C[letsleep,$n]=$m_cpu R[letsleep,$n]=$m_rss N[letsleep,$n]=$m_note
   measure decode "$n" "0" bin/letsleep-plangen decode "$f"
-  T[decode,$n]=$m_time R[decode,$n]=$m_rss N[decode,$n]=$m_note
+  T[decode,$n]=$m_time C[decode,$n]=$m_cpu R[decode,$n]=$m_rss N[decode,$n]=$m_note
   for p in $peers; do
     if [ -z "${peer_bin[$p]}" ]; then
       T[$p,$n]="" N[$p,$n]=${peer_note[$p]}
@@ -171,10 +177,10 @@ for n in $sizes; do
       conftest) measure conftest "$n" "0 1" "${peer_bin[conftest]}" test --no-color --output json --policy bench/conftest/policy "$f" ;;
       trivy) measure trivy "$n" "0" "${peer_bin[trivy]}" config --quiet --skip-check-update --cache-dir "$out/trivy-cache" --format json "$f" ;;
     esac
-    T[$p,$n]=$m_time R[$p,$n]=$m_rss N[$p,$n]=$m_note
+    T[$p,$n]=$m_time C[$p,$n]=$m_cpu R[$p,$n]=$m_rss N[$p,$n]=$m_note
   done
   for t in "${tools[@]}"; do
-    log "  $t: ${T[$t,$n]:-–} s, ${R[$t,$n]:-–} MiB ${N[$t,$n]:+($(printf '%s' "${N[$t,$n]}"))}"
+    log "  $t: ${T[$t,$n]:-–} s wall, ${C[$t,$n]:-–} s cpu, ${R[$t,$n]:-–} MiB ${N[$t,$n]:+($(printf '%s' "${N[$t,$n]}"))}"
   done
 done
 
@@ -187,15 +193,19 @@ results=$out/results.md
   echo "$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) CPUs, $(go version | cut -d' ' -f3), median of up to $runs runs (GNU time: wall seconds, peak RSS)."
   echo "Reproduce: \`make bench\` (or \`scripts/bench.sh\`; BENCH_SIZES, BENCH_RUNS, BENCH_PEERS tune it)."
   echo
-  printf '| resources | plan MiB | letsleep s | letsleep MiB | decode s | letsleep/decode |'
-  for p in $peers; do printf ' %s s | %s/letsleep |' "$p" "$p"; done
+  echo "Load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg). Wall times on a loaded machine overstate; the cpu columns (user+sys) are steadier."
   echo
-  printf '|---:|---:|---:|---:|---:|---:|'
-  for p in $peers; do printf -- '---:|---:|'; done
+  printf '| resources | plan MiB | letsleep s | cpu s | peak MiB | decode s | cpu s | letsleep/decode (wall, cpu) |'
+  for p in $peers; do printf ' %s s | cpu s | %s/letsleep |' "$p" "$p"; done
+  echo
+  printf '|---:|---:|---:|---:|---:|---:|---:|---:|'
+  for p in $peers; do printf -- '---:|---:|---:|'; done
   echo
   for n in $sizes; do
-    printf '| %s | %s | %s | %s | %s | %s |' "$n" "$(du -m "${planfile[$n]}" | cut -f1)" "${T[letsleep,$n]:-error}" "${R[letsleep,$n]:-–}" "${T[decode,$n]:-error}" "$(ratio "${T[letsleep,$n]}" "${T[decode,$n]}")"
-    for p in $peers; do printf ' %s | %s |' "${T[$p,$n]:-–}" "$(ratio "${T[$p,$n]}" "${T[letsleep,$n]}")"; done
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s, %s |' "$n" "$(du -m "${planfile[$n]}" | cut -f1)" \
+      "${T[letsleep,$n]:-error}" "${C[letsleep,$n]:-–}" "${R[letsleep,$n]:-–}" "${T[decode,$n]:-error}" "${C[decode,$n]:-–}" \
+      "$(ratio "${T[letsleep,$n]}" "${T[decode,$n]}")" "$(ratio "${C[letsleep,$n]:-}" "${C[decode,$n]:-}")"
+    for p in $peers; do printf ' %s | %s | %s |' "${T[$p,$n]:-–}" "${C[$p,$n]:-–}" "$(ratio "${T[$p,$n]}" "${T[letsleep,$n]}")"; done
     echo
   done
   notes=0

@@ -4,11 +4,27 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
-// BenchSizes are the plan sizes the Go benchmarks use; make bench adds
-// 20k and 50k.
-var BenchSizes = []int{1000, 5000}
+// BenchSizes are the plan sizes the Go benchmarks use: 1k and 5k, or the
+// comma-separated list in LETSLEEP_BENCH_SIZES (e.g. "20000,50000" to
+// profile the sizes make bench times).
+var BenchSizes = benchSizes(os.Getenv("LETSLEEP_BENCH_SIZES"))
+
+func benchSizes(env string) []int {
+	var out []int
+	for _, f := range strings.Split(env, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return []int{1000, 5000}
+	}
+	return out
+}
 
 // WriteBuiltin generates a plan of at least resources resource changes from
 // the embedded templates (seed 1) into dir and returns its path. Benchmarks
