@@ -22,6 +22,7 @@ import (
 
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/probe"
 )
 
@@ -29,6 +30,8 @@ import (
 type Options struct {
 	// Model is the boundary model of the stack (letsleep model --format
 	// json); it names the functions, their roles and their derived reach.
+	// Nil: New plans the stack it is about to apply and builds the model
+	// from that plan.
 	Model *model.Model
 	// RepoRoot is the letsleep checkout; "" finds it from the working dir.
 	RepoRoot string
@@ -49,9 +52,6 @@ type Options struct {
 }
 
 func (o *Options) defaults() error {
-	if o.Model == nil {
-		return errors.New("aws backend: Options.Model is required: pass the stack's boundary model")
-	}
 	if o.RepoRoot == "" {
 		root, err := repoRoot(".")
 		if err != nil {
@@ -148,6 +148,11 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 		vars[k] = v
 	}
 	b.stackTF = tfOptions(filepath.Join(b.workDir, opts.StackDir), vars)
+	if b.opts.Model == nil {
+		if b.opts.Model, err = b.planModel(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := terraform.InitAndApplyE(t, b.stackTF); err != nil {
 		return nil, fmt.Errorf("aws backend: apply %s: %w", opts.StackDir, err)
 	}
@@ -182,6 +187,30 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 		return nil, fmt.Errorf("aws backend: read twin names: %w", err)
 	}
 	return b, nil
+}
+
+// planModel plans the stack copy with the run's variables and builds the
+// boundary model from that plan, so the model matches what is applied.
+func (b *Backend) planModel(ctx context.Context) (*model.Model, error) {
+	opts := *b.stackTF
+	opts.PlanFilePath = filepath.Join(b.workDir, "stack.tfplan")
+	out, err := terraform.InitAndPlanAndShowE(b.t, &opts)
+	if err != nil {
+		return nil, fmt.Errorf("aws backend: plan %s: %w", b.opts.StackDir, err)
+	}
+	path := filepath.Join(b.workDir, "stack.plan.json")
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		return nil, fmt.Errorf("aws backend: %w", err)
+	}
+	p, err := plan.Load(ctx, path, plan.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("aws backend: %w", err)
+	}
+	m, err := model.Build(p, model.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("aws backend: %w", err)
+	}
+	return m, nil
 }
 
 func tfOptions(dir string, vars map[string]any) *terraform.Options {
@@ -398,6 +427,19 @@ func (b *Backend) WakeViaControl(ctx context.Context) (time.Duration, error) {
 
 // AllowWake implements backend.Backend.
 func (b *Backend) AllowWake() bool { return b.opts.AllowWake }
+
+// DescribeTwin reads the live configuration of a function's twin: its role
+// and placement as Lambda reports them.
+func (b *Backend) DescribeTwin(ctx context.Context, function string) (Function, error) {
+	twin, ok := b.twins[function]
+	if !ok {
+		return Function{}, fmt.Errorf("describe twin: %s has no probe twin", function)
+	}
+	return DescribeFunction(ctx, b.clients.Lambda, twin)
+}
+
+// Model returns the boundary model the backend runs against.
+func (b *Backend) Model() *model.Model { return b.opts.Model }
 
 // Stack returns what the backend read from the applied state.
 func (b *Backend) Stack() *Stack { return b.stack }

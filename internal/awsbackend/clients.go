@@ -12,9 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 )
 
-// LambdaAPI invokes the twins and the control function.
+// LambdaAPI invokes the twins and the control function, and reads a
+// twin's live configuration.
 type LambdaAPI interface {
 	Invoke(ctx context.Context, in *lambda.InvokeInput, opts ...func(*lambda.Options)) (*lambda.InvokeOutput, error)
+	GetFunctionConfiguration(ctx context.Context, in *lambda.GetFunctionConfigurationInput, opts ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error)
 }
 
 // IAMAPI asks the policy simulator.

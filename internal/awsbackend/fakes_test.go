@@ -17,9 +17,17 @@ import (
 )
 
 type fakeLambda struct {
-	mu     sync.Mutex
-	calls  []*lambda.InvokeInput
-	answer func(in *lambda.InvokeInput) (*lambda.InvokeOutput, error)
+	mu      sync.Mutex
+	calls   []*lambda.InvokeInput
+	answer  func(in *lambda.InvokeInput) (*lambda.InvokeOutput, error)
+	configs map[string]*lambda.GetFunctionConfigurationOutput
+}
+
+func (f *fakeLambda) GetFunctionConfiguration(_ context.Context, in *lambda.GetFunctionConfigurationInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
+	if c, ok := f.configs[aws.ToString(in.FunctionName)]; ok {
+		return c, nil
+	}
+	return nil, errors.New("ResourceNotFoundException")
 }
 
 func (f *fakeLambda) Invoke(_ context.Context, in *lambda.InvokeInput, _ ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -90,4 +91,20 @@ func short(b []byte) string {
 		cut--
 	}
 	return string(b[:cut]) + "…"
+}
+
+// DescribeFunction reads a function's role and placement from Lambda.
+func DescribeFunction(ctx context.Context, api LambdaAPI, name string) (Function, error) {
+	out, err := api.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
+	if err != nil {
+		return Function{}, fmt.Errorf("describe %s: %w", name, err)
+	}
+	f := Function{Name: aws.ToString(out.FunctionName), RoleARN: aws.ToString(out.Role), SubnetIDs: []string{}, SecurityGroupIDs: []string{}}
+	if v := out.VpcConfig; v != nil {
+		f.SubnetIDs = append(f.SubnetIDs, v.SubnetIds...)
+		f.SecurityGroupIDs = append(f.SecurityGroupIDs, v.SecurityGroupIds...)
+	}
+	slices.Sort(f.SubnetIDs)
+	slices.Sort(f.SecurityGroupIDs)
+	return f, nil
 }

@@ -144,3 +144,26 @@ func TestBackendMethods(t *testing.T) {
 		t.Fatalf("second close: %v", err)
 	}
 }
+
+func TestDescribeTwin(t *testing.T) {
+	f := &fakeLambda{configs: map[string]*lambda.GetFunctionConfigurationOutput{
+		"lsl-probe-c": {FunctionName: aws.String("lsl-probe-c"), Role: aws.String("role-c"),
+			VpcConfig: &lambdatypes.VpcConfigResponse{SubnetIds: []string{"subnet-b", "subnet-a"}, SecurityGroupIds: []string{"sg-1"}}},
+		"lsl-probe-h": {FunctionName: aws.String("lsl-probe-h"), Role: aws.String("role-h")},
+	}}
+	b := testBackend(f)
+	c, err := b.DescribeTwin(context.Background(), "c")
+	if err != nil || c.RoleARN != "role-c" || strings.Join(c.SubnetIDs, ",") != "subnet-a,subnet-b" || strings.Join(c.SecurityGroupIDs, ",") != "sg-1" {
+		t.Fatalf("control twin %+v err %v", c, err)
+	}
+	h, err := b.DescribeTwin(context.Background(), "h")
+	if err != nil || h.SubnetIDs == nil || len(h.SubnetIDs) != 0 {
+		t.Fatalf("hot twin %+v err %v", h, err)
+	}
+	if _, err := b.DescribeTwin(context.Background(), "e"); err == nil {
+		t.Fatal("a twin Lambda does not know must be an error")
+	}
+	if _, err := b.DescribeTwin(context.Background(), "nope"); err == nil {
+		t.Fatal("unknown function accepted")
+	}
+}
