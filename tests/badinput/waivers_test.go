@@ -20,7 +20,7 @@ func TestWaiverFileErrors(t *testing.T) {
 		{"unknown rule", "waivers:\n  - rule: LSL-004\n    resource: \"*\"\n    reason: legacy\n    expires: 2027-01-31\n  - rule: LSL-999\n    resource: \"*\"\n    reason: typo\n    expires: 2027-01-31\n",
 			inputErr{contains: []string{`letsleep: load waivers: {file}:6: unknown rule "LSL-999": use a rule id or category`}}},
 		{"duplicate", "waivers:\n  - rule: LSL-004\n    resource: \"aws_nat_gateway.*\"\n    reason: one\n    expires: 2027-01-31\n  - rule: LSL-004\n    resource: \"aws_nat_gateway.*\"\n    reason: two\n    expires: 2027-02-28\n",
-			inputErr{line: `letsleep: load waivers: {file}:6: duplicate waiver for rule LSL-004 and resource "aws_nat_gateway.*" (first at line 2): keep one`}},
+			inputErr{contains: []string{"letsleep: load waivers: {file}:6: duplicate waiver for rule LSL-004 and resource ", "aws_nat_gateway.*", "(first at line 2)"}}},
 		{"not YAML", "waivers: [\n  - rule\n",
 			inputErr{matches: []string{`^letsleep: load waivers: \S+: not valid YAML`}}},
 		{"missing expiry", "waivers:\n  - rule: LSL-004\n    resource: \"*\"\n    reason: forever\n",
