@@ -6,8 +6,10 @@ package main
 
 import (
 	"os"
+
+	"github.com/letsleep/letsleep/internal/probe"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, probe.NewAWSClients))
 }

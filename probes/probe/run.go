@@ -22,7 +22,8 @@ const maxRequestBytes = 1 << 20
 
 // run returns the exit code: 0 when a response was written (whatever its
 // outcomes), 2 on bad input.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// awsClients builds the AWS clients when a request holds an aws check.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, awsClients func(context.Context) (probe.AWSClients, error)) int {
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	requestFile := fs.String("request", "", "read the request JSON from `FILE` instead of stdin")
@@ -31,7 +32,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	deps := probe.Deps{
 		Logger: slog.New(slog.NewJSONHandler(stderr, nil)),
-		AWS:    probe.NewAWSClients,
+		AWS:    awsClients,
 	}
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		lambda.Start(handler(deps))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/smithy-go"
 
 	"github.com/letsleep/letsleep/internal/probe"
 )
@@ -40,7 +44,7 @@ func TestLocalModeStdinToStdout(t *testing.T) {
 	addr := listener(t)
 	req := `{"id":"r1","checks":[{"name":"db","kind":"tcp","host":"127.0.0.1","port":` + itoa(addr.Port) + `}]}`
 	var stdout, stderr bytes.Buffer
-	if code := run(nil, strings.NewReader(req), &stdout, &stderr); code != 0 {
+	if code := run(nil, strings.NewReader(req), &stdout, &stderr, noAWS); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var resp probe.Response
@@ -60,7 +64,7 @@ func TestLocalModeRequestFlag(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "req.json")
 	os.WriteFile(path, []byte(`{"id":"f","checks":[{"kind":"dns"}]}`), 0o600)
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-request", path}, strings.NewReader("ignored"), &stdout, &stderr); code != 0 {
+	if code := run([]string{"-request", path}, strings.NewReader("ignored"), &stdout, &stderr, noAWS); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var resp probe.Response
@@ -80,13 +84,13 @@ func TestLocalModeBadInput(t *testing.T) {
 	}
 	for in, want := range cases {
 		var stdout, stderr bytes.Buffer
-		code := run(nil, strings.NewReader(in), &stdout, &stderr)
+		code := run(nil, strings.NewReader(in), &stdout, &stderr, noAWS)
 		if code != 2 || !strings.Contains(stderr.String(), want) || !strings.HasPrefix(stderr.String(), "probe: stdin: ") || stdout.Len() != 0 {
 			t.Errorf("input %q: exit %d stderr %q stdout %q; want exit 2 and %q", in, code, stderr.String(), stdout.String(), want)
 		}
 	}
 	var stderr bytes.Buffer
-	if code := run([]string{"-request", "/nonexistent/req.json"}, nil, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), "/nonexistent/req.json") {
+	if code := run([]string{"-request", "/nonexistent/req.json"}, nil, &bytes.Buffer{}, &stderr, noAWS); code != 2 || !strings.Contains(stderr.String(), "/nonexistent/req.json") {
 		t.Errorf("missing file: exit %d %q", code, stderr.String())
 	}
 }
@@ -110,3 +114,43 @@ func TestLambdaHandlerRoundTrip(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func noAWS(context.Context) (probe.AWSClients, error) {
+	return probe.AWSClients{}, errors.New("no aws in this test")
+}
+
+const sentinel = "db-password-SENTINEL-91ab"
+
+type leakySecrets struct{ fail bool }
+
+func (l leakySecrets) GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	if l.fail {
+		return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not for you: " + sentinel}
+	}
+	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(sentinel)}, nil
+}
+
+// The whole binary path, stdout and stderr, never shows the secret.
+func TestLocalModeNeverPrintsTheSecret(t *testing.T) {
+	t.Setenv("AWS_LAMBDA_RUNTIME_API", "")
+	for _, fail := range []bool{false, true} {
+		clients := func(context.Context) (probe.AWSClients, error) {
+			return probe.AWSClients{Secrets: leakySecrets{fail: fail}}, nil
+		}
+		req := `{"id":"s","checks":[{"name":"secret","kind":"aws","action":"secretsmanager:GetSecretValue","target":"rds!cluster-1"}]}`
+		var stdout, stderr bytes.Buffer
+		if code := run(nil, strings.NewReader(req), &stdout, &stderr, clients); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if strings.Contains(stdout.String()+stderr.String(), "SENTINEL") {
+			t.Fatalf("secret printed (fail=%v): stdout %s stderr %s", fail, stdout.String(), stderr.String())
+		}
+		want := `"outcome":"reachable"`
+		if fail {
+			want = `"outcome":"denied"`
+		}
+		if !strings.Contains(stdout.String(), want) {
+			t.Fatalf("fail=%v: stdout %s lacks %s", fail, stdout.String(), want)
+		}
+	}
+}
