@@ -1,6 +1,8 @@
 package boundary_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -8,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/letsleep/letsleep/internal/awsbackend"
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/lab"
 	"github.com/letsleep/letsleep/internal/model"
@@ -22,7 +25,13 @@ func requireRoot() {
 	if os.Getenv("CI") == "true" {
 		Fail("the lab specs need root (network namespaces, nftables) and may not skip under CI=true")
 	}
-	Skip("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
+	skipLoudly("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
+}
+
+// skipLoudly skips and says so on stderr even without -ginkgo.v.
+func skipLoudly(msg string) {
+	fmt.Fprintln(os.Stderr, "boundary suite: "+msg)
+	Skip(msg)
 }
 
 // report writes to GinkgoWriter, and to stdout too unless Ginkgo already
@@ -44,23 +53,30 @@ func rowsFor(res *boundary.Result, target, expect string) []backend.Row {
 	return out
 }
 
-var _ = Describe("boundary on the lab twin of the reference stack", Label("lab"), Ordered, func() {
+func referenceModel(ctx context.Context) *model.Model {
+	path, err := lab.EnsurePlan(ctx, "reference")
+	Expect(err).NotTo(HaveOccurred())
+	m, err := lab.LoadModel(ctx, path, model.Config{})
+	Expect(err).NotTo(HaveOccurred())
+	return m
+}
+
+// boundarySpecs are the same specs for every backend; up brings the
+// backend up (and registers its teardown).
+func boundarySpecs(up func(ctx SpecContext, m *model.Model) backend.Backend, opts boundary.Options) {
 	var (
-		l   *lab.Lab
+		b   backend.Backend
 		res *boundary.Result
 	)
 
 	BeforeAll(func(ctx SpecContext) {
-		requireRoot()
-		path, err := lab.EnsurePlan(ctx, "reference")
-		Expect(err).NotTo(HaveOccurred())
-		l, err = lab.UpFromPlan(ctx, path, model.Config{}, lab.Options{Progress: GinkgoWriter, LockWait: 15 * time.Minute})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(l.Close)
-		res, err = boundary.Run(ctx, l, l.Model, boundary.Options{CheckTimeout: time.Second})
+		m := referenceModel(ctx)
+		b = up(ctx, m)
+		var err error
+		res, err = boundary.Run(ctx, b, m, opts)
 		Expect(err).NotTo(HaveOccurred())
 		report(res.Write)
-	}, NodeTimeout(5*time.Minute))
+	})
 
 	It("keeps every context that can go out away from the DB endpoint", func() {
 		rows := rowsFor(res, backend.TargetDB, backend.ExpectBlocked)
@@ -94,7 +110,9 @@ var _ = Describe("boundary on the lab twin of the reference stack", Label("lab")
 	})
 
 	It("lets the control twin reach the DB when waking is allowed (positive control)", func() {
-		Expect(l.AllowWake()).To(BeTrue(), "the lab always allows waking: the sentinel costs nothing")
+		if !b.AllowWake() {
+			Skip("DB POSITIVE CONTROL SKIPPED: it would wake the database; pass LETSLEEP_ALLOW_WAKE=1")
+		}
 		rows := rowsFor(res, backend.TargetDB, backend.ExpectReachable)
 		Expect(rows).NotTo(BeEmpty())
 		for _, r := range rows {
@@ -105,4 +123,29 @@ var _ = Describe("boundary on the lab twin of the reference stack", Label("lab")
 	It("has no violation at all", func() {
 		Expect(res.Violations()).To(BeEmpty())
 	})
+}
+
+var _ = Describe("boundary on the lab twin of the reference stack", Label("lab"), Ordered, func() {
+	BeforeAll(requireRoot)
+	boundarySpecs(func(ctx SpecContext, m *model.Model) backend.Backend {
+		// The lab always allows waking: the sentinel costs nothing to wake.
+		l, err := lab.Up(ctx, m, lab.Options{Progress: GinkgoWriter, LockWait: 15 * time.Minute, Source: "reference"})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(l.Close)
+		return l
+	}, boundary.Options{CheckTimeout: time.Second})
+})
+
+var _ = Describe("boundary on AWS", Label("aws"), Ordered, func() {
+	BeforeAll(func() {
+		if reason := awsbackend.SkipReason(); reason != "" {
+			skipLoudly("AWS SPECS SKIPPED: " + reason)
+		}
+	})
+	boundarySpecs(func(ctx SpecContext, m *model.Model) backend.Backend {
+		b, err := awsbackend.New(ctx, GinkgoT(), awsbackend.Options{Model: m, AllowWake: os.Getenv("LETSLEEP_ALLOW_WAKE") == "1"})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(b.Close)
+		return b
+	}, boundary.Options{CheckTimeout: 5 * time.Second})
 })

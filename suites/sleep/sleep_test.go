@@ -2,6 +2,7 @@ package sleep_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -9,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/letsleep/letsleep/internal/awsbackend"
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/lab"
 	"github.com/letsleep/letsleep/internal/model"
@@ -22,7 +24,12 @@ func requireRoot() {
 	if os.Getenv("CI") == "true" {
 		Fail("the lab specs need root (network namespaces, nftables) and may not skip under CI=true")
 	}
-	Skip("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
+	skipLoudly("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
+}
+
+func skipLoudly(msg string) {
+	fmt.Fprintln(os.Stderr, "sleep suite: "+msg)
+	Skip(msg)
 }
 
 func report(write func(io.Writer)) {
@@ -32,34 +39,37 @@ func report(write func(io.Writer)) {
 	}
 }
 
-var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), Ordered, func() {
+// timing scales the suite to its backend: seconds in the lab, minutes on
+// AWS (auto-pause is 300 s at least and CloudWatch reports per minute).
+type timing struct {
+	firstPause time.Duration
+	poll       time.Duration
+	opts       sleep.Options
+	maxP95     time.Duration
+	minP50     time.Duration
+}
+
+func sleepSpecs(up func(ctx SpecContext) backend.Backend, tm timing) {
 	var (
-		l     *lab.Lab
+		b     backend.Backend
 		rep   *sleep.Report
 		start time.Time
 	)
 
 	BeforeAll(func(ctx SpecContext) {
-		requireRoot()
-		path, err := lab.EnsurePlan(ctx, "reference")
-		Expect(err).NotTo(HaveOccurred())
-		l, err = lab.UpFromPlan(ctx, path, model.Config{}, lab.Options{
-			Progress: GinkgoWriter, IdleAfter: 2 * time.Second, ResumeDelay: 300 * time.Millisecond, LockWait: 15 * time.Minute,
-		})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(l.Close)
+		b = up(ctx)
 		start = time.Now()
-	}, NodeTimeout(5*time.Minute))
+	})
 
 	It("pauses the database once nothing is connected", func(ctx SpecContext) {
-		Eventually(func(ctx context.Context) (bool, error) { return l.Paused(ctx) }).
-			WithContext(ctx).WithTimeout(15 * time.Second).WithPolling(100 * time.Millisecond).
+		Eventually(func(ctx context.Context) (bool, error) { return b.Paused(ctx) }).
+			WithContext(ctx).WithTimeout(tm.firstPause).WithPolling(tm.poll).
 			Should(BeTrue())
-	}, NodeTimeout(30*time.Second))
+	})
 
 	It("drives a bounded burst at every hot endpoint, then wakes the DB through the control path", func(ctx SpecContext) {
 		var err error
-		rep, err = sleep.Run(ctx, l, sleep.Options{Burst: 20, Settle: 500 * time.Millisecond, PauseTimeout: 15 * time.Second, WakeAttempts: 5})
+		rep, err = sleep.Run(ctx, b, tm.opts)
 		Expect(err).NotTo(HaveOccurred())
 		report(rep.Write)
 		Expect(rep.Paused).To(BeTrue(), rep.PauseErr)
@@ -67,9 +77,9 @@ var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), O
 		for _, e := range rep.Endpoints {
 			Expect(e.Errors).To(BeZero(), "%s answered with errors", e.Endpoint.Name)
 		}
-	}, NodeTimeout(3*time.Minute))
+	})
 
-	It("was not woken by hot traffic", func(ctx SpecContext) {
+	It("was not woken by hot traffic", func() {
 		for _, e := range rep.Endpoints {
 			Expect(e.Woke).To(BeFalse(), "%s woke the DB via %v", e.Endpoint.Name, e.Wakers)
 		}
@@ -77,35 +87,76 @@ var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), O
 		Expect(rep.Violations()).To(BeEmpty())
 	})
 
-	It("resumes on a deliberate wake, named as the control function, within the resume delay plus slack", func(ctx SpecContext) {
+	It("resumes on a deliberate wake through the control path, and the backend names the waker", func(ctx SpecContext) {
+		if !b.AllowWake() {
+			skipLoudly("DELIBERATE WAKE SKIPPED: it wakes the database; pass LETSLEEP_ALLOW_WAKE=1")
+		}
 		Expect(rep.WakeErr).To(BeEmpty())
-		Expect(rep.Latencies).To(HaveLen(5))
-		Expect(rep.P50).To(BeNumerically(">=", 300*time.Millisecond), "a wake must wait for the resume")
-		Expect(rep.P95).To(BeNumerically("<", 5*time.Second))
-		events, err := l.Events(ctx, start)
+		Expect(rep.Latencies).To(HaveLen(tm.opts.WakeAttempts))
+		Expect(rep.P50).To(BeNumerically(">=", tm.minP50), "a wake must wait for the resume")
+		Expect(rep.P95).To(BeNumerically("<", tm.maxP95))
+		events, err := b.Events(ctx, start)
 		Expect(err).NotTo(HaveOccurred())
-		var wakers []string
+		resumes := 0
 		for _, e := range events {
 			if e.Kind == backend.EventResumed {
-				wakers = append(wakers, e.Source)
+				resumes++
+				Expect(e.Source).NotTo(BeEmpty())
 			}
 		}
-		Expect(wakers).To(HaveLen(5))
-		for _, w := range wakers {
-			Expect(w).To(HaveSuffix("control.aws_lambda_function.this"))
+		Expect(resumes).To(BeNumerically(">=", tm.opts.WakeAttempts))
+	})
+}
+
+var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), Ordered, func() {
+	var l *lab.Lab
+	BeforeAll(requireRoot)
+	sleepSpecs(func(ctx SpecContext) backend.Backend {
+		path, err := lab.EnsurePlan(ctx, "reference")
+		Expect(err).NotTo(HaveOccurred())
+		l, err = lab.UpFromPlan(ctx, path, model.Config{}, lab.Options{
+			Progress: GinkgoWriter, IdleAfter: 2 * time.Second, ResumeDelay: 300 * time.Millisecond, LockWait: 15 * time.Minute,
+		})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(l.Close)
+		return l
+	}, timing{
+		firstPause: 15 * time.Second, poll: 100 * time.Millisecond,
+		opts:   sleep.Options{Burst: 20, Settle: 500 * time.Millisecond, PauseTimeout: 15 * time.Second, WakeAttempts: 5},
+		minP50: 300 * time.Millisecond, maxP95: 5 * time.Second,
+	})
+
+	It("attributes every deliberate wake to the control function", func(ctx SpecContext) {
+		st := l.Status().Sentinels
+		Expect(st).To(HaveLen(1))
+		for _, s := range st {
+			Expect(s.Wakes).To(HaveLen(1))
+			for src, n := range s.Wakes {
+				Expect(src).To(HaveSuffix("control.aws_lambda_function.this"))
+				Expect(n).To(Equal(5))
+			}
 		}
 	})
 })
 
 var _ = Describe("sleep on AWS", Label("aws"), Ordered, func() {
 	BeforeAll(func() {
-		for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
-			if v := os.Getenv(k); v != "" && v != "offline-fake" {
-				Skip("AWS SPECS SKIPPED: the aws backend (internal/awsbackend) does not expose a constructor yet")
-			}
+		if reason := awsbackend.SkipReason(); reason != "" {
+			skipLoudly("AWS SPECS SKIPPED: " + reason)
 		}
-		Skip("AWS SPECS SKIPPED: no AWS credentials in the environment (AWS_PROFILE or AWS_ACCESS_KEY_ID)")
 	})
-
-	It("keeps the cluster paused under hot traffic and measures the resume", func() {})
+	sleepSpecs(func(ctx SpecContext) backend.Backend {
+		path, err := lab.EnsurePlan(ctx, "reference")
+		Expect(err).NotTo(HaveOccurred())
+		m, err := lab.LoadModel(ctx, path, model.Config{})
+		Expect(err).NotTo(HaveOccurred())
+		b, err := awsbackend.New(ctx, GinkgoT(), awsbackend.Options{Model: m, AllowWake: os.Getenv("LETSLEEP_ALLOW_WAKE") == "1"})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(b.Close)
+		return b
+	}, timing{
+		firstPause: 45 * time.Minute, poll: time.Minute,
+		opts:   sleep.Options{Burst: 20, Settle: 3 * time.Minute, PauseTimeout: 45 * time.Minute, WakeAttempts: 2},
+		minP50: time.Second, maxP95: 2 * time.Minute,
+	})
 })
