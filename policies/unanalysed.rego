@@ -8,8 +8,8 @@
 #   transit gateway route, VPC peering, a network firewall or a NAT instance)
 #   is reported here, one finding per model warning. Plan JSON omits values
 #   unknown until apply (https://developer.hashicorp.com/terraform/internals/json-format),
-#   so such gaps are normal and must stay visible. It is low by default; under
-#   --strict it is raised to critical so that it fails the run whatever
+#   so such gaps are normal and must stay visible. It is low; under --strict
+#   the runner fails the run on any finding of this category, whatever
 #   --fail-on says.
 # scope: package
 # custom:
@@ -27,18 +27,13 @@ import data.letsleep.lib.model
 
 deny contains f if {
 	some w in model.section("warnings")
-	base := {
+	f := {
 		"resource": resource(w),
 		"message": sprintf("%s: %s; %s", [w.kind, w.message, advice(w.kind)]),
 		"path": [model.step("warning", resource(w), w.kind)],
 		"unresolved": true,
 	}
-	f := object.union(base, strict)
 }
-
-strict := {"severity": "critical"} if input.config.strict == true
-
-default strict := {}
 
 resource(w) := w.address if {
 	is_string(w.address)

@@ -203,16 +203,23 @@ func TestUnknownProfile(t *testing.T) {
 	}
 }
 
-func TestStrictRaisesUnanalysed(t *testing.T) {
+// Strict reaches the policies as input.config.strict; LSL-015 keeps its
+// severity (the runner fails the run on it under --strict).
+func TestStrictReachesPolicies(t *testing.T) {
+	dir := writeDir(t, map[string]string{"strict.rego": `package letsleep.checks.strict_probe
+
+deny contains {"message": sprintf("strict=%v profile=%s", [input.config.strict, input.config.profile]), "severity": "info"} if true
+`})
 	m := referenceModel()
 	m.Warnings = []model.Warning{{Kind: "unknown-policy", Address: "aws_iam_role_policy.p", Message: "policy unknown at plan time"}}
-	for _, tc := range []struct {
-		strict bool
-		want   string
-	}{{false, "low"}, {true, "critical"}} {
-		fs := eval(t, newEngine(t, Options{Strict: tc.strict}), m)
-		if len(fs) != 1 || fs[0].Severity != tc.want || fs[0].Rule != "LSL-015" || !fs[0].Unresolved {
-			t.Errorf("strict=%v: findings %+v, want one LSL-015 at %s", tc.strict, fs, tc.want)
+	for _, strict := range []bool{false, true} {
+		fs := eval(t, newEngine(t, Options{Strict: strict, Profile: ProfileAlwaysOn, PolicyDirs: []string{dir}}), m)
+		if len(fs) != 2 || fs[0].Rule != "LSL-015" || fs[0].Severity != "low" || !fs[0].Unresolved {
+			t.Fatalf("strict=%v: findings %+v", strict, fs)
+		}
+		want := fmt.Sprintf("strict=%v profile=always-on", strict)
+		if fs[1].Message != want || fs[1].Severity != "info" {
+			t.Errorf("strict=%v: probe finding %+v, want message %q at info", strict, fs[1], want)
 		}
 	}
 }
