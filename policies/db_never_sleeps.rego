@@ -53,11 +53,20 @@ finding(db, resource, msg, detail) := {
 
 # --- capacity -------------------------------------------------------------
 
-deny contains finding(db, db.address, sprintf("cluster %s has no serverlessv2_scaling_configuration: provisioned capacity never pauses", [db.address]), "no Serverless v2 scaling configuration") if {
+deny contains finding(db, db.address, msg, "no Serverless v2 scaling configuration") if {
 	some db in model.section("databases")
 	db.kind == "cluster"
 	aurora(db)
 	not db.serverless
+	msg := not_serverless_message(db)
+}
+
+not_serverless_message(db) := sprintf("cluster %s uses Aurora Serverless v1 (engine_mode serverless); sleep-first needs Serverless v2 with min_capacity 0", [db.address]) if {
+	object.get(db, "engine_mode", "") == "serverless"
+}
+
+not_serverless_message(db) := sprintf("cluster %s has no serverlessv2_scaling_configuration: provisioned capacity never pauses", [db.address]) if {
+	object.get(db, "engine_mode", "") != "serverless"
 }
 
 deny contains finding(db, db.address, sprintf("cluster %s has min_capacity %v; auto-pause needs min_capacity 0", [db.address, db.min_capacity]), sprintf("min_capacity %v", [db.min_capacity])) if {

@@ -213,3 +213,10 @@ test_deny_standalone_instance_listing_itself_once if {
 	db := {"address": "aws_db_instance.pg", "kind": "instance", "engine": "mysql", "instances": [{"address": "aws_db_instance.pg", "instance_class": "db.t3.micro", "publicly_accessible": false}], "security_groups": []}
 	count(deny) == 1 with input as fx.input_of({"databases": [db]})
 }
+
+test_deny_serverless_v1_cluster if {
+	findings := deny with input as with_db({"serverless": false, "engine_mode": "serverless", "min_capacity": null})
+	count(findings) == 1
+	some d in findings
+	contains(d.message, "Aurora Serverless v1")
+}
