@@ -58,6 +58,17 @@ The check command for each sample is
 `letsleep check plan.json --waivers waivers.yaml --format FORMAT`
 (exit code 1: findings at or above `medium`).
 
+Waivers: `rule` is a rule id or a category; `resource` is a glob over the
+full address (`*` also crosses dots, `{a,b}` alternatives); square brackets
+are glob classes, so a literal index such as `[0]` or `["control"]` is
+escaped as `\[0\]` (in a single-quoted YAML string; double the
+backslashes in a double-quoted one). `reason` and `expires` (YYYY-MM-DD,
+valid through that day in UTC) are required. An expired waiver waives
+nothing and is reported as an `expired-waiver` notice; a waiver that
+matches no finding is an `unused-waiver` notice; waived findings stay in
+the report under `waived`. A bad date, a missing field, an unknown rule or
+a duplicate is an input error (exit 2) naming the file and line.
+
 | format | for | notes |
 |---|---|---|
 | `table` | people at a terminal (default) | colour only on a terminal; `NO_COLOR` turns it off |
