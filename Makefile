@@ -39,7 +39,8 @@ test: deps build
 ## lab: the lab backend of the boundary and sleep suites (root)
 lab: deps build
 	@scripts/plan-fixtures.sh reference egress-in-vpc nat-gateway hot-in-vpc public-warmup-url rds-proxy
-	$(GO) test -p 1 -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... ./suites/mutation/... -args -ginkgo.label-filter=lab -ginkgo.v
+	$(GO) build -trimpath -o $(BUILD)/lab/probe ./probes/probe
+	LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe $(GO) test -p 1 -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... ./suites/mutation/... -args -ginkgo.label-filter=lab -ginkgo.v
 
 ## bench: performance figures (see README "Performance")
 bench: deps build

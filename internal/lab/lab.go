@@ -33,9 +33,12 @@ type Options struct {
 	ResumeDelay time.Duration // sentinel resume delay; default 300ms
 	StateDir    string        // default DefaultStateDir
 	Progress    io.Writer     // step lines ("lab: step ... ok (12ms)"); nil is quiet
-	ProbeBin    string        // external probe binary (probes/probe); "" re-executes this binary
-	LockWait    time.Duration // how long to wait for another lab; default 5m
-	Source      string        // the plan it came from, for status
+	// ProbeBin is the probe binary (go build ./probes/probe) run in the
+	// namespaces; "" takes $LETSLEEP_PROBE_BIN, and when that is empty too
+	// the lab re-executes its own binary, which runs the same internal/probe code.
+	ProbeBin string
+	LockWait time.Duration // how long to wait for another lab; default 5m
+	Source   string        // the plan it came from, for status
 	// DenyWake stops positive controls that wake the DB. The lab allows them
 	// by default: waking the sentinel costs nothing.
 	DenyWake bool
@@ -53,6 +56,9 @@ func (o *Options) defaults() {
 	}
 	if o.LockWait <= 0 {
 		o.LockWait = 5 * time.Minute
+	}
+	if o.ProbeBin == "" {
+		o.ProbeBin = os.Getenv("LETSLEEP_PROBE_BIN")
 	}
 }
 

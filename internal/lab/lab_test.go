@@ -2,10 +2,14 @@ package lab
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/model"
@@ -108,6 +112,36 @@ func TestLabReferenceLike(t *testing.T) {
 	evs, _ := l.Events(ctx, since)
 	if len(evs) != 1 || evs[0].Kind != backend.EventResumed || evs[0].Source != "aws_lambda_function.control" {
 		t.Fatalf("events %+v; want one resume by the control function", evs)
+	}
+
+	// Bad credentials wake it too (Aurora: any connection attempt), and
+	// PostgreSQL really rejects them.
+	if err := l.WaitPaused(ctx); err != nil {
+		t.Fatal(err)
+	}
+	since = time.Now()
+	ctl := l.Topo.Node("aws_lambda_function.control")
+	cfg, _ := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable connect_timeout=5", db.Host, db.Port))
+	cfg.Password = "wrong"
+	cfg.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) {
+		var c net.Conn
+		err := inNS(ctl.NS, func() error {
+			var d net.Dialer
+			var err error
+			c, err = d.DialContext(ctx, "tcp4", addr)
+			return err
+		})
+		return c, err
+	}
+	if conn, err := pgx.ConnectConfig(ctx, cfg); err == nil {
+		conn.Close(ctx)
+		t.Fatal("connected with a wrong password")
+	} else if !strings.Contains(err.Error(), "password authentication failed") {
+		t.Fatalf("bad-credentials connect: %v; want PostgreSQL's password authentication failure", err)
+	}
+	evs, _ = l.Events(ctx, since)
+	if len(evs) != 1 || evs[0].Source != "aws_lambda_function.control" {
+		t.Fatalf("events %+v; a rejected login must still wake the DB, attributed to control", evs)
 	}
 
 	// IAM simulation from the model's grants: the egress role holds no data action.
@@ -237,5 +271,33 @@ func TestLabRunsReferenceHandlers(t *testing.T) {
 	}
 	if st := l.sentinel().State(); st.Attempts != 1 {
 		t.Errorf("the warm-up did not reach the DB through control: %+v", st)
+	}
+}
+
+// TestLabWithProbeBinary runs the probe Lambda's own binary (probes/probe,
+// local mode) inside the namespaces instead of the re-executed test binary.
+func TestLabWithProbeBinary(t *testing.T) {
+	needRoot(t)
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir() + "/probe"
+	if _, err := sh(context.Background(), "", "go", "build", "-C", root, "-o", bin, "./probes/probe"); err != nil {
+		t.Fatal(err)
+	}
+	opts := testOpts(t)
+	opts.ProbeBin = bin
+	l, err := Up(context.Background(), referenceLike(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	db, canary := l.DBEndpoint(), l.Canary()
+	if r := probeOne(t, l, "aws_lambda_function.egress", probe.Check{Name: "c", Kind: probe.KindHTTPS, URL: canary.URL, CAPEM: canary.CAPEM}); r.Outcome != probe.OutcomeReachable {
+		t.Errorf("egress → canary with the probe binary: %s (%s)", r.Outcome, r.Detail)
+	}
+	if r := probeOne(t, l, "aws_lambda_function.egress", probe.Check{Name: "d", Kind: probe.KindTCP, Host: db.Host, Port: db.Port}); !probe.Blocked(r.Outcome) {
+		t.Errorf("egress → db with the probe binary: %s (%s)", r.Outcome, r.Detail)
 	}
 }
