@@ -94,3 +94,10 @@ test_deny_mixed_conditional_grants_count_as_unconditional if {
 	some d in findings
 	not contains(d.message, "may-apply")
 }
+
+test_deny_public_secret_without_database if {
+	findings := deny with input as fx.input_of({"secrets": [{"address": "aws_secretsmanager_secret.k", "public_policy": true}]})
+	some d in findings
+	d.message == "secret aws_secretsmanager_secret.k has a resource policy that allows Principal \"*\""
+	count(d.path) == 1
+}

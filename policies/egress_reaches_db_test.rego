@@ -86,3 +86,11 @@ test_allow_null_model_sections if {
 test_allow_reference_stack if {
 	count(deny) == 0 with input as fx.reference_input
 }
+
+test_deny_marks_unresolved_egress_path if {
+	out := object.union(fx.nat(egress_fn), {"unresolved": true})
+	f := fx.fn(egress_fn, "", [out], [fx.data_api(egress_fn)])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	some d in findings
+	d.unresolved == true
+}

@@ -85,3 +85,12 @@ test_deny_public_warmup_url_data_paths_key_omitted if {
 	f := object.remove(fx.fn(warm, "warmup", [], []), ["data_paths"])
 	count(deny) == 1 with input as fx.input_of({"functions": [f], "entry_points": [url(warm, "NONE")]})
 }
+
+test_deny_unresolved_data_path_is_flagged if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.unresolved_network(ctl)])],
+		"entry_points": [url(ctl, "NONE")],
+	})
+	some d in findings
+	d.unresolved == true
+}

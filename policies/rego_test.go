@@ -2,11 +2,13 @@ package policies_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/cover"
 	"github.com/open-policy-agent/opa/v1/tester"
 
 	"github.com/letsleep/letsleep/policies"
@@ -35,12 +37,15 @@ func parseAll(t *testing.T) map[string]*ast.Module {
 func TestRego(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	mods := parseAll(t)
+	cov := cover.New()
 	ch, err := tester.NewRunner().
+		SetCoverageQueryTracer(cov).
 		SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).
 		CapturePrintOutput(true).
 		RaiseBuiltinErrors(true).
 		SetTimeout(30*time.Second).
-		Run(ctx, parseAll(t))
+		Run(ctx, mods)
 	if err != nil {
 		t.Fatalf("run rego tests: %v", err)
 	}
@@ -71,4 +76,31 @@ func TestRego(t *testing.T) {
 		t.Fatal("no Rego tests found")
 	}
 	t.Logf("rego tests: %d passed of %d", passed, len(results))
+	reportCoverage(t, cov.Report(mods))
+}
+
+// minCoverage is the share of lines of each non-test module the Rego tests
+// must run.
+const minCoverage = 90.0
+
+func reportCoverage(t *testing.T, rep cover.Report) {
+	t.Helper()
+	files := make([]string, 0, len(rep.Files))
+	for f := range rep.Files {
+		if !policies.IsTest(f) {
+			files = append(files, f)
+		}
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		fr := rep.Files[f]
+		var gaps []string
+		for _, r := range fr.NotCovered {
+			gaps = append(gaps, fmt.Sprintf("%d-%d", r.Start.Row, r.End.Row))
+		}
+		t.Logf("coverage %5.1f%% %s (not covered: %v)", fr.Coverage, f, gaps)
+		if fr.Coverage < minCoverage {
+			t.Errorf("%s: Rego test coverage %.1f%% is below %.0f%%; not covered: %v", f, fr.Coverage, minCoverage, gaps)
+		}
+	}
 }

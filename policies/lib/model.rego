@@ -10,8 +10,6 @@ functions_by_address := {f.address: f | some f in functions}
 
 roles_by_address := {r.address: r | some r in section("roles")}
 
-databases_by_address := {d.address: d | some d in section("databases")}
-
 security_groups_by_address := {sg.address: sg | some sg in section("security_groups")}
 
 # section is one list of the model, or [] when it is absent or null. Checks

@@ -39,3 +39,8 @@ test_ports_describes_rules if {
 	network.ports(rule("icmp", 8, 0, [])) == "ICMP (type 8, code 0)"
 	network.ports(rule("50", 0, 0, [])) == "protocol 50, all ports"
 }
+
+test_sg_step_labels if {
+	network.sg_step({"address": "aws_security_group.a", "name": "web"}).detail == "security group web"
+	network.sg_step({"address": "aws_security_group.a"}).detail == "security group"
+}
