@@ -42,10 +42,17 @@ type builder struct {
 }
 
 // Build assembles the boundary model of a loaded plan.
-func Build(p *plan.Plan, cfg Config) (*Model, error) {
+func Build(p *plan.Plan, cfg Config) (m *Model, err error) {
 	if p == nil || p.Doc == nil {
 		return nil, errors.New("build model: no plan")
 	}
+	// A gate must not crash on a plan shape nobody foresaw: turn a bug into
+	// an error that names the plan (fuzzing keeps this path unused).
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, fmt.Errorf("build model of %s: internal error (please report it with the plan): %v", p.Source, r)
+		}
+	}()
 	b := &builder{
 		ix:          newIndex(),
 		cfg:         cfg,
