@@ -2,6 +2,7 @@ package badinput
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -153,6 +154,37 @@ func TestUsageErrors(t *testing.T) {
 			t.Parallel()
 			res := run(t, runOpts{}, tc.args...)
 			assertInputErr(t, res, "", tc.want)
+		})
+	}
+}
+
+// TestOneBadPlanAmongMany: a multi-plan run with one bad plan names that
+// plan, exits 2 and writes no partial report.
+func TestOneBadPlanAmongMany(t *testing.T) {
+	t.Parallel()
+	good := writeFile(t, "good.json", mustJSON(t, planDoc(tfRes{Addr: "aws_s3_bucket.b", Values: map[string]any{"bucket": "b"}})))
+	bad := writeFile(t, "bad.json", []byte(`{"format_version":"1.2","planned_values":`))
+	res := run(t, runOpts{}, "check", "--format", "json", good, bad, good)
+	assertInputErr(t, res, bad, inputErr{contains: []string{"letsleep: {file}: truncated JSON"}})
+}
+
+// TestOutputFileErrors: --output to a place that cannot be written exits 2,
+// names the path the user gave, and does not leak temporary file names.
+func TestOutputFileErrors(t *testing.T) {
+	t.Parallel()
+	plan := writeFile(t, "plan.json", mustJSON(t, planDoc(tfRes{Addr: "aws_s3_bucket.b", Values: map[string]any{"bucket": "b"}})))
+	cases := []struct{ name, out string }{
+		{"missing directory", filepath.Join(t.TempDir(), "no-such-dir", "report.json")},
+		{"a directory", t.TempDir()},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := run(t, runOpts{}, "check", "--format", "json", "--output", tc.out, plan)
+			assertInputErr(t, res, tc.out, inputErr{})
+			if strings.Contains(res.stderr, ".letsleep-") {
+				t.Errorf("the message shows a temporary file name the user never gave:\n%s", res.stderr)
+			}
 		})
 	}
 }
