@@ -13,12 +13,18 @@ import (
 	"github.com/letsleep/letsleep/internal/plan"
 )
 
-func buildFixture(t *testing.T, name string, cfg Config) *Model {
+func loadFixturePlan(t *testing.T, name string) *plan.Plan {
 	t.Helper()
 	p, err := plan.Load(context.Background(), filepath.Join("testdata", name, "plan.json"), plan.Options{})
 	if err != nil {
 		t.Fatalf("load %s: %v", name, err)
 	}
+	return p
+}
+
+func buildFixture(t *testing.T, name string, cfg Config) *Model {
+	t.Helper()
+	p := loadFixturePlan(t, name)
 	m, err := Build(p, cfg)
 	if err != nil {
 		t.Fatalf("build %s: %v", name, err)

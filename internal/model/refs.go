@@ -169,9 +169,12 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 				}
 			}
 		}
-		if idx == "" && seenSpecific[name] {
+		// "x.a[0].id" then "x.a[0]": the same instance, keep the first
+		// (most specific) form; "x.a" after any "x.a[...]" is the widening.
+		if seenSpecific[name+idx] || (idx == "" && seenSpecific[name]) {
 			continue
 		}
+		seenSpecific[name+idx] = true
 		seenSpecific[name] = true
 		instances := ix.byModKey[mod+"|"+name]
 		if len(instances) == 0 {

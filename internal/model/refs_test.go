@@ -1,0 +1,69 @@
+package model
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestSplitModule(t *testing.T) {
+	got := splitModule(`module.a[0].module.b["x.y]z"].module.c`)
+	want := []modSeg{{"a", "module.a[0]"}, {"b", `module.b["x.y]z"]`}, {"c", "module.c"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("splitModule = %+v", got)
+	}
+	if p := configPath(`module.a[0].module.b["k"]`); p != "a.b" {
+		t.Errorf("configPath = %q", p)
+	}
+}
+
+func TestSplitRefAndIndex(t *testing.T) {
+	if got := splitRef(`aws_subnet.a["x.y"].id`); !reflect.DeepEqual(got, []string{"aws_subnet", `a["x.y"]`, "id"}) {
+		t.Errorf("splitRef = %q", got)
+	}
+	for addr, want := range map[string]string{
+		`aws_subnet.a["k"]`:                   `["k"]`,
+		`module.m[1].aws_subnet.a[10]`:        `[10]`,
+		`aws_subnet.a`:                        ``,
+		`aws_subnet.a["with]bracket"]`:        `["with]bracket"]`,
+		`module.m["x"].aws_lambda_function.f`: ``,
+	} {
+		if got := indexSuffix(addr); got != want {
+			t.Errorf("indexSuffix(%s) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+// The stack fixture: resolve references the way Build does.
+func TestResolveThroughModulesAndIndexes(t *testing.T) {
+	p := loadFixturePlan(t, "stack")
+	b := &builder{ix: newIndex(), m: &Model{}}
+	b.load(p.Doc)
+	b.ix.indexConfig(p.Doc.Config)
+	b.ix.attachConfigs()
+	b.ix.sortTypes()
+	cases := []struct {
+		mod  string
+		refs []string
+		want []target
+	}{
+		// Most specific form wins: an indexed reference does not widen.
+		{"", []string{"aws_nat_gateway.this[0].id", "aws_nat_gateway.this[0]", "aws_nat_gateway.this"}, []target{{"aws_nat_gateway.this[0]", "id"}}},
+		// A whole for_each resource: every instance.
+		{"", []string{"aws_subnet.private"}, []target{{`aws_subnet.private["a"]`, ""}, {`aws_subnet.private["b"]`, ""}}},
+		// A module output, followed into the module.
+		{"", []string{"module.control.arn", "module.control"}, []target{{"module.control.aws_lambda_function.this", "arn"}}},
+		// A module input, followed back to the caller's expression.
+		{"module.worker[0]", []string{"var.role_arn"}, []target{{"aws_iam_role.worker", "arn"}}},
+		// The master secret attribute survives resolution.
+		{"", []string{"aws_rds_cluster.db.master_user_secret[0].secret_arn", "aws_rds_cluster.db.master_user_secret[0]", "aws_rds_cluster.db.master_user_secret", "aws_rds_cluster.db"}, []target{{"aws_rds_cluster.db", "master_user_secret[0].secret_arn"}}},
+	}
+	for _, c := range cases {
+		got, lost := b.ix.resolve(c.mod, c.refs)
+		if !reflect.DeepEqual(got, c.want) || len(lost) != 0 {
+			t.Errorf("resolve(%q, %v) = %v lost %v, want %v", c.mod, c.refs, got, lost, c.want)
+		}
+	}
+	if _, lost := b.ix.resolve("", []string{"local.x", "var.root_only"}); !reflect.DeepEqual(lost, []string{"local.x", "var.root_only"}) {
+		t.Errorf("locals and root variables must be reported lost: %v", lost)
+	}
+}
