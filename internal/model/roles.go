@@ -113,7 +113,7 @@ func (b *builder) rolesOf(r *res, l linkResult) []*roleState {
 			out = append(out, rs)
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == 0 && len(l.Raw)+len(l.Lost) > 0 {
 		b.warn("unresolved-reference", r.Address, "the role it applies to is not in the plan (%s); its grants are not analysed", strings.Join(append(l.Raw, l.Lost...), ", "))
 	}
 	return out
