@@ -354,3 +354,23 @@ func TestMarkdownFitsAComment(t *testing.T) {
 		t.Error("unbalanced code fence")
 	}
 }
+
+// unescape reverses GitHub's workflow-command escaping.
+func unescape(s string) string {
+	return strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",", "%25", "%").Replace(s)
+}
+
+func FuzzGitHubEscape(f *testing.F) {
+	for _, s := range []string{"plain", "100%", "a\r\nb", "k: v, w", "%0A", "%%3A::,,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, p := escapeData(s), escapeProperty(s)
+		if strings.ContainsAny(d, "\r\n") || strings.ContainsAny(p, "\r\n:,") {
+			t.Fatalf("unescaped separator: data %q property %q", d, p)
+		}
+		if unescape(d) != s || unescape(p) != s {
+			t.Fatalf("escaping loses information: %q -> %q / %q", s, d, p)
+		}
+	})
+}
