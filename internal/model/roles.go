@@ -140,7 +140,11 @@ func (b *builder) attachFrom(rs *roleState, r *res, source string) {
 	if len(l.Addrs) == 0 {
 		rs.unresolved = append(rs.unresolved, r.Address)
 		b.addPolicy(rs, PolicyRef{Address: r.Address, Source: source, Known: false}, nil)
-		b.warn("unknown-policy", r.Address, "policy_arn is unknown at plan time and could not be resolved (%s); the attached policy is not analysed", strings.Join(l.Lost, ", "))
+		if len(l.Lost) == 0 {
+			b.warn("unknown-policy", r.Address, "policy_arn is empty or unknown at plan time and names no policy in the plan; the attached policy is not analysed")
+		} else {
+			b.warn("unknown-policy", r.Address, "policy_arn is unknown at plan time and could not be resolved (%s); the attached policy is not analysed", strings.Join(l.Lost, ", "))
+		}
 	}
 }
 
