@@ -29,8 +29,8 @@ deny contains f if {
 	some w in model.section("warnings")
 	f := {
 		"resource": resource(w),
-		"message": sprintf("%s: %s; %s", [w.kind, w.message, advice(w.kind)]),
-		"path": [model.step("warning", resource(w), w.kind)],
+		"message": sprintf("%s: %s; to fix: %s", [w.kind, w.message, advice(w.kind)]),
+		"path": [model.step("warning", resource(w), sprintf("could not be analysed (%s)", [w.kind]))],
 		"unresolved": true,
 	}
 }
@@ -42,15 +42,15 @@ resource(w) := w.address if {
 
 resource(w) := "plan" if object.get(w, "address", "") == ""
 
-advice("unresolved-reference") := "make the referenced value known at plan time or reference a resource in the same plan; letsleep assumed the worst case"
+advice("unresolved-reference") := "make the value known at plan time or reference a resource in the same plan (letsleep assumed the worst case meanwhile)"
 
-advice("unknown-policy") := "the policy document is unknown at plan time; build it with aws_iam_policy_document from known values, or review the applied policy by hand"
+advice("unknown-policy") := "make the document known at plan time (aws_iam_policy_document over known values, or a policy in the same plan), or review what the policy allows by hand and waive this finding"
 
-advice("blind-spot") := "letsleep does not model this resource type; review the path it opens by hand and waive with a reason"
+advice("blind-spot") := "review by hand the path this resource opens (letsleep does not model it), then waive this finding with a reason"
 
-advice("format-version") := "the plan format is newer or older than letsleep knows; results are best effort, upgrade letsleep or terraform"
+advice("format-version") := "results are best effort; use a terraform and letsleep whose plan formats match"
 
-advice("invalid-policy") := "the IAM document could not be parsed; fix it (terraform apply would fail too) or review it by hand"
+advice("invalid-policy") := "fix the IAM document (AWS would reject it too) or review it by hand"
 
 advice(kind) := "review it by hand, then fix the plan or waive with a reason" if {
 	not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy"}

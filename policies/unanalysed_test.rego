@@ -13,8 +13,9 @@ test_deny_one_finding_per_warning if {
 	count(findings) == 2
 	some d in findings
 	d.resource == "aws_ec2_transit_gateway_route.t"
-	startswith(d.message, "blind-spot: transit gateway route not modelled; ")
-	contains(d.message, "review the path it opens by hand")
+	startswith(d.message, "blind-spot: transit gateway route not modelled; to fix: ")
+	contains(d.message, "review by hand the path this resource opens")
+	d.path == [{"kind": "warning", "address": "aws_ec2_transit_gateway_route.t", "detail": "could not be analysed (blind-spot)"}]
 	d.unresolved == true
 	not "severity" in object.keys(d)
 }
