@@ -27,6 +27,8 @@ const (
 	GroupData       = "data"
 	GroupOutside    = "outside"
 	GroupEntry      = "entry"
+	// GroupFlagged holds functions known only from findings (no model).
+	GroupFlagged = "functions"
 )
 
 // InternetID is the id of the single internet node.
@@ -57,7 +59,7 @@ type Graph struct {
 }
 
 // groupOrder is the order groups are drawn in.
-var groupOrder = []string{GroupEntry, model.RoleHot, model.RoleViewer, model.RoleWarmup, model.RoleControl, model.RoleEgress, GroupUnassigned, GroupData, GroupOutside}
+var groupOrder = []string{GroupEntry, model.RoleHot, model.RoleViewer, model.RoleWarmup, model.RoleControl, model.RoleEgress, GroupUnassigned, GroupFlagged, GroupData, GroupOutside}
 
 // categories whose findings sit on a violating path.
 var violatingCategories = map[string]bool{
@@ -244,46 +246,63 @@ func bucketOf(res string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(res, ".arn"), "/*")
 }
 
-// fromFindings adds what the findings' paths show that the model did not
-// give: a chain from its first function to its last database or internet.
+// fromFindings adds what the findings' evidence paths show that the model
+// did not give: the entry point in front of the function, the function's
+// way out, and the database it reaches, all on a violating path.
 func (b *builder) fromFindings(findings []report.Finding) {
 	for _, f := range findings {
 		if !violatingCategories[f.Category] {
 			continue
 		}
-		var from, to string
+		var fn, entry, db string
+		internet := false
 		for _, s := range f.Path {
 			switch s.Kind {
 			case "function":
-				if from == "" && s.Address != "" {
-					from = s.Address
+				if fn == "" && s.Address != "" {
+					fn = s.Address
+				}
+			case "entry_point":
+				if entry == "" && s.Address != "" {
+					entry = s.Address
 				}
 			case "database":
 				if s.Address != "" {
-					to = s.Address
+					db = s.Address
 				}
 			case "internet":
-				to = InternetID
+				internet = true
 			}
 		}
-		if from == "" || to == "" {
+		if fn == "" {
 			continue
 		}
-		b.node(from, from, KindFunction, GroupUnassigned)
-		if to == InternetID {
+		b.node(fn, fn, KindFunction, GroupFlagged)
+		if entry != "" {
+			b.node(entry, entry, KindEntry, GroupEntry)
+			b.markOrAdd(entry, fn, "invokes")
+		}
+		if internet {
 			b.node(InternetID, "internet", KindInternet, GroupOutside)
-		} else {
-			b.node(to, to, KindDatabase, GroupData)
+			b.markOrAdd(fn, InternetID, "egress")
 		}
-		if !b.hasEdge(from, to) {
-			b.edge(from, to, f.Category, true)
-			continue
+		if db != "" {
+			b.node(db, db, KindDatabase, GroupData)
+			b.markOrAdd(fn, db, "data path")
 		}
-		for k, e := range b.edges {
-			if e.From == from && e.To == to {
-				e.Violating = true
-				b.edges[k] = e
-			}
+	}
+}
+
+// markOrAdd turns the edges from → to red, adding one when there is none.
+func (b *builder) markOrAdd(from, to, label string) {
+	if !b.hasEdge(from, to) {
+		b.edge(from, to, label, true)
+		return
+	}
+	for k, e := range b.edges {
+		if e.From == from && e.To == to {
+			e.Violating = true
+			b.edges[k] = e
 		}
 	}
 }

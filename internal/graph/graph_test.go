@@ -107,12 +107,31 @@ func TestFindingsMarkRed(t *testing.T) {
 			t.Errorf("flagged function edge not red: %s", edgeKey(e))
 		}
 	}
-	// Without a model, the evidence path draws the violation.
-	g = Build(nil, []report.Finding{{Category: "egress-reaches-db", Resource: "aws_lambda_function.x", Path: []model.Step{
-		{Kind: "function", Address: "aws_lambda_function.x"}, {Kind: "role", Address: "aws_iam_role.x"}, {Kind: "database", Address: "aws_rds_cluster.db"},
-	}}, {Category: "nat-gateway", Resource: "aws_nat_gateway.n"}})
-	if len(g.Edges) != 1 || !g.Edges[0].Violating || g.Edges[0].From != "aws_lambda_function.x" || g.Edges[0].To != "aws_rds_cluster.db" {
-		t.Errorf("edges from findings = %+v", g.Edges)
+	// Without a model, the evidence paths draw the violation: entry point,
+	// way out and database.
+	g = Build(nil, []report.Finding{
+		{Category: "egress-reaches-db", Resource: "aws_lambda_function.x", Path: []model.Step{
+			{Kind: "function", Address: "aws_lambda_function.x"}, {Kind: "internet", Detail: "no vpc_config"},
+			{Kind: "function", Address: "aws_lambda_function.x"}, {Kind: "role", Address: "aws_iam_role.x"}, {Kind: "database", Address: "aws_rds_cluster.db"},
+		}},
+		{Category: "public-db-waker", Resource: "aws_lambda_function_url.x", Path: []model.Step{
+			{Kind: "entry_point", Address: "aws_lambda_function_url.x"}, {Kind: "function", Address: "aws_lambda_function.x"}, {Kind: "database", Address: "aws_rds_cluster.db"},
+		}},
+		{Category: "nat-gateway", Resource: "aws_nat_gateway.n", Path: []model.Step{{Kind: "nat_gateway", Address: "aws_nat_gateway.n"}}},
+	})
+	var edges []string
+	for _, e := range g.Edges {
+		if !e.Violating {
+			t.Errorf("edge from findings not red: %s", edgeKey(e))
+		}
+		edges = append(edges, edgeKey(e))
+	}
+	want := "aws_lambda_function.x -> aws_rds_cluster.db [data path]|aws_lambda_function.x -> internet [egress]|aws_lambda_function_url.x -> aws_lambda_function.x [invokes]"
+	if strings.Join(edges, "|") != want {
+		t.Errorf("edges from findings:\n got %s\nwant %s", strings.Join(edges, "|"), want)
+	}
+	if len(g.Nodes) != 4 {
+		t.Errorf("nodes = %+v", g.Nodes)
 	}
 }
 

@@ -23,6 +23,7 @@ var groupTitle = map[string]string{
 	"control":       "control",
 	"egress":        "egress",
 	GroupUnassigned: "unassigned functions",
+	GroupFlagged:    "functions in findings",
 	GroupData:       "data",
 	GroupOutside:    "outside",
 }
