@@ -118,7 +118,8 @@ func writeLabSummary(w io.Writer, l *lab.Lab) {
 }
 
 func newLabDownCommand() *cobra.Command {
-	return &cobra.Command{
+	var id string
+	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Tear the lab down (harmless when none is up)",
 		Args:  cobra.NoArgs,
@@ -128,7 +129,7 @@ func newLabDownCommand() *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
 			defer cancel()
-			res, err := lab.Down(ctx, "")
+			res, err := lab.Down(ctx, "", id)
 			if err != nil {
 				return err
 			}
@@ -145,6 +146,8 @@ func newLabDownCommand() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&id, "id", "", "stop only the lab with this id (letsleep lab status shows it)")
+	return cmd
 }
 
 func newLabStatusCommand() *cobra.Command {

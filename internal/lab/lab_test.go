@@ -169,7 +169,7 @@ func TestLabReferenceLike(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Down(context.Background(), opts.StateDir); err != nil { // nothing left to stop
+	if res, err := Down(context.Background(), opts.StateDir, l.Topo.ID); err != nil || res.Stopped != "" { // nothing left to stop
 		t.Fatal(err)
 	}
 	left, _ := listLabNS()

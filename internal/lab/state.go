@@ -133,14 +133,16 @@ type DownResult struct {
 	Removed []string // namespaces removed afterwards (leftovers)
 }
 
-// Down stops a running lab: it asks the owner to tear down (SIGTERM), waits
-// for it, and then removes whatever is left. With no lab it does nothing.
-func Down(ctx context.Context, dir string) (DownResult, error) {
+// Down stops the running lab (only lab id, when id is not ""): it asks the
+// owner to tear down (SIGTERM), waits for it, and then, if no other lab has
+// taken the lock meanwhile, removes whatever is left. With no lab it does
+// nothing, so a second Down is harmless.
+func Down(ctx context.Context, dir, id string) (DownResult, error) {
 	if dir == "" {
 		dir = DefaultStateDir
 	}
 	var res DownResult
-	if s, err := ReadState(dir); err == nil && s.PID > 0 && s.PID != os.Getpid() && alive(s.PID) {
+	if s, err := ReadState(dir); err == nil && (id == "" || s.ID == id) && s.PID > 0 && s.PID != os.Getpid() && alive(s.PID) {
 		res.Stopped, res.PID = s.ID, s.PID
 		_ = syscall.Kill(s.PID, syscall.SIGTERM)
 		deadline := time.Now().Add(15 * time.Second)
@@ -152,6 +154,13 @@ func Down(ctx context.Context, dir string) (DownResult, error) {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
+	// Leftovers are whatever exists while nobody holds the lock; a lab that
+	// holds it is alive and not ours to sweep.
+	lock, err := lockFile(ctx, dir, 2*time.Second)
+	if err != nil {
+		return res, nil
+	}
+	defer lock.Close()
 	removed, err := CleanLeftovers(ctx, dir)
 	res.Removed = removed
 	return res, err

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/letsleep/letsleep/internal/lab"
+)
+
+// helperPlanEnv makes this test binary act as `letsleep lab up PLAN`.
+const helperPlanEnv = "LETSLEEP_TEST_LAB_UP_PLAN"
+
+func TestLabUpHelperProcess(t *testing.T) {
+	plan := os.Getenv(helperPlanEnv)
+	if plan == "" {
+		t.Skip("helper process for TestLabUpTearsDownOnSignal")
+	}
+	cmd := NewLabCommand()
+	cmd.SetArgs([]string{"up", plan})
+	if err := cmd.Execute(); err != nil {
+		os.Stderr.WriteString("lab up: " + err.Error() + "\n")
+		os.Exit(3)
+	}
+	os.Exit(0)
+}
+
+// TestLabUpTearsDownOnSignal runs `lab up` as a process, sends it SIGTERM
+// or SIGINT once the lab is up, and checks that every namespace and the
+// state file are gone; a following `lab down` has nothing to do.
+func TestLabUpTearsDownOnSignal(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("needs root and may not skip under CI=true")
+		}
+		t.Skip("LAB CLI TEST SKIPPED: needs root")
+	}
+	plan := "../../build/plans/reference.json"
+	if _, err := os.Stat(plan); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing: run scripts/plan-fixtures.sh reference", plan)
+		}
+		t.Skipf("LAB CLI TEST SKIPPED: %s missing (scripts/plan-fixtures.sh reference)", plan)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestLabUpHelperProcess$")
+			cmd.Env = append(os.Environ(), helperPlanEnv+"="+plan)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			var st *lab.State
+			deadline := time.Now().Add(5 * time.Minute) // another lab may hold the lock
+			for time.Now().Before(deadline) {
+				if s, err := lab.ReadState(""); err == nil && s.PID == cmd.Process.Pid {
+					if _, err := lab.QueryStatus(t.Context(), s.API); err == nil {
+						st = s
+						break
+					}
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if st == nil {
+				t.Fatalf("lab never came up:\n%s", out.String())
+			}
+			namespaces := st.Topology.Namespaces()
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("lab up exited with %v after %s:\n%s", err, sig, out.String())
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatalf("lab up still running 60s after %s", sig)
+			}
+			for _, ns := range namespaces {
+				if _, err := os.Stat("/run/netns/" + ns); err == nil {
+					t.Errorf("namespace %s left after %s", ns, sig)
+				}
+			}
+			if _, err := lab.ReadState(""); err == nil {
+				t.Errorf("state file left after %s", sig)
+			}
+			down := NewLabCommand()
+			var dout bytes.Buffer
+			down.SetOut(&dout)
+			down.SetArgs([]string{"down", "--id", st.ID}) // never another package's lab
+			if err := down.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			// It may sweep another test's planted leftover, never stop a lab.
+			if strings.Contains(dout.String(), "stopped lab") || strings.Contains(dout.String(), st.ID) {
+				t.Errorf("second teardown found our lab again: %s", dout.String())
+			}
+		})
+	}
+}
