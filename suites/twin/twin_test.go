@@ -16,13 +16,16 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/letsleep/letsleep/internal/awsbackend"
+	"github.com/letsleep/letsleep/internal/model"
+	lsplan "github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFailure, func() {
 	var (
-		plan    *tfjson.Plan
-		zipPath string
+		plan     *tfjson.Plan
+		zipPath  string
+		planPath string
 	)
 
 	BeforeAll(func(ctx SpecContext) {
@@ -45,6 +48,32 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 		out := planner.PlanJSON(GinkgoT(), opts)
 		plan = &tfjson.Plan{}
 		Expect(json.Unmarshal([]byte(out), plan)).To(Succeed())
+		planPath = filepath.Join(tmp, "plan.json")
+		Expect(os.WriteFile(planPath, []byte(out), 0o600)).To(Succeed())
+	})
+
+	It("reads, in letsleep's own model, with its target's placement and reach", func(ctx SpecContext) {
+		p, err := lsplan.Load(ctx, planPath, lsplan.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		m, err := model.Build(p, model.Config{})
+		Expect(err).NotTo(HaveOccurred())
+		fn := func(addr string) model.Function {
+			i := slices.IndexFunc(m.Functions, func(f model.Function) bool { return f.Address == addr })
+			Expect(i).NotTo(Equal(-1), addr)
+			return m.Functions[i]
+		}
+		for twin, target := range map[string]string{
+			"module.twin.aws_lambda_function.this":         "aws_lambda_function.target",
+			"module.twin_outside.aws_lambda_function.this": "aws_lambda_function.outside",
+		} {
+			tw, tg := fn(twin), fn(target)
+			Expect(tw.InVPC).To(Equal(tg.InVPC), twin)
+			Expect(tw.Subnets).To(ConsistOf(tg.Subnets), twin)
+			Expect(tw.SecurityGroups).To(ConsistOf(tg.SecurityGroups), twin)
+			// A declared path comes from the target's role tag, which a
+			// twin does not carry; every network way out must match.
+			Expect(networkEgress(tw)).To(Equal(networkEgress(tg)), twin)
+		}
 	})
 
 	It("copies the VPC target's subnets and security groups", func() {
@@ -54,14 +83,9 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 			Expect(want).NotTo(BeEmpty(), "the fake target must have a %s", key)
 			Expect(vpcList(twin, key)).To(ConsistOf(want), key)
 		}
-		// The references survive in the configuration: the module call
-		// reads the target, and the module passes its variables through.
+		// The module call reads the target's own attributes.
 		Expect(callRefs(plan, "twin", "subnet_ids")).To(ContainElement("aws_lambda_function.target.vpc_config[0].subnet_ids"))
 		Expect(callRefs(plan, "twin", "security_group_ids")).To(ContainElement("aws_lambda_function.target.vpc_config[0].security_group_ids"))
-		vpc := moduleFunction(plan, "twin").Expressions["vpc_config"].NestedBlocks
-		Expect(vpc).To(HaveLen(1))
-		Expect(vpc[0]["subnet_ids"].References).To(ContainElement("var.subnet_ids"))
-		Expect(vpc[0]["security_group_ids"].References).To(ContainElement("var.security_group_ids"))
 	})
 
 	It("runs the VPC twin with the target's role (unknown at plan, followed by reference)", func() {
@@ -75,9 +99,10 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 		target, twin := after(plan, "aws_lambda_function.outside"), after(plan, "module.twin_outside.aws_lambda_function.this")
 		Expect(twin["role"]).To(Equal(target["role"]))
 		Expect(twin["role"]).To(Equal("arn:aws:iam::111122223333:role/lsl-example-existing"))
+		// No vpc_config block at all, like the target: an empty block would
+		// read as a VPC function to a plan reader.
 		Expect(target["vpc_config"]).To(BeEmpty())
-		Expect(vpcList(twin, "subnet_ids")).To(BeEmpty())
-		Expect(vpcList(twin, "security_group_ids")).To(BeEmpty())
+		Expect(twin["vpc_config"]).To(BeEmpty())
 	})
 
 	It("tags each twin with its target and as managed, keeping caller tags", func() {
@@ -140,6 +165,18 @@ func copyTerraform(src, dst string) error {
 		}
 		return os.WriteFile(filepath.Join(dst, rel), body, 0o644)
 	})
+}
+
+// networkEgress lists a function's egress path kinds other than declared.
+func networkEgress(f model.Function) []string {
+	var kinds []string
+	for _, p := range f.Egress {
+		if p.Kind != model.PathDeclared && !slices.Contains(kinds, p.Kind) {
+			kinds = append(kinds, p.Kind)
+		}
+	}
+	slices.Sort(kinds)
+	return kinds
 }
 
 func change(p *tfjson.Plan, addr string) *tfjson.ResourceChange {

@@ -36,15 +36,25 @@ resource "aws_lambda_function" "this" {
   # No reserved_concurrent_executions: a twin must never take concurrency
   # away from the account or from its target.
 
-  # A static block (not `dynamic`) keeps the references to the target's
-  # placement visible in the plan's configuration. Empty lists mean no VPC,
-  # like a target outside a VPC.
-  vpc_config {
-    subnet_ids         = var.subnet_ids
-    security_group_ids = var.security_group_ids
+  # No placement means no vpc_config block at all, exactly like a target
+  # outside a VPC. (An empty block would also mean "no VPC" to AWS, but plan
+  # readers, letsleep's model included, would take it for a VPC function.)
+  dynamic "vpc_config" {
+    for_each = length(var.subnet_ids) + length(var.security_group_ids) > 0 ? [true] : []
+    content {
+      subnet_ids         = var.subnet_ids
+      security_group_ids = var.security_group_ids
+    }
   }
 
   tags = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = (length(var.subnet_ids) == 0) == (length(var.security_group_ids) == 0)
+      error_message = "Pass both subnet_ids and security_group_ids (a VPC target) or neither (a target outside a VPC): copy both from the target's vpc_config."
+    }
+  }
 
   depends_on = [aws_cloudwatch_log_group.this]
 }
