@@ -109,6 +109,10 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 		return nil, err
 	}
 	defer func() {
+		if r := recover(); r != nil {
+			_ = l.Close()
+			panic(r)
+		}
 		if err != nil {
 			_ = l.Close()
 			l = nil
