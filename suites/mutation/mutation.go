@@ -52,8 +52,21 @@ type Outcome struct {
 	Took       time.Duration
 }
 
-// Caught reports whether the lab saw a violation.
-func (o Outcome) Caught() bool { return o.Err == nil && len(o.Violations) > 0 }
+// Caught reports whether a probe or the sentinel saw a violation. The lab's
+// IAM simulation reads the same model grants as the policies, so an IAM
+// line alone does not count as caught by the lab.
+func (o Outcome) Caught() bool { return o.Err == nil && len(o.Observed()) > 0 }
+
+// Observed are the violations seen on the network or the wake signal.
+func (o Outcome) Observed() []string {
+	var out []string
+	for _, v := range o.Violations {
+		if strings.HasPrefix(v, "probe:") || strings.HasPrefix(v, "sentinel:") {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // Options tune a run.
 type Options struct {
@@ -113,9 +126,10 @@ func WriteSummary(w io.Writer, ref *Outcome, outs []Outcome) (caught, total int)
 			verdict, ev = "ERROR", o.Err.Error()
 		case o.Caught():
 			caught++
-			verdict, ev = "caught", o.Violations[0]
-			if len(o.Violations) > 1 {
-				ev += fmt.Sprintf(" (+%d more)", len(o.Violations)-1)
+			obs := o.Observed()
+			verdict, ev = "caught", obs[0]
+			if len(obs) > 1 {
+				ev += fmt.Sprintf(" (+%d more)", len(obs)-1)
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Case.Name, "caught ("+o.Case.Signal+")", verdict, oneLine(ev))

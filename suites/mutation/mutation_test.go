@@ -85,7 +85,7 @@ var _ = Describe("mutation: the probes and the sentinel catch what the policies 
 			o := run(ctx, c)
 			outs = append(outs, o)
 			Expect(o.Err).NotTo(HaveOccurred())
-			Expect(o.Violations).NotTo(BeEmpty(), "expected %s", c.Signal)
+			Expect(o.Observed()).NotTo(BeEmpty(), "expected %s", c.Signal)
 		}, NodeTimeout(2*time.Minute))
 	}
 
