@@ -166,3 +166,28 @@ func writeRepeated(w *bufio.Writer, c byte, n int) error {
 	}
 	return nil
 }
+
+// TestPlanOverTheSizeLimit: a file over the 1 GiB limit is refused from its
+// size alone (a sparse file, so the test writes nothing), with a size
+// message whose advice the user can act on.
+func TestPlanOverTheSizeLimit(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "huge.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 1<<30 + 1<<20
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	res := run(t, runOpts{}, "check", path)
+	assertInputErr(t, res, path, inputErr{contains: []string{"letsleep: {file}: plan JSON is larger than the 1 GiB limit (1074790400 bytes)"}})
+	if res.elapsed > 10e9 {
+		t.Errorf("refusing an oversized file took %s: it should not read it", res.elapsed)
+	}
+	if strings.Contains(res.stderr, "raise the limit") && !strings.Contains(res.stderr, "--") && !strings.Contains(res.stderr, "LETSLEEP_") {
+		t.Errorf("the message says to raise the limit but not how (no flag or variable named):\n%s", res.stderr)
+	}
+}
