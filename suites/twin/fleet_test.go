@@ -70,3 +70,23 @@ var _ = Describe("probe-twin fleet plan", Label("plan"), Ordered, ContinueOnFail
 		}
 	})
 })
+
+var _ = Describe("probe-twin placement input", Label("plan"), func() {
+	It("refuses subnets without security groups, naming the fix", func() {
+		root, err := planner.RepoRoot(".")
+		Expect(err).NotTo(HaveOccurred())
+		rc, err := planner.EnsureTerraformRC(root)
+		Expect(err).NotTo(HaveOccurred())
+		tmp := GinkgoT().TempDir()
+		copyRoot := filepath.Join(tmp, "probe-twin")
+		Expect(copyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
+		dir := filepath.Join(copyRoot, "fleet")
+		vars, _ := json.Marshal(map[string]any{"name_prefix": "lsl-bad", "probe_zip": "absent.zip", "targets": map[string]awsbackend.TwinTarget{
+			"aws_lambda_function.half": {Name: "half", RoleARN: "arn:aws:iam::111122223333:role/half", SubnetIDs: []string{"subnet-0a1b2c3d4e5f60001"}, SecurityGroupIDs: []string{}},
+		}})
+		Expect(os.WriteFile(filepath.Join(dir, "run.auto.tfvars.json"), vars, 0o600)).To(Succeed())
+		_, err = planner.PlanJSONE(GinkgoT(), planner.Options(dir, filepath.Join(tmp, "tfplan"), rc))
+		Expect(err).To(HaveOccurred())
+		Expect(err.Error()).To(ContainSubstring("Pass both subnet_ids and security_group_ids"))
+	})
+})
