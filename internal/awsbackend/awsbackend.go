@@ -143,7 +143,11 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 	}
 
 	id := "lsl-" + strings.ToLower(random.UniqueId())
-	vars := map[string]any{"name": id, "region": opts.Region, "package_dir": pkgDir}
+	vars := map[string]any{
+		"name": id, "region": opts.Region, "package_dir": pkgDir,
+		// The stack's default zones are eu-west-1's.
+		"azs": []string{opts.Region + "a", opts.Region + "b"},
+	}
 	for k, v := range opts.Vars {
 		vars[k] = v
 	}
@@ -168,7 +172,7 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 		return nil, fmt.Errorf("aws backend: %w", err)
 	}
 
-	targets, err := TwinTargets(opts.Model, b.stack)
+	targets, err := TwinTargets(b.opts.Model, b.stack)
 	if err != nil {
 		return nil, fmt.Errorf("aws backend: %w", err)
 	}
