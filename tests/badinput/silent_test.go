@@ -220,3 +220,36 @@ func TestIAMDocumentsInsideAPlan(t *testing.T) {
 		})
 	}
 }
+
+// TestDeferredChangesAreNotSilent: a plan that terraform marks incomplete
+// ("complete": false) defers some resources to a later plan (Terraform 1.10+
+// deferred actions). Deferred resources are not in planned_values, so a
+// NAT gateway there must surface as a finding, never as silence.
+func TestDeferredChangesAreNotSilent(t *testing.T) {
+	t.Parallel()
+	doc := planDoc(tfRes{Addr: "aws_s3_bucket.assets", Values: map[string]any{"bucket": "assets"}})
+	doc["complete"] = false
+	doc["deferred_changes"] = []any{map[string]any{
+		"reason": "resource_config_unknown",
+		"resource_change": map[string]any{
+			"address": `aws_nat_gateway.this["a"]`, "mode": "managed", "type": "aws_nat_gateway", "name": "this", "index": "a",
+			"provider_name": "registry.terraform.io/hashicorp/aws",
+			"change": map[string]any{"actions": []any{"create"}, "before": nil, "after": map[string]any{"subnet_id": "subnet-0123"}, "after_unknown": map[string]any{"id": true}},
+		},
+	}}
+	path := writeFile(t, "plan.json", mustJSON(t, doc))
+	res := run(t, runOpts{}, "check", "--format", "json", path)
+	rep := decodeReport(t, res)
+	found := false
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Resource, "aws_nat_gateway") || (f.Category == "unanalysed" && strings.Contains(f.Message, "defer")) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("a deferred NAT gateway in an incomplete plan left no finding: letsleep passed it silently; findings:\n%s", rep.describe())
+	}
+	if strict := run(t, runOpts{}, "check", "--strict", "--format", "json", path); strict.code != 1 {
+		t.Errorf("--strict on an incomplete plan: exit %d, want 1", strict.code)
+	}
+}
