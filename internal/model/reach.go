@@ -85,7 +85,19 @@ func (b *builder) egress(f *Function) {
 		return
 	}
 	ipv6 := b.functionIPv6(f.Address)
-	sgStep, sgOK, sgUnresolved := b.internetEgressRule(f)
+	type egressRule struct {
+		step           Step
+		ok, unresolved bool
+	}
+	byFamily := map[string]egressRule{}
+	ruleFor := func(dest string) egressRule {
+		if r, ok := byFamily[dest]; ok {
+			return r
+		}
+		st, ok, un := b.internetEgressRule(f, dest)
+		byFamily[dest] = egressRule{st, ok, un}
+		return byFamily[dest]
+	}
 	for _, sn := range f.Subnets {
 		s := b.subnets[sn]
 		if s == nil {
@@ -125,6 +137,8 @@ func (b *builder) egress(f *Function) {
 			default:
 				continue // igw: Lambda ENIs get no public IP; local; endpoints
 			}
+			er := ruleFor(rt.Destination)
+			sgStep, sgOK, sgUnresolved := er.step, er.ok, er.unresolved
 			if !sgOK && !sgUnresolved {
 				continue // SG egress blocks the internet
 			}
@@ -143,9 +157,9 @@ func (b *builder) egress(f *Function) {
 }
 
 // internetEgressRule finds an egress rule on the function's groups that
-// lets it reach 0.0.0.0/0 or ::/0. unresolved when a group is not in the
+// opens the default route's destination (0.0.0.0/0 or ::/0). unresolved when a group is not in the
 // plan or a rule is unresolved.
-func (b *builder) internetEgressRule(f *Function) (Step, bool, bool) {
+func (b *builder) internetEgressRule(f *Function, dest string) (Step, bool, bool) {
 	if len(f.SecurityGroups) == 0 {
 		return Step{Kind: "security_group", Detail: "security groups unknown: egress assumed"}, false, true
 	}
@@ -161,7 +175,8 @@ func (b *builder) internetEgressRule(f *Function) (Step, bool, bool) {
 				unresolved = true
 			}
 			for _, c := range r.CIDRs {
-				if c == "0.0.0.0/0" || c == "::/0" {
+				// The rule must open the same address family as the route.
+				if (c == "0.0.0.0/0" && dest != "::/0") || (c == "::/0" && dest != "0.0.0.0/0") {
 					return Step{Kind: "sg_rule", Address: r.Address, Detail: fmt.Sprintf("egress %s %s to %s on %s", r.Protocol, portString(r.FromPort, r.ToPort), c, sgA)}, true, false
 				}
 			}
