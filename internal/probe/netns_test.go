@@ -44,6 +44,7 @@ func netnsWithRules(t *testing.T, ruleset string) string {
 			t.Fatalf("%s not installed (apt-get install iproute2 nftables)", tool)
 		}
 	}
+	removeStaleNamespaces(t)
 	name := fmt.Sprintf("lslprobe-%d-%d", os.Getpid(), time.Now().UnixNano()%1e6)
 	run := func(stdin string, args ...string) {
 		t.Helper()
@@ -58,6 +59,32 @@ func netnsWithRules(t *testing.T, ruleset string) string {
 	run("", "ip", "-n", name, "link", "set", "lo", "up")
 	run(ruleset, "ip", "netns", "exec", name, "nft", "-f", "-")
 	return name
+}
+
+// removeStaleNamespaces deletes lslprobe-<pid>-* namespaces whose test
+// process is gone (a run killed before its cleanup).
+func removeStaleNamespaces(t *testing.T) {
+	t.Helper()
+	out, err := exec.Command("ip", "netns", "list").Output()
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || !strings.HasPrefix(fields[0], "lslprobe-") {
+			continue
+		}
+		parts := strings.Split(fields[0], "-")
+		if len(parts) != 3 {
+			continue
+		}
+		if _, err := os.Stat("/proc/" + parts[1]); err == nil {
+			continue // its test is still running
+		}
+		if err := exec.Command("ip", "netns", "del", fields[0]).Run(); err == nil {
+			t.Logf("removed stale namespace %s", fields[0])
+		}
+	}
 }
 
 // probeIn runs req with this test binary as the probe inside ns.
