@@ -57,8 +57,7 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 	BeforeAll(func(ctx SpecContext) {
 		Expect(rootErr).NotTo(HaveOccurred())
 		Expect(listErr).NotTo(HaveOccurred())
-		rc, err := planner.EnsureTerraformRC(root)
-		Expect(err).NotTo(HaveOccurred())
+		rc := terraformRC
 
 		// Plan a copy of terraform/ so that .terraform folders and lock files
 		// never land in the source tree, and runs in parallel cannot collide.
