@@ -162,6 +162,22 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 			Expect(rep.Summary.Failed).To(Equal(len(want) > 0))
 		}, SpecTimeout(2*time.Minute))
 
+		It(fmt.Sprintf("drops only the sleep rules under the always-on profile in %s", s.Name), func(ctx SpecContext) {
+			want, err := loadExpected(filepath.Join(dir, "expected.json"))
+			Expect(err).NotTo(HaveOccurred())
+			awake := pairSet{}
+			for p := range want {
+				if !sleepFirstOnly[p.Category] {
+					awake[p] = true
+				}
+			}
+			rep, err := check(ctx, planned(s.Name), runner.ProfileAlwaysOn)
+			Expect(err).NotTo(HaveOccurred())
+			missing, extra := diff(awake, atLeast(rep, "medium"))
+			Expect(missing).To(BeEmpty(), "%s (always-on)\n%s", s.Name, describeDiff(missing, extra))
+			Expect(extra).To(BeEmpty(), "%s (always-on)\n%s", s.Name, describeDiff(missing, extra))
+		}, SpecTimeout(2*time.Minute))
+
 		if s.Name == "reference" {
 			continue
 		}
@@ -210,4 +226,15 @@ func dataSources(m *tfjson.ConfigModule, prefix string) []dataSource {
 		out = append(out, dataSources(call.Module, prefix+"module."+name+".")...)
 	}
 	return out
+}
+
+// sleepFirstOnly are the categories of the rules the always-on profile turns
+// off (the rule catalogue in docs/ARCHITECTURE.md).
+var sleepFirstOnly = map[string]bool{
+	"hot-path-reaches-db": true,
+	"nat-gateway":         true,
+	"rds-proxy":           true,
+	"db-never-sleeps":     true,
+	"dynamodb-no-ttl":     true,
+	"warmup-unthrottled":  true,
 }
