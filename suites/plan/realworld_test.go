@@ -55,12 +55,17 @@ var realworldSpecs = map[string]realworld{
 		},
 		never: []pair{p("open-ingress", "aws_security_group_rule.ingress"), p("nat-gateway", "aws_route.public_internet_gateway")},
 	},
-	// Allow * on *: Secrets Manager and the Data API included. The Deny and
+	// Allow * on * for a role, a user and a group: Secrets Manager and the Data
+	// API included, placed on the principal as for roles. The Deny and
 	// ec2:Describe* documents are fine.
 	"regula-admin-policy.json": {
 		high: []pair{
 			p("broad-secrets-access", "aws_iam_role.my_test_role"),
 			p("data-api-grant", "aws_iam_role.my_test_role"),
+			p("broad-secrets-access", "aws_iam_user.my_test_user"),
+			p("data-api-grant", "aws_iam_user.my_test_user"),
+			p("broad-secrets-access", "aws_iam_group.my_group"),
+			p("data-api-grant", "aws_iam_group.my_group"),
 		},
 		never: []pair{
 			p("broad-secrets-access", "aws_iam_policy.valid_deny_policy"),
