@@ -181,6 +181,9 @@ func newLabStatusCommand() *cobra.Command {
 
 func writeLabStatus(ctx context.Context, w io.Writer, st *lab.State, live *lab.Status, apiErr error) {
 	fmt.Fprintf(w, "lab %s (pid %d, up since %s) from %s\n", st.ID, st.PID, st.Started.Format(time.RFC3339), st.Source)
+	if !st.OwnerAlive() {
+		fmt.Fprintf(w, "owner pid %d is gone: what follows are leftovers; remove them with `letsleep lab down`\n", st.PID)
+	}
 	fmt.Fprintf(w, "database %s   canary %s\n\n", st.DBAddr, st.CanaryURL)
 	namespaces := st.Topology.Namespaces()
 	for _, ns := range namespaces {

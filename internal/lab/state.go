@@ -29,6 +29,9 @@ type State struct {
 	DBAddr    string            `json:"db_addr"`
 }
 
+// OwnerAlive reports whether the process that owns the lab still runs.
+func (s *State) OwnerAlive() bool { return s.PID > 0 && alive(s.PID) }
+
 func statePath(dir string) string { return filepath.Join(dir, "state.json") }
 
 func writeState(dir string, s *State) error {
