@@ -61,7 +61,9 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 
 		// Plan a copy of terraform/ so that .terraform folders and lock files
 		// never land in the source tree, and runs in parallel cannot collide.
-		work := GinkgoT().TempDir()
+		work, err := os.MkdirTemp("", "letsleep-plan-suite-")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(os.RemoveAll, work) // after the last spec of this container
 		tree, err := files.CopyTerraformFolderToDest(filepath.Join(root, "terraform"), work, "tf")
 		Expect(err).NotTo(HaveOccurred())
 		out := filepath.Join(work, "plans")
