@@ -3,8 +3,8 @@
 # description: >-
 #   A publicly accessible instance gets a public address, and a database
 #   security group that admits 0.0.0.0/0 or ::/0 lets the whole internet try
-#   to connect. For Aurora Serverless v2 this is also a sleep problem: any
-#   connection attempt, even with invalid credentials, wakes a paused instance
+#   to connect (reported on the security group, listing its open rules). For
+#   Aurora Serverless v2 this is also a sleep problem: any connection attempt, even with invalid credentials, wakes a paused instance
 #   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html),
 #   so internet scanners alone keep it awake. Security group rules are allow
 #   rules only (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
@@ -58,21 +58,33 @@ db_ports := model.group([[sg, sprintf("%v", [port]), port] |
 	port := object.get(db, "port", 0)
 ])
 
+# One finding per database security group, listing its open rules.
 deny contains f if {
 	some sg_addr, dbs in db_sgs
 	sg := model.security_groups_by_address[sg_addr]
-	some rule in model.as_array(sg.ingress)
-	network.is_open(rule)
-	some port_key in db_ports[sg_addr]
-	port := to_number(port_key)
-	network.covers_port(rule, port)
+	open := [rule |
+		some rule in model.as_array(sg.ingress)
+		network.is_open(rule)
+		some port_key in db_ports[sg_addr]
+		network.covers_port(rule, to_number(port_key))
+	]
+	count(open) > 0
 	f := {
-		"resource": rule.address,
-		"message": sprintf("security group %s of database %s admits %s on %s", [sg.address, model.list(dbs), model.list(network.open_sources(rule)), network.ports(rule)]),
+		"resource": sg.address,
+		"message": sprintf("security group %s of database %s admits the internet: %s", [sg.address, model.list(dbs), concat("; ", {describe(rule) | some rule in open})]),
 		"path": array.concat(
 			[model.step("database", db, "behind this security group") | some db in sort(dbs)],
-			[network.sg_step(sg), network.rule_step(sg, rule)],
+			array.concat([network.sg_step(sg)], [network.rule_step(sg, rule) | some rule in open]),
 		),
-		"unresolved": object.get(rule, "unresolved", false),
+		"unresolved": any_unresolved(open),
 	}
 }
+
+describe(rule) := sprintf("%s on %s (%s)", [model.list(network.open_sources(rule)), network.ports(rule), rule.address])
+
+any_unresolved(rules) if {
+	some rule in rules
+	rule.unresolved == true
+}
+
+default any_unresolved(_) := false

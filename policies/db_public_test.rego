@@ -14,11 +14,13 @@ test_deny_open_db_sg_ipv4_on_db_port if {
 	findings := deny with input as with_db_sg_rule(open_rule("tcp", 5432, 5432, ["0.0.0.0/0"]))
 	count(findings) == 1
 	some d in findings
-	d.resource == "module.data.aws_security_group_rule.open"
-	contains(d.message, "admits 0.0.0.0/0 on TCP port 5432")
+	d.resource == "module.data.aws_security_group.db"
+	contains(d.message, "admits the internet: 0.0.0.0/0 on TCP port 5432 (module.data.aws_security_group_rule.open)")
 	d.path[0] == {"kind": "database", "address": fx.cluster, "detail": "behind this security group"}
 	d.path[1].kind == "security_group"
 	d.path[2].kind == "sg_rule"
+	count(d.path) == 3
+	d.unresolved == false
 }
 
 test_deny_open_db_sg_ipv6 if {
@@ -74,4 +76,18 @@ test_allow_reference_stack if {
 test_deny_standalone_instance_listing_itself_once if {
 	db := {"address": "aws_db_instance.pg", "kind": "instance", "engine": "mysql", "publicly_accessible": true, "instances": [{"address": "aws_db_instance.pg", "instance_class": "db.t3.micro", "publicly_accessible": true}], "security_groups": []}
 	count(deny) == 1 with input as fx.input_of({"databases": [db]})
+}
+
+test_deny_several_open_rules_one_finding_per_sg if {
+	sg := object.union(fx.db_sg, {"ingress": [
+		fx.sg_rule("aws_security_group_rule.a", "tcp", 5432, 5432, ["0.0.0.0/0"]),
+		object.union(fx.sg_rule("aws_security_group_rule.b", "-1", 0, 0, ["::/0"]), {"unresolved": true}),
+		fx.sg_rule("aws_security_group_rule.c", "tcp", 22, 22, ["0.0.0.0/0"]),
+	]})
+	findings := deny with input as fx.input_of({"databases": [fx.serverless_cluster], "security_groups": [sg]})
+	count(findings) == 1
+	some d in findings
+	[s.address | some s in d.path; s.kind == "sg_rule"] == ["aws_security_group_rule.a", "aws_security_group_rule.b"]
+	d.unresolved == true
+	not contains(d.message, "port 22")
 }

@@ -118,7 +118,7 @@ func TestEvalFindsBrokenWirings(t *testing.T) {
 				sg := &m.SecurityGroups[0]
 				sg.Ingress = append(sg.Ingress, model.SGRule{Address: "aws_security_group_rule.open", Protocol: "tcp", FromPort: 5432, ToPort: 5432, CIDRs: []string{"0.0.0.0/0"}})
 			},
-			want: []string{"LSL-007 aws_security_group_rule.open", "LSL-008 aws_security_group_rule.open"},
+			want: []string{"LSL-007 module.data.aws_security_group.db", "LSL-008 aws_security_group_rule.open"},
 		},
 		{
 			name: "warnings become findings",
