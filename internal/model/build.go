@@ -99,7 +99,20 @@ func Build(p *plan.Plan, cfg Config) (m *Model, err error) {
 // anything only in planned_values (old formats).
 func (b *builder) load(doc *tfjson.Plan) {
 	managed := 0
-	for _, rc := range doc.ResourceChanges {
+	changes := doc.ResourceChanges
+	if doc.Complete != nil && !*doc.Complete {
+		b.warn("deferred", "", "terraform marked this plan incomplete: some changes are deferred to a later plan; their unknown values are not analysed")
+	}
+	// Deferred changes (Terraform 1.10+) are not in planned_values; model
+	// them from their partial values and say so, never drop them.
+	for _, d := range doc.DeferredChanges {
+		if d == nil || d.ResourceChange == nil {
+			continue
+		}
+		changes = append(changes, d.ResourceChange)
+		b.warn("deferred", d.ResourceChange.Address, "terraform deferred this change to a later plan (%s); it is modelled from its partial values", d.Reason)
+	}
+	for _, rc := range changes {
 		if rc == nil || rc.Change == nil {
 			continue
 		}

@@ -263,7 +263,7 @@ type VPCEndpoint struct {
 // Warning is something the model could not analyse. It is never dropped:
 // the policies turn warnings into findings, and --strict fails on them.
 type Warning struct {
-	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy|invalid-role
+	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy|invalid-role|deferred
 	Address string `json:"address"`
 	Message string `json:"message"`
 }
