@@ -92,7 +92,8 @@ func newLabUpCommand() *cobra.Command {
 	cmd.Flags().DurationVar(&opts.ResumeDelay, "resume-delay", 300*time.Millisecond, "sentinel: hold a waking connection this long")
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
 	cmd.Flags().StringVar(&configFile, "config", "", "YAML boundary config mapping address patterns to function roles")
-	cmd.Flags().StringVar(&opts.ProbeBin, "probe-bin", "", "probe binary to run in the namespaces (default: this binary)")
+	cmd.Flags().StringVar(&opts.ProbeBin, "probe-bin", "", "probe binary to run in the namespaces (default: $LETSLEEP_PROBE_BIN, else this binary)")
+	cmd.Flags().DurationVar(&opts.LockWait, "wait", 30*time.Second, "how long to wait while another lab is up")
 	return cmd
 }
 

@@ -21,7 +21,7 @@ func TestLabUpHelperProcess(t *testing.T) {
 		t.Skip("helper process for TestLabUpTearsDownOnSignal")
 	}
 	cmd := NewLabCommand()
-	cmd.SetArgs([]string{"up", plan})
+	cmd.SetArgs([]string{"up", "--wait", "15m", plan}) // other packages' labs may hold the lock
 	if err := cmd.Execute(); err != nil {
 		os.Stderr.WriteString("lab up: " + err.Error() + "\n")
 		os.Exit(3)
@@ -57,7 +57,7 @@ func TestLabUpTearsDownOnSignal(t *testing.T) {
 			}
 			defer cmd.Process.Kill()
 			var st *lab.State
-			deadline := time.Now().Add(5 * time.Minute) // another lab may hold the lock
+			deadline := time.Now().Add(16 * time.Minute) // another lab may hold the lock
 			for time.Now().Before(deadline) {
 				if s, err := lab.ReadState(""); err == nil && s.PID == cmd.Process.Pid {
 					if _, err := lab.QueryStatus(t.Context(), s.API); err == nil {

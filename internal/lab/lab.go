@@ -103,7 +103,11 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 		handlers: map[string]*exec.Cmd{}, sockets: map[string]string{}}
 	step := l.stepper()
 	if err := step("lock", func() error {
-		l.lock, err = lockFile(ctx, opts.StateDir, opts.LockWait)
+		l.lock, err = lockFile(ctx, opts.StateDir, opts.LockWait, func(owner string) {
+			if opts.Progress != nil {
+				fmt.Fprintf(opts.Progress, "lab:   another lab is up%s; waiting up to %s\n", owner, opts.LockWait)
+			}
+		})
 		return err
 	}); err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func needRoot(t *testing.T) {
 }
 
 func testOpts(t *testing.T) Options {
-	return Options{IdleAfter: 1 * time.Second, ResumeDelay: 300 * time.Millisecond, LockWait: 2 * time.Minute}
+	return Options{IdleAfter: 1 * time.Second, ResumeDelay: 300 * time.Millisecond, LockWait: 15 * time.Minute}
 }
 
 func probeOne(t *testing.T, l *Lab, fn string, c probe.Check) probe.Result {

@@ -65,7 +65,7 @@ func ReadState(dir string) (*State, error) {
 // lockFile takes the lab lock, waiting at most wait: one lab at a time on a
 // machine, so that whoever holds the lock owns every lsl- namespace and any
 // other is a leftover.
-func lockFile(ctx context.Context, dir string, wait time.Duration) (*os.File, error) {
+func lockFile(ctx context.Context, dir string, wait time.Duration, waiting ...func(owner string)) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("lab state dir: %w", err)
 	}
@@ -74,6 +74,7 @@ func lockFile(ctx context.Context, dir string, wait time.Duration) (*os.File, er
 		return nil, fmt.Errorf("lab lock: %w", err)
 	}
 	deadline := time.Now().Add(wait)
+	told := false
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
@@ -83,12 +84,18 @@ func lockFile(ctx context.Context, dir string, wait time.Duration) (*os.File, er
 			f.Close()
 			return nil, fmt.Errorf("lab lock: %w", err)
 		}
+		owner := ""
+		if s, err := ReadState(dir); err == nil {
+			owner = fmt.Sprintf(" (lab %s, pid %d)", s.ID, s.PID)
+		}
+		if !told {
+			for _, w := range waiting {
+				w(owner)
+			}
+			told = true
+		}
 		if time.Now().After(deadline) {
 			f.Close()
-			owner := ""
-			if s, err := ReadState(dir); err == nil {
-				owner = fmt.Sprintf(" (lab %s, pid %d)", s.ID, s.PID)
-			}
 			return nil, fmt.Errorf("another lab is up%s: wait for it or run `letsleep lab down`", owner)
 		}
 		select {
