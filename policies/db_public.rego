@@ -4,7 +4,8 @@
 #   A publicly accessible instance gets a public address, and a database
 #   security group that admits 0.0.0.0/0 or ::/0 lets the whole internet try
 #   to connect (reported on the security group, listing its open rules). For
-#   Aurora Serverless v2 this is also a sleep problem: any connection attempt, even with invalid credentials, wakes a paused instance
+#   Aurora Serverless v2 this is also a sleep problem: any connection
+#   attempt, even with invalid credentials, wakes a paused instance
 #   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html),
 #   so internet scanners alone keep it awake. Security group rules are allow
 #   rules only (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
