@@ -8,6 +8,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -21,6 +23,21 @@ const bodySentinel = "PAYLOAD-SENTINEL-never-in-results"
 
 func serverCAPEM(srv *httptest.Server) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+}
+
+// quietServer starts a loopback test server whose expected handshake
+// failures do not clutter the test log.
+func quietServer(t *testing.T, h http.Handler, withTLS bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if withTLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // throwawayCAPEM makes a fresh self-signed CA (httptest servers all share
@@ -56,10 +73,8 @@ func TestHTTPSOutcomes(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 		w.Write([]byte(bodySentinel))
 	})
-	tlsSrv := httptest.NewTLSServer(handler)
-	t.Cleanup(tlsSrv.Close)
-	plain := httptest.NewServer(handler)
-	t.Cleanup(plain.Close)
+	tlsSrv := quietServer(t, handler, true)
+	plain := quietServer(t, handler, false)
 	dns := startFakeDNS(t, map[string][4]byte{"canary.lab.test.": {127, 0, 0, 1}})
 
 	_, tlsPort, _ := net.SplitHostPort(strings.TrimPrefix(tlsSrv.URL, "https://"))
@@ -113,14 +128,12 @@ func TestHTTPSAfterConnectIsNeverBlocked(t *testing.T) {
 			c.Close()
 		}
 	}()
-	stall := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	stall := quietServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-time.After(3 * time.Second):
 		}
-	}))
-	stall.StartTLS()
-	t.Cleanup(stall.Close)
+	}), true)
 
 	cases := []struct {
 		name, url, ca, outcome, detail string
