@@ -37,7 +37,8 @@ while IFS=$'\t' read -r dir name; do
     cat "${TMPDIR:-/tmp}/fuzz-$name.log"
     failed+=("./$dir $name")
   else
-    tail -n 3 "${TMPDIR:-/tmp}/fuzz-$name.log" | sed 's/^/  /'
+    # The last progress line carries the execution count.
+    grep 'execs:' "${TMPDIR:-/tmp}/fuzz-$name.log" | tail -n 1 | sed 's/^/  /'
   fi
 done <<<"$targets"
 
