@@ -38,7 +38,7 @@ while IFS=$'\t' read -r dir name; do
     failed+=("./$dir $name")
   else
     # The last progress line carries the execution count.
-    grep 'execs:' "${TMPDIR:-/tmp}/fuzz-$name.log" | tail -n 1 | sed 's/^/  /'
+    grep 'execs:' "${TMPDIR:-/tmp}/fuzz-$name.log" | tail -n 1 | sed 's/^/  /' || true
   fi
 done <<<"$targets"
 
