@@ -67,7 +67,8 @@ type Check struct {
 	Enabled     bool     `json:"enabled"` // enabled under the engine's profile
 }
 
-// Engine holds the compiled policies and the prepared query.
+// Engine holds the compiled policies and the prepared query. It is safe for
+// concurrent use: Eval only reads it.
 type Engine struct {
 	opts    Options
 	checks  []Check          // every check, sorted by ID

@@ -286,3 +286,28 @@ func TestBuiltinsDoNotReadThePlan(t *testing.T) {
 		t.Fatal("raw plan materialised although no policy reads input.plan")
 	}
 }
+
+// One Engine serves concurrent evaluations (the prepared query is shared).
+func TestEvalConcurrent(t *testing.T) {
+	e := newEngine(t, Options{})
+	m := referenceModel()
+	m.NATGateways = []model.Gateway{{Address: "aws_nat_gateway.a"}}
+	want, _ := json.Marshal(eval(t, e, m))
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			fs, err := e.Eval(context.Background(), m, nil)
+			if err == nil {
+				if got, _ := json.Marshal(fs); string(got) != string(want) {
+					err = fmt.Errorf("concurrent result differs: %s", got)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
