@@ -79,6 +79,20 @@ func TestBinaryPlanWithoutTerraform(t *testing.T) {
 	})
 }
 
+// TestCorruptBinaryPlan: a file that starts like a zip but is not a plan
+// goes to terraform, whose own message comes through.
+func TestCorruptBinaryPlan(t *testing.T) {
+	t.Parallel()
+	needTerraform(t)
+	path := writeFile(t, "tfplan", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00not really a plan"))
+	res := run(t, runOpts{env: tfEnv(t)}, "check", path)
+	assertInputErr(t, res, path, inputErr{
+		contains:    []string{"letsleep: {file}: terraform show failed", "not a valid zip file"},
+		maxLines:    30,
+		passthrough: true,
+	})
+}
+
 // TestDirectoryThatFailsToPlan: terraform's own message is passed through.
 func TestDirectoryThatFailsToPlan(t *testing.T) {
 	t.Parallel()
