@@ -34,12 +34,15 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 			}
 			opts.Paths = args
 			opts.Progress = progressWriter(format)
-			rep, err := runner.Check(cmd.Context(), opts)
+			res, err := runner.Run(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
+			rep := res.Report
+			oopts := outputOptions(res)
+			oopts.Color = outFile == "" && isTerminal(os.Stdout)
 			if err := writeTo(outFile, func(f *os.File) error {
-				return output.Write(f, format, rep, output.Options{Color: outFile == "" && isTerminal(os.Stdout)})
+				return output.Write(f, format, rep, oopts)
 			}); err != nil {
 				return err
 			}
@@ -60,4 +63,22 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 	f.BoolVar(&opts.Strict, "strict", false, "fail on anything letsleep could not analyse")
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "bound on policy evaluation")
 	return cmd
+}
+
+// outputOptions hands the writers the catalogue (SARIF lists every rule,
+// JUnit passes the clean ones) and, for a single plan, its model (the
+// Markdown graph shows the whole stack, not only what failed).
+func outputOptions(res *runner.Result) output.Options {
+	var o output.Options
+	for _, c := range res.Catalogue {
+		if !c.Enabled {
+			continue
+		}
+		o.Rules = append(o.Rules, output.Rule{ID: c.ID, Category: c.Category, Severity: c.Severity, Title: c.Title, Description: c.Description, Remediation: c.Remediation})
+	}
+	if len(res.Models) == 1 {
+		o.Model = res.Models[0]
+	}
+	o.ToolVersion = version()
+	return o
 }

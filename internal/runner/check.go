@@ -5,13 +5,32 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/letsleep/letsleep/internal/engine"
+	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/report"
 	"github.com/letsleep/letsleep/internal/waiver"
 )
 
+// Result is a finished check: the report plus what the writers need to
+// describe it (every model, and the catalogue of checks that ran).
+type Result struct {
+	Report    *report.Report
+	Models    []*model.Model
+	Catalogue []engine.Check
+}
+
 // Check runs the whole job over every PATH and returns the report.
 // An error means the check could not be completed (the CLI exits 2).
 func Check(ctx context.Context, opts Options) (*report.Report, error) {
+	res, err := Run(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return res.Report, nil
+}
+
+// Run is Check that also hands back the models and the catalogue.
+func Run(ctx context.Context, opts Options) (*Result, error) {
 	opts = opts.withDefaults()
 	if err := opts.validate(); err != nil {
 		return nil, err
@@ -22,12 +41,13 @@ func Check(ctx context.Context, opts Options) (*report.Report, error) {
 	}
 	var waivers *waiver.Set
 	if opts.WaiversFile != "" {
-		waivers, err = waiver.Parse(opts.WaiversFile, a.engine.KnownRules())
+		waivers, err = waiver.Parse(opts.WaiversFile, waivable(a.engine.Catalogue()))
 		if err != nil {
 			return nil, fmt.Errorf("load waivers: %w", err)
 		}
 	}
 	rep := &report.Report{Findings: []report.Finding{}, Waived: []report.WaivedFinding{}, Warnings: []report.Notice{}, Plans: []report.PlanRef{}}
+	res := &Result{Report: rep, Catalogue: a.engine.Catalogue()}
 	var all []report.Finding
 	for _, path := range opts.Paths {
 		an, err := a.Analyze(ctx, path)
@@ -35,6 +55,7 @@ func Check(ctx context.Context, opts Options) (*report.Report, error) {
 			return nil, err
 		}
 		all = append(all, an.Findings...)
+		res.Models = append(res.Models, an.Model)
 		rep.Plans = append(rep.Plans, report.PlanRef{
 			Source:           an.Plan.Source,
 			TerraformVersion: an.Model.Plan.TerraformVersion,
@@ -55,7 +76,23 @@ func Check(ctx context.Context, opts Options) (*report.Report, error) {
 	rep.Findings = append(rep.Findings, all...)
 	sort.SliceStable(rep.Waived, func(i, j int) bool { return report.Less(rep.Waived[i].Finding, rep.Waived[j].Finding) })
 	rep.Summary = Summarise(rep, opts.FailOn, opts.Profile, opts.Strict)
-	return rep, nil
+	return res, nil
+}
+
+// waivable lists what a waiver may name: every rule id and every category.
+func waivable(checks []engine.Check) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range checks {
+		for _, k := range []string{c.ID, c.Category} {
+			if k != "" && !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Summarise counts findings and decides the verdict: a finding at or above
