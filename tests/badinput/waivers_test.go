@@ -1,6 +1,8 @@
 package badinput
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +35,58 @@ func TestWaiverFileErrors(t *testing.T) {
 			res := run(t, runOpts{}, "check", "--waivers", file, plan)
 			assertInputErr(t, res, file, tc.want)
 		})
+	}
+}
+
+// TestWaiversNeverHide: a live waiver moves a finding to `waived` (never
+// drops it); an expired waiver waives nothing and says so.
+func TestWaiversNeverHide(t *testing.T) {
+	t.Parallel()
+	plan := writeFile(t, "plan.json", mustJSON(t, planDoc(tfRes{
+		Addr:    "aws_nat_gateway.this",
+		Values:  map[string]any{"subnet_id": "subnet-0123", "allocation_id": "eipalloc-0123", "tags": map[string]any{}},
+		Unknown: map[string]any{"id": true},
+	})))
+	type waived struct {
+		Waived []struct {
+			Rule, Resource string
+		} `json:"waived"`
+		Findings []struct{ Rule, Resource string } `json:"findings"`
+		Warnings []struct{ Kind, Message string } `json:"warnings"`
+	}
+	decode := func(res result) waived {
+		var w waived
+		if err := json.Unmarshal([]byte(res.stdout), &w); err != nil {
+			t.Fatalf("not the JSON report (exit %d): %v\n%s", res.code, err, tail(res.stderr))
+		}
+		return w
+	}
+	base := run(t, runOpts{}, "check", "--format", "json", plan)
+	if base.code != 1 || len(decode(base).Findings) == 0 {
+		t.Fatalf("a NAT gateway should fail the default run (LSL-004 medium): exit %d\n%s", base.code, tail(base.stdout))
+	}
+
+	live := writeFile(t, "live.yaml", []byte("waivers:\n  - rule: LSL-004\n    resource: \"aws_nat_gateway.*\"\n    reason: legacy VPC until the Q1 migration\n    expires: 2999-12-31\n"))
+	res := run(t, runOpts{}, "check", "--format", "json", "--waivers", live, plan)
+	w := decode(res)
+	if res.code != 0 {
+		t.Errorf("live waiver: exit %d, want 0", res.code)
+	}
+	if len(w.Waived) != 1 || w.Waived[0].Resource != "aws_nat_gateway.this" {
+		t.Errorf("live waiver: the waived finding must be listed under `waived`, got %+v", w.Waived)
+	}
+
+	expired := writeFile(t, "expired.yaml", []byte("waivers:\n  - rule: LSL-004\n    resource: \"aws_nat_gateway.*\"\n    reason: legacy VPC\n    expires: 2020-01-31\n"))
+	res = run(t, runOpts{}, "check", "--format", "json", "--waivers", expired, plan)
+	w = decode(res)
+	if res.code != 1 || len(w.Waived) != 0 {
+		t.Errorf("expired waiver: exit %d with %d waived; want exit 1 and nothing waived", res.code, len(w.Waived))
+	}
+	said := false
+	for _, n := range w.Warnings {
+		said = said || (n.Kind == "expired-waiver" && strings.Contains(n.Message, "2020-01-31"))
+	}
+	if !said {
+		t.Errorf("expired waiver: no expired-waiver warning naming its date: %+v", w.Warnings)
 	}
 }
