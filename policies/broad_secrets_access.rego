@@ -38,7 +38,7 @@ deny contains f if {
 	patterns := {sprintf("%q", [g.resource]) | some g in broad}
 	f := {
 		"resource": role.address,
-		"message": sprintf("role %s may read any secret matching %s (secretsmanager:GetSecretValue%s)%s%s", [role.address, model.list(patterns), conditional(broad), reaches(broad), used_by(role)]),
+		"message": sprintf("%s may read any secret matching %s (secretsmanager:GetSecretValue%s)%s%s", [model.principal(role.address), model.list(patterns), conditional(broad), reaches(broad), used_by(role)]),
 		"path": via(role, broad[0]),
 	}
 }

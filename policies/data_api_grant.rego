@@ -38,7 +38,7 @@ deny contains f if {
 	actions := {g.action | some g in grants}
 	f := {
 		"resource": role.address,
-		"message": sprintf("role %s is granted %s %s", [role.address, model.list(actions), who(users, others)]),
+		"message": sprintf("%s is granted %s %s", [model.principal(role.address), model.list(actions), who(users, others)]),
 		"path": model.as_array(grants[0].via),
 	}
 }

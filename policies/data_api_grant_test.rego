@@ -63,3 +63,9 @@ test_allow_role_without_rds_data if {
 test_allow_reference_stack if {
 	count(deny) == 0 with input as fx.reference_input
 }
+
+test_deny_iam_user_named_as_user if {
+	findings := deny with input as fx.input_of({"roles": [fx.role("aws_iam_user.ci", [fx.grant("rds-data:ExecuteStatement", "*", true)])]})
+	some d in findings
+	startswith(d.message, "user aws_iam_user.ci is granted")
+}

@@ -52,6 +52,10 @@ advice("format-version") := "results are best effort; use a terraform and letsle
 
 advice("invalid-policy") := "fix the IAM document (AWS would reject it too) or review it by hand"
 
-advice(kind) := "review it by hand, then fix the plan or waive with a reason" if {
-	not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy"}
-}
+advice("invalid-role") := "use one of the roles control, egress, hot, viewer, warmup in the letsleep:role tag or --config (the function is analysed by capability meanwhile)"
+
+advice("deferred") := "run terraform plan again once the deferred changes can be planned, and check that plan"
+
+known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred"}
+
+advice(kind) := "review it by hand, then fix the plan or waive with a reason" if not kind in known_kinds

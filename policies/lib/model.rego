@@ -63,6 +63,17 @@ step(kind, address, detail) := {"kind": kind, "address": address, "detail": deta
 # function_step is the evidence step naming a function and its declared role.
 function_step(f) := step("function", f.address, sprintf("role %s", [role_label(f)]))
 
+# principal names the kind of IAM principal at address, for messages: the
+# model lists roles, and may list users and groups the same way.
+principal(address) := sprintf("user %s", [address]) if contains(address, "aws_iam_user.")
+
+principal(address) := sprintf("group %s", [address]) if contains(address, "aws_iam_group.")
+
+principal(address) := sprintf("role %s", [address]) if {
+	not contains(address, "aws_iam_user.")
+	not contains(address, "aws_iam_group.")
+}
+
 # steps is the evidence of a path ([] when absent or null).
 steps(p) := as_array(object.get(p, "steps", []))
 

@@ -58,3 +58,9 @@ test_steps_of_a_path if {
 	model.steps({"steps": null}) == []
 	model.steps(fx.network("f")) == fx.network("f").steps
 }
+
+test_principal_kinds if {
+	model.principal("module.x.aws_iam_role.r") == "role module.x.aws_iam_role.r"
+	model.principal("aws_iam_user.u") == "user aws_iam_user.u"
+	model.principal("aws_iam_group.g[0]") == "group aws_iam_group.g[0]"
+}
