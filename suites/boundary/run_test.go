@@ -19,10 +19,12 @@ type fakeNet struct {
 	requests  map[string]int
 }
 
-func (f *fakeNet) Name() string                 { return "fake" }
-func (f *fakeNet) AllowWake() bool              { return f.allowWake }
-func (f *fakeNet) DBEndpoint() backend.HostPort { return backend.HostPort{Host: "10.0.0.5", Port: 5432} }
-func (f *fakeNet) Canary() backend.Canary       { return backend.Canary{URL: "https://canary.test/"} }
+func (f *fakeNet) Name() string    { return "fake" }
+func (f *fakeNet) AllowWake() bool { return f.allowWake }
+func (f *fakeNet) DBEndpoint() backend.HostPort {
+	return backend.HostPort{Host: "10.0.0.5", Port: 5432}
+}
+func (f *fakeNet) Canary() backend.Canary { return backend.Canary{URL: "https://canary.test/"} }
 func (f *fakeNet) Probe(_ context.Context, fn string, req probe.Request) (probe.Response, error) {
 	f.requests[fn]++
 	var resp probe.Response
