@@ -86,12 +86,26 @@ deny contains f if {
 	)
 }
 
-# A standalone RDS instance (not Aurora) has no auto-pause at all.
-deny contains finding(db, db.address, sprintf("RDS instance %s (%s) cannot auto-pause; only Aurora Serverless v2 can", [db.address, db.engine]), sprintf("standalone %s instance", [db.engine])) if {
+# RDS outside Aurora (a standalone instance or a Multi-AZ DB cluster) has no
+# auto-pause at all.
+deny contains finding(db, db.address, sprintf("%s %s (%s) cannot auto-pause; only Aurora Serverless v2 can", [rds_label(db), db.address, db.engine]), sprintf("%s, engine %s", [rds_label(db), db.engine])) if {
 	some db in model.section("databases")
-	db.kind == "instance"
+	model.named(db.engine)
 	not aurora(db)
 }
+
+deny contains f if {
+	some db in model.section("databases")
+	not model.named(object.get(db, "engine", ""))
+	f := object.union(
+		finding(db, db.address, sprintf("database %s has an engine unknown at plan time; only Aurora Serverless v2 can auto-pause", [db.address]), "engine unknown"),
+		{"unresolved": true},
+	)
+}
+
+rds_label(db) := "Multi-AZ DB cluster" if db.kind == "cluster"
+
+rds_label(db) := "RDS instance" if db.kind != "cluster"
 
 # --- instances --------------------------------------------------------------
 

@@ -220,3 +220,17 @@ test_deny_serverless_v1_cluster if {
 	some d in findings
 	contains(d.message, "Aurora Serverless v1")
 }
+
+test_deny_multi_az_db_cluster if {
+	findings := deny with input as fx.input_of({"databases": [{"address": "aws_rds_cluster.maz", "kind": "cluster", "engine": "postgres", "engine_version": "16.3", "serverless": false, "instances": [], "security_groups": []}]})
+	count(findings) == 1
+	some d in findings
+	startswith(d.message, "Multi-AZ DB cluster aws_rds_cluster.maz (postgres) cannot auto-pause")
+}
+
+test_deny_engine_unknown_is_unresolved if {
+	findings := deny with input as fx.input_of({"databases": [{"address": "aws_db_instance.x", "kind": "instance", "engine": "", "instances": [], "security_groups": []}]})
+	count(findings) == 1
+	some d in findings
+	d.unresolved == true
+}
