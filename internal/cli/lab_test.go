@@ -39,12 +39,9 @@ func TestLabUpTearsDownOnSignal(t *testing.T) {
 		}
 		t.Skip("LAB CLI TEST SKIPPED: needs root")
 	}
-	plan := "../../build/plans/reference.json"
-	if _, err := os.Stat(plan); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing: run scripts/plan-fixtures.sh reference", plan)
-		}
-		t.Skipf("LAB CLI TEST SKIPPED: %s missing (scripts/plan-fixtures.sh reference)", plan)
+	plan, err := lab.EnsurePlan(t.Context(), "reference")
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {

@@ -189,16 +189,13 @@ func containsStr(s []string, v string) bool {
 	return false
 }
 
-// TestLabReferencePlan runs the lab on the real reference plan when
-// scripts/plan-fixtures.sh has written it.
+// TestLabReferencePlan runs the lab on the real reference plan (planned
+// offline by scripts/plan-fixtures.sh when missing or stale).
 func TestLabReferencePlan(t *testing.T) {
 	needRoot(t)
-	path := "../../build/plans/reference.json"
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing: run scripts/plan-fixtures.sh reference", path)
-		}
-		t.Skipf("REFERENCE PLAN TEST SKIPPED: %s missing (scripts/plan-fixtures.sh reference)", path)
+	path, err := EnsurePlan(context.Background(), "reference")
+	if err != nil {
+		t.Fatal(err)
 	}
 	l, err := UpFromPlan(context.Background(), path, model.Config{}, testOpts(t))
 	if err != nil {
