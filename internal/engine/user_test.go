@@ -272,3 +272,12 @@ func TestUserLibraryImportedByUserCheck(t *testing.T) {
 }
 
 var _ = model.SchemaVersion
+
+func TestUserPolicyRuntimeErrorNamesFileAndLine(t *testing.T) {
+	dir := writeDir(t, map[string]string{"c.rego": "package letsleep.checks.conflict\n\nx := 1 if input.config.profile\n\nx := 2 if input.config.profile\n\ndeny contains \"m\" if x\n"})
+	e := newEngine(t, Options{PolicyDirs: []string{dir}})
+	_, err := e.Eval(context.Background(), referenceModel(), nil)
+	if !errors.Is(err, ErrPolicy) || !strings.Contains(err.Error(), "c.rego:") || !strings.Contains(err.Error(), "conflicting values") {
+		t.Fatalf("err = %v, want ErrPolicy naming c.rego and the conflict", err)
+	}
+}
