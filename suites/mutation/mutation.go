@@ -6,8 +6,12 @@ package mutation
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -25,6 +29,33 @@ type Case struct {
 	Mistake string
 	// Signal says where the lab should see it.
 	Signal string
+	// Policy lists the finding categories the static check expects
+	// (terraform/examples/<name>/expected.json), for the summary.
+	Policy []string
+}
+
+// LoadPolicy fills c.Policy from the example's expected.json under root.
+func (c *Case) LoadPolicy(root string) error {
+	if c.Name == Reference.Name {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(root, "terraform", "examples", c.Name, "expected.json"))
+	if err != nil {
+		return fmt.Errorf("expected findings of %s: %w", c.Name, err)
+	}
+	var want []struct {
+		Category string `json:"category"`
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		return fmt.Errorf("expected findings of %s: %w", c.Name, err)
+	}
+	c.Policy = nil
+	for _, w := range want {
+		if !slices.Contains(c.Policy, w.Category) {
+			c.Policy = append(c.Policy, w.Category)
+		}
+	}
+	return nil
 }
 
 // Reference is the stack that must hold.
@@ -108,7 +139,7 @@ func Run(ctx context.Context, c Case, path string, opts Options) Outcome {
 // WriteSummary prints one line per case and the caught/total line.
 func WriteSummary(w io.Writer, ref *Outcome, outs []Outcome) (caught, total int) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STACK\tEXPECTED\tVERDICT\tEVIDENCE")
+	fmt.Fprintln(tw, "STACK\tPOLICY FINDS\tLAB VERDICT\tEVIDENCE (probe or sentinel)")
 	if ref != nil {
 		verdict, ev := "holds", "no violation"
 		if ref.Err != nil {
@@ -116,7 +147,7 @@ func WriteSummary(w io.Writer, ref *Outcome, outs []Outcome) (caught, total int)
 		} else if len(ref.Violations) > 0 {
 			verdict, ev = "BROKEN", ref.Violations[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ref.Case.Name, "holds", verdict, ev)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ref.Case.Name, "-", verdict, ev)
 	}
 	for _, o := range outs {
 		total++
@@ -132,7 +163,11 @@ func WriteSummary(w io.Writer, ref *Outcome, outs []Outcome) (caught, total int)
 				ev += fmt.Sprintf(" (+%d more)", len(obs)-1)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Case.Name, "caught ("+o.Case.Signal+")", verdict, oneLine(ev))
+		policy := strings.Join(o.Case.Policy, ",")
+		if policy == "" {
+			policy = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Case.Name, policy, verdict, oneLine(ev))
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "mutation: caught %d/%d\n", caught, total)

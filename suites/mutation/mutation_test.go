@@ -55,6 +55,12 @@ var _ = Describe("mutation: the probes and the sentinel catch what the policies 
 		}
 		paths, err := lab.EnsurePlans(ctx, names...)
 		Expect(err).NotTo(HaveOccurred())
+		root, err := lab.RepoRoot()
+		Expect(err).NotTo(HaveOccurred())
+		for i := range mutation.Observable {
+			Expect(mutation.Observable[i].LoadPolicy(root)).To(Succeed())
+			Expect(mutation.Observable[i].Policy).NotTo(BeEmpty(), "%s: the static check expects findings", mutation.Observable[i].Name)
+		}
 		for i, n := range names {
 			plans[n] = paths[i]
 		}
@@ -80,9 +86,9 @@ var _ = Describe("mutation: the probes and the sentinel catch what the policies 
 		Expect(o.Violations).To(BeEmpty())
 	}, NodeTimeout(2*time.Minute))
 
-	for _, c := range mutation.Observable {
+	for i, c := range mutation.Observable {
 		It("catches "+c.Name+": "+c.Mistake, func(ctx SpecContext) {
-			o := run(ctx, c)
+			o := run(ctx, mutation.Observable[i]) // with the policy findings BeforeAll loaded
 			outs = append(outs, o)
 			Expect(o.Err).NotTo(HaveOccurred())
 			Expect(o.Observed()).NotTo(BeEmpty(), "expected %s", c.Signal)
