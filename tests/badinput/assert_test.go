@@ -8,7 +8,7 @@ import (
 
 // advice matches a plain-language "what to do" clause: an imperative verb
 // telling the user the next step.
-var advice = regexp.MustCompile(`(?i)\b(pass|run|fix|install|use|raise|split|remove|rename|check|set|give|add|point|write|declare|change|correct|rewrite|increase|simplify|make|keep|drop|must be|is this)\b|\(want `)
+var advice = regexp.MustCompile(`(?i)\b(pass|run|fix|install|use|raise|split|remove|rename|check|set|give|add|point|write|declare|change|correct|rewrite|increase|simplify|make|keep|drop|must be|is this|one of)\b|\(want `)
 
 // goInternals are fragments of Go or library internals a user should never
 // have to read in a message.

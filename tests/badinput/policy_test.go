@@ -53,6 +53,25 @@ func TestUserRegoErrors(t *testing.T) {
 		})
 	}
 
+	metadataCases := []struct {
+		name, body, want string
+	}{
+		{"severity that does not exist", "# METADATA\n# title: Team check\n# scope: package\n# custom:\n#   id: TEAM-1\n#   category: team\n#   severity: catastrophic\npackage letsleep.checks.team_sev\n\ndeny contains {\"resource\": \"r\", \"message\": \"m\"} if true\n",
+			`a\.rego:1: METADATA custom\.severity "catastrophic" is not one of critical, high, medium, low, info`},
+		{"id of a built-in check", "# METADATA\n# title: Team check\n# scope: package\n# custom:\n#   id: LSL-001\n#   category: team\n#   severity: low\npackage letsleep.checks.team_dup\n\ndeny contains {\"resource\": \"r\", \"message\": \"m\"} if true\n",
+			`a\.rego.*LSL-001 is already used by package letsleep\.checks\.egress_reaches_db`},
+		{"finding field of the wrong type", "package letsleep.checks.team_num\n\ndeny contains {\"resource\": 7, \"message\": \"m\"} if true\n",
+			`letsleep\.checks\.team_num \(\S*a\.rego\): finding field resource must be a string, got a number`},
+	}
+	for _, tc := range metadataCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := policyDir(t, map[string]string{"a.rego": tc.body})
+			res := run(t, runOpts{}, "check", "--policy", dir, plan)
+			assertInputErr(t, res, "", inputErr{matches: []string{tc.want}})
+		})
+	}
+
 	t.Run("policy directory without rego", func(t *testing.T) {
 		t.Parallel()
 		dir := policyDir(t, map[string]string{"README.md": "nothing\n"})
