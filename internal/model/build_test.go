@@ -306,8 +306,8 @@ func TestConfigRoles(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	cases := []struct{ yaml, want string }{
 		{"roles:\n  - match: x\n    role: boss\n", `cfg.yaml:2: config error: unknown role "boss" (want one of control, egress, hot, viewer, warmup)`},
-		{"roles:\n  - role: hot\n", "cfg.yaml:2: config error: role entry has no `match` pattern"},
-		{"rules: []\n", `cfg.yaml:1: config error: unknown key "rules" (only ` + "`roles`" + ` is known)`},
+		{"roles:\n  - role: hot\n", "cfg.yaml:2: config error: role entry has no `match` pattern; add `match: <address glob>`"},
+		{"rules: []\n", `cfg.yaml:1: config error: unknown key "rules" (want ` + "`roles`" + `)`},
 		{"roles:\n  - match: x\n    role: hot\n    color: red\n", `cfg.yaml:4: config error: unknown key "color" in a role entry (want match, role)`},
 		{"roles: {}\n", "cfg.yaml:1: config error: `roles` must be a list of {match, role}"},
 	}

@@ -39,7 +39,7 @@ func ValidRole(name string) bool { return contains(validRoles, name) }
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %v", path, ErrConfig, err)
+		return nil, fmt.Errorf("%s: %w: cannot read it (%v); pass an existing YAML file to --config", path, ErrConfig, errors.Unwrap(err))
 	}
 	cfg, err := ParseConfig(path, data)
 	if err != nil {
@@ -56,7 +56,7 @@ func ParseConfig(name string, data []byte) (Config, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return cfg, fmt.Errorf("%s: %w: %s", name, ErrConfig, strings.TrimPrefix(err.Error(), "yaml: "))
+		return cfg, fmt.Errorf("%s: %w: not valid YAML (%s); fix the syntax", name, ErrConfig, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if len(root.Content) == 0 {
 		return cfg, nil
@@ -68,7 +68,7 @@ func ParseConfig(name string, data []byte) (Config, error) {
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		if k.Value != "roles" {
-			return cfg, fmt.Errorf("%s:%d: %w: unknown key %q (only `roles` is known)", name, k.Line, ErrConfig, k.Value)
+			return cfg, fmt.Errorf("%s:%d: %w: unknown key %q (want `roles`)", name, k.Line, ErrConfig, k.Value)
 		}
 		if v.Kind != yaml.SequenceNode {
 			return cfg, fmt.Errorf("%s:%d: %w: `roles` must be a list of {match, role}", name, v.Line, ErrConfig)
@@ -91,7 +91,7 @@ func ParseConfig(name string, data []byte) (Config, error) {
 			}
 			rule.Line = item.Line
 			if rule.Match == "" {
-				return cfg, fmt.Errorf("%s:%d: %w: role entry has no `match` pattern", name, item.Line, ErrConfig)
+				return cfg, fmt.Errorf("%s:%d: %w: role entry has no `match` pattern; add `match: <address glob>`", name, item.Line, ErrConfig)
 			}
 			if !ValidRole(rule.Role) {
 				return cfg, fmt.Errorf("%s:%d: %w: unknown role %q (want one of %s)", name, item.Line, ErrConfig, rule.Role, strings.Join(validRoles, ", "))

@@ -1,13 +1,12 @@
 package plan
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -31,39 +30,50 @@ type topKeys struct {
 	errored                                               bool
 }
 
-// decode walks the top-level object key by key, so the JSON decoder buffers
-// one top-level value at a time rather than the whole file.
-func decode(source string, r io.Reader, loc locator) (*Plan, error) {
-	br, ok := r.(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReaderSize(r, 1<<20)
-	}
-	if err := sniff(source, br); err != nil {
+// rawRef holds a top-level value as a slice of the input, without a copy:
+// encoding/json hands UnmarshalJSON a subslice of the buffer it decodes,
+// and that buffer is ours and outlives the decode.
+type rawRef []byte
+
+func (r *rawRef) UnmarshalJSON(b []byte) error {
+	*r = b
+	return nil
+}
+
+// decode validates and decodes a whole plan held in data. One pass splits
+// the top-level object into its values (slices of data, no copies); each
+// value is then decoded into its typed field. Memory stays at the input
+// plus what the typed values need: an unused key costs nothing.
+func decode(source string, data []byte) (*Plan, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if err := sniff(source, data); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(br)
-	if _, err := dec.Token(); err != nil { // the opening '{', checked by sniff
-		return nil, syntaxErr(source, err, loc, 0)
+	top, err := splitTop(data)
+	if err != nil {
+		// Let encoding/json name the error and its position.
+		var full map[string]rawRef
+		jerr := json.Unmarshal(data, &full)
+		if errors.Is(err, errDeep) && jerr == nil {
+			jerr = &json.SyntaxError{}
+		}
+		if jerr == nil {
+			jerr = err
+		}
+		if errors.Is(err, errDeep) {
+			return nil, inputErr(source, jerr, "JSON nesting is too deep (over 10000 levels): this is not a terraform plan; pass the output of `terraform show -json tfplan`")
+		}
+		return nil, fieldErr(source, "", jerr, data, 0)
 	}
 	doc := &tfjson.Plan{}
 	var keys topKeys
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, syntaxErr(source, err, loc, 0)
+	for _, key := range sortedKeys(top) {
+		raw := top[key]
+		if err := decodeField(raw, doc, &keys, key); err != nil {
+			// Type error offsets count from the value's start; the value is
+			// a subslice of data, so its start is the capacity difference.
+			return nil, fieldErr(source, key, err, data, int64(cap(data)-cap(raw)))
 		}
-		key, _ := tok.(string)
-		start := dec.InputOffset()
-		if err := decodeField(dec, doc, &keys, key); err != nil {
-			// Type error offsets count from the value's start.
-			return nil, fieldErr(source, key, err, loc, start)
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return nil, syntaxErr(source, err, loc, 0)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, inputErr(source, err, "unexpected data after the plan object: pass one plan JSON document")
 	}
 	p := &Plan{Source: source, Doc: doc}
 	if err := validate(p, keys); err != nil {
@@ -72,64 +82,94 @@ func decode(source string, r io.Reader, loc locator) (*Plan, error) {
 	return p, nil
 }
 
-func decodeField(dec *json.Decoder, doc *tfjson.Plan, keys *topKeys, key string) error {
+func sortedKeys(m map[string]rawRef) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func decodeField(raw []byte, doc *tfjson.Plan, keys *topKeys, key string) error {
+	var dst any
 	switch key {
 	case "format_version":
-		return dec.Decode(&doc.FormatVersion)
+		dst = &doc.FormatVersion
 	case "terraform_version":
-		return dec.Decode(&doc.TerraformVersion)
+		dst = &doc.TerraformVersion
 	case "variables":
-		return dec.Decode(&doc.Variables)
+		dst = &doc.Variables
 	case "planned_values":
 		keys.plannedValues = true
-		return dec.Decode(&doc.PlannedValues)
+		dst = &doc.PlannedValues
 	case "resource_drift":
-		return dec.Decode(&doc.ResourceDrift)
+		dst = &doc.ResourceDrift
 	case "resource_changes":
 		keys.resourceChanges = true
-		return dec.Decode(&doc.ResourceChanges)
+		dst = &doc.ResourceChanges
 	case "deferred_changes":
-		return dec.Decode(&doc.DeferredChanges)
+		dst = &doc.DeferredChanges
 	case "complete":
-		return dec.Decode(&doc.Complete)
+		dst = &doc.Complete
 	case "output_changes":
-		return dec.Decode(&doc.OutputChanges)
+		dst = &doc.OutputChanges
 	case "prior_state":
-		var s *rawState
-		if err := dec.Decode(&s); err != nil {
+		var st *rawState
+		if err := json.Unmarshal(raw, &st); err != nil {
 			return err
 		}
-		doc.PriorState = (*tfjson.State)(s)
+		doc.PriorState = (*tfjson.State)(st)
 		return nil
 	case "configuration":
 		keys.configuration = true
 		var c *rawConfig
-		if err := dec.Decode(&c); err != nil {
+		if err := json.Unmarshal(raw, &c); err != nil {
 			return err
 		}
 		doc.Config = (*tfjson.Config)(c)
 		return nil
 	case "relevant_attributes":
-		return dec.Decode(&doc.RelevantAttributes)
+		dst = &doc.RelevantAttributes
 	case "checks":
-		return dec.Decode(&doc.Checks)
+		dst = &doc.Checks
 	case "timestamp":
-		return dec.Decode(&doc.Timestamp)
+		dst = &doc.Timestamp
 	case "errored":
-		return dec.Decode(&keys.errored)
+		dst = &keys.errored
 	case "values":
 		keys.values = true
+		if !json.Valid(raw) {
+			return json.Unmarshal(raw, new(any))
+		}
+		return nil
 	case "lineage":
 		keys.lineage = true
+		if !json.Valid(raw) {
+			return json.Unmarshal(raw, new(any))
+		}
+		return nil
 	case "resources":
 		keys.resources = true
+		if !json.Valid(raw) {
+			return json.Unmarshal(raw, new(any))
+		}
+		return nil
 	case "serial":
 		keys.serial = true
+		if !json.Valid(raw) {
+			return json.Unmarshal(raw, new(any))
+		}
+		return nil
+	default:
+		// Keys we do not use (applyable, action_invocations, newer
+		// additions): checked as JSON, then dropped.
+		if !json.Valid(raw) {
+			return json.Unmarshal(raw, new(any))
+		}
+		return nil
 	}
-	// Keys we do not use (applyable, action_invocations, newer additions):
-	// consume and drop them.
-	var skip json.RawMessage
-	return dec.Decode(&skip)
+	return json.Unmarshal(raw, dst)
 }
 
 const planHowTo = "run `terraform plan -out tfplan && terraform show -json tfplan`"
@@ -158,38 +198,32 @@ func validate(p *Plan, k topKeys) error {
 
 // sniff looks at the first meaningful byte to give a precise message for
 // inputs that are not a JSON object.
-func sniff(source string, br *bufio.Reader) error {
-	// Skip a UTF-8 byte order mark and leading white space.
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-	}
-	line, col := 1, 1
-	for {
-		b, err := br.Peek(1)
-		if err != nil || len(b) == 0 {
-			return inputErr(source, nil, "empty file: pass the output of `terraform show -json tfplan`")
-		}
-		if b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n' {
-			if b[0] == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-			_, _ = br.Discard(1)
+func sniff(source string, data []byte) error {
+	line, col, i := 1, 1, 0
+	for ; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			line, col = line+1, 1
 			continue
 		}
-		break
+		if c != ' ' && c != '\t' && c != '\r' {
+			break
+		}
+		col++
 	}
-	head, _ := br.Peek(64)
+	if i == len(data) {
+		return inputErr(source, nil, "empty file: pass the output of `terraform show -json tfplan`")
+	}
+	head := data[i:min(len(data), i+64)]
 	c := head[0]
 	switch {
 	case c == '{':
 		return nil
 	case c == '[':
-		return inputErr(source, nil, "expected a JSON object from `terraform show -json`, got an array")
+		return inputErr(source, nil, "expected a JSON object from `terraform show -json`, got an array; pass the output of `terraform show -json tfplan`")
 	case c == '"' || c == '-' || (c >= '0' && c <= '9') || bytes.HasPrefix(head, []byte("true")) ||
 		bytes.HasPrefix(head, []byte("false")) || bytes.HasPrefix(head, []byte("null")):
-		return inputErr(source, nil, "expected a JSON object from `terraform show -json`, got a scalar")
+		return inputErr(source, nil, "expected a JSON object from `terraform show -json`, got a scalar; pass the output of `terraform show -json tfplan`")
 	case looksLikeHCL(head):
 		return inputErr(source, nil, "this is Terraform configuration (HCL), not a plan; pass its directory, or %s", planHowTo)
 	}
@@ -216,26 +250,25 @@ func looksLikeHCL(head []byte) bool {
 	return false
 }
 
-func syntaxErr(source string, err error, loc locator, start int64) error {
-	return fieldErr(source, "", err, loc, start)
-}
-
-// fieldErr turns a decoder error into an input error with a position (line
-// and column) or a JSON path, plus what to do.
-func fieldErr(source, key string, err error, loc locator, start int64) error {
+// fieldErr turns a decoding error into an input error with a position
+// (line and column) or a JSON path, plus what to do. base is where the
+// value being decoded starts in data.
+func fieldErr(source, key string, err error, data []byte, base int64) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.Is(err, errTooLarge):
-		return err // the caller reports the size
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return inputErr(source, err, "truncated JSON: the file ends before the plan is complete (was it cut off?); %s again", planHowTo)
 	case errors.As(err, &syn):
-		if strings.Contains(syn.Error(), "exceeded max depth") {
-			return inputErr(source, err, "JSON nesting is too deep (over 10000 levels): this is not a terraform plan")
+		msg := syn.Error()
+		switch {
+		case strings.Contains(msg, "unexpected end of JSON input"):
+			return inputErr(source, err, "truncated JSON: the file ends before the plan is complete (was it cut off?); %s again", planHowTo)
+		case strings.Contains(msg, "exceeded max depth"):
+			return inputErr(source, err, "JSON nesting is too deep (over 10000 levels): this is not a terraform plan; pass the output of `terraform show -json tfplan`")
+		case strings.Contains(msg, "after top-level value"):
+			return inputErr(source, err, "unexpected data after the plan object: pass one plan JSON document")
 		}
-		line, col := loc.syntax()
-		return inputErr(source, err, "not valid JSON at line %d, column %d: %s; pass the output of `terraform show -json tfplan`", line, col, syn.Error())
+		line, col := lineCol(data, base+syn.Offset-1)
+		return inputErr(source, err, "not valid JSON at line %d, column %d: %s; pass the output of `terraform show -json tfplan`", line, col, msg)
 	case errors.As(err, &typ):
 		path := key
 		if typ.Field != "" && !strings.HasPrefix(typ.Field, key) {
@@ -243,10 +276,10 @@ func fieldErr(source, key string, err error, loc locator, start int64) error {
 		} else if typ.Field != "" {
 			path = typ.Field
 		}
-		line, col := loc.at(start + typ.Offset)
-		return inputErr(source, err, "unexpected JSON at %s (line %d, column %d): got %s, want %s; is this the output of `terraform show -json`?", path, line, col, typ.Value, typ.Type)
+		line, col := lineCol(data, base+typ.Offset-1)
+		return inputErr(source, err, "unexpected JSON at %s (line %d, column %d): got %s, want %s; is this the output of `terraform show -json`?", path, line, col, typ.Value, jsonKind(typ.Type))
 	}
-	return inputErr(source, err, "cannot decode plan JSON: %v", err)
+	return inputErr(source, err, "cannot decode plan JSON: %v; pass the output of `terraform show -json tfplan`", err)
 }
 
 // lineCol converts a 0-based byte index into a 1-based line and column.
@@ -263,38 +296,27 @@ func lineCol(data []byte, idx int64) (int, int) {
 	return line, col
 }
 
-// syntaxIndex re-validates data to find the 0-based index of the byte that
-// broke the JSON. Only called on the error path: the streaming decoder's
-// offsets are relative to buffers, not to the file.
-func syntaxIndex(data []byte) int64 {
-	var raw json.RawMessage
-	var syn *json.SyntaxError
-	if err := json.Unmarshal(data, &raw); errors.As(err, &syn) {
-		return syn.Offset - 1
+// jsonKind names what a Go type expects in JSON words, so messages never
+// show Go type names.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
 	}
-	return int64(len(data))
-}
-
-// fileLocator places errors in a file; it reads the file only when asked.
-type locator struct {
-	data func() []byte
-}
-
-func (l locator) at(idx int64) (int, int) { return lineCol(l.data(), idx) }
-
-func (l locator) syntax() (int, int) {
-	d := l.data()
-	return lineCol(d, syntaxIndex(d))
-}
-
-func fileData(path string, limit int64) func() []byte {
-	return func() []byte {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil
-		}
-		defer f.Close()
-		data, _ := io.ReadAll(io.LimitReader(f, limit))
-		return bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return "another value"
 }

@@ -30,18 +30,18 @@ func TestLoadBadInput(t *testing.T) {
 		{"blank", "  \n\t", "empty file: pass the output of `terraform show -json tfplan`"},
 		{"text", "hello", `not JSON: invalid character 'h' at line 1, column 1; pass the output of ` + "`terraform show -json tfplan`"},
 		{"text-indented", "\n\n   <html>", `not JSON: invalid character '<' at line 3, column 4; pass the output of ` + "`terraform show -json tfplan`"},
-		{"array", `[{"format_version":"1.2"}]`, "expected a JSON object from `terraform show -json`, got an array"},
-		{"scalar", `42`, "expected a JSON object from `terraform show -json`, got a scalar"},
+		{"array", `[{"format_version":"1.2"}]`, "expected a JSON object from `terraform show -json`, got an array; pass the output of `terraform show -json tfplan`"},
+		{"scalar", `42`, "expected a JSON object from `terraform show -json`, got a scalar; pass the output of `terraform show -json tfplan`"},
 		{"truncated", `{"format_version":"1.2","planned_values":{"root_module":`, "truncated JSON: the file ends before the plan is complete (was it cut off?); run `terraform plan -out tfplan && terraform show -json tfplan` again"},
 		{"syntax", "{\n  \"format_version\": \"1.2\",\n  \"planned_values\": {]\n}", "not valid JSON at line 3, column 22: invalid character ']' looking for beginning of object key string; pass the output of `terraform show -json tfplan`"},
-		{"deep", deep, "JSON nesting is too deep (over 10000 levels): this is not a terraform plan"},
+		{"deep", deep, "JSON nesting is too deep (over 10000 levels): this is not a terraform plan; pass the output of `terraform show -json tfplan`"},
 		{"deep10k", deep10k, "not a terraform plan: format_version is missing; run `terraform plan -out tfplan && terraform show -json tfplan`"},
 		{"state", `{"format_version":"1.0","terraform_version":"1.11.4","values":{"root_module":{}}}`, "this is a state file, not a plan; run `terraform plan -out tfplan && terraform show -json tfplan`"},
 		{"rawstate", `{"version":4,"terraform_version":"1.11.4","serial":3,"lineage":"x","resources":[]}`, "this is a state file, not a plan; run `terraform plan -out tfplan && terraform show -json tfplan`"},
 		{"hcl", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n", "this is Terraform configuration (HCL), not a plan; pass its directory, or run `terraform plan -out tfplan && terraform show -json tfplan`"},
 		{"errored", `{"format_version":"1.2","planned_values":{},"resource_changes":[],"errored":true}`, "the plan errored; fix the terraform errors first (terraform plan shows them)"},
 		{"notplan", `{"hello":"world"}`, "not a terraform plan: format_version is missing; run `terraform plan -out tfplan && terraform show -json tfplan`"},
-		{"wrongtype", `{"format_version":"1.2","resource_changes":{"a":1}}`, "unexpected JSON at resource_changes (line 1, column 44): got object, want []*tfjson.ResourceChange; is this the output of `terraform show -json`?"},
+		{"wrongtype", `{"format_version":"1.2","resource_changes":{"a":1}}`, "unexpected JSON at resource_changes (line 1, column 44): got object, want array; is this the output of `terraform show -json`?"},
 		{"trailing", minimalPlan + `{}`, "unexpected data after the plan object: pass one plan JSON document"},
 	}
 	for _, c := range cases {
@@ -68,7 +68,7 @@ func TestLoadMissingAndTooLarge(t *testing.T) {
 	}
 	path := writeFile(t, "plan.json", minimalPlan)
 	_, err = Load(context.Background(), path, Options{MaxBytes: 10})
-	if !errors.Is(err, ErrInput) || err.Error() != path+": plan JSON is larger than the 10-byte limit ("+itoa(len(minimalPlan))+" bytes): raise the limit or split the stack" {
+	if !errors.Is(err, ErrInput) || err.Error() != path+": plan JSON is larger than the 10-byte limit ("+itoa(len(minimalPlan))+" bytes): set LETSLEEP_MAX_PLAN_BYTES to a larger byte count, or split the stack" {
 		t.Errorf("too large: %v", err)
 	}
 }
@@ -85,6 +85,18 @@ func fmtInt(n int) string {
 		n /= 10
 	}
 	return s
+}
+
+func TestMaxBytesFromEnvironment(t *testing.T) {
+	path := writeFile(t, "plan.json", minimalPlan)
+	t.Setenv(MaxBytesEnv, "10")
+	if _, err := Load(context.Background(), path, Options{}); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "larger than the 10-byte limit") {
+		t.Errorf("env limit not applied: %v", err)
+	}
+	t.Setenv(MaxBytesEnv, "1000000")
+	if _, err := Load(context.Background(), path, Options{}); err != nil {
+		t.Errorf("env limit too strict: %v", err)
+	}
 }
 
 func TestUnknownFormatVersionWarns(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -26,7 +27,8 @@ const DefaultMaxBytes int64 = 1 << 30
 
 // Options tune Load.
 type Options struct {
-	// MaxBytes caps the plan JSON size; 0 means DefaultMaxBytes.
+	// MaxBytes caps the plan JSON size; 0 means $LETSLEEP_MAX_PLAN_BYTES or
+	// DefaultMaxBytes.
 	MaxBytes int64
 	// Progress receives "init… done (3.2s)" lines in directory mode; nil is quiet.
 	Progress io.Writer
@@ -88,14 +90,14 @@ func (p *Plan) Generic() (map[string]any, error) {
 // by the input wrap ErrInput.
 func Load(ctx context.Context, path string, opts Options) (*Plan, error) {
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = DefaultMaxBytes
+		opts.MaxBytes = defaultMax()
 	}
 	info, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, inputErr(path, err, "no such file or directory: pass a plan JSON file, a binary plan or a terraform directory")
 		}
-		return nil, inputErr(path, err, "cannot read: %v", err)
+		return nil, inputErr(path, err, "cannot read: %v; check the path and its permissions", err)
 	}
 	if info.IsDir() {
 		out, err := tfexec.PlanDir(ctx, path, opts.Progress)
@@ -111,7 +113,7 @@ func Load(ctx context.Context, path string, opts Options) (*Plan, error) {
 // stdin); source names it in errors.
 func FromBytes(source string, data []byte, opts Options) (*Plan, error) {
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = DefaultMaxBytes
+		opts.MaxBytes = defaultMax()
 	}
 	return fromBytes(source, data, opts)
 }
@@ -120,7 +122,7 @@ func fromBytes(source string, data []byte, opts Options) (*Plan, error) {
 	if int64(len(data)) > opts.MaxBytes {
 		return nil, tooLarge(source, int64(len(data)), opts.MaxBytes)
 	}
-	p, err := decode(source, bytes.NewReader(data), locator{data: func() []byte { return bytes.TrimPrefix(data, utf8BOM) }})
+	p, err := decode(source, data)
 	if err != nil {
 		return nil, err
 	}
@@ -137,15 +139,11 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, inputErr(path, err, "cannot read: %v", err)
+		return nil, inputErr(path, err, "cannot read: %v; check the file's permissions", err)
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
-	head, _ := br.Peek(2)
-	if len(head) == 0 {
-		return nil, inputErr(path, nil, "empty file: pass the output of `terraform show -json tfplan`")
-	}
-	if bytes.Equal(head, []byte("PK")) {
+	var head [2]byte
+	if n, _ := io.ReadFull(f, head[:]); n == 2 && head == [2]byte{'P', 'K'} {
 		// A binary plan is a zip archive; terraform itself must read it.
 		out, err := tfexec.Show(ctx, path)
 		if err != nil {
@@ -153,16 +151,47 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 		}
 		return fromBytes(path, out, opts)
 	}
-	lr := &limitReader{r: br, left: opts.MaxBytes}
-	p, err := decode(path, lr, locator{data: fileData(path, opts.MaxBytes)})
-	if lr.over {
-		return nil, tooLarge(path, opts.MaxBytes+1, opts.MaxBytes)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, inputErr(path, err, "cannot read: %v; pass a regular file", err)
 	}
+	data, err := readAll(f, info, opts.MaxBytes)
+	if err != nil {
+		if errors.Is(err, errTooLarge) {
+			return nil, tooLarge(path, opts.MaxBytes+1, opts.MaxBytes)
+		}
+		return nil, inputErr(path, err, "cannot read: %v; check the file", err)
+	}
+	p, err := decode(path, data)
 	if err != nil {
 		return nil, err
 	}
+	// The bytes are dropped here: Generic re-reads the file when a policy
+	// needs the raw plan, so a big plan is not held twice while it is used.
 	p.rawFile = path
 	return p, nil
+}
+
+var errTooLarge = errors.New("plan too large")
+
+// readAll reads a file into one buffer sized from its length (no growth
+// copies), and a stream (a pipe) up to limit.
+func readAll(f *os.File, info os.FileInfo, limit int64) ([]byte, error) {
+	if info.Mode().IsRegular() {
+		data := make([]byte, info.Size())
+		n, err := io.ReadFull(f, data)
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, err
+		}
+		return data[:n], nil
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooLarge
+	}
+	return data, nil
 }
 
 func terraformErr(path string, err error) error {
@@ -176,8 +205,21 @@ func terraformErr(path string, err error) error {
 	return fmt.Errorf("%s: %w", path, err)
 }
 
+// MaxBytesEnv overrides DefaultMaxBytes (a byte count) when Options.MaxBytes
+// is not set.
+const MaxBytesEnv = "LETSLEEP_MAX_PLAN_BYTES"
+
+func defaultMax() int64 {
+	if v := os.Getenv(MaxBytesEnv); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			return n
+		}
+	}
+	return DefaultMaxBytes
+}
+
 func tooLarge(source string, size, limit int64) error {
-	return inputErr(source, nil, "plan JSON is larger than the %s limit (%d bytes): raise the limit or split the stack", humanBytes(limit), size)
+	return inputErr(source, nil, "plan JSON is larger than the %s limit (%d bytes): set %s to a larger byte count, or split the stack", humanBytes(limit), size, MaxBytesEnv)
 }
 
 func humanBytes(n int64) string {
@@ -188,31 +230,4 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d-byte", n)
-}
-
-// limitReader fails once more than left bytes were read, so an oversized
-// stream (a pipe, a growing file) stops cleanly instead of exhausting memory.
-type limitReader struct {
-	r    io.Reader
-	left int64
-	over bool
-}
-
-var errTooLarge = errors.New("plan too large")
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.left < 0 {
-		l.over = true
-		return 0, errTooLarge
-	}
-	if int64(len(p)) > l.left+1 {
-		p = p[:l.left+1]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	if l.left < 0 {
-		l.over = true
-		return n, errTooLarge
-	}
-	return n, err
 }
