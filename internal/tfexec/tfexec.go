@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -125,8 +126,10 @@ func run(ctx context.Context, bin, dir string, stdin io.Reader, args ...string) 
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
-	// WaitDelay bounds the wait for terraform's children (providers) after
-	// the context is cancelled, so a cancelled run never hangs.
+	// On cancellation terraform gets SIGTERM first: it stops its providers
+	// and releases locks. WaitDelay then bounds the wait before SIGKILL, so
+	// a cancelled run never hangs.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {

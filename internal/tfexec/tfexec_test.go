@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -128,5 +130,38 @@ func TestContextCancelStops(t *testing.T) {
 	}
 	if time.Since(start) > 10*time.Second {
 		t.Error("cancelled PlanDir did not stop promptly")
+	}
+}
+
+// TestCancelStopsAHangingTerraform: a terraform stuck on a provider is
+// stopped when the context ends, and the temporary plan directory goes.
+func TestCancelStopsAHangingTerraform(t *testing.T) {
+	bin := t.TempDir()
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	script := "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 120\n"
+	if err := os.WriteFile(filepath.Join(bin, "terraform"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+":/usr/bin:/bin")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := PlanDir(ctx, t.TempDir(), nil)
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("PlanDir on a hanging terraform: %v", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %s to stop", d)
+	}
+	data, _ := os.ReadFile(pidFile)
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	if pid > 0 && syscall.Kill(pid, 0) == nil {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Errorf("terraform (pid %d) still runs after cancel", pid)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "letsleep-plan-*")); len(left) > 0 {
+		t.Errorf("temporary plan directory left behind: %v", left)
 	}
 }
