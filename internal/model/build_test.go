@@ -135,7 +135,7 @@ func TestStackEvidenceSteps(t *testing.T) {
 		{"statement", "aws_iam_role.egress.inline_policy[extra]", "statement Extra"},
 		{"action", "", "rds-data:*"},
 		{"resource", "", "*"},
-		{"database", db, ""},
+		{"database", db, "HTTP endpoint on"},
 	} {
 		if !hasStep(api, want[0], want[1], want[2]) {
 			t.Errorf("data-api path lacks step %v: %+v", want, api.Steps)

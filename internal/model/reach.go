@@ -401,7 +401,7 @@ func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
 			if d == nil || !d.HTTPEndpoint {
 				continue
 			}
-			f.DataPaths = append(f.DataPaths, Path{Kind: PathDataAPI, Target: d.Address, Unresolved: unresolved, Steps: via})
+			f.DataPaths = append(f.DataPaths, Path{Kind: PathDataAPI, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
 		case iam.ActionDBConnect:
 			d := b.dbs[g.Target]
 			if d == nil || !d.IAMAuth {
