@@ -8,6 +8,11 @@ output "private_subnet_ids" {
   value       = module.network.private_subnet_ids
 }
 
+output "endpoint_security_group_id" {
+  description = "Security group of the interface endpoints (HTTPS from the VPC)."
+  value       = module.network.endpoint_security_group_id
+}
+
 output "db_cluster_id" {
   description = "Aurora cluster identifier."
   value       = module.aurora.cluster_id

@@ -66,7 +66,7 @@ resource "aws_lambda_function" "this" {
   timeout       = var.timeout
 
   # Single flight: at most one wake runs; extra calls are throttled.
-  reserved_concurrent_executions = 1
+  reserved_concurrent_executions = var.single_flight ? 1 : -1
 
   vpc_config {
     subnet_ids         = var.subnet_ids
@@ -110,9 +110,12 @@ resource "aws_apigatewayv2_stage" "this" {
   name        = "$default"
   auto_deploy = true
 
-  default_route_settings {
-    throttling_rate_limit  = var.rate_limit_per_second
-    throttling_burst_limit = var.burst_limit
+  dynamic "default_route_settings" {
+    for_each = var.throttle ? [1] : []
+    content {
+      throttling_rate_limit  = var.rate_limit_per_second
+      throttling_burst_limit = var.burst_limit
+    }
   }
 
   tags = var.tags

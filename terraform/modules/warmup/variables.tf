@@ -33,6 +33,18 @@ variable "control_function_arn" {
   type        = string
 }
 
+variable "single_flight" {
+  description = "Reserve a concurrency of 1 so only one wake runs at a time. Keep true."
+  type        = bool
+  default     = true
+}
+
+variable "throttle" {
+  description = "Rate-limit the API stage (rate_limit_per_second, burst_limit). Keep true."
+  type        = bool
+  default     = true
+}
+
 variable "rate_limit_per_second" {
   description = "Steady-state requests per second admitted by the API stage."
   type        = number
