@@ -43,6 +43,11 @@ var managedPolicies = []ManagedPolicy{
 		},
 	},
 	{
+		Name: "AWSSecretsManagerClientReadOnlyAccess", Source: managedDocs + "AWSSecretsManagerClientReadOnlyAccess.html",
+		Note:       "GetSecretValue and DescribeSecret on every secret (plus kms:Decrypt via Secrets Manager)",
+		Statements: []Statement{allow("SecretsManagerGetAndDescribeSecret", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, "arn:aws:secretsmanager:*:*:secret:*")},
+	},
+	{
 		Name: "AmazonRDSDataFullAccess", Source: managedDocs + "AmazonRDSDataFullAccess.html",
 		Note: "rds-data on *, GetSecretValue on rds-db-credentials/* secrets; dbqms and secret creation omitted",
 		Statements: []Statement{
@@ -57,6 +62,8 @@ var managedPolicies = []ManagedPolicy{
 	},
 	{
 		Name: "ReadOnlyAccess", Source: managedDocs + "ReadOnlyAccess.html",
+		// Not re-verified against the live policy page here (it is very long);
+		// the GetSecretValue exclusion is the documented intent of the policy.
 		Note: "secretsmanager Describe*/List*/GetResourcePolicy but NOT GetSecretValue; s3:Get* (so s3:GetObject); lambda Get*/List* but not InvokeFunction",
 		Statements: []Statement{
 			allow("", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecrets", "secretsmanager:ListSecretVersionIds"}, "*"),

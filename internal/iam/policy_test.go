@@ -158,6 +158,7 @@ func TestManagedTable(t *testing.T) {
 		{"arn:aws:iam::aws:policy/PowerUserAccess", ActionSecretRead, true},
 		{"arn:aws:iam::aws:policy/SecretsManagerReadWrite", ActionSecretRead, true},
 		{"arn:aws:iam::aws:policy/AmazonRDSDataFullAccess", ActionDataAPI, true},
+		{"arn:aws:iam::aws:policy/AWSSecretsManagerClientReadOnlyAccess", ActionSecretRead, true},
 		{"arn:aws:iam::aws:policy/ReadOnlyAccess", ActionSecretRead, false},
 		{"arn:aws:iam::aws:policy/ReadOnlyAccess", ActionS3Read, true},
 		{"arn:aws:iam::aws:policy/AmazonRDSFullAccess", ActionDataAPI, false},
