@@ -178,12 +178,3 @@ func realworldDir(t *testing.T) string {
 	}
 	return dir
 }
-
-func realworldPlan(t *testing.T, name string) string {
-	t.Helper()
-	p := filepath.Join(realworldDir(t), name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("real-world plan %s missing: %v", p, err)
-	}
-	return p
-}
