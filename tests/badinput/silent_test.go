@@ -234,7 +234,7 @@ func TestDeferredChangesAreNotSilent(t *testing.T) {
 		"resource_change": map[string]any{
 			"address": `aws_nat_gateway.this["a"]`, "mode": "managed", "type": "aws_nat_gateway", "name": "this", "index": "a",
 			"provider_name": "registry.terraform.io/hashicorp/aws",
-			"change": map[string]any{"actions": []any{"create"}, "before": nil, "after": map[string]any{"subnet_id": "subnet-0123"}, "after_unknown": map[string]any{"id": true}},
+			"change":        map[string]any{"actions": []any{"create"}, "before": nil, "after": map[string]any{"subnet_id": "subnet-0123"}, "after_unknown": map[string]any{"id": true}},
 		},
 	}}
 	path := writeFile(t, "plan.json", mustJSON(t, doc))

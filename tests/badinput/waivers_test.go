@@ -52,7 +52,7 @@ func TestWaiversNeverHide(t *testing.T) {
 			Rule, Resource string
 		} `json:"waived"`
 		Findings []struct{ Rule, Resource string } `json:"findings"`
-		Warnings []struct{ Kind, Message string } `json:"warnings"`
+		Warnings []struct{ Kind, Message string }  `json:"warnings"`
 	}
 	decode := func(res result) waived {
 		var w waived

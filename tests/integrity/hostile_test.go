@@ -34,7 +34,7 @@ func hostilePlan(t *testing.T) (path string, addrs []string) {
 			"provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0, "values": values, "sensitive_values": map[string]any{}})
 		changes = append(changes, map[string]any{"address": addr, "mode": "managed", "type": r.typ, "name": "this", "index": hostileKey,
 			"provider_name": "registry.terraform.io/hashicorp/aws",
-			"change": map[string]any{"actions": []any{"create"}, "before": nil, "after": values, "after_unknown": map[string]any{"id": true}}})
+			"change":        map[string]any{"actions": []any{"create"}, "before": nil, "after": values, "after_unknown": map[string]any{"id": true}}})
 	}
 	doc := map[string]any{
 		"format_version": "1.2", "terraform_version": "1.9.5",
