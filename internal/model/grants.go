@@ -256,7 +256,7 @@ func patternHits(pattern string, t grantTarget) (hit, fromUnknown bool) {
 		return iam.Match(pattern, t.arn), false
 	}
 	for _, s := range t.shape {
-		if iam.Overlap(pattern, concreteShape(pattern, s), false) {
+		if shapeOverlap(pattern, concreteShape(pattern, s)) {
 			return true, false
 		}
 	}
@@ -429,4 +429,46 @@ func joinList(l []string) string {
 		out += s
 	}
 	return out + "]"
+}
+
+// shapeOverlap reports whether a granted pattern can match some ARN of the
+// given shape. Unlike a pattern's wildcards (IAM lets `*` span `:`), a
+// shape's `*` and `?` stand for characters of a name or an id, which never
+// hold `:`; otherwise the shape of secret `rds!cluster-…` would absorb
+// `:secret:rds-db-credentials/` and seem to match that grant.
+func shapeOverlap(p, sh string) bool {
+	n, m := len(p), len(sh)
+	memo := make([]uint8, (n+1)*(m+1))
+	var f func(i, j int) bool
+	f = func(i, j int) bool {
+		k := i*(m+1) + j
+		if memo[k] != 0 {
+			return memo[k] == 2
+		}
+		res := false
+		switch {
+		case i == n && j == m:
+			res = true
+		case i < n && p[i] == '*':
+			res = f(i+1, j) || (j < m && f(i, j+1))
+		case j < m && sh[j] == '*':
+			res = f(i, j+1) || (i < n && p[i] != ':' && f(i+1, j))
+		case i < n && j < m:
+			switch {
+			case p[i] == '?':
+				res = f(i+1, j+1)
+			case sh[j] == '?':
+				res = p[i] != ':' && f(i+1, j+1)
+			default:
+				res = p[i] == sh[j] && f(i+1, j+1)
+			}
+		}
+		if res {
+			memo[k] = 2
+		} else {
+			memo[k] = 1
+		}
+		return res
+	}
+	return f(0, 0)
 }

@@ -67,3 +67,23 @@ func TestResolveThroughModulesAndIndexes(t *testing.T) {
 		t.Errorf("locals and root variables must be reported lost: %v", lost)
 	}
 }
+
+func TestShapeOverlap(t *testing.T) {
+	cases := []struct {
+		pattern, shape string
+		want           bool
+	}{
+		{"arn:aws:secretsmanager:*:*:secret:rds-db-credentials/*", concreteShape("arn:aws:secretsmanager:*:*:secret:rds-db-credentials/*", MasterSecretPattern), false},
+		{"arn:aws:secretsmanager:*:*:secret:rds!*", concreteShape("arn:aws:secretsmanager:*:*:secret:rds!*", MasterSecretPattern), true},
+		{"*", MasterSecretPattern, true},
+		{"arn:aws:secretsmanager:*:*:secret:*", concreteShape("arn:aws:secretsmanager:*:*:secret:*", "arn:aws:secretsmanager:*:*:secret:api-key-??????"), true},
+		{"arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-key-AbCdEf", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-key-??????", true},
+		{"arn:aws:lambda:*:*:function:SecretsManager*", concreteShape("arn:aws:lambda:*:*:function:SecretsManager*", "arn:aws:lambda:*:*:function:egress"), false},
+		{"arn:aws:lambda:*", "arn:aws:lambda:eu-west-1:123456789012:function:egress", true},
+	}
+	for _, c := range cases {
+		if got := shapeOverlap(c.pattern, c.shape); got != c.want {
+			t.Errorf("shapeOverlap(%q, %q) = %v, want %v", c.pattern, c.shape, got, c.want)
+		}
+	}
+}
