@@ -385,16 +385,28 @@ func TestRealworldPlans(t *testing.T) {
 			t.Errorf("%s: no open ingress rule found", name)
 		}
 	}
-	admin := false
+	admin := map[string]bool{}
 	for _, r := range models["regula-admin-policy.json"].Roles {
 		for _, g := range r.Grants {
 			if g.Action == "*" && g.Resource == "*" {
-				admin = true
+				admin[r.Address] = true
 			}
 		}
 	}
-	if !admin {
-		t.Error("regula-admin-policy: no admin grant")
+	// Inline admin policies on a role, a user and a group.
+	for _, who := range []string{"aws_iam_role.my_test_role", "aws_iam_user.my_test_user", "aws_iam_group.my_group"} {
+		if !admin[who] {
+			t.Errorf("regula-admin-policy: no admin grant on %s (have %v)", who, admin)
+		}
+	}
+	dbsg := false
+	for _, sg := range models["tfc-issue-400-open-sgs.json"].SecurityGroups {
+		if sg.Address == "aws_db_security_group.example_db" && len(sg.Ingress) == 1 && equal(sg.Ingress[0].CIDRs, []string{"0.0.0.0/0"}) {
+			dbsg = true
+		}
+	}
+	if !dbsg {
+		t.Error("tfc-issue-400: the open aws_db_security_group is not modelled")
 	}
 	if d := models["tfc-issue-438-aurora-pg.json"].Databases; len(d) != 1 || !strings.Contains(d[0].Engine, "postgres") {
 		t.Errorf("tfc-issue-438: databases = %+v", d)

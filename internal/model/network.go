@@ -34,6 +34,24 @@ func (b *builder) buildSecurityGroups() {
 			sg.Egress = append(sg.Egress, b.inlineRules(r, "egress")...)
 		}
 	}
+	// DB, Redshift and ElastiCache security groups (EC2-Classic era):
+	// ingress by CIDR or by EC2 group name, no ports (the service's port).
+	for _, t := range []string{"aws_db_security_group", "aws_redshift_security_group", "aws_elasticache_security_group"} {
+		for _, r := range b.ix.byType[t] {
+			sg := &SecurityGroup{Address: r.Address, Name: getStr(r.Values, "name"), Ingress: []SGRule{}, Egress: []SGRule{}}
+			for _, blk := range getBlocks(r.Values, "ingress") {
+				rule := normRule(SGRule{Address: r.Address, Form: t, Protocol: "tcp", FromPort: 0, ToPort: 65535})
+				if c := getStr(blk, "cidr"); c != "" {
+					rule.CIDRs = append(rule.CIDRs, c)
+				}
+				if n := getStr(blk, "security_group_name"); n != "" {
+					rule.PeerGroups = append(rule.PeerGroups, n)
+				}
+				sg.Ingress = append(sg.Ingress, rule)
+			}
+			b.sgs[r.Address] = sg
+		}
+	}
 	for _, r := range b.ix.byType["aws_security_group_rule"] {
 		dir := getStr(r.Values, "type")
 		rule := SGRule{

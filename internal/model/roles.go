@@ -38,6 +38,26 @@ func (r *roleState) toModel() Role {
 
 var roleTypes = []string{"aws_iam_role"}
 
+// principalTypes are the IAM identities whose grants the model computes.
+// Users and groups are listed in Model.Roles too (their address says which
+// kind they are): they cannot run a function, but a broad grant on them is
+// still a finding.
+var principalTypes = []string{"aws_iam_role", "aws_iam_user", "aws_iam_group"}
+
+// inlinePolicyTypes maps inline policy resources to the attribute naming
+// their principal; attachmentTypes does the same for policy attachments.
+var inlinePolicyTypes = []struct{ typ, key, principal string }{
+	{"aws_iam_role_policy", "role", "aws_iam_role"},
+	{"aws_iam_user_policy", "user", "aws_iam_user"},
+	{"aws_iam_group_policy", "group", "aws_iam_group"},
+}
+
+var attachmentTypes = []struct{ typ, key, principal string }{
+	{"aws_iam_role_policy_attachment", "role", "aws_iam_role"},
+	{"aws_iam_user_policy_attachment", "user", "aws_iam_user"},
+	{"aws_iam_group_policy_attachment", "group", "aws_iam_group"},
+}
+
 func (b *builder) buildRoles() {
 	for _, r := range b.ix.byType["aws_iam_role"] {
 		if r.Data {
@@ -80,23 +100,39 @@ func (b *builder) buildRoles() {
 			b.lostRefs(rs, r, "managed_policy_arns", l)
 		}
 	}
-	for _, r := range b.ix.byType["aws_iam_role_policy"] {
-		role := b.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
-		st, known, _ := b.document(r, r.Values, r.Unknown, "policy", r.Address)
-		for _, rs := range b.rolesOf(r, role) {
-			b.addPolicy(rs, PolicyRef{Address: r.Address, Source: "inline", Known: known}, st)
+	for _, t := range []string{"aws_iam_user", "aws_iam_group"} {
+		for _, r := range b.ix.byType[t] {
+			if !r.Data {
+				b.roles[r.Address] = &roleState{addr: r.Address, name: getStr(r.Values, "name"), arn: getStr(r.Values, "arn")}
+			}
 		}
 	}
-	for _, r := range b.ix.byType["aws_iam_role_policy_attachment"] {
-		role := b.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
-		for _, rs := range b.rolesOf(r, role) {
-			b.attachFrom(rs, r, "attachment")
+	for _, it := range inlinePolicyTypes {
+		for _, r := range b.ix.byType[it.typ] {
+			who := b.link(r, r.Values, r.Unknown, it.key, []string{it.key}, it.principal)
+			st, known, _ := b.document(r, r.Values, r.Unknown, "policy", r.Address)
+			for _, rs := range b.rolesOf(r, who) {
+				b.addPolicy(rs, PolicyRef{Address: r.Address, Source: "inline", Known: known}, st)
+			}
+		}
+	}
+	for _, at := range attachmentTypes {
+		for _, r := range b.ix.byType[at.typ] {
+			who := b.link(r, r.Values, r.Unknown, at.key, []string{at.key}, at.principal)
+			for _, rs := range b.rolesOf(r, who) {
+				b.attachFrom(rs, r, "attachment")
+			}
 		}
 	}
 	for _, r := range b.ix.byType["aws_iam_policy_attachment"] {
-		role := b.link(r, r.Values, r.Unknown, "roles", []string{"roles"}, roleTypes...)
-		for _, rs := range b.rolesOf(r, role) {
-			b.attachFrom(rs, r, "policy_attachment")
+		for _, k := range []struct{ key, principal string }{{"roles", "aws_iam_role"}, {"users", "aws_iam_user"}, {"groups", "aws_iam_group"}} {
+			who := b.link(r, r.Values, r.Unknown, k.key, []string{k.key}, k.principal)
+			if len(who.Addrs)+len(who.Raw)+len(who.Lost) == 0 {
+				continue
+			}
+			for _, rs := range b.rolesOf(r, who) {
+				b.attachFrom(rs, r, "policy_attachment")
+			}
 		}
 	}
 	for _, rs := range b.roles {

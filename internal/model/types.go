@@ -94,7 +94,8 @@ type Function struct {
 	Unresolved     []string          `json:"unresolved"`
 }
 
-// Role is an IAM role with every policy it carries, flattened.
+// Role is an IAM role with every policy it carries, flattened. IAM users
+// and groups are listed the same way (their address names the kind).
 type Role struct {
 	Address    string      `json:"address"`
 	Name       string      `json:"name,omitempty"`
@@ -197,7 +198,7 @@ type SecurityGroup struct {
 // SGRule is one normalised rule.
 type SGRule struct {
 	Address     string   `json:"address"` // the rule resource, or the SG for inline blocks
-	Form        string   `json:"form"`    // inline|aws_security_group_rule|aws_vpc_security_group_ingress_rule|aws_vpc_security_group_egress_rule
+	Form        string   `json:"form"`    // inline|aws_security_group_rule|aws_vpc_security_group_ingress_rule|aws_vpc_security_group_egress_rule|aws_db_security_group|aws_redshift_security_group|aws_elasticache_security_group
 	Protocol    string   `json:"protocol"`
 	FromPort    int      `json:"from_port"`
 	ToPort      int      `json:"to_port"`
