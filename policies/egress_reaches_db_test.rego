@@ -46,13 +46,15 @@ test_deny_marks_unresolved_data_path if {
 	d.unresolved == true
 }
 
-test_deny_marks_step_from_unknown if {
+test_deny_resolved_from_unknown_is_not_unresolved if {
 	dp := fx.data_api(egress_fn)
 	unknown_dp := object.union(dp, {"steps": array.concat(dp.steps, [{"kind": "secret", "address": "aws_secretsmanager_secret.db", "detail": "arn unknown", "from_unknown": true}])})
 	f := fx.fn(egress_fn, "egress", [fx.outside_vpc(egress_fn)], [unknown_dp])
 	findings := deny with input as fx.input_of({"functions": [f]})
 	some d in findings
-	d.unresolved == true
+	d.unresolved == false
+	some s in d.path
+	s.from_unknown == true
 }
 
 test_deny_paths_without_function_step_get_one if {

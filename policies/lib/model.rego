@@ -112,12 +112,9 @@ has_role(f) if {
 }
 
 # path_unresolved holds when a path rests on an unresolved link.
+# A step marked from_unknown was resolved through the plan's configuration,
+# so it is evidence, not an assumption: only the model's unresolved flag counts.
 path_unresolved(p) if p.unresolved == true
-
-path_unresolved(p) if {
-	some s in as_array(p.steps)
-	s.from_unknown == true
-}
 
 # first_path is the first path of a non-empty list; the model orders paths
 # deterministically, so the first one is stable evidence.

@@ -25,7 +25,7 @@ test_section_of_null_or_missing_is_empty if {
 test_path_unresolved if {
 	model.path_unresolved(fx.unresolved_network("f"))
 	not model.path_unresolved(fx.network("f"))
-	model.path_unresolved({"kind": "network", "steps": [{"kind": "x", "from_unknown": true}]})
+	not model.path_unresolved({"kind": "network", "steps": [{"kind": "x", "from_unknown": true}]})
 }
 
 test_role_label if {
