@@ -3,9 +3,12 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -46,10 +49,14 @@ cannot wake a paused Aurora Serverless v2 cluster.`,
 	return root
 }
 
-// Execute runs the CLI and returns the process exit code.
+// Execute runs the CLI and returns the process exit code. SIGINT and SIGTERM
+// cancel the context, so terraform children are stopped and temp files removed
+// before letsleep exits with code 2.
 func Execute() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	cmd := NewRootCommand()
-	err := cmd.Execute()
+	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return ExitClean
 	}
