@@ -17,8 +17,9 @@ OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACC
 
 all: build
 
-deps: $(TFRC)
+deps:
 	@scripts/install-deps.sh
+	@scripts/terraformrc.sh $(TFRC)
 
 $(TFRC): scripts/terraformrc.sh
 	@scripts/terraformrc.sh $(TFRC)

@@ -15,6 +15,12 @@ if [ -z "$mirror" ]; then
   exit 1
 fi
 mkdir -p "$(dirname "$out")"
+cache="$(cd "$(dirname "$out")" && pwd)/plugin-cache"
+# Several test packages run terraform init at once; terraform's plugin cache
+# is not safe for concurrent filling, so fill it here, once, under a lock.
+# Later inits only link from it.
+exec 9>"$(dirname "$out")/.terraformrc.lock"
+flock 9
 tmp=$(mktemp)
 cat >"$tmp" <<CFG
 provider_installation {
@@ -23,7 +29,17 @@ provider_installation {
     include = ["registry.terraform.io/*/*"]
   }
 }
-plugin_cache_dir = "$(cd "$(dirname "$out")" && pwd)/plugin-cache"
+plugin_cache_dir = "$cache"
 CFG
-mkdir -p "$(dirname "$out")/plugin-cache"
+mkdir -p "$cache"
 mv "$tmp" "$out"
+if ! ls "$cache"/registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws* >/dev/null 2>&1; then
+  warm=$(mktemp -d)
+  trap 'rm -rf "$warm"' EXIT
+  printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n' >"$warm/main.tf"
+  if ! TF_CLI_CONFIG_FILE="$out" TF_DATA_DIR="$warm/.terraform" terraform -chdir="$warm" init -input=false -no-color >"$warm/log" 2>&1; then
+    echo "terraformrc: could not fill the plugin cache from $mirror:" >&2
+    tail -n 20 "$warm/log" >&2
+    exit 1
+  fi
+fi
