@@ -6,9 +6,6 @@
 locals {
   # arn:PARTITION:rds:REGION:ACCOUNT:cluster:NAME
   cluster_arn_parts = split(":", var.cluster_arn)
-  dbuser_arn = format("arn:%s:rds-db:%s:%s:dbuser:%s/%s",
-    local.cluster_arn_parts[1], local.cluster_arn_parts[3], local.cluster_arn_parts[4],
-  var.cluster_resource_id, var.db_user)
 }
 
 resource "aws_security_group" "this" {
@@ -51,9 +48,13 @@ resource "aws_iam_role_policy_attachment" "vpc_access" {
 
 data "aws_iam_policy_document" "connect" {
   statement {
-    sid       = "ConnectAsOneUser"
-    actions   = ["rds-db:connect"]
-    resources = [local.dbuser_arn]
+    sid     = "ConnectAsOneUser"
+    actions = ["rds-db:connect"]
+    # arn:PARTITION:rds-db:REGION:ACCOUNT:dbuser:CLUSTER_RESOURCE_ID/USER,
+    # written inline so its references lead straight to the cluster.
+    resources = [format("arn:%s:rds-db:%s:%s:dbuser:%s/%s",
+      split(":", var.cluster_arn)[1], split(":", var.cluster_arn)[3], split(":", var.cluster_arn)[4],
+    var.cluster_resource_id, var.db_user)]
   }
 }
 
