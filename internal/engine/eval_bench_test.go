@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/model"
@@ -37,6 +38,7 @@ func BenchmarkEval(b *testing.B) {
 	for _, n := range plangen.BenchSizes {
 		b.Run(plangen.SizeName(n), func(b *testing.B) {
 			m := benchModel(b, n)
+			runtime.GC() // setup garbage is not the stage's cost
 			b.ReportAllocs()
 			for b.Loop() {
 				fs, err := e.Eval(ctx, m, nil)
@@ -57,6 +59,7 @@ func BenchmarkModelInput(b *testing.B) {
 	for _, n := range plangen.BenchSizes {
 		b.Run(plangen.SizeName(n), func(b *testing.B) {
 			m := benchModel(b, n)
+			runtime.GC()
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := modelValue(m); err != nil {
