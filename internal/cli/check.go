@@ -27,10 +27,20 @@ directory (letsleep runs init, plan and show).
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 2 usage or input error.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("no PATH given: pass a plan JSON (terraform show -json), a binary plan file or a terraform directory")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := output.CheckFormat(format); err != nil {
 				return err
+			}
+			if outFile != "" {
+				if err := checkOutputPath(outFile); err != nil {
+					return err
+				}
 			}
 			opts.Paths = args
 			opts.Progress = progressWriter(format)

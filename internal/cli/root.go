@@ -36,6 +36,11 @@ cannot wake a paused Aurora Serverless v2 cluster.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// Flag mistakes get the same shape as every other error: what went wrong,
+	// then what to do.
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w; run '%s --help' to see the flags", err, cmd.CommandPath())
+	})
 	root.AddCommand(
 		NewCheckCommand(),
 		NewModelCommand(),

@@ -31,7 +31,7 @@ func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, 
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%w: %w: policy evaluation exceeded --timeout %s; a user policy may loop or be too expensive", ErrPolicy, ErrTimeout, e.opts.Timeout)
+			return nil, fmt.Errorf("%w: %w: policy evaluation exceeded --timeout %s; a user policy may loop or be too expensive: fix or remove it, or raise --timeout", ErrPolicy, ErrTimeout, e.opts.Timeout)
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("evaluate policies: %w", ctx.Err())

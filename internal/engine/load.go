@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -48,12 +49,15 @@ func loadSources(dirs []string) ([]source, error) {
 func loadDir(dir string) ([]source, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: policy path %s: %v", ErrPolicy, dir, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: --policy %s does not exist: pass a directory of .rego files or a .rego file", ErrPolicy, dir)
+		}
+		return nil, fmt.Errorf("%w: --policy %s cannot be read (%v): check its permissions", ErrPolicy, dir, errors.Unwrap(err))
 	}
 	var files []string
 	if !info.IsDir() {
 		if !strings.HasSuffix(dir, ".rego") {
-			return nil, fmt.Errorf("%w: policy path %s is not a directory or a .rego file", ErrPolicy, dir)
+			return nil, fmt.Errorf("%w: --policy %s is not a directory or a .rego file: pass a directory of .rego files", ErrPolicy, dir)
 		}
 		files = []string{dir}
 	} else {
