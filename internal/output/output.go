@@ -71,7 +71,11 @@ func Write(w io.Writer, format string, r *report.Report, opts Options) error {
 	if r == nil {
 		r = &report.Report{}
 	}
-	return fn(w, normalize(r), opts)
+	r = normalize(r)
+	if textFormats[format] {
+		r = visibleReport(r)
+	}
+	return fn(w, r, opts)
 }
 
 // normalize returns a sorted copy of r with every slice and map non-nil, so
