@@ -72,8 +72,8 @@ func Write(w io.Writer, format string, r *report.Report, opts Options) error {
 		r = &report.Report{}
 	}
 	r = normalize(r)
-	if textFormats[format] {
-		r = visibleReport(r)
+	if visible := textFormats[format]; visible != nil {
+		r = visibleReport(r, visible)
 	}
 	return fn(w, r, opts)
 }

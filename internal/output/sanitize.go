@@ -11,8 +11,14 @@ import (
 // textFormats are read by people on terminals and in rendered pages, where a
 // raw control character taken from a plan (an ESC sequence, a carriage
 // return, a line separator) could hide or forge text. Machine formats keep the
-// data as it is: their encoders escape it.
-var textFormats = map[string]bool{"table": true, "markdown": true, "github": true}
+// data as it is: their encoders escape it. The github format keeps CR and LF
+// because workflow-command escaping turns them into %0D and %0A, which GitHub
+// renders as line breaks inside the one annotation.
+var textFormats = map[string]func(string) string{
+	"table":    Visible,
+	"markdown": Visible,
+	"github":   visibleKeepingNewlines,
+}
 
 // Visible replaces every control character and Unicode line or paragraph
 // separator with a visible \uXXXX escape, so the text stays on its line and
@@ -32,45 +38,57 @@ func Visible(s string) string {
 	return b.String()
 }
 
+func visibleKeepingNewlines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		parts := strings.Split(l, "\r")
+		for j, p := range parts {
+			parts[j] = Visible(p)
+		}
+		lines[i] = strings.Join(parts, "\r")
+	}
+	return strings.Join(lines, "\n")
+}
+
 func hidden(r rune) bool {
 	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x2028 || r == 0x2029
 }
 
 // visibleReport returns a copy of r whose strings are safe to print.
-func visibleReport(r *report.Report) *report.Report {
+func visibleReport(r *report.Report, clean func(string) string) *report.Report {
 	out := *r
 	out.Findings = make([]report.Finding, len(r.Findings))
 	for i, f := range r.Findings {
-		out.Findings[i] = visibleFinding(f)
+		out.Findings[i] = visibleFinding(f, clean)
 	}
 	out.Waived = make([]report.WaivedFinding, len(r.Waived))
 	for i, w := range r.Waived {
-		w.Finding = visibleFinding(w.Finding)
-		w.Waiver.Resource = Visible(w.Waiver.Resource)
-		w.Waiver.Reason = Visible(w.Waiver.Reason)
+		w.Finding = visibleFinding(w.Finding, clean)
+		w.Waiver.Resource = clean(w.Waiver.Resource)
+		w.Waiver.Reason = clean(w.Waiver.Reason)
 		out.Waived[i] = w
 	}
 	out.Warnings = make([]report.Notice, len(r.Warnings))
 	for i, n := range r.Warnings {
-		n.Source, n.Address, n.Message = Visible(n.Source), Visible(n.Address), Visible(n.Message)
+		n.Source, n.Address, n.Message = clean(n.Source), clean(n.Address), clean(n.Message)
 		out.Warnings[i] = n
 	}
-	out.Plan.Source = Visible(r.Plan.Source)
+	out.Plan.Source = clean(r.Plan.Source)
 	out.Plans = make([]report.PlanRef, len(r.Plans))
 	for i, p := range r.Plans {
-		p.Source = Visible(p.Source)
+		p.Source = clean(p.Source)
 		out.Plans[i] = p
 	}
 	return &out
 }
 
-func visibleFinding(f report.Finding) report.Finding {
-	f.Rule, f.Category, f.Severity = Visible(f.Rule), Visible(f.Category), Visible(f.Severity)
-	f.Resource, f.Title, f.Message = Visible(f.Resource), Visible(f.Title), Visible(f.Message)
-	f.Remediation, f.Source = Visible(f.Remediation), Visible(f.Source)
+func visibleFinding(f report.Finding, clean func(string) string) report.Finding {
+	f.Rule, f.Category, f.Severity = clean(f.Rule), clean(f.Category), clean(f.Severity)
+	f.Resource, f.Title, f.Message = clean(f.Resource), clean(f.Title), clean(f.Message)
+	f.Remediation, f.Source = clean(f.Remediation), clean(f.Source)
 	steps := make([]model.Step, len(f.Path))
 	for i, s := range f.Path {
-		s.Kind, s.Address, s.Detail = Visible(s.Kind), Visible(s.Address), Visible(s.Detail)
+		s.Kind, s.Address, s.Detail = clean(s.Kind), clean(s.Address), clean(s.Detail)
 		steps[i] = s
 	}
 	f.Path = steps
