@@ -13,7 +13,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build check test unit lab bench fuzz probes clean
+.PHONY: all deps build check test lab bench fuzz probes plans functions clean
 
 all: build
 
@@ -58,6 +58,14 @@ probes:
 	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -tags lambda.norpc -o $(BUILD)/probes/$$arch/bootstrap ./probes/probe; \
 	  echo "built $(BUILD)/probes/$$arch/bootstrap"; \
 	done
+
+## plans: plan the reference stack and every wrong wiring offline into build/plans/
+plans: deps
+	@scripts/plan-fixtures.sh
+
+## functions: build and zip the reference stack's handlers into build/functions/
+functions:
+	@scripts/functions.sh $(BUILD)/functions
 
 clean:
 	rm -rf bin build
