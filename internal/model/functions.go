@@ -65,6 +65,21 @@ func (b *builder) buildFunctions() {
 			sg := b.link(r, vc, vu, "security_group_ids", []string{"vpc_config", "security_group_ids"}, sgTypes...)
 			f.Subnets = append(sn.Addrs, sn.Raw...)
 			f.SecurityGroups = append(sg.Addrs, sg.Raw...)
+			// Subnets and groups are never computed by AWS: unknown ones with
+			// nothing found are lost, never read as "no VPC". A dynamic
+			// vpc_config is absent from the plan's configuration, so its
+			// references cannot be followed.
+			wholeUnknown := vu == nil && unknownAt(r.Unknown, "vpc_config")
+			for _, l := range []struct {
+				key string
+				res *linkResult
+				ids []string
+			}{{"subnet_ids", &sn, f.Subnets}, {"security_group_ids", &sg, f.SecurityGroups}} {
+				if (wholeUnknown || unknownAt(vu, l.key)) && len(l.ids) == 0 && len(l.res.Lost) == 0 {
+					l.res.Lost = append(l.res.Lost, "unknown at plan time; a dynamic vpc_config block is not in the plan's configuration")
+				}
+			}
+			// A block with known empty subnets is no VPC placement in AWS.
 			f.InVPC = len(f.Subnets) > 0 || len(sn.Lost) > 0
 			for _, l := range []struct {
 				key string

@@ -98,6 +98,12 @@ func (b *builder) egress(f *Function) {
 		byFamily[dest] = egressRule{st, ok, un}
 		return byFamily[dest]
 	}
+	if len(f.Subnets) == 0 {
+		// In a VPC, subnets unknown: their routes cannot be checked.
+		f.Egress = append(f.Egress, Path{Kind: PathNAT, Target: "internet", Unresolved: true, Steps: []Step{
+			fnStep(f), {Kind: "subnet", Detail: "vpc_config subnets unknown at plan time: routes unknown, egress assumed"},
+		}})
+	}
 	for _, sn := range f.Subnets {
 		s := b.subnets[sn]
 		if s == nil {
@@ -243,6 +249,18 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 		egress     SGRule
 		sg         string
 		unresolved bool
+	}
+	if len(f.SecurityGroups) == 0 && contains(f.Unresolved, "vpc_config.security_group_ids") {
+		// Groups unknown: any database in reach is assumed reachable.
+		for _, d := range cidrCands {
+			if dVPC := b.dbVPC(d); fVPC != "" && dVPC != "" && fVPC != dVPC {
+				continue
+			}
+			f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: d.Address, Unresolved: true, Steps: []Step{
+				fnStep(f), {Kind: "security_group", Detail: "vpc_config security groups unknown at plan time: access to the database assumed"}, dbStep(d),
+			}})
+		}
+		return
 	}
 	cands := map[string]cand{}
 	order := []string{}

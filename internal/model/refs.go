@@ -187,6 +187,42 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 				continue
 			}
 			*out = append(*out, target{Addr: r.Address, Attr: attr})
+			ix.resolveAttr(r, attr, depth, rs)
+		}
+	}
+}
+
+// resolveAttr follows a configured attribute of a resource to what its
+// own expression references: aws_lambda_function.t.role is the role that
+// function was given, vpc_config[0].subnet_ids the subnets it was placed
+// in. Computed attributes (id, arn) have no expression and stop here.
+// What the chase cannot follow is not reported: the reference itself
+// still names the resource.
+func (ix *index) resolveAttr(r *res, attr string, depth int, rs *resolution) {
+	if r.Config == nil || attr == "" {
+		return
+	}
+	var path []string
+	for _, p := range splitRef(attr) {
+		if name, _ := cutIndex(p); name != "" {
+			path = append(path, name)
+		}
+	}
+	e := exprAt(r.Config.Expressions, path...)
+	if e == nil || len(e.References) == 0 {
+		return
+	}
+	key := "attr\x00" + r.Address + "\x00" + strings.Join(path, ".")
+	if rs.seen[key] {
+		return
+	}
+	rs.seen[key] = true
+	var discard []string
+	inner := &resolution{out: rs.out, lost: &discard, seen: rs.seen}
+	ix.resolveInto(r.Module, e.References, depth+1, inner)
+	for _, l := range discard {
+		if strings.HasPrefix(l, ApproxMarker) {
+			*rs.lost = append(*rs.lost, l) // over-approximation must stay visible
 		}
 	}
 }
