@@ -498,7 +498,48 @@ func (b *builder) iterationTargets(r *res) ([]target, []string) {
 			return same, lost
 		}
 	}
+	// The plan flattens a for_each map's references into one list, so the
+	// value of each key is lost. A map written the usual way,
+	// { control = module.control.sg_id }, names the same thing as its key:
+	// keep the one target named by the key. One target and one instance
+	// need no guess.
+	if key, ok := r.Index.(string); ok && key != "" {
+		if named := targetsNamed(ts, key); len(named) > 0 {
+			return named, lost
+		}
+	}
+	if len(distinctAddrs(ts)) == 1 && len(b.ix.byModKey[r.Module+"|"+r.key()]) == 1 {
+		return ts, lost
+	}
 	return ts, append(lost, ApproxMarker+"each.value")
+}
+
+// targetsNamed keeps the targets of one address whose module call or
+// resource name (or index key) is key, or none when several addresses
+// match, since then the key does not tell them apart.
+func targetsNamed(ts []target, key string) []target {
+	var out []target
+	for _, t := range ts {
+		for _, part := range splitRef(t.Addr) {
+			name, idx := cutIndex(part)
+			if name == key || idx == "[\""+key+"\"]" {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	if len(distinctAddrs(out)) != 1 {
+		return nil
+	}
+	return out
+}
+
+func distinctAddrs(ts []target) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range ts {
+		out[t.Addr] = true
+	}
+	return out
 }
 
 // indexSuffix returns the trailing [key] of an address, or "".

@@ -97,6 +97,10 @@ func (b *builder) buildSecurityGroups() {
 // noteLost marks a rule unresolved and warns when a peer reference could
 // not be followed.
 func (b *builder) noteLost(r *res, key string, l linkResult, unresolved *bool) {
+	if l.Approx {
+		*unresolved = true
+		b.warn("unresolved-reference", r.Address, "%s comes from a for_each/count value the plan does not split per instance; peers %s are a guess, so the rule is treated as unresolved", key, strings.Join(l.Addrs, ", "))
+	}
 	if len(l.Lost) == 0 {
 		return
 	}
