@@ -72,7 +72,13 @@ func decode(source string, data []byte) (*Plan, error) {
 		if err := decodeField(raw, doc, &keys, key); err != nil {
 			// Type error offsets count from the value's start; the value is
 			// a subslice of data, so its start is the capacity difference.
-			return nil, fieldErr(source, key, err, data, int64(cap(data)-cap(raw)))
+			base := int64(cap(data) - cap(raw))
+			var ee *elemErr
+			if errors.As(err, &ee) {
+				base += int64(ee.start)
+				err = ee.err
+			}
+			return nil, fieldErr(source, key, err, data, base)
 		}
 	}
 	p := &Plan{Source: source, Doc: doc}
@@ -107,13 +113,11 @@ func decodeField(raw []byte, doc *tfjson.Plan, keys *topKeys, key string) error 
 		dst = &doc.ResourceDrift
 	case "resource_changes":
 		keys.resourceChanges = true
-		dst = &doc.ResourceChanges
+		return decodeChanges(raw, &doc.ResourceChanges)
 	case "deferred_changes":
 		dst = &doc.DeferredChanges
 	case "complete":
 		dst = &doc.Complete
-	case "output_changes":
-		dst = &doc.OutputChanges
 	case "prior_state":
 		var st *rawState
 		if err := json.Unmarshal(raw, &st); err != nil {
@@ -129,8 +133,6 @@ func decodeField(raw []byte, doc *tfjson.Plan, keys *topKeys, key string) error 
 		}
 		doc.Config = (*tfjson.Config)(c)
 		return nil
-	case "relevant_attributes":
-		dst = &doc.RelevantAttributes
 	case "checks":
 		dst = &doc.Checks
 	case "timestamp":
@@ -162,8 +164,8 @@ func decodeField(raw []byte, doc *tfjson.Plan, keys *topKeys, key string) error 
 		}
 		return nil
 	default:
-		// Keys we do not use (applyable, action_invocations, newer
-		// additions): checked as JSON, then dropped.
+		// Keys we do not use (output_changes, relevant_attributes,
+		// applyable, newer additions): checked as JSON, then dropped.
 		if !json.Valid(raw) {
 			return json.Unmarshal(raw, new(any))
 		}
