@@ -30,6 +30,9 @@ provider_installation {
   }
 }
 plugin_cache_dir = "$cache"
+# Without a lock file terraform would re-install into the cache on every
+# init, and concurrent inits race on it; the mirror is trusted, so link.
+plugin_cache_may_break_dependency_lock_file = true
 CFG
 mkdir -p "$cache"
 mv "$tmp" "$out"
