@@ -24,6 +24,7 @@ import (
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/probe"
+	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 // Options configure New.
@@ -53,9 +54,9 @@ type Options struct {
 
 func (o *Options) defaults() error {
 	if o.RepoRoot == "" {
-		root, err := repoRoot(".")
+		root, err := planner.RepoRoot(".")
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: set Options.RepoRoot", err)
 		}
 		o.RepoRoot = root
 	}
@@ -128,7 +129,7 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 		return nil, fmt.Errorf("aws backend: %w", err)
 	}
 	// A copy keeps relative module sources working and the checkout clean.
-	if err := copyTree(filepath.Join(opts.RepoRoot, "terraform"), filepath.Join(b.workDir, "terraform")); err != nil {
+	if err := planner.CopyTerraform(filepath.Join(opts.RepoRoot, "terraform"), filepath.Join(b.workDir, "terraform")); err != nil {
 		return nil, fmt.Errorf("aws backend: copy terraform: %w", err)
 	}
 	pkgDir := filepath.Join(b.workDir, "packages")

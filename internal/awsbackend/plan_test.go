@@ -27,7 +27,7 @@ func TestPlanModelAndAddressJoinOnTheReferenceStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	if err := copyTree(filepath.Join(root, "terraform"), filepath.Join(work, "terraform")); err != nil {
+	if err := planner.CopyTerraform(filepath.Join(root, "terraform"), filepath.Join(work, "terraform")); err != nil {
 		t.Fatal(err)
 	}
 	b := &Backend{t: t, workDir: work, opts: Options{StackDir: "terraform/stacks/reference"}}

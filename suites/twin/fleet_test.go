@@ -36,7 +36,7 @@ var _ = Describe("probe-twin fleet plan", Label("plan"), Ordered, ContinueOnFail
 		Expect(err).NotTo(HaveOccurred())
 		tmp := GinkgoT().TempDir()
 		copyRoot := filepath.Join(tmp, "probe-twin")
-		Expect(copyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
+		Expect(planner.CopyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
 		dir := filepath.Join(copyRoot, "fleet")
 		vars, err := json.Marshal(map[string]any{"name_prefix": "lsl-abc123", "targets": targets, "probe_zip": filepath.Join(tmp, "absent.zip")})
 		Expect(err).NotTo(HaveOccurred())
@@ -79,7 +79,7 @@ var _ = Describe("probe-twin placement input", Label("plan"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		tmp := GinkgoT().TempDir()
 		copyRoot := filepath.Join(tmp, "probe-twin")
-		Expect(copyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
+		Expect(planner.CopyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
 		dir := filepath.Join(copyRoot, "fleet")
 		vars, _ := json.Marshal(map[string]any{"name_prefix": "lsl-bad", "probe_zip": "absent.zip", "targets": map[string]awsbackend.TwinTarget{
 			"aws_lambda_function.half": {Name: "half", RoleARN: "arn:aws:iam::111122223333:role/half", SubnetIDs: []string{"subnet-0a1b2c3d4e5f60001"}, SecurityGroupIDs: []string{}},

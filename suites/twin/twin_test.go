@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -41,7 +40,7 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 		// Plan a copy, so the .terraform folder and plan file stay out of
 		// the working tree and parallel runs do not collide.
 		copyRoot := filepath.Join(tmp, "probe-twin")
-		Expect(copyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
+		Expect(planner.CopyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
 		dir := filepath.Join(copyRoot, "examples/basic")
 		opts := planner.Options(dir, filepath.Join(tmp, "tfplan"), rc)
 		opts.EnvVars["TF_VAR_probe_zip"] = zipPath
@@ -141,31 +140,6 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 		Expect(after(plan, "module.twin.aws_cloudwatch_log_group.this")["name"]).To(Equal("/aws/lambda/lsl-probe-lsl-example-target"))
 	})
 })
-
-// copyTerraform copies a module tree, leaving out dot-folders (.terraform)
-// and state or plan files a person may have left behind.
-func copyTerraform(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") && rel != "." {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".") || strings.Contains(d.Name(), "tfstate") || d.Name() == "tfplan" {
-			return nil
-		}
-		body, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), body, 0o644)
-	})
-}
 
 // networkEgress lists a function's egress path kinds other than declared.
 func networkEgress(f model.Function) []string {

@@ -1,0 +1,35 @@
+package planner
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// CopyTerraform copies the regular files of a Terraform tree, leaving out
+// dot-folders (.terraform), state and plan files a person may have left
+// behind, so a plan of the copy never touches the working tree.
+func CopyTerraform(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && rel != "." {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		name := d.Name()
+		if !d.Type().IsRegular() || strings.HasPrefix(name, ".") || strings.Contains(name, "tfstate") || name == "tfplan" {
+			return nil
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), body, 0o644)
+	})
+}
