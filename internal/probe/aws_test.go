@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/letsleep/letsleep/internal/probe/probetest"
 )
 
 const secretSentinel = "pg-password-SENTINEL-7f1c2e"
@@ -170,7 +171,7 @@ func TestAWSErrorClassification(t *testing.T) {
 func TestAWSClientsLoadedOnlyWhenAsked(t *testing.T) {
 	loads := 0
 	deps := Deps{AWS: func(context.Context) (AWSClients, error) { loads++; return AWSClients{STS: fakeSTS{}}, nil }}
-	host, port := hostPort(acceptingListener(t))
+	host, port := hostPort(probetest.HoldingListener(t))
 	Run(context.Background(), Request{Checks: []Check{{Kind: KindTCP, Host: host, Port: port}}}, deps)
 	if loads != 0 {
 		t.Fatalf("AWS clients loaded %d times for a request without aws checks", loads)

@@ -23,26 +23,6 @@ func closedPort(t *testing.T) int {
 	return port
 }
 
-// acceptingListener accepts and holds connections until the test ends.
-func acceptingListener(t *testing.T) *net.TCPAddr {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr)
-}
-
 // blackholeListener returns a loopback address whose listener never accepts
 // and whose accept queue is full, so the kernel drops new SYNs: a connect to
 // it times out exactly like a security-group drop, without root and without

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/letsleep/letsleep/internal/probe/probetest"
 )
 
 const bodySentinel = "PAYLOAD-SENTINEL-never-in-results"
@@ -113,21 +115,8 @@ func TestHTTPSOutcomes(t *testing.T) {
 // Once TCP connected, a stalled or dropped handshake must never look
 // "blocked": the network boundary did not hold.
 func TestHTTPSAfterConnectIsNeverBlocked(t *testing.T) {
-	silent := acceptingListener(t) // accepts, never speaks
-	closer, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { closer.Close() })
-	go func() {
-		for {
-			c, err := closer.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	silent := probetest.HoldingListener(t) // accepts, never speaks
+	closer := probetest.ClosingListener(t)
 	stall := quietServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
@@ -139,7 +128,7 @@ func TestHTTPSAfterConnectIsNeverBlocked(t *testing.T) {
 		name, url, ca, outcome, detail string
 	}{
 		{"silent after accept", "https://" + silent.String() + "/", "", OutcomeTLSError, "TLS handshake failed after TCP connected"},
-		{"closed after accept", "https://" + closer.Addr().String() + "/", "", OutcomeTLSError, "TLS handshake failed after TCP connected"},
+		{"closed after accept", "https://" + closer.String() + "/", "", OutcomeTLSError, "TLS handshake failed after TCP connected"},
 		{"no HTTP answer", stall.URL + "/", serverCAPEM(stall), OutcomeError, "TLS ok but no HTTP answer"},
 	}
 	for _, tc := range cases {

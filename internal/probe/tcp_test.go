@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/letsleep/letsleep/internal/probe/probetest"
 )
 
 func runOne(t *testing.T, c Check, deps Deps) Result {
@@ -17,7 +19,7 @@ func runOne(t *testing.T, c Check, deps Deps) Result {
 }
 
 func TestTCPOutcomesAgainstRealListeners(t *testing.T) {
-	open := acceptingListener(t)
+	open := probetest.HoldingListener(t)
 	hole := blackholeListener(t)
 	dns := startFakeDNS(t, map[string][4]byte{"db.lab.test.": {127, 0, 0, 1}})
 	openHost, openPort := hostPort(open)

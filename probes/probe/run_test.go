@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,30 +17,12 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/letsleep/letsleep/internal/probe"
+	"github.com/letsleep/letsleep/internal/probe/probetest"
 )
-
-func listener(t *testing.T) *net.TCPAddr {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr)
-}
 
 func TestLocalModeStdinToStdout(t *testing.T) {
 	t.Setenv("AWS_LAMBDA_RUNTIME_API", "")
-	addr := listener(t)
+	addr := probetest.ClosingListener(t)
 	req := `{"id":"r1","checks":[{"name":"db","kind":"tcp","host":"127.0.0.1","port":` + itoa(addr.Port) + `}]}`
 	var stdout, stderr bytes.Buffer
 	if code := run(nil, strings.NewReader(req), &stdout, &stderr, noAWS); code != 0 {
@@ -97,7 +78,7 @@ func TestLocalModeBadInput(t *testing.T) {
 
 // The Lambda path: the same JSON through aws-lambda-go's handler wrapper.
 func TestLambdaHandlerRoundTrip(t *testing.T) {
-	addr := listener(t)
+	addr := probetest.ClosingListener(t)
 	h := lambda.NewHandler(handler(probe.Deps{}))
 	payload := []byte(`{"id":"l1","checks":[{"name":"db","kind":"tcp","host":"127.0.0.1","port":` + itoa(addr.Port) + `},{"name":"nx","kind":"tcp","host":"127.0.0.1","port":1,"timeout_ms":300}]}`)
 	out, err := h.Invoke(context.Background(), payload)

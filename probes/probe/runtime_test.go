@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/letsleep/letsleep/internal/probe"
+	"github.com/letsleep/letsleep/internal/probe/probetest"
 )
 
 // fakeRuntimeAPI serves the Lambda Runtime API on loopback: one invocation
@@ -58,7 +59,7 @@ func TestBootstrapBinaryInLambdaMode(t *testing.T) {
 		t.Fatalf("build: %v: %s", err, out)
 	}
 
-	addr := listener(t) // a loopback port the probe checks
+	addr := probetest.ClosingListener(t) // a loopback port the probe checks
 	api := &fakeRuntimeAPI{
 		payload:  []byte(`{"id":"lambda-1","checks":[{"name":"db","kind":"tcp","host":"127.0.0.1","port":` + strconv.Itoa(addr.Port) + `}]}`),
 		response: make(chan []byte, 1),
