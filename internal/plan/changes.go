@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -42,8 +43,36 @@ func (e *elemErr) Unwrap() error { return e.err }
 
 // decodeChanges decodes resource_changes one element at a time, so no
 // decode holds more than one resource's values in flight besides the
-// result. Anything but an array goes to encoding/json for its error.
+// result. A json.Decoder scans each element once while decoding it; on
+// any error the slower element walk below names the exact JSON path and
+// position.
 func decodeChanges(raw []byte, dst *[]*tfjson.ResourceChange) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err == nil && tok == json.Delim('[') {
+		out := make([]*tfjson.ResourceChange, 0, countHint(raw))
+		ok := true
+		for ok && dec.More() {
+			var w *resourceChangeWire
+			if err := dec.Decode(&w); err != nil {
+				ok = false
+				break
+			}
+			out = append(out, w.toTF())
+		}
+		if ok {
+			if tok, err := dec.Token(); err == nil && tok == json.Delim(']') {
+				*dst = out
+				return nil
+			}
+		}
+	}
+	return walkChanges(raw, dst)
+}
+
+// walkChanges decodes element by element over the raw bytes, so an error
+// carries where its element starts. Anything but an array goes to
+// encoding/json for its error.
+func walkChanges(raw []byte, dst *[]*tfjson.ResourceChange) error {
 	i := skipWS(raw, 0)
 	if i >= len(raw) || raw[i] != '[' {
 		var whole []*resourceChangeWire
