@@ -140,7 +140,7 @@ func TestHTTPSAfterConnectIsNeverBlocked(t *testing.T) {
 			if Blocked(r.Outcome) {
 				t.Fatalf("%s counted as blocked after a TCP connect", r.Outcome)
 			}
-			if r.LatencyMS > 700 {
+			if r.LatencyMS > 400+slackMS {
 				t.Fatalf("took %.0fms with a 400ms timeout", r.LatencyMS)
 			}
 		})
