@@ -1,47 +1,17 @@
 package boundary_test
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"os"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/letsleep/letsleep/internal/awsbackend"
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/lab"
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/suites/boundary"
+	"github.com/letsleep/letsleep/suites/internal/labsuite"
 )
-
-// requireRoot fails under CI=true and skips loudly otherwise.
-func requireRoot() {
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		Fail("the lab specs need root (network namespaces, nftables) and may not skip under CI=true")
-	}
-	skipLoudly("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
-}
-
-// skipLoudly skips and says so on stderr even without -ginkgo.v.
-func skipLoudly(msg string) {
-	fmt.Fprintln(os.Stderr, "boundary suite: "+msg)
-	Skip(msg)
-}
-
-// report writes to GinkgoWriter, and to stdout too unless Ginkgo already
-// streams GinkgoWriter there (-ginkgo.v).
-func report(write func(io.Writer)) {
-	write(GinkgoWriter)
-	if _, rc := GinkgoConfiguration(); !rc.Verbose && !rc.VeryVerbose {
-		write(os.Stdout)
-	}
-}
 
 func rowsFor(res *boundary.Result, target, expect string) []backend.Row {
 	var out []backend.Row
@@ -53,14 +23,6 @@ func rowsFor(res *boundary.Result, target, expect string) []backend.Row {
 	return out
 }
 
-func referenceModel(ctx context.Context) *model.Model {
-	path, err := lab.EnsurePlan(ctx, "reference")
-	Expect(err).NotTo(HaveOccurred())
-	m, err := lab.LoadModel(ctx, path, model.Config{})
-	Expect(err).NotTo(HaveOccurred())
-	return m
-}
-
 // boundarySpecs are the same specs for every backend; up brings the
 // backend up (and registers its teardown).
 func boundarySpecs(up func(ctx SpecContext, m *model.Model) backend.Backend, opts boundary.Options) {
@@ -70,12 +32,12 @@ func boundarySpecs(up func(ctx SpecContext, m *model.Model) backend.Backend, opt
 	)
 
 	BeforeAll(func(ctx SpecContext) {
-		m := referenceModel(ctx)
+		m := labsuite.ReferenceModel(ctx)
 		b = up(ctx, m)
 		var err error
 		res, err = boundary.Run(ctx, b, m, opts)
 		Expect(err).NotTo(HaveOccurred())
-		report(res.Write)
+		labsuite.Report(res.Write)
 	})
 
 	It("keeps every context that can go out away from the DB endpoint", func() {
@@ -126,7 +88,7 @@ func boundarySpecs(up func(ctx SpecContext, m *model.Model) backend.Backend, opt
 }
 
 var _ = Describe("boundary on the lab twin of the reference stack", Label("lab"), Ordered, func() {
-	BeforeAll(requireRoot)
+	BeforeAll(func() { labsuite.RequireRoot("boundary") })
 	boundarySpecs(func(ctx SpecContext, m *model.Model) backend.Backend {
 		// The lab always allows waking: the sentinel costs nothing to wake.
 		l, err := lab.Up(ctx, m, lab.Options{Progress: GinkgoWriter, LockWait: 15 * time.Minute, Source: "reference"})
@@ -137,15 +99,8 @@ var _ = Describe("boundary on the lab twin of the reference stack", Label("lab")
 })
 
 var _ = Describe("boundary on AWS", Label("aws"), Ordered, func() {
-	BeforeAll(func() {
-		if reason := awsbackend.SkipReason(); reason != "" {
-			skipLoudly("AWS SPECS SKIPPED: " + reason)
-		}
-	})
+	BeforeAll(func() { labsuite.RequireAWS("boundary") })
 	boundarySpecs(func(ctx SpecContext, m *model.Model) backend.Backend {
-		b, err := awsbackend.New(ctx, GinkgoT(), awsbackend.Options{Model: m, AllowWake: os.Getenv("LETSLEEP_ALLOW_WAKE") == "1"})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(b.Close)
-		return b
+		return labsuite.AWSBackend(ctx, m)
 	}, boundary.Options{CheckTimeout: 5 * time.Second})
 })

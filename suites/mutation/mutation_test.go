@@ -2,7 +2,6 @@ package mutation_test
 
 import (
 	"io"
-	"os"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -10,26 +9,10 @@ import (
 
 	"github.com/letsleep/letsleep/internal/lab"
 	"github.com/letsleep/letsleep/suites/boundary"
+	"github.com/letsleep/letsleep/suites/internal/labsuite"
 	"github.com/letsleep/letsleep/suites/mutation"
 	"github.com/letsleep/letsleep/suites/sleep"
 )
-
-func requireRoot() {
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		Fail("the lab specs need root (network namespaces, nftables) and may not skip under CI=true")
-	}
-	Skip("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
-}
-
-func report(write func(io.Writer)) {
-	write(GinkgoWriter)
-	if _, rc := GinkgoConfiguration(); !rc.Verbose && !rc.VeryVerbose {
-		write(os.Stdout)
-	}
-}
 
 // Small timings keep the whole check within a couple of minutes: the DB
 // pauses after 2 s idle and resumes in 300 ms; a stack that has not paused
@@ -48,7 +31,7 @@ var _ = Describe("mutation: the probes and the sentinel catch what the policies 
 	)
 
 	BeforeAll(func(ctx SpecContext) {
-		requireRoot()
+		labsuite.RequireRoot("mutation")
 		names := []string{mutation.Reference.Name}
 		for _, c := range mutation.Observable {
 			names = append(names, c.Name)
@@ -68,7 +51,7 @@ var _ = Describe("mutation: the probes and the sentinel catch what the policies 
 
 	run := func(ctx SpecContext, c mutation.Case) mutation.Outcome {
 		o := mutation.Run(ctx, c, plans[c.Name], opts)
-		report(func(w io.Writer) {
+		labsuite.Report(func(w io.Writer) {
 			if o.Boundary != nil {
 				o.Boundary.Write(w)
 			}
@@ -97,7 +80,7 @@ var _ = Describe("mutation: the probes and the sentinel catch what the policies 
 
 	It("prints caught/total and catches every observable wrong wiring", func() {
 		var caught, total int
-		report(func(w io.Writer) { caught, total = mutation.WriteSummary(w, ref, outs) })
+		labsuite.Report(func(w io.Writer) { caught, total = mutation.WriteSummary(w, ref, outs) })
 		Expect(total).To(Equal(len(mutation.Observable)))
 		Expect(caught).To(Equal(total))
 	})

@@ -2,42 +2,17 @@ package sleep_test
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/letsleep/letsleep/internal/awsbackend"
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/lab"
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/suites/internal/labsuite"
 	"github.com/letsleep/letsleep/suites/sleep"
 )
-
-func requireRoot() {
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		Fail("the lab specs need root (network namespaces, nftables) and may not skip under CI=true")
-	}
-	skipLoudly("LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
-}
-
-func skipLoudly(msg string) {
-	fmt.Fprintln(os.Stderr, "sleep suite: "+msg)
-	Skip(msg)
-}
-
-func report(write func(io.Writer)) {
-	write(GinkgoWriter)
-	if _, rc := GinkgoConfiguration(); !rc.Verbose && !rc.VeryVerbose {
-		write(os.Stdout)
-	}
-}
 
 // timing scales the suite to its backend: seconds in the lab, minutes on
 // AWS (auto-pause is 300 s at least and CloudWatch reports per minute).
@@ -71,7 +46,7 @@ func sleepSpecs(up func(ctx SpecContext) backend.Backend, tm timing) {
 		var err error
 		rep, err = sleep.Run(ctx, b, tm.opts)
 		Expect(err).NotTo(HaveOccurred())
-		report(rep.Write)
+		labsuite.Report(rep.Write)
 		Expect(rep.Paused).To(BeTrue(), rep.PauseErr)
 		Expect(rep.Endpoints).NotTo(BeEmpty(), "the reference stack exposes a hot endpoint")
 		for _, e := range rep.Endpoints {
@@ -89,7 +64,7 @@ func sleepSpecs(up func(ctx SpecContext) backend.Backend, tm timing) {
 
 	It("resumes on a deliberate wake through the control path, and the backend names the waker", func(ctx SpecContext) {
 		if !b.AllowWake() {
-			skipLoudly("DELIBERATE WAKE SKIPPED: it wakes the database; pass LETSLEEP_ALLOW_WAKE=1")
+			labsuite.SkipLoudly("sleep", "DELIBERATE WAKE SKIPPED: it wakes the database; pass LETSLEEP_ALLOW_WAKE=1")
 		}
 		Expect(rep.WakeErr).To(BeEmpty())
 		Expect(rep.Latencies).To(HaveLen(tm.opts.WakeAttempts))
@@ -110,11 +85,10 @@ func sleepSpecs(up func(ctx SpecContext) backend.Backend, tm timing) {
 
 var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), Ordered, func() {
 	var l *lab.Lab
-	BeforeAll(requireRoot)
+	BeforeAll(func() { labsuite.RequireRoot("sleep") })
 	sleepSpecs(func(ctx SpecContext) backend.Backend {
-		path, err := lab.EnsurePlan(ctx, "reference")
-		Expect(err).NotTo(HaveOccurred())
-		l, err = lab.UpFromPlan(ctx, path, model.Config{}, lab.Options{
+		var err error
+		l, err = lab.UpFromPlan(ctx, labsuite.ReferencePlan(ctx), model.Config{}, lab.Options{
 			Progress: GinkgoWriter, IdleAfter: 2 * time.Second, ResumeDelay: 300 * time.Millisecond, LockWait: 15 * time.Minute,
 		})
 		Expect(err).NotTo(HaveOccurred())
@@ -140,20 +114,9 @@ var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), O
 })
 
 var _ = Describe("sleep on AWS", Label("aws"), Ordered, func() {
-	BeforeAll(func() {
-		if reason := awsbackend.SkipReason(); reason != "" {
-			skipLoudly("AWS SPECS SKIPPED: " + reason)
-		}
-	})
+	BeforeAll(func() { labsuite.RequireAWS("sleep") })
 	sleepSpecs(func(ctx SpecContext) backend.Backend {
-		path, err := lab.EnsurePlan(ctx, "reference")
-		Expect(err).NotTo(HaveOccurred())
-		m, err := lab.LoadModel(ctx, path, model.Config{})
-		Expect(err).NotTo(HaveOccurred())
-		b, err := awsbackend.New(ctx, GinkgoT(), awsbackend.Options{Model: m, AllowWake: os.Getenv("LETSLEEP_ALLOW_WAKE") == "1"})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(b.Close)
-		return b
+		return labsuite.AWSBackend(ctx, labsuite.ReferenceModel(ctx))
 	}, timing{
 		firstPause: 45 * time.Minute, poll: time.Minute,
 		opts:   sleep.Options{Burst: 20, Settle: 3 * time.Minute, PauseTimeout: 45 * time.Minute, WakeAttempts: 2},
