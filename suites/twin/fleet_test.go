@@ -30,18 +30,12 @@ var _ = Describe("probe-twin fleet plan", Label("plan"), Ordered, ContinueOnFail
 	var plan *tfjson.Plan
 
 	BeforeAll(func() {
-		root, err := planner.RepoRoot(".")
-		Expect(err).NotTo(HaveOccurred())
-		rc, err := planner.EnsureTerraformRC(root)
-		Expect(err).NotTo(HaveOccurred())
-		tmp := GinkgoT().TempDir()
-		copyRoot := filepath.Join(tmp, "probe-twin")
-		Expect(planner.CopyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
-		dir := filepath.Join(copyRoot, "fleet")
-		vars, err := json.Marshal(map[string]any{"name_prefix": "lsl-abc123", "targets": targets, "probe_zip": filepath.Join(tmp, "absent.zip")})
+		w := copyProbeTwin()
+		dir := filepath.Join(w.module, "fleet")
+		vars, err := json.Marshal(map[string]any{"name_prefix": "lsl-abc123", "targets": targets, "probe_zip": filepath.Join(w.tmp, "absent.zip")})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(os.WriteFile(filepath.Join(dir, "run.auto.tfvars.json"), vars, 0o600)).To(Succeed())
-		out := planner.PlanJSON(GinkgoT(), planner.Options(dir, filepath.Join(tmp, "tfplan"), rc))
+		out := planner.PlanJSON(GinkgoT(), planner.Options(dir, filepath.Join(w.tmp, "tfplan"), w.rc))
 		plan = &tfjson.Plan{}
 		Expect(json.Unmarshal([]byte(out), plan)).To(Succeed())
 	})
@@ -73,19 +67,13 @@ var _ = Describe("probe-twin fleet plan", Label("plan"), Ordered, ContinueOnFail
 
 var _ = Describe("probe-twin placement input", Label("plan"), func() {
 	It("refuses subnets without security groups, naming the fix", func() {
-		root, err := planner.RepoRoot(".")
-		Expect(err).NotTo(HaveOccurred())
-		rc, err := planner.EnsureTerraformRC(root)
-		Expect(err).NotTo(HaveOccurred())
-		tmp := GinkgoT().TempDir()
-		copyRoot := filepath.Join(tmp, "probe-twin")
-		Expect(planner.CopyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
-		dir := filepath.Join(copyRoot, "fleet")
+		w := copyProbeTwin()
+		dir := filepath.Join(w.module, "fleet")
 		vars, _ := json.Marshal(map[string]any{"name_prefix": "lsl-bad", "probe_zip": "absent.zip", "targets": map[string]awsbackend.TwinTarget{
 			"aws_lambda_function.half": {Name: "half", RoleARN: "arn:aws:iam::111122223333:role/half", SubnetIDs: []string{"subnet-0a1b2c3d4e5f60001"}, SecurityGroupIDs: []string{}},
 		}})
 		Expect(os.WriteFile(filepath.Join(dir, "run.auto.tfvars.json"), vars, 0o600)).To(Succeed())
-		_, err = planner.PlanJSONE(GinkgoT(), planner.Options(dir, filepath.Join(tmp, "tfplan"), rc))
+		_, err := planner.PlanJSONE(GinkgoT(), planner.Options(dir, filepath.Join(w.tmp, "tfplan"), w.rc))
 		Expect(err).To(HaveOccurred())
 		Expect(err.Error()).To(ContainSubstring("Pass both subnet_ids and security_group_ids"))
 	})

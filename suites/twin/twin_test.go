@@ -28,26 +28,17 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 	)
 
 	BeforeAll(func(ctx SpecContext) {
-		root, err := planner.RepoRoot(".")
-		Expect(err).NotTo(HaveOccurred())
-		rc, err := planner.EnsureTerraformRC(root)
-		Expect(err).NotTo(HaveOccurred())
+		w := copyProbeTwin()
+		zipPath = filepath.Join(w.tmp, "probe-arm64.zip")
+		Expect(awsbackend.BuildProbeZip(context.Context(ctx), w.root, "arm64", zipPath)).To(Succeed())
 
-		tmp := GinkgoT().TempDir()
-		zipPath = filepath.Join(tmp, "probe-arm64.zip")
-		Expect(awsbackend.BuildProbeZip(context.Context(ctx), root, "arm64", zipPath)).To(Succeed())
-
-		// Plan a copy, so the .terraform folder and plan file stay out of
-		// the working tree and parallel runs do not collide.
-		copyRoot := filepath.Join(tmp, "probe-twin")
-		Expect(planner.CopyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), copyRoot)).To(Succeed())
-		dir := filepath.Join(copyRoot, "examples/basic")
-		opts := planner.Options(dir, filepath.Join(tmp, "tfplan"), rc)
+		dir := filepath.Join(w.module, "examples/basic")
+		opts := planner.Options(dir, filepath.Join(w.tmp, "tfplan"), w.rc)
 		opts.EnvVars["TF_VAR_probe_zip"] = zipPath
 		out := planner.PlanJSON(GinkgoT(), opts)
 		plan = &tfjson.Plan{}
 		Expect(json.Unmarshal([]byte(out), plan)).To(Succeed())
-		planPath = filepath.Join(tmp, "plan.json")
+		planPath = filepath.Join(w.tmp, "plan.json")
 		Expect(os.WriteFile(planPath, []byte(out), 0o600)).To(Succeed())
 	})
 
@@ -140,6 +131,28 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 		Expect(after(plan, "module.twin.aws_cloudwatch_log_group.this")["name"]).To(Equal("/aws/lambda/lsl-probe-lsl-example-target"))
 	})
 })
+
+// twinWork is a temporary copy of terraform/modules/probe-twin to plan.
+type twinWork struct {
+	root   string // the repository
+	rc     string // the offline terraformrc
+	tmp    string // a temporary folder removed after the spec
+	module string // the module's copy inside tmp
+}
+
+// copyProbeTwin plans a copy, so the .terraform folder and plan file stay
+// out of the working tree and parallel runs do not collide.
+func copyProbeTwin() twinWork {
+	GinkgoHelper()
+	root, err := planner.RepoRoot(".")
+	Expect(err).NotTo(HaveOccurred())
+	rc, err := planner.EnsureTerraformRC(root)
+	Expect(err).NotTo(HaveOccurred())
+	w := twinWork{root: root, rc: rc, tmp: GinkgoT().TempDir()}
+	w.module = filepath.Join(w.tmp, "probe-twin")
+	Expect(planner.CopyTerraform(filepath.Join(root, "terraform/modules/probe-twin"), w.module)).To(Succeed())
+	return w
+}
 
 // networkEgress lists a function's egress path kinds other than declared.
 func networkEgress(f model.Function) []string {
