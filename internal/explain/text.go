@@ -129,7 +129,12 @@ func writePath(b *strings.Builder, indent string, p model.Path, prefix string) {
 	}
 	b.WriteString(head + "\n")
 	fmt.Fprintf(b, "%s  %s\n", indent, Chain(p.Steps))
-	for i, s := range p.Steps {
+	writeSteps(b, indent+"    ", p.Steps)
+}
+
+// writeSteps numbers the steps of an evidence chain, one a line.
+func writeSteps(b *strings.Builder, indent string, steps []model.Step) {
+	for i, s := range steps {
 		addr := ""
 		if s.Address != "" {
 			addr = " " + s.Address
@@ -138,7 +143,7 @@ func writePath(b *strings.Builder, indent string, p model.Path, prefix string) {
 		if s.FromUnknown {
 			mark = "  " + markUnknown
 		}
-		fmt.Fprintf(b, "%s    %d. %s%s: %s%s\n", indent, i+1, s.Kind, addr, s.Detail, mark)
+		fmt.Fprintf(b, "%s%d. %s%s: %s%s\n", indent, i+1, s.Kind, addr, s.Detail, mark)
 	}
 }
 
@@ -150,17 +155,7 @@ func writeFinding(b *strings.Builder, f report.Finding) {
 	}
 	if len(f.Path) > 0 {
 		fmt.Fprintf(b, "  evidence: %s\n", Chain(f.Path))
-		for i, s := range f.Path {
-			addr := ""
-			if s.Address != "" {
-				addr = " " + s.Address
-			}
-			mark := ""
-			if s.FromUnknown {
-				mark = "  " + markUnknown
-			}
-			fmt.Fprintf(b, "    %d. %s%s: %s%s\n", i+1, s.Kind, addr, s.Detail, mark)
-		}
+		writeSteps(b, "    ", f.Path)
 	}
 	if f.Remediation != "" {
 		fmt.Fprintf(b, "  fix: %s\n", f.Remediation)
