@@ -250,18 +250,6 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 		sg         string
 		unresolved bool
 	}
-	if len(f.SecurityGroups) == 0 && contains(f.Unresolved, "vpc_config.security_group_ids") {
-		// Groups unknown: any database in reach is assumed reachable.
-		for _, d := range cidrCands {
-			if dVPC := b.dbVPC(d); fVPC != "" && dVPC != "" && fVPC != dVPC {
-				continue
-			}
-			f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: d.Address, Unresolved: true, Steps: []Step{
-				fnStep(f), {Kind: "security_group", Detail: "vpc_config security groups unknown at plan time: access to the database assumed"}, dbStep(d),
-			}})
-		}
-		return
-	}
 	cands := map[string]cand{}
 	order := []string{}
 	addCand := func(db string, c cand) {

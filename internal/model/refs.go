@@ -202,14 +202,17 @@ func (ix *index) resolveAttr(r *res, attr string, depth int, rs *resolution) {
 	if r.Config == nil || attr == "" {
 		return
 	}
-	var path []string
-	for _, p := range splitRef(attr) {
-		if name, _ := cutIndex(p); name != "" {
-			path = append(path, name)
+	path := []string{attr}
+	if strings.ContainsAny(attr, ".[") {
+		path = path[:0]
+		for _, p := range splitRef(attr) {
+			if name, _ := cutIndex(p); name != "" {
+				path = append(path, name)
+			}
 		}
 	}
 	e := exprAt(r.Config.Expressions, path...)
-	if e == nil || len(e.References) == 0 {
+	if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
 		return
 	}
 	key := "attr\x00" + r.Address + "\x00" + strings.Join(path, ".")
