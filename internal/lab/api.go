@@ -53,23 +53,29 @@ func (l *Lab) Status() Status {
 
 // QueryStatus asks a running lab's API (another process) for its status.
 func QueryStatus(ctx context.Context, sock string) (*Status, error) {
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+	var st Status
+	if err := unixJSON(ctx, sock, http.MethodGet, "http://lab/status", 5*time.Second, &st); err != nil {
+		return nil, fmt.Errorf("lab api %s: %w", sock, err)
+	}
+	return &st, nil
+}
+
+// unixJSON sends one request to an HTTP server on a unix socket and decodes
+// its JSON answer into out.
+func unixJSON(ctx context.Context, sock, method, url string, timeout time.Duration, out any) error {
+	client := &http.Client{Timeout: timeout, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", sock)
 		}}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://lab/status", nil)
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("lab api %s: %w", sock, err)
+		return err
 	}
 	defer resp.Body.Close()
-	var st Status
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		return nil, fmt.Errorf("lab api %s: %w", sock, err)
-	}
-	return &st, nil
+	return json.NewDecoder(resp.Body).Decode(out)
 }

@@ -209,22 +209,8 @@ func (l *Lab) Invoke(ctx context.Context, function string) (InvokeResult, error)
 
 // invokeSocket posts one invocation to a handler's unix socket.
 func invokeSocket(ctx context.Context, sock string) (InvokeResult, error) {
-	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", sock)
-		}}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://lambda/invoke", nil)
-	if err != nil {
-		return InvokeResult{}, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return InvokeResult{}, err
-	}
-	defer resp.Body.Close()
 	var res InvokeResult
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+	if err := unixJSON(ctx, sock, http.MethodPost, "http://lambda/invoke", 15*time.Second, &res); err != nil {
 		return InvokeResult{}, err
 	}
 	return res, nil
