@@ -5,8 +5,9 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -81,7 +82,7 @@ func LoadPrices(path string) (*PriceTable, error) {
 	for name, r := range override.Regions {
 		base.Regions[name] = r
 	}
-	base.Source = fmt.Sprintf("%s (regions %s) over the embedded table", path, strings.Join(sortedKeys(override.Regions), ", "))
+	base.Source = fmt.Sprintf("%s (regions %s) over the embedded table", path, strings.Join(slices.Sorted(maps.Keys(override.Regions)), ", "))
 	if override.Taken != "" {
 		base.Taken = override.Taken
 	}
@@ -98,7 +99,7 @@ func parsePrices(name string, data []byte) (*PriceTable, error) {
 	if len(t.Regions) == 0 {
 		return nil, inputErrorf("%s: no `regions:` with prices", name)
 	}
-	for _, region := range sortedKeys(t.Regions) {
+	for _, region := range slices.Sorted(maps.Keys(t.Regions)) {
 		if err := t.Regions[region].validate(); err != nil {
 			return nil, inputErrorf("%s: region %s: %v", name, region, err)
 		}
@@ -125,7 +126,7 @@ func (r RegionPrices) validate() error {
 	if r.SmallRDS.Class == "" {
 		return fmt.Errorf("small_rds.class is missing: name the instance class, e.g. db.t4g.micro")
 	}
-	for _, class := range sortedKeys(r.Instances) {
+	for _, class := range slices.Sorted(maps.Keys(r.Instances)) {
 		p := r.Instances[class]
 		if p.Hour <= 0 || p.VCPU <= 0 {
 			return fmt.Errorf("instance %s needs a positive hour price and vcpu count", class)
@@ -138,16 +139,7 @@ func (r RegionPrices) validate() error {
 func (t *PriceTable) Region(name string) (RegionPrices, error) {
 	r, ok := t.Regions[name]
 	if !ok {
-		return RegionPrices{}, inputErrorf("no prices for region %q: use one of %s, or give --prices FILE", name, strings.Join(sortedKeys(t.Regions), ", "))
+		return RegionPrices{}, inputErrorf("no prices for region %q: use one of %s, or give --prices FILE", name, strings.Join(slices.Sorted(maps.Keys(t.Regions)), ", "))
 	}
 	return r, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -46,7 +48,7 @@ func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, 
 		return nil, fmt.Errorf("%w: evaluate policies: unexpected result %T", ErrPolicy, rs[0].Bindings[resultVar])
 	}
 	var out []report.Finding
-	for _, pkg := range sortedKeys(byCheck) {
+	for _, pkg := range slices.Sorted(maps.Keys(byCheck)) {
 		ch := e.enabled[pkg]
 		fs, err := findings(ch.Check, byCheck[pkg])
 		if err != nil {

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -57,7 +59,7 @@ func discoverChecks(c *ast.Compiler, srcs []source) ([]check, error) {
 	}
 	out := make([]check, 0, len(byPkg))
 	seen := map[string]string{}
-	for _, pkg := range sortedKeys(byPkg) {
+	for _, pkg := range slices.Sorted(maps.Keys(byPkg)) {
 		ch := byPkg[pkg]
 		ch.fillDefaults()
 		if other, dup := seen[ch.ID]; dup {
@@ -160,13 +162,4 @@ func (ch *check) fillDefaults() {
 	if ch.Title == "" {
 		ch.Title = ch.ID
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"sort"
 )
 
 // Template is one parsed template plan.
@@ -91,16 +90,6 @@ func (t *Template) NameToken() string {
 func (t *Template) str(key string) string {
 	s, _ := t.doc[key].(string)
 	return s
-}
-
-// sortedKeys returns the keys of m in order, for deterministic output.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // marshal encodes v the way terraform does (encoding/json, sorted keys).
