@@ -518,6 +518,9 @@ func (b *builder) iterationTargets(r *res) ([]target, []string) {
 // resource name (or index key) is key, or none when several addresses
 // match, since then the key does not tell them apart.
 func targetsNamed(ts []target, key string) []target {
+	if key == "" {
+		return nil
+	}
 	var out []target
 	for _, t := range ts {
 		for _, part := range splitRef(t.Addr) {

@@ -72,6 +72,9 @@ func TestPlacementRoleThroughModuleInput(t *testing.T) {
 		"module.twin.aws_lambda_function.this": "aws_iam_role.target",
 		// role_arn = module.control.role_arn → the module's aws_iam_role.this.
 		"module.twin_control.aws_lambda_function.this": "module.control.aws_iam_role.this",
+		// for_each = { control = module.control.role_arn, ... }, role_arn = each.value.
+		`module.twins["control"].aws_lambda_function.this`: "module.control.aws_iam_role.this",
+		`module.twins["warmup"].aws_lambda_function.this`:  "module.warmup.aws_iam_role.this",
 	}
 	for addr, want := range cases {
 		f := fn(t, m, addr)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -267,11 +268,34 @@ func (ix *index) resolveVar(mod, name string, depth int, rs *resolution) {
 				iter = append(iter, x.References...)
 			}
 		}
-		*lost = append(*lost, ApproxMarker+"var."+name)
-		ix.resolveInto(parent, iter, depth+1, rs)
+		// A map keyed like its targets ({ control = module.control.x })
+		// gives this instance its own target.
+		var got []target
+		var gotLost []string
+		ix.resolveInto(parent, iter, depth+1, &resolution{out: &got, lost: &gotLost, seen: rs.seen})
+		if named := targetsNamed(got, instanceKey(segs[len(segs)-1].instance)); len(named) > 0 {
+			*rs.out = append(*rs.out, named...)
+			return
+		}
+		*rs.out = append(*rs.out, got...)
+		*lost = append(append(*lost, gotLost...), ApproxMarker+"var."+name)
 		return
 	}
 	ix.resolveInto(parent, e.References, depth+1, rs)
+}
+
+// instanceKey is the for_each key of an instance address
+// (module.x["control"] → control), or "" for none or a count index.
+func instanceKey(addr string) string {
+	idx := indexSuffix(addr)
+	if len(idx) < 4 || idx[1] != '"' {
+		return ""
+	}
+	k, err := strconv.Unquote(idx[1 : len(idx)-1])
+	if err != nil {
+		return ""
+	}
+	return k
 }
 
 // resolveModule follows module.call.output from module instance mod into

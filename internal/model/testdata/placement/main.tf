@@ -151,3 +151,14 @@ module "twin_control" {
   subnet_ids         = aws_subnet.private[*].id
   security_group_ids = [module.control.security_group_id]
 }
+
+# Twins made with for_each over a map keyed like the modules it names:
+# each instance gets its own key's role.
+module "twins" {
+  source             = "./modules/twin"
+  for_each           = { control = module.control.role_arn, warmup = module.warmup.role_arn }
+  name               = "twin-${each.key}"
+  role_arn           = each.value
+  subnet_ids         = []
+  security_group_ids = []
+}
