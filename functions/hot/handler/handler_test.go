@@ -24,14 +24,23 @@ type fakeTable struct {
 	table string // the table name every call must carry
 }
 
+// refuse is what every call answers before touching items: the injected
+// failure, or DynamoDB's error for a table name other than the table's.
+func (f *fakeTable) refuse(table *string) error {
+	if f.fail != nil {
+		return f.fail
+	}
+	if *table != f.table {
+		return errors.New("ResourceNotFoundException")
+	}
+	return nil
+}
+
 func (f *fakeTable) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.fail != nil {
-		return nil, f.fail
-	}
-	if *in.TableName != f.table {
-		return nil, errors.New("ResourceNotFoundException")
+	if err := f.refuse(in.TableName); err != nil {
+		return nil, err
 	}
 	pk := in.Key["pk"].(*types.AttributeValueMemberS).Value
 	return &dynamodb.GetItemOutput{Item: f.items[pk]}, nil
@@ -40,11 +49,8 @@ func (f *fakeTable) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...f
 func (f *fakeTable) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.fail != nil {
-		return nil, f.fail
-	}
-	if *in.TableName != f.table {
-		return nil, errors.New("ResourceNotFoundException")
+	if err := f.refuse(in.TableName); err != nil {
+		return nil, err
 	}
 	if f.items == nil {
 		f.items = map[string]map[string]types.AttributeValue{}
