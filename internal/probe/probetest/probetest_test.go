@@ -7,30 +7,32 @@ import (
 	"time"
 )
 
-func TestHoldingListenerKeepsTheConnectionOpen(t *testing.T) {
-	c, err := net.DialTCP("tcp", nil, HoldingListener(t))
+// readOne connects to addr and reads one byte, waiting at most wait.
+func readOne(t *testing.T, addr *net.TCPAddr, wait time.Duration) error {
+	t.Helper()
+	c, err := net.DialTCP("tcp", nil, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	_ = c.SetReadDeadline(time.Now().Add(wait))
 	_, err = c.Read(make([]byte, 1))
+	return err
+}
+
+func isTimeout(err error) bool {
 	var ne net.Error
-	if !errors.As(err, &ne) || !ne.Timeout() {
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func TestHoldingListenerKeepsTheConnectionOpen(t *testing.T) {
+	if err := readOne(t, HoldingListener(t), 200*time.Millisecond); !isTimeout(err) {
 		t.Fatalf("read: %v; want a timeout (held open, silent)", err)
 	}
 }
 
 func TestClosingListenerClosesTheConnection(t *testing.T) {
-	c, err := net.DialTCP("tcp", nil, ClosingListener(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = c.Read(make([]byte, 1))
-	var ne net.Error
-	if err == nil || (errors.As(err, &ne) && ne.Timeout()) {
+	if err := readOne(t, ClosingListener(t), 5*time.Second); err == nil || isTimeout(err) {
 		t.Fatalf("read: %v; want EOF or reset (closed by the listener)", err)
 	}
 }
