@@ -1,13 +1,11 @@
 package plan_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -178,14 +176,7 @@ var _ = Describe("Real-world plans from other projects", func() {
 			Expect(err).NotTo(HaveOccurred(), "checking %s", name)
 
 			// Every finding sits on a resource of the plan (full address).
-			raw, err := os.ReadFile(file)
-			Expect(err).NotTo(HaveOccurred())
-			var doc tfjson.Plan
-			Expect(json.Unmarshal(raw, &doc)).To(Succeed())
-			addrs := map[string]bool{}
-			for _, rc := range doc.ResourceChanges {
-				addrs[rc.Address] = true
-			}
+			addrs := planAddresses(file)
 			for _, f := range rep.Findings {
 				Expect(addrs).To(HaveKey(f.Resource), "%s: finding %s placed on an address the plan does not hold", name, f.Category)
 			}

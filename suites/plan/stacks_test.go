@@ -1,7 +1,6 @@
 package plan_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,14 +109,7 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 	})
 
 	It("plans the reference stack with nested modules and indexed resources", func() {
-		raw, err := os.ReadFile(planned("reference"))
-		Expect(err).NotTo(HaveOccurred())
-		var doc tfjson.Plan
-		Expect(json.Unmarshal(raw, &doc)).To(Succeed())
-		addrs := map[string]bool{}
-		for _, rc := range doc.ResourceChanges {
-			addrs[rc.Address] = true
-		}
+		addrs := planAddresses(planned("reference"))
 		Expect(addrs).To(HaveKey("module.stack.module.aurora.aws_rds_cluster.this"))
 		Expect(addrs).To(HaveKey(`module.stack.module.aurora.aws_rds_cluster_instance.this["writer"]`))
 		Expect(addrs).To(HaveKey("module.stack.module.network.aws_subnet.private[1]"))
@@ -130,10 +122,7 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 
 	It("uses no data source that calls AWS in any stack", func() {
 		for _, s := range all {
-			raw, err := os.ReadFile(planned(s.Name))
-			Expect(err).NotTo(HaveOccurred())
-			var doc tfjson.Plan
-			Expect(json.Unmarshal(raw, &doc)).To(Succeed())
+			doc := readPlan(planned(s.Name))
 			Expect(doc.Config).NotTo(BeNil())
 			for _, d := range dataSources(doc.Config.RootModule, "") {
 				Expect(offlineDataSources).To(HaveKey(d.kind), "%s: %s reads AWS during plan", s.Name, d.addr)
@@ -191,14 +180,7 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 
 			want, err := loadExpected(filepath.Join(dir, "expected.json"))
 			Expect(err).NotTo(HaveOccurred())
-			raw, err := os.ReadFile(planned(s.Name))
-			Expect(err).NotTo(HaveOccurred())
-			var doc tfjson.Plan
-			Expect(json.Unmarshal(raw, &doc)).To(Succeed())
-			addrs := map[string]bool{}
-			for _, rc := range doc.ResourceChanges {
-				addrs[rc.Address] = true
-			}
+			addrs := planAddresses(planned(s.Name))
 			for p := range want {
 				Expect(addrs).To(HaveKey(p.Resource), "expected.json names %s, which the plan does not hold", p.Resource)
 				Expect(string(readme)).To(ContainSubstring(p.Category), "README does not state the expected %s", p.Category)
