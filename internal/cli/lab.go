@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"os/signal"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -211,12 +212,7 @@ func writeLabStatus(ctx context.Context, w io.Writer, st *lab.State, live *lab.S
 		fmt.Fprintf(w, "\nsentinel: unreachable: %v\n", apiErr)
 		return
 	}
-	addrs := make([]string, 0, len(live.Sentinels))
-	for a := range live.Sentinels {
-		addrs = append(addrs, a)
-	}
-	sort.Strings(addrs)
-	for _, a := range addrs {
+	for _, a := range slices.Sorted(maps.Keys(live.Sentinels)) {
 		s := live.Sentinels[a]
 		state := "awake"
 		if s.Paused {

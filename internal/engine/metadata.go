@@ -32,12 +32,7 @@ func discoverChecks(c *ast.Compiler, srcs []source) ([]check, error) {
 		builtinFile[s.file] = s.builtin
 	}
 	byPkg := map[string]*check{}
-	names := make([]string, 0, len(c.Modules))
-	for name := range c.Modules {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.Modules)) {
 		m := c.Modules[name]
 		pkg := packageName(m.Package.Path)
 		if !strings.HasPrefix(pkg+".", checksPrefix+".") || !hasDeny(m) {
