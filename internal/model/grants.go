@@ -412,7 +412,7 @@ func (b *builder) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 		detail += ", a conditional Deny may remove it"
 	}
 	return []Step{
-		{Kind: "role", Address: rs.addr, Detail: "IAM role " + rs.name},
+		{Kind: "role", Address: rs.addr, Detail: roleDetail(rs.name)},
 		{Kind: "policy", Address: st.Origin, Detail: "policy"},
 		{Kind: "statement", Address: st.Origin, Detail: detail, FromUnknown: st.FromUnknown},
 		{Kind: "action", Detail: actionDetail},
@@ -471,4 +471,13 @@ func shapeOverlap(p, sh string) bool {
 		return res
 	}
 	return f(0, 0)
+}
+
+// roleDetail names the role, or says its name is not known yet, so a
+// reviewer never reads a dangling "IAM role ".
+func roleDetail(name string) string {
+	if name == "" {
+		return "IAM role (name unknown at plan time)"
+	}
+	return "IAM role " + name
 }
