@@ -1,6 +1,9 @@
 package iam
 
-import "unicode/utf8"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // Why not gobwas/glob: IAM patterns know only `*` (any run, including `:`
 // and `/`) and `?` (one character); `[`, `]`, `{`, `}` and `\` are literal
@@ -18,18 +21,25 @@ func Match(pattern, s string) bool { return match(pattern, s, false) }
 func MatchFold(pattern, s string) bool { return match(pattern, s, true) }
 
 func match(p, s string, fold bool) bool {
+	return starWalk(p, s, func(pc, sc rune) bool { return pc == '?' || runeEq(pc, sc, fold) })
+}
+
+// starWalk is the two-pointer walk shared by match and Covers: a `*` in p
+// remembers where it stood, step says whether pattern rune pc consumes
+// subject rune sc, and on a mismatch the last star swallows one more rune.
+func starWalk(p, s string, step func(pc, sc rune) bool) bool {
 	pi, si := 0, 0
 	starP, starS := -1, 0
 	for si < len(s) {
 		if pi < len(p) {
 			pc, pw := utf8.DecodeRuneInString(p[pi:])
 			sc, sw := utf8.DecodeRuneInString(s[si:])
-			switch {
-			case pc == '*':
+			if pc == '*' {
 				starP, starS = pi, si
 				pi += pw
 				continue
-			case pc == '?' || runeEq(pc, sc, fold):
+			}
+			if step(pc, sc) {
 				pi += pw
 				si += sw
 				continue
@@ -38,7 +48,6 @@ func match(p, s string, fold bool) bool {
 		if starP < 0 {
 			return false
 		}
-		// Let the last star swallow one more character and retry.
 		_, sw := utf8.DecodeRuneInString(s[starS:])
 		starS += sw
 		si = starS
@@ -66,14 +75,7 @@ func runeEq(a, b rune, fold bool) bool {
 		}
 		return a == b
 	}
-	return toLower(a) == toLower(b)
-}
-
-func toLower(r rune) rune {
-	if r >= 'A' && r <= 'Z' {
-		return r + 'a' - 'A'
-	}
-	return r
+	return unicode.ToLower(a) == unicode.ToLower(b)
 }
 
 // Covers reports whether every string matched by inner is also matched by
@@ -82,43 +84,12 @@ func toLower(r rune) rune {
 // `arn:...:secret:*` covers an Allow on `arn:...:secret:rds!*`. It may say
 // false for some exotic covering pairs (conservative: the Allow then stays).
 func Covers(outer, inner string, fold bool) bool {
-	pi, si := 0, 0
-	starP, starS := -1, 0
-	for si < len(inner) {
-		if pi < len(outer) {
-			pc, pw := utf8.DecodeRuneInString(outer[pi:])
-			sc, sw := utf8.DecodeRuneInString(inner[si:])
-			switch {
-			case pc == '*':
-				starP, starS = pi, si
-				pi += pw
-				continue
-			case pc == '?' && sc != '*':
-				pi += pw
-				si += sw
-				continue
-			case sc != '*' && sc != '?' && runeEq(pc, sc, fold):
-				pi += pw
-				si += sw
-				continue
-			case (sc == '*' || sc == '?') && pc == sc && sc == '?':
-				pi += pw
-				si += sw
-				continue
-			}
+	return starWalk(outer, inner, func(pc, sc rune) bool {
+		if sc == '*' {
+			return false // only a star in outer absorbs a star in inner
 		}
-		if starP < 0 {
-			return false
-		}
-		_, sw := utf8.DecodeRuneInString(inner[starS:])
-		starS += sw
-		si = starS
-		pi = starP + 1
-	}
-	for pi < len(outer) && outer[pi] == '*' {
-		pi++
-	}
-	return pi == len(outer)
+		return pc == '?' || (sc != '?' && runeEq(pc, sc, fold))
+	})
 }
 
 // Overlap reports whether two wildcard patterns can match a common string
