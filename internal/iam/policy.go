@@ -295,11 +295,13 @@ func (s *Statement) CoversResource(arn string) bool {
 }
 
 // CoversPattern reports whether the statement applies to every resource a
-// pattern names (used for Deny over an Allow's pattern).
+// pattern names (used for Deny over an Allow's pattern). With NotResource it
+// does so only when no exempted resource can fall inside the pattern: `*0`
+// and `0*` share "0", so a Deny exempting `0*` leaves `*0` partly allowed.
 func (s *Statement) CoversPattern(pattern string) bool {
 	if len(s.NotResources) > 0 {
 		for _, p := range s.NotResources {
-			if Match(p, pattern) || Covers(pattern, p, false) {
+			if Overlap(p, pattern, false) {
 				return false
 			}
 		}
