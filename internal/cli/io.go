@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/term"
 )
@@ -28,9 +29,9 @@ func writeTo(path string, write func(*os.File) error) error {
 	if err := checkOutputPath(path); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dirOf(path), ".letsleep-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".letsleep-*")
 	if err != nil {
-		return fmt.Errorf("write %s: cannot create a file in %s: check that it is writable", path, dirOf(path))
+		return fmt.Errorf("write %s: cannot create a file in %s: check that it is writable", path, filepath.Dir(path))
 	}
 	defer os.Remove(tmp.Name())
 	if err := write(tmp); err != nil {
@@ -52,7 +53,7 @@ func checkOutputPath(path string) error {
 	if info, err := os.Stat(path); err == nil && info.IsDir() {
 		return fmt.Errorf("--output %s is a directory: pass a file path instead, e.g. letsleep.json inside it", path)
 	}
-	dir := dirOf(path)
+	dir := filepath.Dir(path)
 	info, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("--output %s: directory %s does not exist: create it first or write elsewhere", path, dir)
@@ -61,13 +62,4 @@ func checkOutputPath(path string) error {
 		return fmt.Errorf("--output %s: %s is not a directory: give a file path in an existing directory", path, dir)
 	}
 	return nil
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == '/' {
-			return path[:i+1]
-		}
-	}
-	return "."
 }
