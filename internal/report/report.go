@@ -35,6 +35,21 @@ type Finding struct {
 	// be resolved at plan time and was assumed conservatively.
 	Unresolved bool   `json:"unresolved,omitempty"`
 	Source     string `json:"source,omitempty"` // the plan it came from
+	// Location is where the resource is declared in the Terraform sources,
+	// when the sources were read (a directory check, or --source). Nil when
+	// the sources are not available.
+	Location *Location `json:"location,omitempty"`
+}
+
+// Location places a finding in the Terraform sources. File is relative to
+// the source root (forward slashes), lines are 1-based and inclusive and span
+// the whole resource block. For a resource inside a module, Call is the
+// module-call block in the root module that instantiates it (outermost call).
+type Location struct {
+	File      string    `json:"file"`
+	StartLine int       `json:"start_line"`
+	EndLine   int       `json:"end_line"`
+	Call      *Location `json:"module_call,omitempty"`
 }
 
 // Waiver is the waiver that suppressed a finding.
