@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/letsleep/letsleep/internal/readlimit"
 )
 
 //go:embed prices.yaml
@@ -67,9 +68,15 @@ func DefaultPrices() (*PriceTable, error) {
 // LoadPrices reads a --prices file. Its regions replace the embedded ones of
 // the same name; other embedded regions stay available.
 func LoadPrices(path string) (*PriceTable, error) {
-	data, err := os.ReadFile(path)
+	data, err := readlimit.ReadFile(path, readlimit.Prices)
+	if errors.Is(err, readlimit.ErrTooLarge) {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
 	if err != nil {
 		return nil, inputErrorf("%s: cannot read the price file: %v", path, err)
+	}
+	if data, err = readlimit.UTF8(path, data); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	override, err := parsePrices(path, data)
 	if err != nil {

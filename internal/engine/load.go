@@ -12,6 +12,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/letsleep/letsleep/policies"
+
+	"github.com/letsleep/letsleep/internal/readlimit"
 )
 
 // source is one Rego file to load.
@@ -83,9 +85,15 @@ func loadDir(dir string) ([]source, error) {
 	sort.Strings(files)
 	out := make([]source, 0, len(files))
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := readlimit.ReadFile(f, readlimit.Policy)
+		if errors.Is(err, readlimit.ErrTooLarge) {
+			return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: read policy %s: %v", ErrPolicy, f, err)
+		}
+		if b, err = readlimit.UTF8(f, b); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrPolicy, err)
 		}
 		out = append(out, source{file: f, text: string(b)})
 	}

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/letsleep/letsleep/internal/iam"
 	"gopkg.in/yaml.v3"
+
+	"github.com/letsleep/letsleep/internal/readlimit"
 )
 
 // ErrConfig marks a bad --config file (the CLI exits 2).
@@ -37,9 +38,15 @@ func ValidRole(name string) bool { return contains(validRoles, name) }
 // LoadConfig reads and validates a YAML config file. Errors name the file
 // and line and wrap ErrConfig.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readlimit.ReadFile(path, readlimit.Config)
+	if errors.Is(err, readlimit.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w: %s", path, ErrConfig, strings.TrimPrefix(err.Error(), path+": "))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: cannot read it (%v); pass an existing YAML file to --config", path, ErrConfig, errors.Unwrap(err))
+	}
+	if data, err = readlimit.UTF8(path, data); err != nil {
+		return nil, fmt.Errorf("%s: %w: %s", path, ErrConfig, strings.TrimPrefix(err.Error(), path+": "))
 	}
 	cfg, err := ParseConfig(path, data)
 	if err != nil {

@@ -28,6 +28,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/letsleep/letsleep/internal/report"
+
+	"github.com/letsleep/letsleep/internal/readlimit"
 )
 
 // ErrInput marks errors caused by a bad waivers file; the CLI exits 2.
@@ -73,9 +75,15 @@ type Set struct {
 // categories that exist; a waiver naming anything else is an error (nil
 // skips that check).
 func Parse(path string, known []string) (*Set, error) {
-	data, err := os.ReadFile(path)
+	data, err := readlimit.ReadFile(path, readlimit.Waivers)
+	if errors.Is(err, readlimit.ErrTooLarge) {
+		return nil, &InputError{File: path, Msg: strings.TrimPrefix(err.Error(), path+": ")}
+	}
 	if err != nil {
 		return nil, &InputError{File: path, Msg: fmt.Sprintf("cannot read the waivers file (%v): check the --waivers path", unwrapPath(err))}
+	}
+	if data, err = readlimit.UTF8(path, data); err != nil {
+		return nil, &InputError{File: path, Msg: strings.TrimPrefix(err.Error(), path+": ")}
 	}
 	return ParseBytes(path, data, known)
 }
@@ -262,5 +270,30 @@ func (s *Set) Apply(findings []report.Finding, now time.Time) ([]report.Finding,
 				Message: fmt.Sprintf("waiver for %s on `%s` matched no finding: remove it, or check the rule and the resource glob", w.Rule, w.Resource)})
 		}
 	}
-	return kept, waived, notices
+	return kept, waived, capNotices(notices, MaxNotices)
+}
+
+// MaxNotices caps the notices of one kind: a file of a million unused
+// waivers must not print a million lines. The rest are counted in one
+// closing notice of the same kind.
+const MaxNotices = 20
+
+func capNotices(notices []report.Notice, max int) []report.Notice {
+	count := map[string]int{}
+	out := notices[:0]
+	var firstDropped []report.Notice // one per kind, in order of first drop
+	for _, n := range notices {
+		count[n.Kind]++
+		if count[n.Kind] <= max {
+			out = append(out, n)
+		} else if count[n.Kind] == max+1 {
+			firstDropped = append(firstDropped, n)
+		}
+	}
+	for _, d := range firstDropped {
+		more := count[d.Kind] - max
+		out = append(out, report.Notice{Kind: d.Kind, Source: d.Source,
+			Message: fmt.Sprintf("and %d more %s notices from %s onwards, not listed: the first %d are above", more, d.Kind, d.Source, max)})
+	}
+	return out
 }

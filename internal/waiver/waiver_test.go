@@ -2,6 +2,7 @@ package waiver
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,4 +199,43 @@ func FuzzParse(f *testing.F) {
 		}
 		set.Apply([]report.Finding{{Rule: "LSL-004", Category: "nat-gateway", Resource: "module.a.b[0]"}}, time.Now())
 	})
+}
+
+// TestNoticesAreCapped: thousands of unused waivers give MaxNotices notices
+// and one line counting the rest, not one line each.
+func TestNoticesAreCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("waivers:\n")
+	const n = 1000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  - {rule: LSL-001, resource: \"aws_lambda_function.f%d\", reason: r, expires: 2027-01-31}\n", i)
+	}
+	set, err := ParseBytes("w.yaml", []byte(b.String()), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, notices := set.Apply(nil, day("2026-11-25"))
+	if len(notices) != MaxNotices+1 {
+		t.Fatalf("got %d notices, want %d", len(notices), MaxNotices+1)
+	}
+	last := notices[MaxNotices]
+	want := fmt.Sprintf("and %d more unused-waiver notices from w.yaml:%d onwards", n-MaxNotices, MaxNotices+2)
+	if last.Kind != "unused-waiver" || !strings.HasPrefix(last.Message, want) {
+		t.Fatalf("summary notice = %+v, want prefix %q", last, want)
+	}
+}
+
+func TestParseRefusesUTF16AndHugeFiles(t *testing.T) {
+	dir := t.TempDir()
+	u16 := filepath.Join(dir, "u16.yaml")
+	os.WriteFile(u16, []byte{0xFF, 0xFE, 'w', 0, 'a', 0}, 0o600)
+	_, err := Parse(u16, known)
+	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), u16+": the file is UTF-16 little-endian text") {
+		t.Fatalf("UTF-16: %v", err)
+	}
+	t.Setenv("LETSLEEP_MAX_WAIVERS_BYTES", "64")
+	_, err = Parse("/dev/zero", known)
+	if !errors.Is(err, ErrInput) || err.Error() != "/dev/zero: the waivers file is larger than the 64-byte limit: set LETSLEEP_MAX_WAIVERS_BYTES to a larger byte count" {
+		t.Fatalf("/dev/zero: %v", err)
+	}
 }
