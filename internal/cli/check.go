@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,7 +15,7 @@ func NewCheckCommand() *cobra.Command {
 	var (
 		opts    runner.Options
 		format  string
-		outFile string
+		outArgs []string
 	)
 	cmd := &cobra.Command{
 		Use:   "check PATH [PATH...]",
@@ -37,23 +36,24 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 			if err := output.CheckFormat(format); err != nil {
 				return err
 			}
-			if outFile != "" {
-				if err := checkOutputPath(outFile); err != nil {
+			targets, err := parseOutputs(format, outArgs)
+			if err != nil {
+				return err
+			}
+			inputs := append([]string{opts.WaiversFile, opts.ConfigFile}, args...)
+			for _, t := range targets {
+				if err := checkOutputPath(t.path, inputs...); err != nil {
 					return err
 				}
 			}
 			opts.Paths = args
-			opts.Progress = progressWriter(format)
+			opts.Progress = progressWriter(quietestFormat(targets))
 			res, err := runner.Run(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
 			rep := res.Report
-			oopts := outputOptions(res)
-			oopts.Color = outFile == "" && isTerminal(os.Stdout)
-			if err := writeTo(outFile, func(f *os.File) error {
-				return output.Write(f, format, rep, oopts)
-			}); err != nil {
+			if err := writeOutputs(targets, rep, outputOptions(res)); err != nil {
 				return err
 			}
 			if rep.Summary.Failed {
@@ -64,7 +64,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 	}
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "table", "output format: "+fmt.Sprint(output.Formats()))
-	f.StringVarP(&outFile, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringArrayVarP(&outArgs, "output", "o", nil, "write the report to FILE instead of stdout (in --format), or FORMAT=FILE to write that format there; repeatable, so one run writes several formats (FORMAT=- is stdout)")
 	f.StringVar(&opts.FailOn, "fail-on", "medium", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
 	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
 	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")

@@ -37,6 +37,9 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown --format %q: cost supports table and json", format)
 			}
+			if err := checkOutputPath(outFile, args[0], opts.ConfigFile, pricesFile); err != nil {
+				return err
+			}
 			co := cost.Options{Region: region}
 			if pricesFile != "" {
 				t, err := cost.LoadPrices(pricesFile)

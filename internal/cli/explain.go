@@ -31,6 +31,9 @@ Links resolved from values unknown at plan time are marked.`,
 			if format != "text" && format != "json" {
 				return fmt.Errorf("unknown --format %q: explain supports text and json", format)
 			}
+			if err := checkOutputPath(outFile, args[0], opts.ConfigFile); err != nil {
+				return err
+			}
 			opts.Progress = progressWriter(format)
 			an, err := runner.Analyze(cmd.Context(), args[0], opts)
 			if err != nil {

@@ -29,6 +29,9 @@ that break the boundary are red. SVG is laid out by Graphviz (built in).`,
 			if format != "svg" && format != "dot" && format != "mermaid" {
 				return fmt.Errorf("unknown --format %q: graph supports svg, dot and mermaid", format)
 			}
+			if err := checkOutputPath(outFile, args[0], opts.ConfigFile); err != nil {
+				return err
+			}
 			opts.Progress = progressWriter(format)
 			an, err := runner.Analyze(cmd.Context(), args[0], opts)
 			if err != nil {

@@ -26,6 +26,9 @@ func NewModelCommand() *cobra.Command {
 			if format != "json" {
 				return fmt.Errorf("unknown --format %q: model supports json", format)
 			}
+			if err := checkOutputPath(outFile, args[0], opts.ConfigFile); err != nil {
+				return err
+			}
 			opts.Progress = progressWriter(format)
 			m, err := runner.BuildModel(cmd.Context(), args[0], opts)
 			if err != nil {

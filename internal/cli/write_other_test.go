@@ -1,0 +1,10 @@
+//go:build !unix
+
+package cli
+
+import (
+	"os"
+	"testing"
+)
+
+func umask(*testing.T) os.FileMode { return 0 }
