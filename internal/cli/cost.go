@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +21,7 @@ func NewCostCommand() *cobra.Command {
 		region     string
 		pricesFile string
 		awakeHours float64
+		timeout    time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "cost PLAN",
@@ -52,11 +55,15 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 				co.AwakeHours = &awakeHours
 			}
 			opts.Progress = progressWriter(format)
-			m, err := runner.BuildModel(cmd.Context(), args[0], opts)
-			if err != nil {
+			var est *cost.Estimate
+			err := withDeadline(cmd.Context(), timeout, "cost", func(ctx context.Context) error {
+				m, err := runner.BuildModel(ctx, args[0], opts)
+				if err != nil {
+					return err
+				}
+				est, err = cost.Compute(m, co)
 				return err
-			}
-			est, err := cost.Compute(m, co)
+			})
 			if err != nil {
 				return err
 			}
@@ -70,5 +77,6 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 	f.StringVar(&pricesFile, "prices", "", "YAML price table overriding the embedded one (same shape)")
 	f.Float64Var(&awakeHours, "awake-hours", 0, "hours per month the database must be awake: applies the sleep-first/always-on decision rule")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	f.DurationVar(&timeout, "timeout", 60*time.Second, "bound on the whole command")
 	return cmd
 }

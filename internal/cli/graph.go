@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +18,8 @@ func NewGraphCommand() *cobra.Command {
 		opts    runner.Options
 		format  string
 		outFile string
+		focus   []string
+		timeout time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "graph PLAN",
@@ -23,7 +27,8 @@ func NewGraphCommand() *cobra.Command {
 		Long: `Draw what can reach what: functions grouped by role (hot, control, egress,
 viewer, warmup, unassigned), the databases, DynamoDB tables, S3 and the
 internet, with edges for network and IAM reach labelled by path kind. Paths
-that break the boundary are red. SVG is laid out by Graphviz (built in).`,
+that break the boundary are red. SVG is laid out in columns by letsleep itself (no Graphviz needed); --focus
+draws one resource, module or rule's findings and their neighbours.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "svg" && format != "dot" && format != "mermaid" {
@@ -33,21 +38,33 @@ that break the boundary are red. SVG is laid out by Graphviz (built in).`,
 				return err
 			}
 			opts.Progress = progressWriter(format)
-			an, err := runner.Analyze(cmd.Context(), args[0], opts)
-			if err != nil {
-				return err
-			}
-			g := graph.Build(an.Model, an.Findings)
+			opts.Timeout = timeout
 			var out []byte
-			switch format {
-			case "svg":
-				if out, err = g.SVG(cmd.Context()); err != nil {
+			err := withDeadline(cmd.Context(), timeout, "graph", func(ctx context.Context) error {
+				an, err := runner.Analyze(ctx, args[0], opts)
+				if err != nil {
 					return err
 				}
-			case "dot":
-				out = []byte(g.DOT())
-			default:
-				out = []byte(g.Mermaid())
+				g := graph.Build(an.Model, an.Findings)
+				if len(focus) > 0 {
+					if g, err = g.Focus(focus, an.Findings); err != nil {
+						return err
+					}
+				} else if hint := g.Hint(); hint != "" {
+					fmt.Fprintf(os.Stderr, "letsleep: note: %s\n", hint)
+				}
+				switch format {
+				case "svg":
+					out, err = g.SVG(ctx)
+				case "dot":
+					out = []byte(g.DOT())
+				default:
+					out = []byte(g.Mermaid())
+				}
+				return err
+			})
+			if err != nil {
+				return err
 			}
 			return writeTo(outFile, func(f *os.File) error {
 				_, err := f.Write(out)
@@ -61,5 +78,7 @@ that break the boundary are red. SVG is laid out by Graphviz (built in).`,
 	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
 	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	f.StringArrayVar(&focus, "focus", nil, "draw only this resource, module (module.NAME) or rule id's findings, and their neighbours (repeatable)")
+	f.DurationVar(&timeout, "timeout", 60*time.Second, "bound on the whole command: analysis and drawing")
 	return cmd
 }

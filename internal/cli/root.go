@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -56,12 +57,30 @@ cannot wake a paused Aurora Serverless v2 cluster.`,
 
 // Execute runs the CLI and returns the process exit code. SIGINT and SIGTERM
 // cancel the context, so terraform children are stopped and temp files removed
-// before letsleep exits with code 2.
+// before letsleep exits with code 2. A command that cannot notice the
+// cancellation (blocked reading a pipe, deep in building a model) gets
+// interruptGrace to finish its cleanup, then the process exits anyway.
 func Execute() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd := NewRootCommand()
-	err := cmd.ExecuteContext(ctx)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		select {
+		case err = <-done:
+		case <-time.After(interruptGrace):
+		}
+	}
+	if ctx.Err() != nil {
+		// An interrupted run exits 2 even when its work happened to finish:
+		// the caller asked it to stop and must not read its result as a verdict.
+		fmt.Fprintln(os.Stderr, "letsleep: interrupted by a signal: stopped before the end; nothing was checked to completion")
+		return ExitError
+	}
 	if err == nil {
 		return ExitClean
 	}
@@ -72,3 +91,7 @@ func Execute() int {
 	fmt.Fprintf(os.Stderr, "letsleep: %v\n", err)
 	return ExitError
 }
+
+// interruptGrace bounds the wait for a cancelled command to stop; with
+// terraform's own stop delay (tfexec) it keeps the exit within 2 s.
+const interruptGrace = 1500 * time.Millisecond

@@ -119,6 +119,9 @@ func Compute(m *model.Model, opts Options) (*Estimate, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.AwakeHours != nil && (math.IsNaN(*opts.AwakeHours) || math.IsInf(*opts.AwakeHours, 0)) {
+		return nil, inputErrorf("--awake-hours %v is not a number of hours: give one between 0 and %v", *opts.AwakeHours, HoursPerMonth)
+	}
 	if opts.AwakeHours != nil && (*opts.AwakeHours < 0 || *opts.AwakeHours > HoursPerMonth) {
 		return nil, inputErrorf("--awake-hours %v is outside 0..%v (hours in a month)", *opts.AwakeHours, HoursPerMonth)
 	}

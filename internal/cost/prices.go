@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -126,7 +127,7 @@ func (r RegionPrices) validate() error {
 		{"proxy_acu_hour", r.ProxyACUHour},
 		{"small_rds.hour", r.SmallRDS.Hour},
 	} {
-		if f.v <= 0 {
+		if !positive(f.v) {
 			return fmt.Errorf("%s must be a positive hourly USD price (got %v)", f.name, f.v)
 		}
 	}
@@ -135,7 +136,7 @@ func (r RegionPrices) validate() error {
 	}
 	for _, class := range slices.Sorted(maps.Keys(r.Instances)) {
 		p := r.Instances[class]
-		if p.Hour <= 0 || p.VCPU <= 0 {
+		if !positive(p.Hour) || p.VCPU <= 0 {
 			return fmt.Errorf("instance %s needs a positive hour price and vcpu count", class)
 		}
 	}
@@ -150,3 +151,7 @@ func (t *PriceTable) Region(name string) (RegionPrices, error) {
 	}
 	return r, nil
 }
+
+// positive is false for zero, negatives, NaN and infinity (YAML's .nan and
+// .inf decode into a float64 without complaint).
+func positive(v float64) bool { return v > 0 && !math.IsInf(v, 1) }

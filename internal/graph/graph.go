@@ -19,6 +19,7 @@ const (
 	KindTable    = "table"
 	KindBucket   = "bucket"
 	KindEntry    = "entry_point"
+	KindResource = "resource" // anything else a finding names
 )
 
 // Groups a node can belong to. Function groups follow the declared role.
@@ -29,6 +30,9 @@ const (
 	GroupEntry      = "entry"
 	// GroupFlagged holds functions known only from findings (no model).
 	GroupFlagged = "functions"
+	// GroupResources holds what findings name that is not a function, a
+	// data store or an entry point: a proxy, a security group, a NAT gateway.
+	GroupResources = "resources"
 )
 
 // InternetID is the id of the single internet node.
@@ -40,6 +44,8 @@ type Node struct {
 	Label string `json:"label"`
 	Kind  string `json:"kind"`
 	Group string `json:"group"`
+	// Flagged: a finding names this resource (drawn with a red border).
+	Flagged bool `json:"flagged,omitempty"`
 }
 
 // Edge is one reach relation, labelled by its path kind (nat, network,
@@ -59,7 +65,7 @@ type Graph struct {
 }
 
 // groupOrder is the order groups are drawn in.
-var groupOrder = []string{GroupEntry, model.RoleHot, model.RoleViewer, model.RoleWarmup, model.RoleControl, model.RoleEgress, GroupUnassigned, GroupFlagged, GroupData, GroupOutside}
+var groupOrder = []string{GroupEntry, model.RoleHot, model.RoleViewer, model.RoleWarmup, model.RoleControl, model.RoleEgress, GroupUnassigned, GroupFlagged, GroupData, GroupResources, GroupOutside}
 
 // categories whose findings sit on a violating path.
 var violatingCategories = map[string]bool{
@@ -71,6 +77,9 @@ var violatingCategories = map[string]bool{
 type builder struct {
 	nodes map[string]Node
 	edges map[string]Edge
+	// pairs indexes the edge keys by from and to, so marking the edges of
+	// one pair stays constant-time on a plan of thousands of findings.
+	pairs map[[2]string][]string
 }
 
 func (b *builder) node(id, label, kind, group string) {
@@ -102,7 +111,11 @@ func splitModule(label string) string {
 
 func (b *builder) edge(from, to, label string, violating bool) {
 	k := from + "\x00" + to + "\x00" + label
-	e := b.edges[k]
+	e, seen := b.edges[k]
+	if !seen {
+		p := [2]string{from, to}
+		b.pairs[p] = append(b.pairs[p], k)
+	}
 	e.From, e.To, e.Label = from, to, label
 	e.Violating = e.Violating || violating
 	b.edges[k] = e
@@ -112,7 +125,7 @@ func (b *builder) edge(from, to, label string, violating bool) {
 // function's edges red too, so a path found by a user policy shows up. m may
 // be nil: the graph is then drawn from the findings' evidence paths alone.
 func Build(m *model.Model, findings []report.Finding) *Graph {
-	b := &builder{nodes: map[string]Node{}, edges: map[string]Edge{}}
+	b := &builder{nodes: map[string]Node{}, edges: map[string]Edge{}, pairs: map[[2]string][]string{}}
 	flagged := map[string]bool{}
 	for _, f := range findings {
 		if violatingCategories[f.Category] {
@@ -123,6 +136,7 @@ func Build(m *model.Model, findings []report.Finding) *Graph {
 		b.fromModel(m, flagged)
 	}
 	b.fromFindings(findings)
+	b.findingResources(findings)
 	return b.sorted()
 }
 
@@ -299,21 +313,15 @@ func (b *builder) markOrAdd(from, to, label string) {
 		b.edge(from, to, label, true)
 		return
 	}
-	for k, e := range b.edges {
-		if e.From == from && e.To == to {
-			e.Violating = true
-			b.edges[k] = e
-		}
+	for _, k := range b.pairs[[2]string{from, to}] {
+		e := b.edges[k]
+		e.Violating = true
+		b.edges[k] = e
 	}
 }
 
 func (b *builder) hasEdge(from, to string) bool {
-	for _, e := range b.edges {
-		if e.From == from && e.To == to {
-			return true
-		}
-	}
-	return false
+	return len(b.pairs[[2]string{from, to}]) > 0
 }
 
 func (b *builder) sorted() *Graph {

@@ -130,8 +130,70 @@ func TestFindingsMarkRed(t *testing.T) {
 	if strings.Join(edges, "|") != want {
 		t.Errorf("edges from findings:\n got %s\nwant %s", strings.Join(edges, "|"), want)
 	}
-	if len(g.Nodes) != 4 {
+	// The NAT gateway finding draws its resource, flagged, with the other
+	// resources in findings (issue #11: every finding's resource is drawn).
+	if len(g.Nodes) != 5 {
 		t.Errorf("nodes = %+v", g.Nodes)
+	}
+	for _, n := range g.Nodes {
+		if n.ID == "aws_nat_gateway.n" && (!n.Flagged || n.Group != GroupResources || n.Kind != KindResource) {
+			t.Errorf("NAT gateway node = %+v", n)
+		}
+	}
+}
+
+// TestEveryFindingResourceIsDrawn: the public database, the open security
+// group and the proxy that findings name are in the picture, flagged, in
+// DOT, Mermaid and SVG alike (issue #11).
+func TestEveryFindingResourceIsDrawn(t *testing.T) {
+	findings := []report.Finding{
+		{Category: "public-database", Resource: "module.db.aws_rds_cluster.public"},
+		{Category: "open-security-group", Resource: "aws_security_group.open", Path: []model.Step{
+			{Kind: "function", Address: "aws_lambda_function.control"}, {Kind: "security_group", Address: "aws_security_group.open"},
+		}},
+		{Category: "rds-proxy", Resource: "aws_db_proxy.p", Path: []model.Step{
+			{Kind: "resource", Address: "aws_db_proxy.p"}, {Kind: "database", Address: "aws_rds_cluster.vault"},
+		}},
+	}
+	g := Build(testModel(), findings)
+	want := map[string][2]string{
+		"module.db.aws_rds_cluster.public": {KindDatabase, GroupData},
+		"aws_security_group.open":          {KindResource, GroupResources},
+		"aws_db_proxy.p":                   {KindResource, GroupResources},
+	}
+	for _, n := range g.Nodes {
+		if w, ok := want[n.ID]; ok {
+			if n.Kind != w[0] || n.Group != w[1] || !n.Flagged {
+				t.Errorf("node %+v, want kind %s group %s flagged", n, w[0], w[1])
+			}
+			delete(want, n.ID)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not drawn: %v", want)
+	}
+	edges := map[string]bool{}
+	for _, e := range g.Edges {
+		edges[edgeKey(e)] = true
+	}
+	for _, k := range []string{"aws_lambda_function.control -> aws_security_group.open [open-security-group]", "aws_db_proxy.p -> aws_rds_cluster.vault [rds-proxy]"} {
+		if !edges[k] {
+			t.Errorf("no edge %s", k)
+		}
+	}
+	svg, err := g.SVG(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{string(svg), g.DOT(), g.Mermaid()} {
+		for _, id := range []string{"module.db", "aws_security_group.open", "aws_db_proxy.p"} {
+			if !strings.Contains(out, id) {
+				t.Errorf("%s missing from %.40q…", id, out)
+			}
+		}
+	}
+	if n := strings.Count(string(svg), `class="flagged"`); n != 3 {
+		t.Errorf("flagged nodes in SVG = %d, want 3", n)
 	}
 }
 

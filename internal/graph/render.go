@@ -1,13 +1,9 @@
 package graph
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/goccy/go-graphviz"
 )
 
 const red = "#d62728"
@@ -52,6 +48,11 @@ func (g *Graph) Mermaid() string {
 		fmt.Fprintf(&b, "  %s -->|\"%s\"| %s\n", ids[e.From], mermaidText(e.Label), ids[e.To])
 		if e.Violating {
 			reds = append(reds, itoa(i))
+		}
+	}
+	for _, n := range g.Nodes {
+		if n.Flagged {
+			fmt.Fprintf(&b, "  style %s stroke:%s,stroke-width:2px\n", ids[n.ID], red)
 		}
 	}
 	if len(reds) > 0 {
@@ -103,7 +104,11 @@ func (g *Graph) DOT() string {
 	for _, gr := range g.groups() {
 		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s;\n    style=rounded;\n", safeID(gr.Name), dotQuote(title(gr.Name)))
 		for _, n := range gr.Nodes {
-			fmt.Fprintf(&b, "    %s [label=%s, shape=%s, fillcolor=\"%s\"];\n", ids[n.ID], dotQuote(n.Label), dotShape(n.Kind), dotFill(n.Kind))
+			flag := ""
+			if n.Flagged {
+				flag = ", color=\"" + red + "\", style=\"filled,bold\""
+			}
+			fmt.Fprintf(&b, "    %s [label=%s, shape=%s, fillcolor=\"%s\"%s];\n", ids[n.ID], dotQuote(n.Label), dotShape(n.Kind), dotFill(n.Kind), flag)
 		}
 		b.WriteString("  }\n")
 	}
@@ -146,28 +151,4 @@ func dotFill(kind string) string {
 
 func dotQuote(s string) string {
 	return "\"" + strings.NewReplacer("\\", "\\\\", "\"", "\\\"", "\n", "\\n").Replace(s) + "\""
-}
-
-// SVG lays the DOT graph out with Graphviz (compiled to WebAssembly inside
-// go-graphviz, so no system package is needed).
-func (g *Graph) SVG(ctx context.Context) ([]byte, error) {
-	return g.render(ctx, graphviz.SVG)
-}
-
-func (g *Graph) render(ctx context.Context, format graphviz.Format) ([]byte, error) {
-	gv, err := graphviz.New(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("start graphviz: %w", err)
-	}
-	defer gv.Close()
-	parsed, err := graphviz.ParseBytes([]byte(g.DOT()))
-	if err != nil {
-		return nil, fmt.Errorf("parse dot: %w", err)
-	}
-	defer parsed.Close()
-	var buf bytes.Buffer
-	if err := gv.Render(ctx, parsed, format, &buf); err != nil {
-		return nil, fmt.Errorf("render %s: %w", format, err)
-	}
-	return buf.Bytes(), nil
 }

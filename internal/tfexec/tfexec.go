@@ -128,9 +128,10 @@ func run(ctx context.Context, bin, dir string, stdin io.Reader, args ...string) 
 	cmd.Stderr = &stderr
 	// On cancellation terraform gets SIGTERM first: it stops its providers
 	// and releases locks. WaitDelay then bounds the wait before SIGKILL, so
-	// a cancelled run never hangs.
+	// a cancelled run never hangs; one second keeps letsleep's exit on a
+	// signal within its 2 s budget (cli.interruptGrace).
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
+	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("terraform %s: %w", args[0], ctxErr)
