@@ -13,7 +13,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build check test lab bench fuzz probes plans functions clean
+.PHONY: all deps build check test lab bench fuzz probes plans community-plans functions clean
 
 all: build
 
@@ -62,6 +62,10 @@ probes:
 ## plans: plan the reference stack and every wrong wiring offline into build/plans/
 plans: deps
 	@scripts/plan-fixtures.sh
+
+## community-plans: re-plan terraform/community/* (community-module stacks) into their committed plan.json
+community-plans: deps
+	@scripts/community-plans.sh
 
 ## functions: build and zip the reference stack's handlers into build/functions/
 functions:

@@ -2,7 +2,7 @@
 # Installs the Debian packages letsleep's lab and tests need. Idempotent: a
 # package already present is left alone, and apt runs only when one is missing.
 set -euo pipefail
-pkgs=(nftables iproute2 postgresql ca-certificates)
+pkgs=(nftables iproute2 postgresql ca-certificates jq)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
