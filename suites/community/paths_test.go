@@ -1,0 +1,93 @@
+package community_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/explain"
+	"github.com/letsleep/letsleep/internal/model"
+)
+
+// pathWant is a path that really exists in a stack, which explain must show
+// with every listed resource as a step, resolved (not assumed).
+type pathWant struct {
+	function string
+	egress   bool   // an egress path; else a data path
+	kind     string // model.Path kind: network, nat, ...
+	target   string // the database, or "internet"
+	through  []string
+}
+
+// noEgress names a function that must have no egress path at all.
+type noEgress struct{ function string }
+
+const (
+	cluster     = "module.aurora.aws_rds_cluster.this[0]"
+	auroraSG    = "module.aurora.aws_security_group.this[0]"
+	dbSG        = "module.db_sg.aws_security_group.this_name_prefix[0]"
+	controlSG   = "module.control_sg.aws_security_group.this_name_prefix[0]"
+	controlFn   = "module.control.aws_lambda_function.this[0]"
+	egressFn    = "module.egress.aws_lambda_function.this[0]"
+	hotFn       = "module.hot.aws_lambda_function.this[0]"
+	natGateway  = "module.vpc.aws_nat_gateway.this[0]"
+	internetTgt = "internet"
+)
+
+// controlToDB is the one path the sleep-first design keeps: the control
+// function reaches Aurora through its group and the aurora module's group.
+var controlToDB = pathWant{function: controlFn, kind: model.PathNetwork, target: cluster, through: []string{controlSG, auroraSG}}
+
+// networkPaths lists, per stack, the paths that are the wrong wiring (or,
+// for the clean stack, the one right path) and must be found through the
+// resources that make them, not through a guess.
+var networkPaths = map[string][]pathWant{
+	"sleep-first": {controlToDB},
+	"egress-in-vpc": {{function: egressFn, kind: model.PathNetwork, target: cluster,
+		through: []string{"module.egress_sg.aws_security_group.this_name_prefix[0]", dbSG}}},
+	"hot-in-vpc": {{function: hotFn, kind: model.PathNetwork, target: cluster,
+		through: []string{"module.hot_sg.aws_security_group.this_name_prefix[0]", dbSG}}},
+	"nat-gateway": {
+		controlToDB,
+		{function: controlFn, egress: true, kind: model.PathNAT, target: internetTgt, through: []string{natGateway}},
+	},
+}
+
+// cannotGoOut lists functions that must have no egress path.
+var cannotGoOut = map[string][]noEgress{
+	"sleep-first": {{controlFn}},
+}
+
+// pathProblems says what explain of the function does not show.
+func pathProblems(ex *explain.Explanation, text string, want pathWant) []string {
+	if ex.Function == nil {
+		return []string{fmt.Sprintf("explain %s: not explained as a function", want.function)}
+	}
+	paths, what := ex.Function.DataPaths, "data"
+	if want.egress {
+		paths, what = ex.Function.Egress, "egress"
+	}
+	var seen []string
+	for _, p := range paths {
+		seen = append(seen, fmt.Sprintf("[%s] → %s (unresolved %v)", p.Kind, p.Target, p.Unresolved))
+		if p.Kind != want.kind || p.Target != want.target || p.Unresolved || !stepsName(p.Steps, want.through) {
+			continue
+		}
+		header := fmt.Sprintf("[%s] → %s", want.kind, want.target)
+		if !strings.Contains(text, header) {
+			return []string{fmt.Sprintf("explain %s text lacks %q", want.function, header)}
+		}
+		return nil
+	}
+	return []string{fmt.Sprintf("explain %s: no resolved %s path [%s] → %s through %s; it shows %v",
+		want.function, what, want.kind, want.target, strings.Join(want.through, ", "), seen)}
+}
+
+func stepsName(steps []model.Step, addrs []string) bool {
+	for _, a := range addrs {
+		if !slices.ContainsFunc(steps, func(s model.Step) bool { return s.Address == a }) {
+			return false
+		}
+	}
+	return true
+}
