@@ -111,7 +111,7 @@ var _ = Describe("Stacks built from the terraform-aws-modules community modules"
 
 	AfterAll(func() {
 		exact, checked := 0, 0
-		var notes []string
+		var pendingNames, notes []string
 		for _, name := range names {
 			got, ran := problems[name]
 			if !ran {
@@ -122,16 +122,16 @@ var _ = Describe("Stacks built from the terraform-aws-modules community modules"
 				exact++
 			}
 			if note, ok := pending[name]; ok {
-				notes = append(notes, fmt.Sprintf("%s (%s)", name, note))
+				pendingNames = append(pendingNames, name)
+				notes = append(notes, fmt.Sprintf("  %s: %s\n", name, note))
 			}
 		}
-		slices.Sort(notes)
 		source := "plans read with --source <stack>"
 		if !cli.checkSource {
 			source = "plans read alone: this letsleep has no --source"
 		}
 		labsuite.Report(func(w io.Writer) {
-			fmt.Fprintf(w, "community stacks: %d/%d exact, pending: %s [%s]\n", exact, checked, orNone(notes), source)
+			fmt.Fprintf(w, "community stacks: %d/%d exact, pending: %s [%s]\n%s", exact, checked, orNone(pendingNames), source, strings.Join(notes, ""))
 		})
 	})
 })
@@ -211,7 +211,7 @@ func orNone(list []string) string {
 	if len(list) == 0 {
 		return "none"
 	}
-	return strings.Join(list, "; ")
+	return strings.Join(list, ", ")
 }
 
 func readPlan(path string) *tfjson.Plan {
