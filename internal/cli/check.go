@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	rulepages "github.com/letsleep/letsleep/docs/rules"
 	"github.com/letsleep/letsleep/internal/output"
 	"github.com/letsleep/letsleep/internal/runner"
 )
@@ -63,10 +64,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "table", "output format: "+fmt.Sprint(output.Formats()))
+	enumFlag(cmd, &format, "format", "table", "output format", output.Formats())
 	f.StringArrayVarP(&outArgs, "output", "o", nil, "write the report to FILE instead of stdout (in --format), or FORMAT=FILE to write that format there; repeatable, so one run writes several formats (FORMAT=- is stdout)")
-	f.StringVar(&opts.FailOn, "fail-on", "medium", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
-	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
+	failOnFlag(cmd, &opts.FailOn)
+	profileFlag(cmd, &opts.Profile)
 	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
 	f.StringVar(&opts.WaiversFile, "waivers", "", "YAML file of waivers (rule, resource glob, reason, expires)")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
@@ -84,7 +85,11 @@ func outputOptions(res *runner.Result) output.Options {
 		if !c.Enabled {
 			continue
 		}
-		o.Rules = append(o.Rules, output.Rule{ID: c.ID, Category: c.Category, Severity: c.Severity, Title: c.Title, Description: c.Description, Remediation: c.Remediation})
+		ru := output.Rule{ID: c.ID, Category: c.Category, Severity: c.Severity, Title: c.Title, Description: c.Description, Remediation: c.Remediation}
+		if _, ok := rulepages.Page(c.ID); ok && c.Builtin {
+			ru.HelpURI = output.RuleDocURL(c.ID)
+		}
+		o.Rules = append(o.Rules, ru)
 	}
 	if len(res.Models) == 1 {
 		o.Model = res.Models[0]

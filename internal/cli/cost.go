@@ -71,7 +71,7 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "table", "output format: table or json")
+	enumFlag(cmd, &format, "format", "table", "output format", []string{"table", "json"})
 	f.StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
 	f.StringVar(&region, "region", "us-east-1", "AWS region whose prices to use (us-east-1, eu-west-1, eu-central-1, ap-northeast-1, or one from --prices)")
 	f.StringVar(&pricesFile, "prices", "", "YAML price table overriding the embedded one (same shape)")

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/letsleep/letsleep/internal/engine"
 	"github.com/letsleep/letsleep/internal/explain"
 	"github.com/letsleep/letsleep/internal/runner"
 )
@@ -39,6 +42,9 @@ Links resolved from values unknown at plan time are marked.`,
 			if err != nil {
 				return err
 			}
+			if err := knownRule(an.Catalogue, args[1]); err != nil {
+				return err
+			}
 			ex, err := explain.Explain(an.Model, an.Findings, args[1])
 			if err != nil {
 				return err
@@ -47,9 +53,9 @@ Links resolved from values unknown at plan time are marked.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "text", "output format: text or json")
+	enumFlag(cmd, &format, "format", "text", "output format", []string{"text", "json"})
 	f.StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
-	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
+	profileFlag(cmd, &opts.Profile)
 	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
 	return cmd
@@ -64,4 +70,21 @@ func writeExplanation(w io.Writer, format string, ex *explain.Explanation) error
 	}
 	_, err := io.WriteString(w, ex.Text())
 	return err
+}
+
+// ruleIDPattern is the shape of a rule id (LSL-001, or a user policy's
+// TEAM-7): such a target is a rule, and an unknown one is a typo, not a
+// rule that happens to have no findings.
+var ruleIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*-[0-9]+$`)
+
+func knownRule(catalogue []engine.Check, target string) error {
+	if !ruleIDPattern.MatchString(target) {
+		return nil
+	}
+	for _, c := range catalogue {
+		if strings.EqualFold(c.ID, target) {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown rule %s: `letsleep rules` lists the rules (add --policy DIR for your own)", target)
 }

@@ -73,9 +73,9 @@ draws one resource, module or rule's findings and their neighbours.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "svg", "output format: svg, dot or mermaid")
+	enumFlag(cmd, &format, "format", "svg", "output format", []string{"svg", "dot", "mermaid"})
 	f.StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
-	f.StringVar(&opts.Profile, "profile", runner.ProfileSleepFirst, "sleep-first, or always-on to turn off the sleep rules")
+	profileFlag(cmd, &opts.Profile)
 	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
 	f.StringArrayVar(&focus, "focus", nil, "draw only this resource, module (module.NAME) or rule id's findings, and their neighbours (repeatable)")

@@ -41,7 +41,7 @@ func NewModelCommand() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "json", "output format: json")
+	enumFlag(cmd, &format, "format", "json", "output format", []string{"json"})
 	cmd.Flags().StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
 	return cmd

@@ -61,7 +61,7 @@ func TestGraphCommand(t *testing.T) {
 	if err != nil || !strings.HasPrefix(mermaid, "flowchart LR\n") {
 		t.Errorf("mermaid: %v\n%s", err, mermaid)
 	}
-	if _, err := run(t, NewGraphCommand(), referencePlan, "--format", "png"); err == nil || !strings.Contains(err.Error(), "svg, dot and mermaid") {
+	if _, err := run(t, NewGraphCommand(), referencePlan, "--format", "png"); err == nil || !strings.Contains(err.Error(), "use one of svg, dot, mermaid") {
 		t.Errorf("png accepted: %v", err)
 	}
 }

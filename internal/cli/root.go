@@ -36,7 +36,9 @@ that a function that can go out cannot touch the data, and that hot endpoints
 cannot wake a paused Aurora Serverless v2 cluster.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("letsleep {{.Version}}\n")
 	// Flag mistakes get the same shape as every other error: what went wrong,
 	// then what to do.
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

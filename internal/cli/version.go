@@ -19,10 +19,33 @@ func NewVersionCommand() *cobra.Command {
 	}
 }
 
-// version is the module version for release builds, "devel" otherwise.
+// version is the module version that `go install ...@v1.2.3` records, or
+// for a build from a checkout "devel" with the commit when Go recorded it.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
 	}
-	return "devel"
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += ", modified"
+	}
+	return "devel (" + rev + ")"
 }

@@ -44,7 +44,7 @@ func writeGitHub(w io.Writer, r *report.Report, _ Options) error {
 		if f.Remediation != "" {
 			msg += "\nFix: " + f.Remediation
 		}
-		fmt.Fprintf(bw, "::%s title=%s::%s\n", githubLevel(f.Severity), escapeProperty(title), escapeData(msg))
+		fmt.Fprintf(bw, "::%s %stitle=%s::%s\n", githubLevel(f.Severity), annotationPlace(f), escapeProperty(title), escapeData(msg))
 	}
 	for _, n := range r.Warnings {
 		title := "letsleep " + n.Kind
@@ -54,4 +54,22 @@ func writeGitHub(w io.Writer, r *report.Report, _ Options) error {
 		fmt.Fprintf(bw, "::warning title=%s::%s\n", escapeProperty(title), escapeData(n.Message))
 	}
 	return bw.Flush()
+}
+
+// annotationPlace is "file=F,line=N,endLine=M," for a finding placed in the
+// sources, so that the annotation lands on the resource's lines in the PR
+// diff; empty otherwise (the annotation then shows on the run only).
+func annotationPlace(f report.Finding) string {
+	loc := primaryLocation(f)
+	if loc == nil {
+		return ""
+	}
+	s := "file=" + escapeProperty(loc.File) + ","
+	if loc.StartLine > 0 {
+		s += fmt.Sprintf("line=%d,", loc.StartLine)
+		if loc.EndLine >= loc.StartLine {
+			s += fmt.Sprintf("endLine=%d,", loc.EndLine)
+		}
+	}
+	return s
 }

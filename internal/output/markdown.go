@@ -76,7 +76,11 @@ func markdownBody(w io.Writer, r *report.Report, opts Options) error {
 				fmt.Fprintf(bw, "| … | %d more | | |\n", len(r.Findings)-mdMaxRows)
 				break
 			}
-			fmt.Fprintf(bw, "| %s | %s | %s | `%s` |\n", f.Severity, mdCell(f.Rule), mdCell(f.Category), mdCode(f.Resource))
+			res := "`" + mdCode(f.Resource) + "`"
+			if where := LocationString(f); where != "" {
+				res += " (`" + mdCode(where) + "`)"
+			}
+			fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", f.Severity, mdCell(f.Rule), mdCell(f.Category), res)
 		}
 		bw.WriteString("\n")
 		for i, f := range r.Findings {

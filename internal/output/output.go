@@ -36,6 +36,8 @@ type Rule struct {
 	Title       string
 	Description string
 	Remediation string
+	// HelpURI is the rule's documentation page (built-in rules only).
+	HelpURI string
 }
 
 type writerFunc func(io.Writer, *report.Report, Options) error

@@ -68,6 +68,9 @@ func writeSARIF(w io.Writer, r *report.Report, opts Options) error {
 		}
 		help := fmt.Sprintf("%s\n\nRemediation: %s", desc, orDash(ru.Remediation))
 		rule.WithHelp(sarif.NewMultiformatMessageString(help).WithMarkdown(fmt.Sprintf("**%s**\n\n%s\n\n**Remediation:** %s", desc, ru.Description, orDash(ru.Remediation))))
+		if ru.HelpURI != "" {
+			rule.WithHelpURI(ru.HelpURI)
+		}
 		rule.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(ru.Severity)))
 		rule.WithProperties(sarif.Properties{
 			"security-severity": securitySeverity(ru.Severity),
@@ -76,11 +79,12 @@ func writeSARIF(w io.Writer, r *report.Report, opts Options) error {
 			"tags":              []string{"security", "letsleep", ru.Category},
 		})
 	}
-	for _, f := range r.Findings {
-		addResult(run, r, f)
+	fps := fingerprints(r)
+	for i, f := range r.Findings {
+		addResult(run, r, f, fps[i])
 	}
-	for _, wf := range r.Waived {
-		res := addResult(run, r, wf.Finding)
+	for i, wf := range r.Waived {
+		res := addResult(run, r, wf.Finding, fps[len(r.Findings)+i])
 		// go-sarif writes every suppression field, null included, which the
 		// schema rejects: fill them all.
 		res.AddSuppression(sarif.NewSuppression("external").
@@ -101,7 +105,7 @@ func writeSARIF(w io.Writer, r *report.Report, opts Options) error {
 	return nil
 }
 
-func addResult(run *sarif.Run, r *report.Report, f report.Finding) *sarif.Result {
+func addResult(run *sarif.Run, r *report.Report, f report.Finding, fingerprint string) *sarif.Result {
 	msg := f.Message
 	if len(f.Path) > 0 {
 		msg += "\nPath: " + PathString(f.Path)
@@ -113,6 +117,10 @@ func addResult(run *sarif.Run, r *report.Report, f report.Finding) *sarif.Result
 		WithLevel(sarifLevel(f.Severity)).
 		WithMessage(sarif.NewTextMessage(msg))
 	res.AddLocation(resourceLocation(r, f))
+	if loc := f.Location; loc != nil && loc.Call != nil && primaryLocation(f) == loc {
+		// The module call that instantiates the resource, for context.
+		res.WithRelatedLocations([]*sarif.Location{sourceLocation(loc.Call).WithId(1).WithMessage(sarif.NewTextMessage("module call"))})
+	}
 	if len(f.Path) > 0 {
 		tf := sarif.NewThreadFlow()
 		for _, s := range f.Path {
@@ -126,15 +134,64 @@ func addResult(run *sarif.Run, r *report.Report, f report.Finding) *sarif.Result
 		cf.AddThreadFlow(tf)
 		res.AddCodeFlow(cf)
 	}
-	sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.Resource))
-	res.WithPartialFingerPrints(map[string]interface{}{"letsleep/v1": hex.EncodeToString(sum[:16])})
+	res.WithPartialFingerPrints(map[string]interface{}{"letsleep/v2": fingerprint})
 	return res
 }
 
+// fingerprints gives every result (findings, then waived findings) an
+// identity that survives re-runs and unrelated edits, so code scanning keeps
+// one alert per violation: the rule, the plan, the resource, and the
+// evidence path's steps (two paths from one function to two databases are
+// two alerts). Line numbers are left out on purpose: they move with edits.
+// Results that share all of these (one rule finding two things wrong with
+// one resource, e.g. two unknown subnets of one function) add their message;
+// an exact duplicate gets an occurrence number.
+func fingerprints(r *report.Report) []string {
+	all := make([]report.Finding, 0, len(r.Findings)+len(r.Waived))
+	all = append(all, r.Findings...)
+	for _, w := range r.Waived {
+		all = append(all, w.Finding)
+	}
+	identity := func(f report.Finding, withMessage bool) string {
+		parts := []string{f.Rule, f.Source, f.Resource}
+		for _, s := range f.Path {
+			parts = append(parts, s.Kind, s.Address)
+		}
+		if withMessage {
+			parts = append(parts, f.Message)
+		}
+		sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+		return hex.EncodeToString(sum[:16])
+	}
+	count := map[string]int{}
+	for _, f := range all {
+		count[identity(f, false)]++
+	}
+	out := make([]string, len(all))
+	seen := map[string]int{}
+	for i, f := range all {
+		fp := identity(f, false)
+		if count[fp] > 1 {
+			fp = identity(f, true)
+		}
+		seen[fp]++
+		if n := seen[fp]; n > 1 {
+			fp = fmt.Sprintf("%s:%d", fp, n)
+		}
+		out[i] = fp
+	}
+	return out
+}
+
 // resourceLocation places a finding on its resource (a logical location)
-// inside the plan file it came from (a physical location, which code
-// scanning needs to show the alert).
+// and on the .tf lines that declare it when the sources were read, else in
+// the plan file it came from at line 1 (code scanning needs a physical
+// location to show the alert at all).
 func resourceLocation(r *report.Report, f report.Finding) *sarif.Location {
+	logical := []*sarif.LogicalLocation{sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithKind("resource")}
+	if loc := primaryLocation(f); loc != nil {
+		return sourceLocation(loc).WithLogicalLocations(logical)
+	}
 	src := f.Source
 	if src == "" {
 		src = r.Plan.Source
@@ -145,8 +202,20 @@ func resourceLocation(r *report.Report, f report.Finding) *sarif.Location {
 	phys := sarif.NewPhysicalLocation().
 		WithArtifactLocation(sarif.NewSimpleArtifactLocation(src)).
 		WithRegion(sarif.NewSimpleRegion(1, 1))
-	return sarif.NewLocationWithPhysicalLocation(phys).
-		WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithKind("resource")})
+	return sarif.NewLocationWithPhysicalLocation(phys).WithLogicalLocations(logical)
+}
+
+// sourceLocation is a region of a .tf file, relative to the source root
+// (the repository root in CI, which is how code scanning resolves it).
+func sourceLocation(loc *report.Location) *sarif.Location {
+	region := sarif.NewRegion().WithStartLine(max(loc.StartLine, 1))
+	if loc.EndLine >= loc.StartLine && loc.EndLine > 0 {
+		region.WithEndLine(loc.EndLine)
+	}
+	phys := sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(loc.File)).
+		WithRegion(region)
+	return sarif.NewLocationWithPhysicalLocation(phys)
 }
 
 // stableGUID derives a GUID from its parts so that output stays

@@ -44,6 +44,12 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 			// Pad before painting so escape codes do not skew the columns.
 			sev := paint(f.Severity, fmt.Sprintf("%-*s", sevW, strings.ToUpper(f.Severity)))
 			fmt.Fprintf(bw, "%s  %-*s  %-*s  %s\n", sev, ruleW, f.Rule, catW, f.Category, f.Resource)
+			if where := LocationString(f); where != "" {
+				fmt.Fprintf(bw, "    at:   %s\n", where)
+			}
+			if len(r.Plans) > 1 && f.Source != "" {
+				fmt.Fprintf(bw, "    plan: %s\n", f.Source)
+			}
 			fmt.Fprintf(bw, "    %s\n", oneLine(f.Message))
 			if len(f.Path) > 0 {
 				fmt.Fprintf(bw, "    path: %s\n", PathString(f.Path))

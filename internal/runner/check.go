@@ -110,6 +110,9 @@ func Summarise(rep *report.Report, failOn, profile string, strict bool) report.S
 		s.BySeverity[sev] = 0
 	}
 	threshold := report.Rank(failOn)
+	if failOn == FailOnNone {
+		threshold = len(report.Severities) + 1 // above every severity
+	}
 	for _, f := range rep.Findings {
 		s.BySeverity[f.Severity]++
 		s.ByCategory[f.Category]++

@@ -20,6 +20,10 @@ const (
 	ProfileAlwaysOn   = "always-on"
 )
 
+// FailOnNone is the --fail-on value that never fails on a finding's
+// severity (soft fail: report, exit 0); --strict still fails on unanalysed.
+const FailOnNone = "none"
+
 // Options configure a check run. The zero value checks nothing; Paths is required.
 type Options struct {
 	Paths       []string
@@ -58,8 +62,8 @@ func (o Options) validate() error {
 	if o.Profile != ProfileSleepFirst && o.Profile != ProfileAlwaysOn {
 		return usageErrorf("unknown --profile %q: use sleep-first or always-on", o.Profile)
 	}
-	if report.Rank(o.FailOn) == 0 {
-		return usageErrorf("unknown --fail-on %q: use one of critical, high, medium, low, info", o.FailOn)
+	if report.Rank(o.FailOn) == 0 && o.FailOn != FailOnNone {
+		return usageErrorf("unknown --fail-on %q: use one of critical, high, medium, low, info, none", o.FailOn)
 	}
 	if o.Timeout < 0 {
 		return usageErrorf("--timeout must be positive")
@@ -72,6 +76,9 @@ type Analysis struct {
 	Plan     *plan.Plan
 	Model    *model.Model
 	Findings []report.Finding
+	// Catalogue is every loaded check, so that a command can tell an
+	// unknown rule id from a rule without findings.
+	Catalogue []engine.Check
 }
 
 // Analyzer holds the compiled policies so that many plans reuse one prepared query.
@@ -120,7 +127,7 @@ func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) 
 	for i := range findings {
 		findings[i].Source = p.Source
 	}
-	return &Analysis{Plan: p, Model: m, Findings: findings}, nil
+	return &Analysis{Plan: p, Model: m, Findings: findings, Catalogue: a.engine.Catalogue()}, nil
 }
 
 // BuildModel loads one PATH and builds its boundary model, without policies.

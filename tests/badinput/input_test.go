@@ -141,9 +141,9 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown format", []string{"check", "--format", "xml", plan}, inputErr{
 			contains: []string{`"xml"`, "json", "sarif", "junit"}}},
 		{"unknown fail-on", []string{"check", "--fail-on", "severe", plan}, inputErr{
-			contains: []string{`unknown --fail-on "severe": use one of critical, high, medium, low, info`}}},
+			contains: []string{`invalid argument "severe" for "--fail-on" flag: use one of critical, high, medium, low, info, none`}}},
 		{"unknown profile", []string{"check", "--profile", "always-off", plan}, inputErr{
-			contains: []string{`unknown --profile "always-off": use sleep-first or always-on`}}},
+			contains: []string{`invalid argument "always-off" for "--profile" flag: use one of sleep-first, always-on`}}},
 		{"no path", []string{"check"}, inputErr{
 			matches: []string{`(?i)arg|PATH`}, maxLines: 3}},
 		{"bad timeout", []string{"check", "--timeout", "soon", plan}, inputErr{
