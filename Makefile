@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 GO        ?= go
 BIN       := $(CURDIR)/bin/letsleep
+LABBIN    := $(CURDIR)/bin/letsleep-lab
 BUILD     := $(CURDIR)/build
 TFRC      := $(BUILD)/terraformrc
 FUZZTIME  ?= 5s
@@ -13,7 +14,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build check test lab bench fuzz probes plans community-plans functions clean
+.PHONY: all deps build lab-build check test lab bench fuzz probes plans community-plans functions clean
 
 all: build
 
@@ -27,21 +28,32 @@ $(TFRC): scripts/terraformrc.sh
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/letsleep
 
+## lab-build: the Linux-only lab binary (letsleep-lab up|down|status)
+lab-build:
+	$(GO) build -trimpath -o $(LABBIN) ./cmd/letsleep-lab
+
 ## check: run letsleep on the bundled reference stack (the main job)
 check: $(TFRC) build
 	$(OFFLINE_ENV) $(BIN) check terraform/stacks/reference
 
-## test: every test, offline; the lab suites run when root (always under CI=true)
+# Heavy test tiers (internal/testtier): terraform always, the lab when root.
+# Under CI=true a terraform or lab test whose tier is off fails, so CI
+# without root is red, not quietly green.
+comma := ,
+TIERS := terraform$(if $(filter 0,$(shell id -u)),$(comma)lab)
+
+## test: every test, offline; the terraform tier always, the lab tier when root
 test: deps build
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 40m ./...
+	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m ./...
 	@scripts/fuzz.sh short $(FUZZTIME)
 
 ## lab: the lab backend of the boundary and sleep suites (root)
-lab: deps build
-	@scripts/plan-fixtures.sh reference egress-in-vpc nat-gateway hot-in-vpc public-warmup-url rds-proxy
+lab: deps lab-build
 	$(GO) build -trimpath -o $(BUILD)/lab/probe ./probes/probe
-	LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe $(GO) test -p 1 -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... ./suites/mutation/... -args -ginkgo.label-filter=lab -ginkgo.v
+	LETSLEEP_TIERS=lab,terraform LETSLEEP_LAB_BIN=$(LABBIN) $(GO) test -count=1 -timeout 5m -v -run 'TestLabUp' ./internal/labcli/
+	LETSLEEP_TIERS=lab,terraform LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe \
+	  $(GO) test -p 1 -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... ./suites/mutation/... -args -ginkgo.label-filter=lab -ginkgo.v
 
 ## bench: performance figures (see README "Performance")
 bench: deps build

@@ -24,7 +24,7 @@ import (
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/probe"
-	"github.com/letsleep/letsleep/suites/plan/planner"
+	"github.com/letsleep/letsleep/internal/tftree"
 )
 
 // Options configure New.
@@ -54,7 +54,7 @@ type Options struct {
 
 func (o *Options) defaults() error {
 	if o.RepoRoot == "" {
-		root, err := planner.RepoRoot(".")
+		root, err := tftree.RepoRoot(".")
 		if err != nil {
 			return fmt.Errorf("%w: set Options.RepoRoot", err)
 		}
@@ -129,7 +129,7 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 		return nil, fmt.Errorf("aws backend: %w", err)
 	}
 	// A copy keeps relative module sources working and the checkout clean.
-	if err := planner.CopyTerraform(filepath.Join(opts.RepoRoot, "terraform"), filepath.Join(b.workDir, "terraform")); err != nil {
+	if err := tftree.CopyTerraform(filepath.Join(opts.RepoRoot, "terraform"), filepath.Join(b.workDir, "terraform")); err != nil {
 		return nil, fmt.Errorf("aws backend: copy terraform: %w", err)
 	}
 	pkgDir := filepath.Join(b.workDir, "packages")

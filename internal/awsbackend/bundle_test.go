@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/letsleep/letsleep/suites/plan/planner"
+	"github.com/letsleep/letsleep/internal/tftree"
 )
 
 func TestBuildProbeZip(t *testing.T) {
-	root, err := planner.RepoRoot(".")
+	root, err := tftree.RepoRoot(".")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/testtier"
 	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
@@ -18,6 +19,7 @@ import (
 // stack, offline: copy the tree, plan with the run's variables, build the
 // model, and find every model function in the stack's values by address.
 func TestPlanModelAndAddressJoinOnTheReferenceStack(t *testing.T) {
+	testtier.Require(t, testtier.Terraform)
 	root, err := planner.RepoRoot(".")
 	if err != nil {
 		t.Fatal(err)

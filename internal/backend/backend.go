@@ -12,10 +12,20 @@ import (
 	"github.com/letsleep/letsleep/internal/probe"
 )
 
-// Backend is one running twin of a stack.
-type Backend interface {
+// Twin is what every suite needs of a running twin of a stack.
+type Twin interface {
 	// Name is "lab" or "aws"; it appears in reports.
 	Name() string
+	// AllowWake reports whether positive controls that wake the DB may run.
+	AllowWake() bool
+	// Close tears the twin down. It is safe to call more than once.
+	Close() error
+}
+
+// Boundary is what the boundary suite needs: run probes from every
+// function context and ask IAM about the egress roles.
+type Boundary interface {
+	Twin
 	// Contexts lists every function context (one per function of the model)
 	// with its role and what the model says it can reach.
 	Contexts() []FunctionContext
@@ -31,6 +41,12 @@ type Backend interface {
 	// actions an egress context must not hold: rds-data:ExecuteStatement on
 	// the cluster and secretsmanager:GetSecretValue on the DB secret.
 	SimulateEgressIAM(ctx context.Context, function string) ([]IAMDecision, error)
+}
+
+// Sleep is what the sleep suite needs: watch the database pause, hit the
+// public endpoints, and wake it on purpose.
+type Sleep interface {
+	Twin
 	// WaitPaused blocks until the database is paused or ctx ends.
 	WaitPaused(ctx context.Context) error
 	// Paused reports whether the database is paused right now.
@@ -46,10 +62,12 @@ type Backend interface {
 	// WakeViaControl wakes the database on purpose through the control path
 	// and returns how long the control call took to get an answer from it.
 	WakeViaControl(ctx context.Context) (time.Duration, error)
-	// AllowWake reports whether positive controls that wake the DB may run.
-	AllowWake() bool
-	// Close tears the twin down. It is safe to call more than once.
-	Close() error
+}
+
+// Backend is a twin both suites can run on (the lab and AWS are).
+type Backend interface {
+	Boundary
+	Sleep
 }
 
 // HostPort is a TCP address.

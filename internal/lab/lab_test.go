@@ -1,10 +1,11 @@
+//go:build linux
+
 package lab
 
 import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,17 +15,12 @@ import (
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/probe"
+	"github.com/letsleep/letsleep/internal/testtier"
 )
 
 func needRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("lab tests need root and may not skip under CI=true")
-	}
-	t.Skip("LAB TESTS SKIPPED: they need root (network namespaces, nftables)")
+	testtier.Require(t, testtier.Lab)
 }
 
 func testOpts(t *testing.T) Options {

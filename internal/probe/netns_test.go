@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/letsleep/letsleep/internal/testtier"
 )
 
 // TestMain lets the test binary act as the probe inside a namespace: the
@@ -33,6 +35,7 @@ func TestMain(m *testing.M) {
 // reach the host network: it has no other interface.
 func netnsWithRules(t *testing.T, ruleset string) string {
 	t.Helper()
+	testtier.Require(t, testtier.Lab)
 	if os.Geteuid() != 0 {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("netns probe tests need root, and CI=true forbids skipping")

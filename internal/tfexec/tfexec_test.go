@@ -13,11 +13,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/letsleep/letsleep/internal/testtier"
 )
 
 // needTerraform skips (loudly) without terraform, and fails under CI=true.
 func needTerraform(t *testing.T) {
 	t.Helper()
+	testtier.Require(t, testtier.Terraform)
 	if _, err := exec.LookPath("terraform"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("terraform not on PATH and CI=true")

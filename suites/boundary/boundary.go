@@ -36,7 +36,7 @@ type Result struct {
 }
 
 // Run probes every cell of the expected matrix of m through b.
-func Run(ctx context.Context, b backend.Backend, m *model.Model, opts Options) (*Result, error) {
+func Run(ctx context.Context, b backend.Boundary, m *model.Model, opts Options) (*Result, error) {
 	if opts.CheckTimeout <= 0 {
 		opts.CheckTimeout = 1500 * time.Millisecond
 	}

@@ -1,3 +1,5 @@
+//go:build linux
+
 package boundary_test
 
 import (
@@ -88,7 +90,7 @@ func boundarySpecs(up func(ctx SpecContext, m *model.Model) backend.Backend, opt
 }
 
 var _ = Describe("boundary on the lab twin of the reference stack", Label("lab"), Ordered, func() {
-	BeforeAll(func() { labsuite.RequireRoot("boundary") })
+	BeforeAll(func() { labsuite.RequireLab("boundary") })
 	boundarySpecs(func(ctx SpecContext, m *model.Model) backend.Backend {
 		// The lab always allows waking: the sentinel costs nothing to wake.
 		l, err := lab.Up(ctx, m, lab.Options{Progress: GinkgoWriter, LockWait: 15 * time.Minute, Source: "reference"})

@@ -12,7 +12,7 @@ import (
 
 // fakeNet answers probes from a table: function → target kind → outcome.
 type fakeNet struct {
-	backend.Backend
+	backend.Boundary
 	outcomes  map[string]map[string]string
 	allowWake bool
 	grants    map[string]bool // function → holds the data actions

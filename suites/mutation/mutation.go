@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package mutation checks that the lab's probes and sentinel catch, on the
 // network or on the wake signal, the wrong wirings the static policies
 // catch: the reference stack must hold, and every observable mistake under

@@ -1,3 +1,5 @@
+//go:build linux
+
 package mutation_test
 
 import (
@@ -31,7 +33,7 @@ var _ = Describe("mutation: the probes and the sentinel catch what the policies 
 	)
 
 	BeforeAll(func(ctx SpecContext) {
-		labsuite.RequireRoot("mutation")
+		labsuite.RequireLab("mutation")
 		names := []string{mutation.Reference.Name}
 		for _, c := range mutation.Observable {
 			names = append(names, c.Name)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/letsleep/letsleep/internal/runner"
+	"github.com/letsleep/letsleep/internal/testtier"
 	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
@@ -54,6 +55,7 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 	)
 
 	BeforeAll(func(ctx SpecContext) {
+		testtier.Gate(testtier.Terraform, Fail, Skip)
 		Expect(rootErr).NotTo(HaveOccurred())
 		Expect(listErr).NotTo(HaveOccurred())
 		rc := terraformRC

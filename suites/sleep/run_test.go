@@ -14,7 +14,7 @@ import (
 // fakeDB is a backend whose database wakes when an endpoint named in wakers
 // is hit, and pauses again on the next WaitPaused.
 type fakeDB struct {
-	backend.Backend
+	backend.Sleep
 	neverPauses bool
 	paused      bool
 	wakers      map[string]bool

@@ -62,7 +62,7 @@ type Report struct {
 }
 
 // Run drives the four steps through b.
-func Run(ctx context.Context, b backend.Backend, opts Options) (*Report, error) {
+func Run(ctx context.Context, b backend.Sleep, opts Options) (*Report, error) {
 	opts.defaults()
 	rep := &Report{Backend: b.Name()}
 	start := time.Now()
@@ -131,7 +131,7 @@ func Run(ctx context.Context, b backend.Backend, opts Options) (*Report, error) 
 	return rep, nil
 }
 
-func waitPaused(ctx context.Context, b backend.Backend, timeout time.Duration) error {
+func waitPaused(ctx context.Context, b backend.Sleep, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	return b.WaitPaused(ctx)

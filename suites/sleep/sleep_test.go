@@ -1,3 +1,5 @@
+//go:build linux
+
 package sleep_test
 
 import (
@@ -85,7 +87,7 @@ func sleepSpecs(up func(ctx SpecContext) backend.Backend, tm timing) {
 
 var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), Ordered, func() {
 	var l *lab.Lab
-	BeforeAll(func() { labsuite.RequireRoot("sleep") })
+	BeforeAll(func() { labsuite.RequireLab("sleep") })
 	sleepSpecs(func(ctx SpecContext) backend.Backend {
 		var err error
 		l, err = lab.UpFromPlan(ctx, labsuite.ReferencePlan(ctx), model.Config{}, lab.Options{

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/letsleep/letsleep/internal/awsbackend"
+	"github.com/letsleep/letsleep/internal/testtier"
 	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
@@ -30,6 +31,7 @@ var _ = Describe("probe-twin fleet plan", Label("plan"), Ordered, ContinueOnFail
 	var plan *tfjson.Plan
 
 	BeforeAll(func() {
+		testtier.Gate(testtier.Terraform, Fail, Skip)
 		w := copyProbeTwin()
 		dir := filepath.Join(w.module, "fleet")
 		vars, err := json.Marshal(map[string]any{"name_prefix": "lsl-abc123", "targets": targets, "probe_zip": filepath.Join(w.tmp, "absent.zip")})
@@ -67,6 +69,7 @@ var _ = Describe("probe-twin fleet plan", Label("plan"), Ordered, ContinueOnFail
 
 var _ = Describe("probe-twin placement input", Label("plan"), func() {
 	It("refuses subnets without security groups, naming the fix", func() {
+		testtier.Gate(testtier.Terraform, Fail, Skip)
 		w := copyProbeTwin()
 		dir := filepath.Join(w.module, "fleet")
 		vars, _ := json.Marshal(map[string]any{"name_prefix": "lsl-bad", "probe_zip": "absent.zip", "targets": map[string]awsbackend.TwinTarget{

@@ -17,6 +17,7 @@ import (
 	"github.com/letsleep/letsleep/internal/awsbackend"
 	"github.com/letsleep/letsleep/internal/model"
 	lsplan "github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/testtier"
 	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
@@ -28,6 +29,7 @@ var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFa
 	)
 
 	BeforeAll(func(ctx SpecContext) {
+		testtier.Gate(testtier.Terraform, Fail, Skip)
 		w := copyProbeTwin()
 		zipPath = filepath.Join(w.tmp, "probe-arm64.zip")
 		Expect(awsbackend.BuildProbeZip(context.Context(ctx), w.root, "arm64", zipPath)).To(Succeed())

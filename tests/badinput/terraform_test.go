@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/letsleep/letsleep/internal/testtier"
 )
 
 // tfEnv is the environment for terraform runs: an empty CLI config (no
@@ -19,6 +21,7 @@ func tfEnv(t *testing.T) map[string]string {
 
 func needTerraform(t *testing.T) string {
 	t.Helper()
+	testtier.Require(t, testtier.Terraform)
 	tf, err := exec.LookPath("terraform")
 	if err != nil {
 		if os.Getenv("CI") == "true" {

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package labsuite is the set-up the lab and AWS Ginkgo suites share: root
 // and AWS gates that never skip quietly, the reference stack's plan and
 // model, the AWS backend, and reports a person sees without -ginkgo.v.
@@ -17,19 +19,24 @@ import (
 	"github.com/letsleep/letsleep/internal/backend"
 	"github.com/letsleep/letsleep/internal/lab"
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/testtier"
 )
 
-// RequireRoot fails under CI=true and skips loudly otherwise: the lab needs
-// network namespaces and nftables.
-func RequireRoot(suite string) {
+// RequireLab runs the lab specs only when the lab tier is on
+// (LETSLEEP_TIERS=lab; `make lab` and, as root, `make test` set it): skips
+// loudly otherwise, fails under CI=true. With the tier on, a run without
+// root fails: the lab needs network namespaces and nftables.
+func RequireLab(suite string) {
 	ginkgo.GinkgoHelper()
-	if os.Geteuid() == 0 {
-		return
+	msg, fail := testtier.Off(testtier.Lab)
+	switch {
+	case fail:
+		ginkgo.Fail(msg)
+	case msg != "":
+		SkipLoudly(suite, msg)
+	case os.Geteuid() != 0:
+		ginkgo.Fail("the lab tier is on but this is not root: the lab needs network namespaces and nftables; run `sudo make lab`")
 	}
-	if os.Getenv("CI") == "true" {
-		ginkgo.Fail("the lab specs need root (network namespaces, nftables) and may not skip under CI=true")
-	}
-	SkipLoudly(suite, "LAB SPECS SKIPPED: they need root (network namespaces, nftables); run `sudo make lab`")
 }
 
 // RequireAWS skips loudly when the AWS specs cannot run.

@@ -14,23 +14,15 @@ import (
 	"github.com/gruntwork-io/terratest/modules/logger"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/gruntwork-io/terratest/modules/testing"
+
+	"github.com/letsleep/letsleep/internal/tftree"
 )
 
-// RepoRoot walks up from dir to the folder holding go.mod.
-func RepoRoot(dir string) (string, error) {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", fmt.Errorf("repo root: %w", err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("repo root: no go.mod above %s", dir)
-		}
-	}
-}
+// RepoRoot walks up from dir to the folder holding go.mod (tftree.RepoRoot).
+func RepoRoot(dir string) (string, error) { return tftree.RepoRoot(dir) }
+
+// CopyTerraform copies a Terraform tree without local state (tftree.CopyTerraform).
+func CopyTerraform(src, dst string) error { return tftree.CopyTerraform(src, dst) }
 
 // EnsureTerraformRC returns <root>/build/terraformrc, writing it with
 // scripts/terraformrc.sh when it is missing.

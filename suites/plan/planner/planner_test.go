@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
+
+	"github.com/letsleep/letsleep/internal/testtier"
 )
 
 func TestRepoRootFindsGoMod(t *testing.T) {
@@ -70,6 +72,7 @@ func TestPlanJSONEReportsMissingTerraform(t *testing.T) {
 
 // A directory that does not plan fails with terraform's own message.
 func TestPlanJSONEPassesTerraformErrorsThrough(t *testing.T) {
+	testtier.Require(t, testtier.Terraform)
 	root, err := RepoRoot(".")
 	if err != nil {
 		t.Fatal(err)

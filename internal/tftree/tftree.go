@@ -1,6 +1,10 @@
-package planner
+// Package tftree finds the letsleep repository and copies Terraform trees.
+// The AWS backend and the test suites share it, so no runtime package
+// imports a test-suite package.
+package tftree
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,4 +36,20 @@ func CopyTerraform(src, dst string) error {
 		}
 		return os.WriteFile(filepath.Join(dst, rel), body, 0o644)
 	})
+}
+
+// RepoRoot walks up from dir to the folder holding go.mod.
+func RepoRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("repo root: %w", err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("repo root: no go.mod above %s", dir)
+		}
+	}
 }

@@ -1,4 +1,6 @@
-package cli
+//go:build linux
+
+package labcli
 
 import (
 	"bytes"
@@ -10,9 +12,10 @@ import (
 	"time"
 
 	"github.com/letsleep/letsleep/internal/lab"
+	"github.com/letsleep/letsleep/internal/testtier"
 )
 
-// helperPlanEnv makes this test binary act as `letsleep lab up PLAN`.
+// helperPlanEnv makes this test binary act as `letsleep-lab up PLAN`.
 const helperPlanEnv = "LETSLEEP_TEST_LAB_UP_PLAN"
 
 func TestLabUpHelperProcess(t *testing.T) {
@@ -20,7 +23,7 @@ func TestLabUpHelperProcess(t *testing.T) {
 	if plan == "" {
 		t.Skip("helper process for TestLabUpTearsDownOnSignal")
 	}
-	cmd := NewLabCommand()
+	cmd := NewRootCommand()
 	cmd.SetArgs([]string{"up", "--wait", "15m", plan}) // other packages' labs may hold the lock
 	if err := cmd.Execute(); err != nil {
 		os.Stderr.WriteString("lab up: " + err.Error() + "\n")
@@ -29,24 +32,30 @@ func TestLabUpHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-// TestLabUpTearsDownOnSignal runs `lab up` as a process, sends it SIGTERM
-// or SIGINT once the lab is up, and checks that every namespace and the
-// state file are gone; a following `lab down` has nothing to do.
-func TestLabUpTearsDownOnSignal(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("needs root and may not skip under CI=true")
-		}
-		t.Skip("LAB CLI TEST SKIPPED: needs root")
+// labUpCommand is `letsleep-lab up PLAN`: the built binary when
+// LETSLEEP_LAB_BIN names it (make lab does), else this test binary acting
+// as it.
+func labUpCommand(plan string) *exec.Cmd {
+	if bin := os.Getenv("LETSLEEP_LAB_BIN"); bin != "" {
+		return exec.Command(bin, "up", "--wait", "15m", plan)
 	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLabUpHelperProcess$")
+	cmd.Env = append(os.Environ(), helperPlanEnv+"="+plan)
+	return cmd
+}
+
+// TestLabUpTearsDownOnSignal runs `letsleep-lab up` as a process, sends it SIGTERM
+// or SIGINT once the lab is up, and checks that every namespace and the
+// state file are gone; a following `letsleep-lab down` has nothing to do.
+func TestLabUpTearsDownOnSignal(t *testing.T) {
+	testtier.Require(t, testtier.Lab)
 	plan, err := lab.EnsurePlan(t.Context(), "reference")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestLabUpHelperProcess$")
-			cmd.Env = append(os.Environ(), helperPlanEnv+"="+plan)
+			cmd := labUpCommand(plan)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {
@@ -89,7 +98,7 @@ func TestLabUpTearsDownOnSignal(t *testing.T) {
 			if _, err := lab.ReadState(""); err == nil {
 				t.Errorf("state file left after %s", sig)
 			}
-			down := NewLabCommand()
+			down := NewRootCommand()
 			var dout bytes.Buffer
 			down.SetOut(&dout)
 			down.SetArgs([]string{"down", "--id", st.ID}) // never another package's lab
