@@ -2,8 +2,9 @@
 # Re-plans the stacks under terraform/community (built from the
 # terraform-aws-modules releases in ../shared/community-modules) with
 # ../shared/terraform-offline/plan.sh, and writes each stack's committed
-# plan.json. The "timestamp" field is dropped so that re-planning an
-# unchanged stack leaves the file byte-identical (idempotent).
+# plan.json. The "timestamp" field is dropped and "relevant_attributes"
+# (which terraform lists in a different order on each run) is sorted, so that
+# re-planning an unchanged stack leaves the file byte-identical (idempotent).
 # Usage: scripts/community-plans.sh [NAME...]   (default: every stack)
 # LETSLEEP_SHARED_DIR overrides the shared folder (default: ../shared beside
 # the repository root, as CI clones it).
@@ -22,6 +23,7 @@ fi
 start=$SECONDS
 "$planner" "${names[@]}"
 for n in "${names[@]}"; do
-  jq -c 'del(.timestamp)' "$n/plan.json" > "$n/plan.json.tmp" && mv "$n/plan.json.tmp" "$n/plan.json"
+  jq -c 'del(.timestamp) | if .relevant_attributes then .relevant_attributes |= sort_by(.resource, (.attribute | tojson)) else . end' \
+    "$n/plan.json" > "$n/plan.json.tmp" && mv "$n/plan.json.tmp" "$n/plan.json"
 done
 echo "community-plans: planned ${#names[@]} stack(s) in $((SECONDS - start)) s"
