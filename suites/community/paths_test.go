@@ -10,7 +10,9 @@ import (
 )
 
 // pathWant is a path that really exists in a stack, which explain must show
-// with every listed resource as a step, resolved (not assumed).
+// resolved (not assumed), with every listed resource as a step: for a
+// network path the function's egress rule, the database security group and
+// its ingress rule; for a NAT path the gateway.
 type pathWant struct {
 	function string
 	egress   bool   // an egress path; else a data path
@@ -26,36 +28,46 @@ const (
 	cluster     = "module.aurora.aws_rds_cluster.this[0]"
 	auroraSG    = "module.aurora.aws_security_group.this[0]"
 	dbSG        = "module.db_sg.aws_security_group.this_name_prefix[0]"
-	controlSG   = "module.control_sg.aws_security_group.this_name_prefix[0]"
 	controlFn   = "module.control.aws_lambda_function.this[0]"
 	egressFn    = "module.egress.aws_lambda_function.this[0]"
 	hotFn       = "module.hot.aws_lambda_function.this[0]"
 	natGateway  = "module.vpc.aws_nat_gateway.this[0]"
 	internetTgt = "internet"
+	// controlEgress is the control group's rule to the database group on 5432.
+	controlEgress = "module.control_sg.aws_security_group_rule.egress_with_source_security_group_id[0]"
 )
 
 // controlToDB is the one path the sleep-first design keeps: the control
-// function reaches Aurora through its group and the aurora module's group.
-var controlToDB = pathWant{function: controlFn, kind: model.PathNetwork, target: cluster, through: []string{controlSG, auroraSG}}
+// function reaches Aurora through its group's rule and the aurora module's
+// group and rule.
+var controlToDB = pathWant{function: controlFn, kind: model.PathNetwork, target: cluster,
+	through: []string{controlEgress, auroraSG, `module.aurora.aws_security_group_rule.this["control_ingress"]`}}
 
 // networkPaths lists, per stack, the paths that are the wrong wiring (or,
 // for the clean stack, the one right path) and must be found through the
 // resources that make them, not through a guess.
 var networkPaths = map[string][]pathWant{
 	"sleep-first": {controlToDB},
-	"egress-in-vpc": {{function: egressFn, kind: model.PathNetwork, target: cluster,
-		through: []string{"module.egress_sg.aws_security_group.this_name_prefix[0]", dbSG}}},
-	"hot-in-vpc": {{function: hotFn, kind: model.PathNetwork, target: cluster,
-		through: []string{"module.hot_sg.aws_security_group.this_name_prefix[0]", dbSG}}},
+	"egress-in-vpc": {{function: egressFn, kind: model.PathNetwork, target: cluster, through: []string{
+		"module.egress_sg.aws_security_group_rule.egress_rules[0]", dbSG,
+		"module.db_sg.aws_security_group_rule.ingress_with_source_security_group_id[1]"}}},
+	"hot-in-vpc": {{function: hotFn, kind: model.PathNetwork, target: cluster, through: []string{
+		"module.hot_sg.aws_security_group_rule.egress_rules[0]", dbSG,
+		"module.db_sg.aws_security_group_rule.computed_ingress_with_source_security_group_id[1]"}}},
 	"nat-gateway": {
 		controlToDB,
 		{function: controlFn, egress: true, kind: model.PathNAT, target: internetTgt, through: []string{natGateway}},
 	},
+	// The DB group admits the control group and 0.0.0.0/0; either rule is the
+	// ingress half of the path.
+	"open-db-cidr": {{function: controlFn, kind: model.PathNetwork, target: cluster, through: []string{controlEgress, dbSG}}},
 }
 
 // cannotGoOut lists functions that must have no egress path.
 var cannotGoOut = map[string][]noEgress{
-	"sleep-first": {{controlFn}},
+	"sleep-first":        {{controlFn}},
+	"hot-in-vpc":         {{hotFn}, {controlFn}},
+	"warmup-unthrottled": {{"module.warmup.aws_lambda_function.this[0]"}, {controlFn}},
 }
 
 // pathProblems says what explain of the function does not show.
