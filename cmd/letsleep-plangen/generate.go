@@ -61,6 +61,7 @@ func NewGenerateCommand() *cobra.Command {
 	f.IntVar(&opts.Replicas, "replicas", 0, "exact replica count (overrides --resources)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of the tenant keys")
 	f.StringVar(&opts.Module, "module", plangen.DefaultModule, "name of the for_each module call holding the replicas")
+	f.BoolVar(&opts.Distinct, "distinct", false, "write every replica of every template as its own module call (module.TEMPLATE_KEY) with its own configuration, instead of instances of one for_each call")
 	f.StringVarP(&out, "out", "o", "", "output file")
 	return cmd
 }

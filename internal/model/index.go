@@ -44,6 +44,9 @@ type index struct {
 	// childInstances: parent instance + "|" + call name → child instances.
 	childInstances map[string][]string
 	childSeen      map[string]bool
+	// modSeen: module instances already recorded; every resource of an
+	// instance would otherwise split and rejoin its whole path again.
+	modSeen map[string]bool
 }
 
 func newIndex() *index {
@@ -54,6 +57,7 @@ func newIndex() *index {
 		modConfigs:     map[string]*tfjson.ConfigModule{},
 		childInstances: map[string][]string{},
 		childSeen:      map[string]bool{},
+		modSeen:        map[string]bool{},
 	}
 }
 
@@ -70,6 +74,10 @@ func (ix *index) add(r *res) {
 
 // addModuleInstance records every level of a module instance path.
 func (ix *index) addModuleInstance(mod string) {
+	if ix.modSeen[mod] {
+		return
+	}
+	ix.modSeen[mod] = true
 	segs := splitModule(mod)
 	parent := ""
 	for _, s := range segs {

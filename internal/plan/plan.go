@@ -76,7 +76,9 @@ func (p *Plan) Generic() (map[string]any, error) {
 			return
 		}
 		var m map[string]any
-		if err := json.NewDecoder(r).Decode(&m); err != nil {
+		dec := json.NewDecoder(r)
+		dec.UseNumber() // numbers as written: 1e400 is a valid plan value
+		if err := dec.Decode(&m); err != nil {
 			p.genericErr = fmt.Errorf("decode plan: %w", err)
 			return
 		}
@@ -85,12 +87,26 @@ func (p *Plan) Generic() (map[string]any, error) {
 	return p.generic, p.genericErr
 }
 
+// Stdin is the path that reads the plan JSON from standard input;
+// StdinName names it in messages.
+const (
+	Stdin     = "-"
+	StdinName = "stdin"
+)
+
 // Load reads the plan at path: a directory (terraform init/plan/show), a
 // binary plan file (terraform show -json) or a plan JSON file. Errors caused
 // by the input wrap ErrInput.
 func Load(ctx context.Context, path string, opts Options) (*Plan, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = defaultMax()
+	}
+	if path == Stdin {
+		data, err := readStream(StdinName, os.Stdin, opts.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		return fromBytes(StdinName, data, opts)
 	}
 	info, err := os.Stat(path)
 	if err != nil {
@@ -122,12 +138,28 @@ func fromBytes(source string, data []byte, opts Options) (*Plan, error) {
 	if int64(len(data)) > opts.MaxBytes {
 		return nil, tooLarge(source, int64(len(data)), opts.MaxBytes)
 	}
-	p, err := decode(source, data)
+	p, err := decodeAny(source, bytes.NewReader(data), int64(len(data)), data, func() ([]byte, error) { return data, nil })
 	if err != nil {
 		return nil, err
 	}
 	p.raw = data
 	return p, nil
+}
+
+// decodeAny runs the streaming decoder over src and, when it fails, the
+// exact decoder over the whole input (whole returns it), which names the
+// error precisely. A valid plan is read once; an invalid one twice.
+func decodeAny(source string, src io.ReaderAt, size int64, mem []byte, whole func() ([]byte, error)) (*Plan, error) {
+	if p, err := streamDecode(source, src, size, mem); err == nil {
+		return p, nil
+	} else if errors.Is(err, ErrInput) {
+		return nil, err // validate's verdict on a well-formed document
+	}
+	data, err := whole()
+	if err != nil {
+		return nil, err
+	}
+	return decode(source, data)
 }
 
 func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) (*Plan, error) {
@@ -142,56 +174,107 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 		return nil, inputErr(path, err, "cannot read: %v; check the file's permissions", err)
 	}
 	defer f.Close()
+	if !info.Mode().IsRegular() {
+		// A pipe, FIFO or device cannot be read twice: read it whole, up
+		// to the limit, then decode it from memory.
+		data, err := readStream(path, f, opts.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		return fromBytes(path, data, opts)
+	}
 	var head [2]byte
-	if n, _ := io.ReadFull(f, head[:]); n == 2 && head == [2]byte{'P', 'K'} {
+	if n, _ := f.ReadAt(head[:], 0); n == 2 && head == [2]byte{'P', 'K'} {
 		// A binary plan is a zip archive; terraform itself must read it.
 		out, err := tfexec.Show(ctx, path)
 		if err != nil {
-			return nil, terraformErr(path, err)
+			return nil, binaryPlanErr(path, err)
 		}
 		return fromBytes(path, out, opts)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, inputErr(path, err, "cannot read: %v; pass a regular file", err)
-	}
-	data, err := readAll(f, info, opts.MaxBytes)
-	if err != nil {
-		if errors.Is(err, errTooLarge) {
-			return nil, tooLarge(path, opts.MaxBytes+1, opts.MaxBytes)
+	// A regular file is streamed: its bytes are never held whole, and
+	// Generic re-reads it when a policy needs the raw plan. Past
+	// streamMaxBytes it is read whole instead: the tokenizer holds a whole
+	// token in a buffer that grows by doubling, so a plan made of a few
+	// huge strings would cost several times its size.
+	whole := func() ([]byte, error) {
+		data := make([]byte, info.Size())
+		n, err := f.ReadAt(data, 0)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, inputErr(path, err, "cannot read: %v; check the file", err)
 		}
-		return nil, inputErr(path, err, "cannot read: %v; check the file", err)
+		return data[:n], nil
 	}
-	p, err := decode(path, data)
+	var mem []byte
+	if info.Size() > streamMaxBytes {
+		if mem, err = whole(); err != nil {
+			return nil, err
+		}
+	}
+	p, err := decodeAny(path, f, info.Size(), mem, func() ([]byte, error) {
+		if mem != nil {
+			return mem, nil
+		}
+		return whole()
+	})
 	if err != nil {
 		return nil, err
 	}
-	// The bytes are dropped here: Generic re-reads the file when a policy
-	// needs the raw plan, so a big plan is not held twice while it is used.
 	p.rawFile = path
 	return p, nil
 }
 
-var errTooLarge = errors.New("plan too large")
+// streamMaxBytes: larger plan files are read whole, then tokenized in place.
+const streamMaxBytes = 256 << 20
 
-// readAll reads a file into one buffer sized from its length (no growth
-// copies), and a stream (a pipe) up to limit.
-func readAll(f *os.File, info os.FileInfo, limit int64) ([]byte, error) {
-	if info.Mode().IsRegular() {
-		data := make([]byte, info.Size())
-		n, err := io.ReadFull(f, data)
-		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+// streamHead is how much of a stream is read before the rest: enough to
+// tell a plan from something else (/dev/zero, UTF-16, HCL) without reading
+// up to the size limit first.
+const streamHead = 64 << 10
+
+// readStream reads a pipe, FIFO, device or stdin whole, up to limit bytes.
+// It looks at the head first, so an endless stream of something that is not
+// plan JSON is refused at once.
+func readStream(source string, r io.Reader, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := io.CopyN(&buf, r, min(streamHead, limit+1))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, inputErr(source, err, "cannot read: %v", err)
+	}
+	if bytes.HasPrefix(buf.Bytes(), zipMagic) {
+		return nil, inputErr(source, nil, "this is a binary plan (a zip archive) on a stream; terraform reads binary plans from files only: run `terraform show -json tfplan > plan.json` where the plan was made, and pass plan.json")
+	}
+	if head := bytes.TrimPrefix(buf.Bytes(), utf8BOM); len(bytes.TrimLeft(head, " \t\r\n")) > 0 {
+		if err := sniff(source, head); err != nil {
 			return nil, err
 		}
-		return data[:n], nil
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
+	if n == min(streamHead, limit+1) {
+		if _, err := io.Copy(&buf, io.LimitReader(r, limit+1-n)); err != nil {
+			return nil, inputErr(source, err, "cannot read: %v", err)
+		}
 	}
-	if int64(len(data)) > limit {
-		return nil, errTooLarge
+	if int64(buf.Len()) > limit {
+		return nil, tooLargeStream(source, limit)
 	}
-	return data, nil
+	return buf.Bytes(), nil
+}
+
+var zipMagic = []byte("PK\x03\x04")
+
+// binaryPlanErr explains a binary plan terraform could not read: it needs
+// the configuration and the .terraform directory the plan was made with,
+// so a plan copied elsewhere cannot be read.
+func binaryPlanErr(path string, err error) error {
+	how := fmt.Sprintf("a binary plan can only be read where it was made (its configuration and initialised .terraform directory): run `terraform show -json %s > plan.json` in that directory and pass plan.json, or pass the configuration directory", shellQuote(path))
+	if errors.Is(err, tfexec.ErrNotFound) {
+		return inputErr(path, err, "%v", err)
+	}
+	var tfErr *tfexec.Error
+	if errors.As(err, &tfErr) {
+		return inputErr(path, err, "terraform could not read this binary plan: %v; %s", err, how)
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 func terraformErr(path string, err error) error {
@@ -216,6 +299,10 @@ func defaultMax() int64 {
 		}
 	}
 	return DefaultMaxBytes
+}
+
+func tooLargeStream(source string, limit int64) error {
+	return inputErr(source, nil, "plan JSON is larger than the %s limit: set %s to a larger byte count, or split the stack", humanBytes(limit), MaxBytesEnv)
 }
 
 func tooLarge(source string, size, limit int64) error {

@@ -15,6 +15,7 @@ type gen struct {
 	parts     []*compiled
 	keys      []string
 	module    string
+	distinct  bool
 }
 
 func (g *gen) raw(s string) { g.bw.WriteString(s) }
@@ -135,8 +136,24 @@ func (g *gen) lists(f func(*compiled) []pieces) {
 	}
 }
 
-// modules writes one child module per tenant holding each template's root.
+// modules writes one child module per tenant holding each template's root;
+// in distinct mode each template root is a child module of its own.
 func (g *gen) modules(f func(*compiled) pieces) {
+	if g.distinct {
+		n := 0
+		for _, key := range g.keys {
+			for _, c := range g.parts {
+				if p := f(c); p != nil {
+					if n > 0 {
+						g.raw(",")
+					}
+					g.pieces(p, key)
+					n++
+				}
+			}
+		}
+		return
+	}
 	for i, key := range g.keys {
 		if i > 0 {
 			g.raw(",")
@@ -192,17 +209,10 @@ func (g *gen) configuration() error {
 				rootVars[k] = v
 			}
 		}
-		exprs := map[string]any{}
-		for k, v := range t.variables() {
-			if m, ok := v.(map[string]any); ok {
-				exprs[k] = map[string]any{"constant_value": m["value"]}
-			}
-		}
-		calls[t.Name] = map[string]any{
-			"source":      "../../stacks/" + t.Name,
-			"expressions": exprs,
-			"module":      root,
-		}
+		calls[t.Name] = templateCall(t, nil)
+	}
+	if g.distinct {
+		return g.distinctConfiguration(providers, rootVars)
 	}
 	rootModule := map[string]any{
 		"module_calls": map[string]any{
@@ -225,5 +235,56 @@ func (g *gen) configuration() error {
 	if err := g.value(cfg); err != nil {
 		return fmt.Errorf("encode configuration: %w", err)
 	}
+	return g.flushErr("configuration")
+}
+
+// templateCall is the module call of a template's root, passing the
+// template's variable values as constants. With a rewriter (distinct mode)
+// the constants are made unique per replica like the resource values.
+func templateCall(t *Template, rw *rewriter) map[string]any {
+	exprs := map[string]any{}
+	for k, v := range t.variables() {
+		if m, ok := v.(map[string]any); ok {
+			val := m["value"]
+			if rw != nil {
+				val = rw.values(val)
+			}
+			exprs[k] = map[string]any{"constant_value": val}
+		}
+	}
+	return map[string]any{
+		"source":      "../../stacks/" + t.Name,
+		"expressions": exprs,
+		"module":      dig(t.doc, "configuration", "root_module"),
+	}
+}
+
+// distinctConfiguration writes one module call per replica and template,
+// each with its own copy of the template's configuration.
+func (g *gen) distinctConfiguration(providers, rootVars map[string]any) error {
+	g.raw(`"configuration":{`)
+	if len(providers) > 0 {
+		g.field("provider_config", providers)
+		g.raw(",")
+	}
+	g.raw(`"root_module":{`)
+	if len(rootVars) > 0 {
+		g.field("variables", rootVars)
+		g.raw(",")
+	}
+	g.raw(`"module_calls":{`)
+	n := 0
+	for _, key := range g.keys {
+		for i, c := range g.parts {
+			if n > 0 {
+				g.raw(",")
+			}
+			g.value(distinctCall(g.templates[i].Name, key))
+			g.raw(":")
+			g.pieces(c.call, key)
+			n++
+		}
+	}
+	g.raw(`}}}`)
 	return g.flushErr("configuration")
 }

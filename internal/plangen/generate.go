@@ -24,6 +24,11 @@ type Options struct {
 	Seed uint64
 	// Module is the for_each module call name; "" means DefaultModule.
 	Module string
+	// Distinct writes every replica of every template as its own module
+	// call at the root (module.<template>_<key>), each with its own copy of
+	// the template's configuration, instead of instances of one for_each
+	// call: the shape of a monorepo that calls many modules by name.
+	Distinct bool
 	// Tokens maps a template name to the name token made unique per tenant
 	// (see renameToken). A template missing from the map uses its NameToken;
 	// an empty value turns renaming off.
@@ -91,7 +96,7 @@ func Generate(w io.Writer, templates []*Template, opts Options) (Stats, error) {
 		if !ok {
 			tok = t.NameToken()
 		}
-		c, err := compile(t, opts.Module, tok)
+		c, err := compile(t, opts.Module, tok, opts.Distinct)
 		if err != nil {
 			return Stats{}, err
 		}
@@ -103,6 +108,7 @@ func Generate(w io.Writer, templates []*Template, opts Options) (Stats, error) {
 		parts:     parts,
 		keys:      Keys(Replicas(templates, opts), opts.Seed),
 		module:    opts.Module,
+		distinct:  opts.Distinct,
 	}
 	g.bw = bufio.NewWriterSize(g.w, 1<<20)
 	if err := g.plan(); err != nil {
@@ -133,14 +139,15 @@ func split(b []byte) pieces { return bytes.Split(b, []byte(keyMark)) }
 // compiled is a template encoded once, ready to be written per replica.
 type compiled struct {
 	changes  []pieces
+	call     pieces // distinct mode: the template's module call in the configuration
 	drift    []pieces
 	relevant []pieces
 	planned  pieces // the template root as a child module, nil when absent
 	prior    pieces
 }
 
-func compile(t *Template, module, token string) (*compiled, error) {
-	rw := newRewriter(module, t.Name, token)
+func compile(t *Template, module, token string, distinct bool) (*compiled, error) {
+	rw := newRewriter(module, t.Name, token, distinct)
 	c := &compiled{}
 	encodeList := func(key string, f func(map[string]any) map[string]any) ([]pieces, error) {
 		list, _ := t.doc[key].([]any)
@@ -174,6 +181,13 @@ func compile(t *Template, module, token string) (*compiled, error) {
 			return nil, fmt.Errorf("template %s: encode planned_values: %w", t.Name, err)
 		}
 		c.planned = split(b)
+	}
+	if distinct {
+		b, err := marshal(templateCall(t, rw))
+		if err != nil {
+			return nil, fmt.Errorf("template %s: encode configuration: %w", t.Name, err)
+		}
+		c.call = split(b)
 	}
 	if root := dig(t.doc, "prior_state", "values", "root_module"); root != nil {
 		b, err := marshal(rw.module(root))

@@ -3,6 +3,7 @@ package plangen
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,7 +165,7 @@ func TestGenerateKeepsIngredients(t *testing.T) {
 			names[name] = true
 		}
 		switch rc.Index.(type) {
-		case float64, int, int64:
+		case json.Number, float64, int, int64: // plan.Load keeps numbers as json.Number
 			countIdx++
 		case string:
 			eachIdx++

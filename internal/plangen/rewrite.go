@@ -15,12 +15,16 @@ type rewriter struct {
 	token  string // name token to make unique per tenant, "" for none
 }
 
-func newRewriter(module, template, token string) *rewriter {
-	return &rewriter{
-		prefix: "module." + module + `["` + keyMark + `"].module.` + template,
-		token:  token,
+func newRewriter(module, template, token string, distinct bool) *rewriter {
+	prefix := "module." + module + `["` + keyMark + `"].module.` + template
+	if distinct {
+		prefix = "module." + distinctCall(template, keyMark)
 	}
+	return &rewriter{prefix: prefix, token: token}
 }
+
+// distinctCall names the module call of one replica in distinct mode.
+func distinctCall(template, key string) string { return template + "_" + key }
 
 func (rw *rewriter) addr(a string) string { return rw.prefix + "." + a }
 

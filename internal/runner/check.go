@@ -7,6 +7,7 @@ import (
 
 	"github.com/letsleep/letsleep/internal/engine"
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/report"
 	"github.com/letsleep/letsleep/internal/waiver"
 )
@@ -49,7 +50,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	rep := &report.Report{Findings: []report.Finding{}, Waived: []report.WaivedFinding{}, Warnings: []report.Notice{}, Plans: []report.PlanRef{}}
 	res := &Result{Report: rep, Catalogue: a.engine.Catalogue()}
 	var all []report.Finding
-	for _, path := range opts.Paths {
+	paths, dups := plan.Distinct(opts.Paths)
+	for _, d := range dups {
+		rep.Warnings = append(rep.Warnings, report.Notice{Kind: "plan", Source: d.Path, Message: fmt.Sprintf("the same plan as %s: checked once", d.Same)})
+	}
+	for _, path := range paths {
 		an, err := a.Analyze(ctx, path)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,341 @@
+package plan
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// The streaming decoder reads a plan once, front to back, through a small
+// buffer, and builds only what the model reads: resource_changes (address,
+// mode, type, name, index, actions, after, after_unknown), deferred
+// changes, the data sources of prior_state and the configuration. Every
+// other value is validated by the tokenizer and dropped; planned_values is
+// only scanned for resource addresses, and a resource is decoded from it
+// only when resource_changes lacks it (old formats). Nothing holds the
+// whole file.
+//
+// It is the fast path. On any error the caller runs decode, the exact path
+// over the whole input, which names the problem with its JSON path, line
+// and column: an error costs a second read, a valid plan never does.
+
+// leanChange is tfjson.ResourceChange without what no check reads: before,
+// before_sensitive, after_sensitive, replace_paths, importing. Unknown
+// members are skipped by the tokenizer without building anything.
+type leanChange struct {
+	Address         string              `json:"address"`
+	PreviousAddress string              `json:"previous_address"`
+	ModuleAddress   string              `json:"module_address"`
+	Mode            tfjson.ResourceMode `json:"mode"`
+	Type            string              `json:"type"`
+	Name            string              `json:"name"`
+	Index           any                 `json:"index"`
+	ProviderName    string              `json:"provider_name"`
+	DeposedKey      string              `json:"deposed"`
+	ActionReason    string              `json:"action_reason"`
+	Change          *struct {
+		Actions      tfjson.Actions `json:"actions"`
+		After        any            `json:"after"`
+		AfterUnknown any            `json:"after_unknown"`
+	} `json:"change"`
+}
+
+func (l *leanChange) toTF() *tfjson.ResourceChange {
+	rc := &tfjson.ResourceChange{
+		Address: l.Address, PreviousAddress: l.PreviousAddress, ModuleAddress: l.ModuleAddress,
+		Mode: l.Mode, Type: l.Type, Name: l.Name, Index: l.Index, ProviderName: l.ProviderName,
+		DeposedKey: l.DeposedKey, ActionReason: tfjson.ActionReason(l.ActionReason),
+	}
+	if l.Change != nil {
+		rc.Change = &tfjson.Change{Actions: l.Change.Actions, After: l.Change.After, AfterUnknown: l.Change.AfterUnknown}
+	}
+	return rc
+}
+
+// Aliases without tfjson's UnmarshalJSON (which re-parses with
+// encoding/json and rejects unknown format versions).
+type (
+	leanConfig tfjson.Config
+)
+
+// streamer holds the state of one streaming decode.
+type streamer struct {
+	dec  *jsontext.Decoder
+	vr   *valueReader
+	opts json.Options
+	// planned resources seen in planned_values: where each sits in the
+	// input, so a missing one can be decoded afterwards.
+	planned []plannedRef
+}
+
+type plannedRef struct {
+	address, module string
+	start, end      int64
+}
+
+func newStreamer(r io.Reader) *streamer {
+	s := &streamer{vr: newValueReader()}
+	s.opts = json.JoinOptions(
+		// Lenient where encoding/json is lenient, so the exact path is
+		// only ever run for a real error.
+		jsontext.AllowDuplicateNames(true),
+		jsontext.AllowInvalidUTF8(true),
+		json.MatchCaseInsensitiveNames(true),
+		json.WithUnmarshalers(json.JoinUnmarshalers(
+			json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *any) error {
+				x, err := s.vr.read(dec)
+				*v = x
+				return err
+			}),
+			json.UnmarshalFromFunc(func(dec *jsontext.Decoder, e *tfjson.Expression) error {
+				return s.expression(dec, e, 0)
+			}),
+		)),
+	)
+	s.dec = jsontext.NewDecoder(r, s.opts)
+	return s
+}
+
+// errShape: a value has a shape the exact path rejects or names better.
+var errShape = errors.New("unexpected shape")
+
+// streamDecode decodes the plan in src (size bytes). It returns an error
+// for anything but a well-formed plan; the caller then runs decode. When
+// the bytes are already in memory (mem), the tokenizer reads them in place.
+func streamDecode(source string, src io.ReaderAt, size int64, mem []byte) (*Plan, error) {
+	var r io.Reader
+	var bom int64
+	if mem != nil {
+		if bytes.HasPrefix(mem, utf8BOM) {
+			bom = 3
+		}
+		r = bytes.NewBuffer(mem[bom:]) // jsontext parses a bytes.Buffer without a copy
+	} else {
+		br := bufio.NewReaderSize(io.NewSectionReader(src, 0, size), 256<<10)
+		if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
+			_, _ = br.Discard(3)
+			bom = 3
+		}
+		r = br
+	}
+	s := newStreamer(r)
+	doc := &tfjson.Plan{}
+	var keys topKeys
+	if err := s.expect('{'); err != nil {
+		return nil, err
+	}
+	for s.dec.PeekKind() != '}' {
+		name, err := s.vr.key(s.dec)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.field(name, doc, &keys); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if err := s.expect('}'); err != nil {
+		return nil, err
+	}
+	if _, err := s.dec.ReadToken(); err != io.EOF {
+		return nil, errShape // trailing data
+	}
+	if err := s.missingPlanned(doc, src, mem, bom); err != nil {
+		return nil, err
+	}
+	p := &Plan{Source: source, Doc: doc}
+	if err := validate(p, keys); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *streamer) expect(kind jsontext.Kind) error {
+	tok, err := s.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() != kind {
+		return errShape
+	}
+	return nil
+}
+
+func (s *streamer) field(name string, doc *tfjson.Plan, keys *topKeys) error {
+	switch name {
+	case "format_version":
+		return json.UnmarshalDecode(s.dec, &doc.FormatVersion, s.opts)
+	case "terraform_version":
+		return json.UnmarshalDecode(s.dec, &doc.TerraformVersion, s.opts)
+	case "planned_values":
+		keys.plannedValues = true
+		return s.plannedValues()
+	case "resource_changes":
+		keys.resourceChanges = true
+		return s.changes(&doc.ResourceChanges)
+	case "deferred_changes":
+		var list []*struct {
+			Reason         string      `json:"reason"`
+			ResourceChange *leanChange `json:"resource_change"`
+		}
+		if err := json.UnmarshalDecode(s.dec, &list, s.opts); err != nil {
+			return err
+		}
+		for _, d := range list {
+			if d == nil {
+				doc.DeferredChanges = append(doc.DeferredChanges, nil)
+				continue
+			}
+			dc := &tfjson.DeferredResourceChange{Reason: d.Reason}
+			if d.ResourceChange != nil {
+				dc.ResourceChange = d.ResourceChange.toTF()
+			}
+			doc.DeferredChanges = append(doc.DeferredChanges, dc)
+		}
+		return nil
+	case "complete":
+		return json.UnmarshalDecode(s.dec, &doc.Complete, s.opts)
+	case "errored":
+		return json.UnmarshalDecode(s.dec, &keys.errored, s.opts)
+	case "prior_state":
+		st, err := s.priorState()
+		doc.PriorState = st
+		return err
+	case "configuration":
+		keys.configuration = true
+		var c *leanConfig
+		if err := json.UnmarshalDecode(s.dec, &c, s.opts); err != nil {
+			return err
+		}
+		doc.Config = (*tfjson.Config)(c)
+		return nil
+	case "values":
+		keys.values = true
+	case "lineage":
+		keys.lineage = true
+	case "resources":
+		keys.resources = true
+	case "serial":
+		keys.serial = true
+	}
+	// Everything else (variables, output_changes, resource_drift,
+	// relevant_attributes, checks, timestamp, newer additions) is read by
+	// nothing: the tokenizer checks it is JSON and builds nothing.
+	return s.dec.SkipValue()
+}
+
+// changes decodes resource_changes one element at a time.
+func (s *streamer) changes(dst *[]*tfjson.ResourceChange) error {
+	if s.dec.PeekKind() == 'n' {
+		_, err := s.dec.ReadToken()
+		return err
+	}
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	var out []*tfjson.ResourceChange
+	for s.dec.PeekKind() != ']' {
+		if s.dec.PeekKind() == 'n' {
+			if _, err := s.dec.ReadToken(); err != nil {
+				return err
+			}
+			out = append(out, nil)
+			continue
+		}
+		var l leanChange
+		if err := json.UnmarshalDecode(s.dec, &l, s.opts); err != nil {
+			return err
+		}
+		out = append(out, l.toTF())
+	}
+	*dst = out
+	return s.expect(']')
+}
+
+// expression decodes a configuration expression the way tfjson does: an
+// array is a list of nested blocks, an object holds constant_value and
+// references (references make the constant unknown).
+func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth int) error {
+	if depth > 64 {
+		return errDeep
+	}
+	switch dec.PeekKind() {
+	case 'n':
+		_, err := dec.ReadToken()
+		e.ExpressionData = nil
+		return err
+	case '[':
+		dec.ReadToken()
+		data := &tfjson.ExpressionData{}
+		for dec.PeekKind() != ']' {
+			if err := s.expectOn(dec, '{'); err != nil {
+				return err
+			}
+			block := map[string]*tfjson.Expression{}
+			for dec.PeekKind() != '}' {
+				k, err := s.vr.key(dec)
+				if err != nil {
+					return err
+				}
+				if dec.PeekKind() == 'n' {
+					dec.ReadToken()
+					block[k] = nil
+					continue
+				}
+				sub := &tfjson.Expression{}
+				if err := s.expression(dec, sub, depth+1); err != nil {
+					return err
+				}
+				block[k] = sub
+			}
+			dec.ReadToken()
+			data.NestedBlocks = append(data.NestedBlocks, block)
+		}
+		_, err := dec.ReadToken()
+		e.ExpressionData = data
+		return err
+	case '{':
+		dec.ReadToken()
+		data := &tfjson.ExpressionData{}
+		for dec.PeekKind() != '}' {
+			k, err := s.vr.key(dec)
+			if err != nil {
+				return err
+			}
+			switch k {
+			case "constant_value":
+				data.ConstantValue, err = s.vr.read(dec)
+			case "references":
+				err = json.UnmarshalDecode(dec, &data.References, s.opts)
+			default:
+				err = dec.SkipValue()
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if len(data.References) > 0 {
+			data.ConstantValue = tfjson.UnknownConstantValue
+		}
+		_, err := dec.ReadToken()
+		e.ExpressionData = data
+		return err
+	}
+	return errShape
+}
+
+func (s *streamer) expectOn(dec *jsontext.Decoder, kind jsontext.Kind) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() != kind {
+		return errShape
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// valueReader builds the generic Go values of attribute values (after,
+// after_unknown, constant values) from a token stream. Numbers stay
+// json.Number, the literal as written: an attribute value is never bound to
+// a Go number type it may not fit (terraform writes 1e400 as a long
+// integer), and the model converts the few numbers it reads itself. Object
+// keys are interned: a plan repeats the same attribute names for every
+// resource, so one string per name is kept instead of one per occurrence.
+type valueReader struct {
+	keys map[string]string
+}
+
+func newValueReader() *valueReader { return &valueReader{keys: make(map[string]string, 1024)} }
+
+// maxValueDepth matches encoding/json's nesting limit.
+const maxValueDepth = 10000
+
+func (vr *valueReader) read(dec *jsontext.Decoder) (any, error) {
+	return vr.value(dec, 0)
+}
+
+func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
+	if depth > maxValueDepth {
+		return nil, errDeep
+	}
+	switch dec.PeekKind() {
+	case '{':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		m := make(map[string]any)
+		for dec.PeekKind() != '}' {
+			k, err := vr.key(dec)
+			if err != nil {
+				return nil, err
+			}
+			v, err := vr.value(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = v
+		}
+		_, err := dec.ReadToken()
+		return m, err
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		list := []any{}
+		for dec.PeekKind() != ']' {
+			v, err := vr.value(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := dec.ReadToken()
+		return list, err
+	case '"':
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		return unquote(raw)
+	case '0':
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		return json.Number(raw), nil
+	case 't', 'f':
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		return tok.Bool(), nil
+	case 'n':
+		_, err := dec.ReadToken()
+		return nil, err
+	}
+	// An invalid kind: let ReadToken name the syntax error.
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("unexpected JSON at offset %d", dec.InputOffset())
+}
+
+// key reads an object name, interned.
+func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", fmt.Errorf("object name is not a string at offset %d", dec.InputOffset())
+	}
+	if k, ok := vr.keys[string(raw[1:len(raw)-1])]; ok {
+		return k, nil
+	}
+	k, err := unquote(raw)
+	if err != nil {
+		return "", err
+	}
+	if len(vr.keys) < 1<<16 {
+		vr.keys[string(raw[1:len(raw)-1])] = k
+	}
+	return k, nil
+}
+
+// unquote decodes a JSON string literal, copying it out of the decoder's
+// buffer; the common case without escapes is one allocation.
+func unquote(raw jsontext.Value) (string, error) {
+	if len(raw) >= 2 && !hasEscape(raw[1:len(raw)-1]) {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	b, err := jsontext.AppendUnquote(nil, raw)
+	return string(b), err
+}
+
+func hasEscape(b []byte) bool {
+	for _, c := range b {
+		if c == '\\' {
+			return true
+		}
+	}
+	return false
+}
