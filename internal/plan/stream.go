@@ -155,16 +155,7 @@ func streamDecode(source string, src io.ReaderAt, size int64, mem []byte) (*Plan
 	return p, nil
 }
 
-func (s *streamer) expect(kind jsontext.Kind) error {
-	tok, err := s.dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != kind {
-		return errShape
-	}
-	return nil
-}
+func (s *streamer) expect(kind jsontext.Kind) error { return s.expectOn(s.dec, kind) }
 
 func (s *streamer) field(name string, doc *tfjson.Plan, keys *topKeys) error {
 	switch name {

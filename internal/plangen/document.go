@@ -139,37 +139,33 @@ func (g *gen) lists(f func(*compiled) []pieces) {
 // modules writes one child module per tenant holding each template's root;
 // in distinct mode each template root is a child module of its own.
 func (g *gen) modules(f func(*compiled) pieces) {
-	if g.distinct {
-		n := 0
-		for _, key := range g.keys {
-			for _, c := range g.parts {
-				if p := f(c); p != nil {
-					if n > 0 {
-						g.raw(",")
-					}
-					g.pieces(p, key)
-					n++
-				}
-			}
-		}
-		return
-	}
+	n := 0
 	for i, key := range g.keys {
+		if g.distinct {
+			g.roots(f, key, &n)
+			continue
+		}
 		if i > 0 {
 			g.raw(",")
 		}
 		g.raw(`{"address":` + g.tenantAddr(key) + `,"child_modules":[`)
-		n := 0
-		for _, c := range g.parts {
-			if p := f(c); p != nil {
-				if n > 0 {
-					g.raw(",")
-				}
-				g.pieces(p, key)
-				n++
-			}
-		}
+		m := 0
+		g.roots(f, key, &m)
 		g.raw("]}")
+	}
+}
+
+// roots writes each template's root for one tenant key; n counts the
+// elements written so far in the enclosing list.
+func (g *gen) roots(f func(*compiled) pieces, key string, n *int) {
+	for _, c := range g.parts {
+		if p := f(c); p != nil {
+			if *n > 0 {
+				g.raw(",")
+			}
+			g.pieces(p, key)
+			*n++
+		}
 	}
 }
 
