@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,6 +11,7 @@ import (
 	rulepages "github.com/letsleep/letsleep/docs/rules"
 	"github.com/letsleep/letsleep/internal/output"
 	"github.com/letsleep/letsleep/internal/runner"
+	"github.com/letsleep/letsleep/internal/tfexec"
 )
 
 // NewCheckCommand builds `letsleep check`.
@@ -49,10 +52,15 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 			}
 			opts.Paths = args
 			opts.Progress = progressWriter(quietestFormat(targets))
+			// Planning a directory takes a while: CI logs get terraform's
+			// steps as whole lines even when stderr is not a terminal.
+			opts.Plan.Progress = os.Stderr
+			start := time.Now()
 			res, err := runner.Run(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
+			reportOverhead(os.Stderr, time.Since(start), tfexec.Spent())
 			rep := res.Report
 			if err := writeOutputs(targets, rep, outputOptions(res)); err != nil {
 				return err
@@ -74,6 +82,15 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 	f.BoolVar(&opts.Strict, "strict", false, "fail on anything letsleep could not analyse")
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "bound on policy evaluation")
 	return cmd
+}
+
+// reportOverhead says, when terraform ran, how the time split between
+// terraform (init, plan, show) and letsleep's own analysis.
+func reportOverhead(w io.Writer, total, terraform time.Duration) {
+	if terraform <= 0 {
+		return
+	}
+	fmt.Fprintf(w, "time: terraform %.1fs, letsleep's own analysis %.1fs\n", terraform.Seconds(), max(total-terraform, 0).Seconds())
 }
 
 // outputOptions hands the writers the catalogue (SARIF lists every rule,

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -156,5 +157,17 @@ func TestEveryRuleHasItsPage(t *testing.T) {
 		if id := strings.TrimSuffix(e.Name(), ".md"); !ids[id] {
 			t.Errorf("docs/rules/%s is the page of no rule", e.Name())
 		}
+	}
+}
+
+func TestReportOverhead(t *testing.T) {
+	var b bytes.Buffer
+	reportOverhead(&b, 0, 0)
+	if b.Len() != 0 {
+		t.Errorf("a plan JSON check (no terraform) printed %q", b.String())
+	}
+	reportOverhead(&b, 9500*time.Millisecond, 9*time.Second)
+	if b.String() != "time: terraform 9.0s, letsleep's own analysis 0.5s\n" {
+		t.Errorf("overhead line %q", b.String())
 	}
 }

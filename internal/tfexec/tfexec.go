@@ -5,6 +5,8 @@ package tfexec
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -62,13 +65,16 @@ func Show(ctx context.Context, binaryPlan string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return run(ctx, bin, filepath.Dir(abs), nil, "show", "-json", "-no-color", abs)
+	return run(ctx, bin, filepath.Dir(abs), nil, nil, "show", "-json", "-no-color", abs)
 }
 
-// PlanDir runs init, plan and show in dir and returns the plan JSON. The
-// plan file goes to a temporary directory, so dir gains only what init
-// writes (.terraform, the lock file). Progress lines such as
-// "init… done (3.2s)" go to progress when it is not nil.
+// PlanDir runs init, plan and show in dir and returns the plan JSON.
+// The user's folder is left as it was: terraform's data (.terraform, the
+// providers and modules) goes to a TF_DATA_DIR in the user's cache (one per
+// folder, so the next check does not install the providers again), the plan
+// file to a temporary directory, and the lock file that init writes is
+// removed again (or restored, when it existed and init changed it). Progress goes to
+// progress, one whole line per event so that CI logs read well.
 func PlanDir(ctx context.Context, dir string, progress io.Writer) ([]byte, error) {
 	bin, err := lookPath()
 	if err != nil {
@@ -80,37 +86,82 @@ func PlanDir(ctx context.Context, dir string, progress io.Writer) ([]byte, error
 	}
 	defer os.RemoveAll(tmp)
 	planFile := filepath.Join(tmp, "tfplan")
+	env := []string{"TF_DATA_DIR=" + dataDir(dir, tmp)}
+	defer keepLockFile(filepath.Join(dir, ".terraform.lock.hcl"))()
 
 	steps := []struct {
 		name string
 		args []string
 	}{
-		{"init", []string{"init", "-input=false", "-no-color"}},
+		// -reconfigure: the cached data may hold an older backend setting;
+		// the check never writes state, so nothing needs migrating.
+		{"init", []string{"init", "-input=false", "-reconfigure", "-no-color"}},
 		{"plan", []string{"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out", planFile}},
 	}
 	for _, s := range steps {
 		if _, err := step(ctx, progress, s.name, func() ([]byte, error) {
-			return run(ctx, bin, dir, nil, s.args...)
+			return run(ctx, bin, dir, env, nil, s.args...)
 		}); err != nil {
 			return nil, err
 		}
 	}
 	return step(ctx, progress, "show", func() ([]byte, error) {
-		return run(ctx, bin, dir, nil, "show", "-json", "-no-color", planFile)
+		return run(ctx, bin, dir, env, nil, "show", "-json", "-no-color", planFile)
 	})
 }
+
+// dataDir is terraform's data directory for the configuration in dir: in
+// the user's cache (mode 0700), keyed by the folder's absolute path, or
+// under tmp when there is no usable cache directory.
+func dataDir(dir, tmp string) string {
+	cache, err := os.UserCacheDir()
+	abs, absErr := filepath.Abs(dir)
+	if err != nil || absErr != nil {
+		return filepath.Join(tmp, "data")
+	}
+	sum := sha256.Sum256([]byte(abs))
+	d := filepath.Join(cache, "letsleep", "terraform", hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(d, 0o700); err != nil {
+		return filepath.Join(tmp, "data")
+	}
+	return d
+}
+
+// keepLockFile remembers the lock file before init and returns the func
+// that puts it back as it was: removed when it did not exist, its old bytes
+// when init rewrote it.
+func keepLockFile(path string) func() {
+	old, err := os.ReadFile(path)
+	existed := err == nil
+	return func() {
+		if !existed {
+			os.Remove(path)
+			return
+		}
+		if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, old) {
+			os.WriteFile(path, old, 0o644)
+		}
+	}
+}
+
+// spent adds up the time terraform ran, so that a check can say how much of
+// its time was letsleep's own.
+var spent atomic.Int64
+
+// Spent is the total time terraform commands have run in this process.
+func Spent() time.Duration { return time.Duration(spent.Load()) }
 
 func step(ctx context.Context, progress io.Writer, name string, fn func() ([]byte, error)) ([]byte, error) {
 	start := time.Now()
 	if progress != nil {
-		fmt.Fprintf(progress, "%s… ", name)
+		fmt.Fprintf(progress, "terraform %s…\n", name)
 	}
 	out, err := fn()
 	if progress != nil {
 		if err != nil {
-			fmt.Fprintf(progress, "failed (%.1fs)\n", time.Since(start).Seconds())
+			fmt.Fprintf(progress, "terraform %s failed (%.1fs)\n", name, time.Since(start).Seconds())
 		} else {
-			fmt.Fprintf(progress, "done (%.1fs)\n", time.Since(start).Seconds())
+			fmt.Fprintf(progress, "terraform %s done (%.1fs)\n", name, time.Since(start).Seconds())
 		}
 	}
 	return out, err
@@ -118,10 +169,11 @@ func step(ctx context.Context, progress io.Writer, name string, fn func() ([]byt
 
 // run executes terraform with -chdir=dir; stdout is returned, stderr goes
 // into the error when the command fails.
-func run(ctx context.Context, bin, dir string, stdin io.Reader, args ...string) ([]byte, error) {
+func run(ctx context.Context, bin, dir string, env []string, stdin io.Reader, args ...string) ([]byte, error) {
+	defer func(start time.Time) { spent.Add(int64(time.Since(start))) }(time.Now())
 	full := append([]string{"-chdir=" + dir}, args...)
 	cmd := exec.CommandContext(ctx, bin, full...)
-	cmd.Env = append(os.Environ(), "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	cmd.Env = append(append(os.Environ(), "TF_IN_AUTOMATION=1", "TF_INPUT=0"), env...)
 	cmd.Stdin = stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout

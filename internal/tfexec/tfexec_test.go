@@ -68,7 +68,7 @@ func TestPlanDirAndShow(t *testing.T) {
 	if doc.FormatVersion == "" || len(doc.ResourceChanges) != 2 || doc.ResourceChanges[1].Address != "terraform_data.x[1]" {
 		t.Errorf("plan = %+v", doc)
 	}
-	for _, step := range []string{"init… done (", "plan… done (", "show… done ("} {
+	for _, step := range []string{"terraform init…\n", "terraform init done (", "terraform plan done (", "terraform show done ("} {
 		if !strings.Contains(progress.String(), step) {
 			t.Errorf("progress lacks %q:\n%s", step, progress.String())
 		}
@@ -79,7 +79,7 @@ func TestPlanDirAndShow(t *testing.T) {
 
 	// A binary plan made here goes through Show.
 	planFile := filepath.Join(t.TempDir(), "tfplan")
-	if _, err := run(ctx, "terraform", dir, nil, "plan", "-refresh=false", "-input=false", "-lock=false", "-out", planFile); err != nil {
+	if _, err := run(ctx, "terraform", dir, nil, nil, "plan", "-refresh=false", "-input=false", "-lock=false", "-out", planFile); err != nil {
 		t.Fatal(err)
 	}
 	js, err := Show(ctx, planFile)
@@ -105,7 +105,7 @@ func TestPlanDirPassesTerraformErrors(t *testing.T) {
 	if !strings.Contains(err.Error(), "terraform plan failed") || !strings.Contains(err.Error(), "undefined_thing") {
 		t.Errorf("terraform's own message must pass through: %v", err)
 	}
-	if !strings.Contains(progress.String(), "plan… failed (") {
+	if !strings.Contains(progress.String(), "terraform plan failed (") {
 		t.Errorf("progress = %q", progress.String())
 	}
 }
@@ -166,5 +166,65 @@ func TestCancelStopsAHangingTerraform(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(tmp, "letsleep-plan-*")); len(left) > 0 {
 		t.Errorf("temporary plan directory left behind: %v", left)
+	}
+}
+
+// A directory check leaves the user's folder as it was: no .terraform, no
+// lock file (init writes one for any provider), no plan file.
+func TestPlanDirLeavesTheFolderAsItWas(t *testing.T) {
+	testtier.Require(t, testtier.Terraform)
+	needTerraform(t)
+	rc, _ := filepath.Abs(filepath.Join("..", "..", "build", "terraformrc"))
+	if _, err := os.Stat(rc); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing: run make deps", rc)
+		}
+		t.Skipf("SKIPPING: %s missing (make deps writes it); the AWS provider cannot be installed offline", rc)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	dir := t.TempDir()
+	main := "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n" + noProviders[len("\nterraform {}"):]
+	os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o644)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if _, err := PlanDir(ctx, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "main.tf" {
+		t.Errorf("the folder holds %v after the check, want only main.tf", names)
+	}
+	if d, _ := filepath.Glob(filepath.Join(cache, "*", "letsleep", "terraform", "*", "providers")); len(d) == 0 {
+		if d, _ = filepath.Glob(filepath.Join(cache, "letsleep", "terraform", "*", "providers")); len(d) == 0 {
+			t.Error("terraform's data did not go to the user's cache directory")
+		}
+	}
+	if Spent() <= 0 {
+		t.Error("Spent() does not count terraform's time")
+	}
+}
+
+func TestKeepLockFile(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, ".terraform.lock.hcl")
+	restore := keepLockFile(lock)
+	os.WriteFile(lock, []byte("written by init"), 0o644)
+	restore()
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Error("a lock file init created is left behind")
+	}
+	os.WriteFile(lock, []byte("the user's pins"), 0o644)
+	restore = keepLockFile(lock)
+	os.WriteFile(lock, []byte("rewritten by init"), 0o644)
+	restore()
+	if b, _ := os.ReadFile(lock); string(b) != "the user's pins" {
+		t.Errorf("the user's lock file holds %q after the check", b)
 	}
 }
