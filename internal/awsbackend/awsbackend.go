@@ -338,6 +338,17 @@ func (b *Backend) SimulateEgressIAM(ctx context.Context, function string) ([]bac
 	return SimulateEgress(ctx, b.clients.IAM, d.RoleARN, b.stack.ClusterARN, b.stack.SecretARN)
 }
 
+// PauseDelay implements backend.Sleep: the first database's
+// seconds_until_auto_pause from the model (0 when the plan does not say).
+func (b *Backend) PauseDelay() time.Duration {
+	for _, db := range b.opts.Model.Databases {
+		if db.SecondsUntilAutoPause != nil {
+			return time.Duration(*db.SecondsUntilAutoPause) * time.Second
+		}
+	}
+	return 0
+}
+
 // WaitPaused implements backend.Backend: it polls Paused every
 // PollInterval until the database is paused or ctx ends.
 func (b *Backend) WaitPaused(ctx context.Context) error {

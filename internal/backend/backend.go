@@ -47,6 +47,9 @@ type Boundary interface {
 // public endpoints, and wake it on purpose.
 type Sleep interface {
 	Twin
+	// PauseDelay is the configured idle time before the database pauses
+	// (seconds_until_auto_pause; the lab's is scaled down); 0 when unknown.
+	PauseDelay() time.Duration
 	// WaitPaused blocks until the database is paused or ctx ends.
 	WaitPaused(ctx context.Context) error
 	// Paused reports whether the database is paused right now.
@@ -119,6 +122,9 @@ func (d IAMDecision) Allowed() bool { return d.Decision == DecisionAllowed }
 const (
 	EventPaused  = "paused"  // RDS-EVENT-0372
 	EventResumed = "resumed" // RDS-EVENT-0374 (the lab records the wake and the resume as one event)
+	// EventResumeFailed: a wake whose server did not come back (the lab's
+	// PostgreSQL failed to start); the database stays paused.
+	EventResumeFailed = "resume-failed"
 )
 
 // SleepEvent is one pause or resume of the database.
@@ -129,6 +135,11 @@ type SleepEvent struct {
 	// backend can attribute it, else the raw client address or event text.
 	Source string `json:"source,omitempty"`
 	Client string `json:"client,omitempty"`
+	// ResumeLatency, on a resume the backend measured itself (the lab), is
+	// the time from the waking connection's handshake to the first query
+	// the restarted server answered.
+	ResumeLatency time.Duration `json:"resume_latency,omitempty"`
+	Error         string        `json:"error,omitempty"`
 }
 
 // Endpoint is one way into the stack from outside.

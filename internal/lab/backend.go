@@ -160,6 +160,9 @@ func wildMatch(pattern, s string) bool {
 
 func (l *Lab) sentinel() *Sentinel { return l.Sentinels[l.Topo.DB().Address] }
 
+// PauseDelay implements backend.Sleep: the lab's scaled-down pause delay.
+func (l *Lab) PauseDelay() time.Duration { return l.opts.IdleAfter }
+
 // WaitPaused implements backend.Backend.
 func (l *Lab) WaitPaused(ctx context.Context) error { return l.sentinel().WaitPaused(ctx) }
 

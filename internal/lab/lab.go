@@ -26,10 +26,12 @@ import (
 
 // Options tune a lab.
 type Options struct {
-	IdleAfter   time.Duration // sentinel idle period; default 2s
-	ResumeDelay time.Duration // sentinel resume delay; default 300ms
-	StateDir    string        // default DefaultStateDir
-	Progress    io.Writer     // step lines ("lab: step ... ok (12ms)"); nil is quiet
+	// IdleAfter is the pause delay: the sentinel stops PostgreSQL after this
+	// long with no connection (Aurora: seconds_until_auto_pause, 300 s at
+	// least; scaled down for the lab). Default 2s.
+	IdleAfter time.Duration
+	StateDir  string    // default DefaultStateDir
+	Progress  io.Writer // step lines ("lab: step ... ok (12ms)"); nil is quiet
 	// ProbeBin is the probe binary (go build ./probes/probe) run in the
 	// namespaces; "" takes $LETSLEEP_PROBE_BIN, and when that is empty too
 	// the lab re-executes its own binary, which runs the same internal/probe code.
@@ -44,9 +46,6 @@ type Options struct {
 func (o *Options) defaults() {
 	if o.IdleAfter <= 0 {
 		o.IdleAfter = 2 * time.Second
-	}
-	if o.ResumeDelay <= 0 {
-		o.ResumeDelay = 300 * time.Millisecond
 	}
 	if o.StateDir == "" {
 		o.StateDir = DefaultStateDir
@@ -310,8 +309,9 @@ func (l *Lab) startSentinels() error {
 		if n.Kind != KindDB {
 			continue
 		}
-		cfg := SentinelConfig{IdleAfter: l.opts.IdleAfter, ResumeDelay: l.opts.ResumeDelay, Attribute: l.attribute}
+		cfg := SentinelConfig{IdleAfter: l.opts.IdleAfter, Attribute: l.attribute}
 		if n == first && l.PG != nil {
+			cfg.Engine = l.PG
 			sock := l.PG.Socket
 			cfg.Dial = func(ctx context.Context) (net.Conn, error) {
 				var d net.Dialer

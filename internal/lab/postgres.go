@@ -13,8 +13,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // PGBin is where Debian puts the PostgreSQL 15 server binaries.
@@ -22,14 +25,21 @@ var PGBin = "/usr/lib/postgresql/15/bin"
 
 // Postgres is a real PostgreSQL server run as the postgres user inside the
 // DB namespace, listening only on a unix socket the sentinel dials: the
-// sentinel is the only way in over the network.
+// sentinel is the only way in over the network. The sentinel stops it when
+// the database pauses and starts it again on the next connection attempt,
+// so a resume costs PostgreSQL's real start time.
 type Postgres struct {
 	Dir      string
 	Socket   string // path of the unix socket
 	User     string
 	Password string
-	cmd      *exec.Cmd
-	exited   chan struct{}
+
+	ns   string
+	args []string // ip netns exec … postgres -D … (the same for every start)
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	// exited is closed when the running server's process ends.
+	exited chan struct{}
 }
 
 // StartPostgres copies the template cluster kept under stateDir (made on
@@ -63,41 +73,108 @@ func StartPostgres(ctx context.Context, ns, dir, stateDir string) (*Postgres, er
 	if _, err := sh(ctx, "", "cp", "-a", tmpl, data); err != nil {
 		return nil, fmt.Errorf("copy postgres template: %w", err)
 	}
-	p := &Postgres{Dir: dir, Socket: filepath.Join(sock, ".s.PGSQL.5432"), User: "postgres", Password: pw, exited: make(chan struct{})}
-	args := append([]string{"netns", "exec", ns}, asPG...)
-	args = append(args, filepath.Join(PGBin, "postgres"), "-D", data,
+	p := &Postgres{Dir: dir, Socket: filepath.Join(sock, ".s.PGSQL.5432"), User: "postgres", Password: pw, ns: ns}
+	p.args = append([]string{"netns", "exec", ns}, asPG...)
+	p.args = append(p.args, filepath.Join(PGBin, "postgres"), "-D", data,
 		"-c", "listen_addresses=", "-c", "unix_socket_directories="+sock,
 		"-c", "authentication_timeout=2s", "-c", "fsync=off", "-c", "shared_buffers=16MB",
 		"-c", "max_connections=50", "-c", "logging_collector=off")
-	p.cmd = exec.Command("ip", args...)
-	logf, err := os.Create(filepath.Join(dir, "postgres.log"))
-	if err == nil {
-		p.cmd.Stdout, p.cmd.Stderr = logf, logf
+	if err := p.Start(ctx); err != nil {
+		return nil, err
 	}
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := p.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start postgres: %w", err)
+	return p, nil
+}
+
+// Start launches the server and returns once it has answered a query
+// (SELECT 1 over its socket, with the lab's credentials): the moment a
+// client's first query would be answered. Starting a running server is a
+// no-op.
+func (p *Postgres) Start(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd != nil {
+		return nil
 	}
-	go func() { _ = p.cmd.Wait(); close(p.exited); logf.Close() }()
-	deadline := time.Now().Add(20 * time.Second)
+	cmd := exec.Command("ip", p.args...)
+	logf, err := os.OpenFile(filepath.Join(p.Dir, "postgres.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("postgres log: %w", err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
+	p.cmd, p.exited = cmd, exited
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	for {
-		if _, err := sh(ctx, "", filepath.Join(PGBin, "pg_isready"), "-q", "-h", sock, "-U", "postgres"); err == nil {
-			return p, nil
+		if err := p.query(ctx); err == nil {
+			return nil
 		}
 		select {
-		case <-p.exited:
-			log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
-			return nil, fmt.Errorf("postgres exited at start: %s", tail(string(log), 400))
+		case <-exited:
+			p.cmd = nil
+			log, _ := os.ReadFile(filepath.Join(p.Dir, "postgres.log"))
+			return fmt.Errorf("postgres exited at start: %s", tail(string(log), 400))
 		case <-ctx.Done():
-			p.Stop()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			p.Stop()
-			return nil, fmt.Errorf("postgres not ready after 20s (log %s)", filepath.Join(dir, "postgres.log"))
+			p.stopLocked()
+			return fmt.Errorf("postgres answered no query within 30s (log %s): %w", filepath.Join(p.Dir, "postgres.log"), ctx.Err())
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// query runs SELECT 1 over the unix socket.
+func (p *Postgres) query(ctx context.Context) error {
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s user=%s dbname=postgres sslmode=disable connect_timeout=2", filepath.Dir(p.Socket), p.User))
+	if err != nil {
+		return err
+	}
+	cfg.Password = p.Password
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	var one int
+	return conn.QueryRow(ctx, "SELECT 1").Scan(&one)
+}
+
+// Stop shuts the server down (fast shutdown: sessions are cut, as Aurora's
+// pause does only once none is open), then kills it if it lingers. Stopping
+// a stopped server is a no-op; Start brings it back.
+func (p *Postgres) Stop() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopLocked()
+}
+
+func (p *Postgres) stopLocked() {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGINT)
+	select {
+	case <-p.exited:
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.exited
+	}
+	p.cmd = nil
+}
+
+// Running reports whether the server process is up.
+func (p *Postgres) Running() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cmd != nil
 }
 
 // pgTemplate returns an initialised data directory under stateDir (made
@@ -139,28 +216,6 @@ func pgTemplate(ctx context.Context, stateDir string, asPG []string, uid, gid in
 		return "", "", fmt.Errorf("postgres template: %w", err)
 	}
 	return data, pw, nil
-}
-
-// PID is the server's process id (0 when not started).
-func (p *Postgres) PID() int {
-	if p == nil || p.cmd == nil || p.cmd.Process == nil {
-		return 0
-	}
-	return p.cmd.Process.Pid
-}
-
-// Stop shuts the server down fast, then kills it if it lingers.
-func (p *Postgres) Stop() {
-	if p == nil || p.cmd == nil || p.cmd.Process == nil {
-		return
-	}
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGINT) // fast shutdown
-	select {
-	case <-p.exited:
-	case <-time.After(5 * time.Second):
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-		<-p.exited
-	}
 }
 
 func tail(s string, n int) string {

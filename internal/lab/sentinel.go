@@ -19,9 +19,13 @@ type SentinelConfig struct {
 	// IdleAfter is how long the DB must have no connection before it pauses
 	// (Aurora's seconds_until_auto_pause, scaled down for the lab).
 	IdleAfter time.Duration
-	// ResumeDelay is how long a waking connection is held before it is
-	// passed on (Aurora's ~15 s resume, scaled down).
-	ResumeDelay time.Duration
+	// Engine is the real server the sentinel stops on pause and starts on
+	// resume; nil means nothing to stop (the resume is then instant).
+	Engine Engine
+	// NeverPause, when set, is why this database refuses to pause (a
+	// blocker Aurora honours, such as a min capacity above 0): the idle
+	// clock never pauses it and WaitPaused reports the reason.
+	NeverPause string
 	// Dial opens the connection to the real database.
 	Dial func(ctx context.Context) (net.Conn, error)
 	// Attribute maps a client IP to the function that owns it; "" when unknown.
@@ -30,26 +34,39 @@ type SentinelConfig struct {
 	StartPaused bool
 }
 
+// Engine is a database server that can be stopped and started again.
+type Engine interface {
+	// Stop shuts the server down.
+	Stop()
+	// Start launches it and returns once it answers a query.
+	Start(ctx context.Context) error
+}
+
 // SentinelState is a snapshot of the sentinel.
 type SentinelState struct {
-	Paused    bool                 `json:"paused"`
-	Resuming  bool                 `json:"resuming"`
-	Active    int                  `json:"active"`   // open client connections
-	Attempts  int                  `json:"attempts"` // every accepted connection, whatever became of it
-	Wakes     map[string]int       `json:"wakes"`    // source → connections that woke the DB
-	Events    []backend.SleepEvent `json:"events"`
-	IdleAfter string               `json:"idle_after"`
+	Paused     bool                 `json:"paused"`
+	Pausing    bool                 `json:"pausing"` // the server is being stopped
+	Resuming   bool                 `json:"resuming"`
+	Active     int                  `json:"active"`   // open client connections
+	Attempts   int                  `json:"attempts"` // every accepted connection, whatever became of it
+	Wakes      map[string]int       `json:"wakes"`    // source → connections that woke the DB
+	Events     []backend.SleepEvent `json:"events"`
+	IdleAfter  string               `json:"idle_after"`
+	NeverPause string               `json:"never_pause,omitempty"`
 }
 
 // Sentinel is a TCP proxy in front of the database that pauses it after
 // IdleAfter with no connection and resumes it on any connection attempt,
-// credentials or not: Aurora Serverless v2 auto-pause, observable.
+// credentials or not: Aurora Serverless v2 auto-pause, observable. Pausing
+// stops the real server and resuming starts it, so the resume latency is
+// the server's real start time.
 type Sentinel struct {
 	cfg SentinelConfig
 
 	mu         sync.Mutex
 	paused     bool
-	resumed    chan struct{} // closed when an in-flight resume completes; nil when none
+	moving     chan struct{} // closed when an in-flight pause or resume completes; nil when none
+	resuming   bool          // moving is a resume (else a pause)
 	active     int
 	attempts   int
 	lastActive time.Time
@@ -88,7 +105,8 @@ func NewSentinel(cfg SentinelConfig) *Sentinel {
 	return s
 }
 
-// idleClock pauses the DB once no connection has been open for IdleAfter.
+// idleClock pauses the DB once no connection has been open for IdleAfter,
+// unless the database refuses to pause.
 func (s *Sentinel) idleClock() {
 	defer s.wg.Done()
 	tick := s.cfg.IdleAfter / 20
@@ -103,14 +121,34 @@ func (s *Sentinel) idleClock() {
 			return
 		case now := <-t.C:
 			s.mu.Lock()
-			if !s.paused && s.resumed == nil && s.active == 0 && now.Sub(s.lastActive) >= s.cfg.IdleAfter {
-				s.paused = true
-				s.events = append(s.events, backend.SleepEvent{Kind: backend.EventPaused, At: now})
-				s.notifyLocked()
+			if s.cfg.NeverPause == "" && !s.paused && s.moving == nil && s.active == 0 && now.Sub(s.lastActive) >= s.cfg.IdleAfter {
+				s.pauseLocked(now)
 			}
 			s.mu.Unlock()
 		}
 	}
+}
+
+// pauseLocked marks the DB paused and stops the server in the background;
+// a connection that arrives meanwhile waits for the stop, then resumes it.
+func (s *Sentinel) pauseLocked(now time.Time) {
+	s.paused = true
+	ch := make(chan struct{})
+	s.moving, s.resuming = ch, false
+	s.notifyLocked()
+	s.wg.Add(1) // called from the idle clock, itself in wg
+	go func() {
+		defer s.wg.Done()
+		if s.cfg.Engine != nil {
+			s.cfg.Engine.Stop()
+		}
+		s.mu.Lock()
+		s.moving = nil
+		s.events = append(s.events, backend.SleepEvent{Kind: backend.EventPaused, At: now})
+		s.notifyLocked()
+		s.mu.Unlock()
+		close(ch)
+	}()
 }
 
 func (s *Sentinel) notifyLocked() {
@@ -141,30 +179,26 @@ func (s *Sentinel) Serve(ln net.Listener) error {
 			return err
 		}
 		s.wg.Add(1)
-		go s.handle(c)
+		go s.handle(c, time.Now())
 	}
 }
 
-// handle counts the connection as activity from the first byte of the TCP
-// handshake (a bare connect wakes Aurora too), holds it while the DB
-// resumes, then pipes it to the real database.
-func (s *Sentinel) handle(c net.Conn) {
+// handle counts the connection as activity from the TCP handshake (a bare
+// connect wakes Aurora too), holds it while the DB resumes, then pipes it to
+// the real database. accepted is when the handshake completed: on a veth
+// link within a fraction of a millisecond of the client's SYN.
+func (s *Sentinel) handle(c net.Conn, accepted time.Time) {
 	defer s.wg.Done()
 	s.mu.Lock()
 	s.attempts++
 	s.active++
 	s.conns[c] = struct{}{}
-	wait := s.wakeLocked(c.RemoteAddr())
 	s.notifyLocked()
 	s.mu.Unlock()
 	defer s.release(c)
 
-	if wait != nil {
-		select {
-		case <-wait:
-		case <-s.done:
-			return
-		}
+	if !s.awaitAwake(c.RemoteAddr(), accepted) {
+		return
 	}
 	if s.cfg.Dial == nil {
 		// No database behind: hold the connection open until the client goes.
@@ -189,15 +223,31 @@ func (s *Sentinel) handle(c net.Conn) {
 	pipe(c, up)
 }
 
-// wakeLocked starts a resume when the DB is paused and returns the channel
-// to wait on; nil when the DB is already up.
-func (s *Sentinel) wakeLocked(remote net.Addr) <-chan struct{} {
-	if s.resumed != nil {
-		return s.resumed
+// awaitAwake returns once the DB is up, resuming it when it is paused (a
+// pause in flight is waited out first); false when the sentinel closed.
+func (s *Sentinel) awaitAwake(remote net.Addr, accepted time.Time) bool {
+	for {
+		s.mu.Lock()
+		wait := s.moving
+		if wait == nil && s.paused {
+			wait = s.resumeLocked(remote, accepted)
+		}
+		s.mu.Unlock()
+		if wait == nil {
+			return true
+		}
+		select {
+		case <-wait:
+		case <-s.done:
+			return false
+		}
 	}
-	if !s.paused {
-		return nil
-	}
+}
+
+// resumeLocked starts the server for the connection from remote and returns
+// the channel closed when it answers. The resume event carries the latency
+// from that connection's handshake to the server's first answered query.
+func (s *Sentinel) resumeLocked(remote net.Addr, accepted time.Time) chan struct{} {
 	client := ""
 	if remote != nil {
 		client = remote.String()
@@ -205,19 +255,38 @@ func (s *Sentinel) wakeLocked(remote net.Addr) <-chan struct{} {
 	source := s.attribute(client)
 	s.wakes[source]++
 	ch := make(chan struct{})
-	s.resumed = ch
+	s.moving, s.resuming = ch, true
+	s.notifyLocked()
+	s.wg.Add(1) // called from a connection handler, itself in wg
 	go func() {
-		t := time.NewTimer(s.cfg.ResumeDelay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-s.done:
+		defer s.wg.Done()
+		var err error
+		if s.cfg.Engine != nil {
+			// Close cancels a start in flight, so no server outlives the sentinel.
+			ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+			go func() {
+				select {
+				case <-s.done:
+				case <-ctx.Done():
+				}
+				cancel()
+			}()
+			err = s.cfg.Engine.Start(ctx)
+			cancel()
 		}
+		now := time.Now()
 		s.mu.Lock()
-		s.paused = false
-		s.resumed = nil
-		s.lastActive = time.Now()
-		s.events = append(s.events, backend.SleepEvent{Kind: backend.EventResumed, At: time.Now(), Source: source, Client: client})
+		s.moving = nil
+		ev := backend.SleepEvent{Kind: backend.EventResumed, At: now, Source: source, Client: client, ResumeLatency: now.Sub(accepted)}
+		if err != nil {
+			// The wake counted; the server did not come back. The DB stays
+			// paused and the next attempt tries again.
+			ev.Kind, ev.Error = backend.EventResumeFailed, err.Error()
+		} else {
+			s.paused = false
+			s.lastActive = now
+		}
+		s.events = append(s.events, ev)
 		s.notifyLocked()
 		s.mu.Unlock()
 		close(ch)
@@ -276,9 +345,10 @@ func (s *Sentinel) State() SentinelState {
 		wakes[k] = v
 	}
 	return SentinelState{
-		Paused: s.paused, Resuming: s.resumed != nil, Active: s.active, Attempts: s.attempts,
+		Paused: s.paused, Pausing: s.moving != nil && !s.resuming, Resuming: s.moving != nil && s.resuming,
+		Active: s.active, Attempts: s.attempts,
 		Wakes: wakes, Events: append([]backend.SleepEvent(nil), s.events...),
-		IdleAfter: s.cfg.IdleAfter.String(),
+		IdleAfter: s.cfg.IdleAfter.String(), NeverPause: s.cfg.NeverPause,
 	}
 }
 
@@ -295,11 +365,12 @@ func (s *Sentinel) Events(since time.Time) []backend.SleepEvent {
 	return out
 }
 
-// WaitPaused blocks until the DB is paused and no resume is in flight.
+// WaitPaused blocks until the DB is paused (its server stopped) and no
+// resume is in flight.
 func (s *Sentinel) WaitPaused(ctx context.Context) error {
 	for {
 		s.mu.Lock()
-		ok := s.paused && s.resumed == nil
+		ok := s.paused && s.moving == nil
 		ch := s.changed
 		s.mu.Unlock()
 		if ok {
@@ -309,7 +380,7 @@ func (s *Sentinel) WaitPaused(ctx context.Context) error {
 		case <-ch:
 		case <-ctx.Done():
 			st := s.State()
-			return &NotPausedError{Active: st.Active, Err: ctx.Err()}
+			return &NotPausedError{Active: st.Active, Refused: st.NeverPause, Err: ctx.Err()}
 		case <-s.done:
 			return errors.New("sentinel closed")
 		}
@@ -318,11 +389,15 @@ func (s *Sentinel) WaitPaused(ctx context.Context) error {
 
 // NotPausedError says why the DB did not pause in time.
 type NotPausedError struct {
-	Active int
-	Err    error
+	Active  int
+	Refused string // the blocker that makes the database refuse to pause
+	Err     error
 }
 
 func (e *NotPausedError) Error() string {
+	if e.Refused != "" {
+		return "database never paused: it refuses to pause: " + e.Refused + ": " + e.Err.Error()
+	}
 	if e.Active > 0 {
 		return "database never paused: " + strconv.Itoa(e.Active) + " connection(s) held open (a proxy or pool keeps it awake): " + e.Err.Error()
 	}

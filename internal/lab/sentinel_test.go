@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +39,42 @@ func echoDB(t *testing.T) (dial func(context.Context) (net.Conn, error), accepte
 	var d net.Dialer
 	return func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "tcp", ln.Addr().String()) },
 		func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
+// fakeEngine stands in for the server: it takes startTime to start and
+// counts its starts and stops; running tracks whether it is up.
+type fakeEngine struct {
+	startTime time.Duration
+	mu        sync.Mutex
+	running   bool
+	starts    int
+	stops     int
+}
+
+func (e *fakeEngine) Start(ctx context.Context) error {
+	select {
+	case <-time.After(e.startTime):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.running = true
+	e.starts++
+	return nil
+}
+
+func (e *fakeEngine) Stop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.running = false
+	e.stops++
+}
+
+func (e *fakeEngine) counts() (running bool, starts, stops int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.running, e.starts, e.stops
 }
 
 func startSentinel(t *testing.T, cfg SentinelConfig) (*Sentinel, string) {
@@ -86,7 +123,8 @@ func countKind(evs []backend.SleepEvent, kind string) int {
 func TestSentinelIdleTimer(t *testing.T) {
 	dial, _ := echoDB(t)
 	start := time.Now()
-	s, _ := startSentinel(t, SentinelConfig{IdleAfter: 300 * time.Millisecond, Dial: dial})
+	eng := &fakeEngine{running: true}
+	s, _ := startSentinel(t, SentinelConfig{IdleAfter: 300 * time.Millisecond, Dial: dial, Engine: eng})
 	if s.State().Paused {
 		t.Fatal("paused at start; want awake until idle")
 	}
@@ -97,12 +135,33 @@ func TestSentinelIdleTimer(t *testing.T) {
 	if n := countKind(s.Events(start), backend.EventPaused); n != 1 {
 		t.Fatalf("paused events = %d, want 1", n)
 	}
+	if running, _, stops := eng.counts(); running || stops != 1 {
+		t.Fatalf("engine running=%v after %d stops; a pause must stop the server once", running, stops)
+	}
+}
+
+// A database that refuses to pause (a blocker such as min capacity > 0)
+// stays up however long it idles, and WaitPaused names the blocker.
+func TestSentinelNeverPauseNamesTheBlocker(t *testing.T) {
+	eng := &fakeEngine{running: true}
+	s, _ := startSentinel(t, SentinelConfig{IdleAfter: 100 * time.Millisecond, Engine: eng, NeverPause: "min capacity 0.5 ACU"})
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	err := s.WaitPaused(ctx)
+	npe, ok := err.(*NotPausedError)
+	if !ok || npe.Refused != "min capacity 0.5 ACU" || !strings.Contains(err.Error(), "refuses to pause: min capacity 0.5 ACU") {
+		t.Fatalf("WaitPaused = %v; want the refusal named", err)
+	}
+	if running, _, stops := eng.counts(); !running || stops != 0 {
+		t.Fatalf("engine stopped %d times; a database that refuses to pause keeps its server up", stops)
+	}
 }
 
 func TestSentinelWakeHoldsClientAndAttributes(t *testing.T) {
 	dial, accepted := echoDB(t)
+	eng := &fakeEngine{startTime: 250 * time.Millisecond}
 	s, addr := startSentinel(t, SentinelConfig{
-		IdleAfter: 200 * time.Millisecond, ResumeDelay: 250 * time.Millisecond, Dial: dial, StartPaused: true,
+		IdleAfter: 200 * time.Millisecond, Engine: eng, Dial: dial, StartPaused: true,
 		Attribute: func(ip string) string {
 			return map[string]string{"127.0.0.2": "fn.hot", "127.0.0.3": "fn.control"}[ip]
 		},
@@ -122,8 +181,12 @@ func TestSentinelWakeHoldsClientAndAttributes(t *testing.T) {
 	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping" {
 		t.Fatalf("echo through sentinel: %q %v", buf, err)
 	}
-	if held := time.Since(begin); held < 250*time.Millisecond {
-		t.Fatalf("client answered after %s; the resume delay must hold it", held)
+	held := time.Since(begin)
+	if held < 250*time.Millisecond {
+		t.Fatalf("client answered after %s; the server's start must hold it", held)
+	}
+	if running, starts, _ := eng.counts(); !running || starts != 1 {
+		t.Fatalf("engine running=%v after %d starts; the wake must start the server once", running, starts)
 	}
 	st := s.State()
 	if st.Paused || st.Wakes["fn.control"] != 1 || accepted() != 1 {
@@ -132,6 +195,11 @@ func TestSentinelWakeHoldsClientAndAttributes(t *testing.T) {
 	evs := s.Events(begin)
 	if len(evs) != 1 || evs[0].Kind != backend.EventResumed || evs[0].Source != "fn.control" {
 		t.Fatalf("events %+v; want one resume by fn.control", evs)
+	}
+	// The latency is measured, not configured: at least the start time, and
+	// no more than the client waited.
+	if l := evs[0].ResumeLatency; l < 250*time.Millisecond || l > held {
+		t.Fatalf("resume latency %s; want between the engine's start (250ms) and the client's wait (%s)", l, held)
 	}
 	// An open connection keeps it awake, however idle.
 	time.Sleep(500 * time.Millisecond)
@@ -142,7 +210,7 @@ func TestSentinelWakeHoldsClientAndAttributes(t *testing.T) {
 
 func TestSentinelConcurrentWakesResumeOnce(t *testing.T) {
 	dial, _ := echoDB(t)
-	s, addr := startSentinel(t, SentinelConfig{IdleAfter: 5 * time.Second, ResumeDelay: 200 * time.Millisecond, Dial: dial, StartPaused: true})
+	s, addr := startSentinel(t, SentinelConfig{IdleAfter: 5 * time.Second, Engine: &fakeEngine{startTime: 200 * time.Millisecond}, Dial: dial, StartPaused: true})
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
@@ -211,7 +279,7 @@ func TestSentinelUnderFaults(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, addr := startSentinel(t, SentinelConfig{IdleAfter: 300 * time.Millisecond, ResumeDelay: 50 * time.Millisecond, Dial: tc.dial, StartPaused: true})
+			s, addr := startSentinel(t, SentinelConfig{IdleAfter: 300 * time.Millisecond, Engine: &fakeEngine{startTime: 50 * time.Millisecond}, Dial: tc.dial, StartPaused: true})
 			tc.use(t, s, addr)
 			eventually(t, 3*time.Second, func() bool { return s.State().Active == 0 }, "connection released")
 			waitPaused(t, s, 3*time.Second)

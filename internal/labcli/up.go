@@ -75,8 +75,7 @@ func NewUpCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().DurationVar(&opts.IdleAfter, "idle", 2*time.Second, "sentinel: pause the DB after this long with no connection")
-	cmd.Flags().DurationVar(&opts.ResumeDelay, "resume-delay", 300*time.Millisecond, "sentinel: hold a waking connection this long")
+	cmd.Flags().DurationVar(&opts.IdleAfter, "idle", 2*time.Second, "pause delay: the sentinel stops PostgreSQL after this long with no connection (Aurora: 300s at least)")
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
 	cmd.Flags().StringVar(&configFile, "config", "", "YAML boundary config mapping address patterns to function roles")
 	cmd.Flags().StringVar(&opts.ProbeBin, "probe-bin", "", "probe binary to run in the namespaces (default: $LETSLEEP_PROBE_BIN, else this binary)")
@@ -103,4 +102,5 @@ func writeLabSummary(w io.Writer, l *lab.Lab) {
 	_ = tw.Flush()
 	db := l.DBEndpoint()
 	fmt.Fprintf(w, "database %s:%d (sentinel → PostgreSQL), canary %s\n", db.Host, db.Port, l.Canary().URL)
+	fmt.Fprintf(w, "pause delay %s (scaled down; Aurora: seconds_until_auto_pause, 300s at least): the sentinel then stops PostgreSQL, and the next connection attempt starts it\n", l.PauseDelay())
 }

@@ -20,7 +20,7 @@ import (
 // pauses after 2 s idle and resumes in 300 ms; a stack that has not paused
 // after 8 s (four idle periods) is kept awake by something.
 var opts = mutation.Options{
-	Lab:      lab.Options{IdleAfter: 2 * time.Second, ResumeDelay: 300 * time.Millisecond, LockWait: 15 * time.Minute},
+	Lab:      lab.Options{IdleAfter: 2 * time.Second, LockWait: 15 * time.Minute},
 	Boundary: boundary.Options{CheckTimeout: time.Second},
 	Sleep:    sleep.Options{Burst: 5, Settle: 400 * time.Millisecond, PauseTimeout: 8 * time.Second, WakeAttempts: 1},
 }

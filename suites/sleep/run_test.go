@@ -20,8 +20,13 @@ type fakeDB struct {
 	wakers      map[string]bool
 	events      []backend.SleepEvent
 	wakeLatency time.Duration
-	hits        int
+	// measured, when set, is the resume latency the backend records on the
+	// resume event of each deliberate wake (the lab does).
+	measured time.Duration
+	hits     int
 }
+
+func (f *fakeDB) PauseDelay() time.Duration { return 2 * time.Second }
 
 func (f *fakeDB) Name() string { return "fake" }
 func (f *fakeDB) WaitPaused(ctx context.Context) error {
@@ -56,6 +61,10 @@ func (f *fakeDB) Hit(_ context.Context, e backend.Endpoint) error {
 func (f *fakeDB) WakeViaControl(context.Context) (time.Duration, error) {
 	f.paused = false
 	f.wakeLatency += 100 * time.Millisecond
+	if f.measured > 0 {
+		f.events = append(f.events, backend.SleepEvent{Kind: backend.EventResumed, At: time.Now(), Source: "control", ResumeLatency: f.measured})
+		f.measured += 10 * time.Millisecond
+	}
 	return f.wakeLatency, nil
 }
 func (f *fakeDB) AllowWake() bool { return true }
@@ -75,8 +84,8 @@ func TestRunNothingWakes(t *testing.T) {
 		t.Fatalf("report %+v hits %d; want paused, still paused, 3 hits per endpoint, no violation", rep, f.hits)
 	}
 	// Nearest-rank over 100, 200, 300, 400 ms.
-	if rep.P50 != 200*time.Millisecond || rep.P95 != 400*time.Millisecond || len(rep.Latencies) != 4 {
-		t.Fatalf("p50 %s p95 %s latencies %v", rep.P50, rep.P95, rep.Latencies)
+	if rep.P50 != 200*time.Millisecond || rep.P95 != 400*time.Millisecond || len(rep.Latencies) != 4 || !strings.HasPrefix(rep.LatencyOf, "control call") {
+		t.Fatalf("p50 %s p95 %s latencies %v (%s)", rep.P50, rep.P95, rep.Latencies, rep.LatencyOf)
 	}
 }
 
@@ -102,5 +111,25 @@ func TestRunNeverPaused(t *testing.T) {
 	}
 	if rep.Paused || len(rep.Endpoints) != 0 || len(rep.Violations()) != 1 {
 		t.Fatalf("report %+v; a DB that never pauses is one violation and stops the run", rep)
+	}
+}
+
+// A backend that measures its resumes (the lab) reports those, not the
+// control call's duration, and the report prints them beside the delay.
+func TestRunReportsMeasuredResumes(t *testing.T) {
+	f := &fakeDB{measured: 40 * time.Millisecond}
+	rep, err := Run(context.Background(), f, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.P50 != 50*time.Millisecond || rep.P95 != 70*time.Millisecond || len(rep.CallLatencies) != 4 {
+		t.Fatalf("p50 %s p95 %s latencies %v calls %v; want the measured 40..70ms", rep.P50, rep.P95, rep.Latencies, rep.CallLatencies)
+	}
+	var b strings.Builder
+	rep.Write(&b)
+	for _, want := range []string{"p50 50ms, p95 70ms (resume measured by the backend: first SYN", "configured pause delay 2s"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
 	}
 }
