@@ -37,6 +37,13 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pc, err := loadProjectConfig()
+			if err != nil {
+				return err
+			}
+			if err := applyProjectConfig(cmd, pc); err != nil {
+				return err
+			}
 			if err := output.CheckFormat(format); err != nil {
 				return err
 			}
@@ -80,6 +87,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 	f.StringVar(&opts.WaiversFile, "waivers", "", "YAML file of waivers (rule, resource glob, reason, expires)")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
 	f.BoolVar(&opts.Strict, "strict", false, "fail on anything letsleep could not analyse")
+	f.StringSliceVar(&opts.Skip, "skip", nil, "rule ids or categories to leave out (repeatable, comma-separated)")
+	f.StringSliceVar(&opts.Only, "only", nil, "run only these rule ids or categories (repeatable, comma-separated)")
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "bound on policy evaluation")
 	return cmd
 }
@@ -99,7 +108,7 @@ func reportOverhead(w io.Writer, total, terraform time.Duration) {
 func outputOptions(res *runner.Result) output.Options {
 	var o output.Options
 	for _, c := range res.Catalogue {
-		if !c.Enabled {
+		if !c.Enabled || !res.Options.Selected(c.ID, c.Category) {
 			continue
 		}
 		ru := output.Rule{ID: c.ID, Category: c.Category, Severity: c.Severity, Title: c.Title, Description: c.Description, Remediation: c.Remediation}

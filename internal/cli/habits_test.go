@@ -19,7 +19,8 @@ import (
 )
 
 // stackPlan has findings of every severity from critical down.
-var stackPlan = filepath.Join("..", "model", "testdata", "stack", "plan.json")
+// (absolute: some tests change the working directory).
+var stackPlan, _ = filepath.Abs(filepath.Join("..", "model", "testdata", "stack", "plan.json"))
 
 // execRoot runs the whole command tree as main does and returns stdout,
 // stderr-free, and the exit code.

@@ -18,6 +18,7 @@ type Result struct {
 	Report    *report.Report
 	Models    []*model.Model
 	Catalogue []engine.Check
+	Options   Options // as run, defaults filled in
 }
 
 // Check runs the whole job over every PATH and returns the report.
@@ -40,6 +41,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSelection(opts, a.engine.Catalogue()); err != nil {
+		return nil, err
+	}
 	var waivers *waiver.Set
 	if opts.WaiversFile != "" {
 		waivers, err = waiver.Parse(opts.WaiversFile, waivable(a.engine.Catalogue()))
@@ -48,7 +52,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	rep := &report.Report{Findings: []report.Finding{}, Waived: []report.WaivedFinding{}, Warnings: []report.Notice{}, Plans: []report.PlanRef{}}
-	res := &Result{Report: rep, Catalogue: a.engine.Catalogue()}
+	res := &Result{Report: rep, Catalogue: a.engine.Catalogue(), Options: opts}
 	var all []report.Finding
 	paths, dups := plan.Distinct(opts.Paths)
 	for _, d := range dups {
@@ -59,7 +63,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, an.Findings...)
+		all = append(all, selectFindings(opts, an.Findings)...)
 		res.Models = append(res.Models, an.Model)
 		rep.Plans = append(rep.Plans, report.PlanRef{
 			Source:           an.Plan.Source,

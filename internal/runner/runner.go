@@ -33,6 +33,8 @@ type Options struct {
 	WaiversFile string
 	ConfigFile  string
 	Strict      bool          // findings of category unanalysed fail the run
+	Skip        []string      // rule ids or categories whose findings are dropped
+	Only        []string      // when set, only these rule ids or categories report
 	Timeout     time.Duration // bound on policy evaluation, default 60s
 	Progress    io.Writer     // step-by-step progress; nil keeps quiet
 	Now         func() time.Time
