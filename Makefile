@@ -58,6 +58,7 @@ lab: deps lab-build
 ## bench: performance figures (see README "Performance")
 bench: deps build
 	@scripts/bench.sh
+	@scripts/bench-tenants.sh
 
 ## fuzz: the long fuzz run
 fuzz:

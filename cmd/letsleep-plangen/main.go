@@ -16,7 +16,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(NewGenerateCommand(), NewDecodeCommand(), NewScanCommand())
+	root.AddCommand(NewGenerateCommand(), NewDecodeCommand(), NewScanCommand(), NewWildcardTenantsCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "letsleep-plangen:", err)
 		os.Exit(2)

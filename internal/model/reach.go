@@ -419,14 +419,24 @@ func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
 }
 
 // invokePaths adds transitive paths: f may invoke g, g has a data path to
-// D, so f reaches D. Iterated to a fixpoint; one path per (f, g, D).
+// D, so f reaches D. Iterated to a fixpoint; one invoke path per (f, D):
+// the first callee found (in address order) is the evidence. Keeping one
+// per (f, g, D), as before, grew with the cube of the tenants when every
+// function may invoke every other ("lambda:InvokeFunction" on "*").
 func (b *builder) invokePaths() {
-	seen := map[string]bool{}
 	fns := sortedKeysOf(b.functions)
+	reached := make(map[string]map[string]bool, len(fns)) // f → D it has an invoke path to
+	for _, fa := range fns {
+		reached[fa] = map[string]bool{}
+	}
+	full := func(fa string) bool { return len(b.dbs) > 0 && len(reached[fa]) >= len(b.dbs) }
 	for round := 0; round <= len(fns); round++ {
 		changed := false
 		for _, fa := range fns {
 			f := b.functions[fa]
+			if full(fa) {
+				continue // f reaches every database by invoke already
+			}
 			var grants []Grant
 			assumed := map[string]bool{}
 			for _, ra := range b.fnRoles[fa] {
@@ -439,6 +449,9 @@ func (b *builder) invokePaths() {
 			}
 			ambiguous := len(b.fnRoles[fa]) > 1
 			for _, g := range grants {
+				if full(fa) {
+					break
+				}
 				if g.Action != iam.ActionInvoke || g.Target == "" || g.Target == fa {
 					continue
 				}
@@ -447,11 +460,10 @@ func (b *builder) invokePaths() {
 					continue
 				}
 				for _, p := range callee.DataPaths {
-					key := fa + "|" + callee.Address + "|" + p.Target
-					if seen[key] {
+					if reached[fa][p.Target] {
 						continue
 					}
-					seen[key] = true
+					reached[fa][p.Target] = true
 					changed = true
 					steps := append([]Step{fnStep(f)}, g.Via...)
 					steps = append(steps, Step{Kind: "data_path", Address: p.Target, Detail: fmt.Sprintf("%s reaches %s by %s", callee.Address, p.Target, p.Kind)})
