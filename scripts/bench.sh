@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
-# make bench: times `letsleep check --format json` on synthetic plans of 1k,
-# 5k, 20k and 50k resources against the bare JSON decode of the same file
-# (the floor), conftest and `trivy config`, prints a table, writes
-# build/bench/results.md and checks the targets of docs/performance.md.
+# make bench: times `letsleep check --format json` on synthetic plans of 10k,
+# 20k, 50k and 100k resources against the floor (a jsontext token scan of the
+# same file: read and tokenize, build nothing) and against peers that answer
+# comparable questions over the raw plan (conftest and `opa eval` with the
+# policy in bench/conftest; trivy optionally), prints a table with the load
+# average beside every row, writes build/bench/results.md and checks the
+# targets of docs/performance.md.
 #
 # Environment:
-#   BENCH_SIZES     resource counts (default "1000 5000 20000 50000")
+#   BENCH_SIZES     resource counts (default "10000 20000 50000 100000")
+#   BENCH_DISTINCT  sizes also generated as many distinct module calls
+#                   (plangen --distinct; default "50000")
 #   BENCH_RUNS      runs per tool and size; the median is reported (default 5)
 #   BENCH_TIMEOUT   seconds before one run is stopped (default 300)
 #   BENCH_SEED      generator seed (default 1)
-#   BENCH_PEERS     "conftest trivy" (default); set "" to time letsleep and the floor only
+#   BENCH_PEERS     default "conftest opa"; add trivy ("conftest opa trivy")
+#                   to time trivy config too: it takes minutes per size on a
+#                   2-core machine and its first build takes most of an hour
+#   BENCH_SOURCE_ARGS  extra `letsleep check` arguments for the "with
+#                   source" column, once letsleep reads configuration sources
+#                   (the column says so when it does not)
+# Hooks: every executable scripts/bench.d/*.sh runs after this script with
+# the same environment (e.g. the tenants benchmark); a hook's failure fails
+# make bench.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-sizes=${BENCH_SIZES:-1000 5000 20000 50000}
+sizes=${BENCH_SIZES:-10000 20000 50000 100000}
+distinct_sizes=${BENCH_DISTINCT-50000}
+source_args=${BENCH_SOURCE_ARGS:-}
 runs=${BENCH_RUNS:-5}
 run_timeout=${BENCH_TIMEOUT:-300}
 seed=${BENCH_SEED:-1}
-peers=${BENCH_PEERS-conftest trivy}
+peers=${BENCH_PEERS-conftest opa}
 out=$root/build/bench
 mkdir -p "$out/plans" "$out/logs"
 
@@ -28,6 +43,9 @@ conftest_mod=github.com/open-policy-agent/conftest
 conftest_ver=v0.71.1
 trivy_mod=github.com/aquasecurity/trivy
 trivy_ver=v0.74.0
+# opa is pinned to the version letsleep itself links (go.mod).
+opa_mod=github.com/open-policy-agent/opa
+opa_ver=$(go list -m -f '{{.Version}}' $opa_mod)
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -64,6 +82,7 @@ declare -A peer_bin peer_note
 for p in $peers; do
   case $p in
     conftest) peer_bin[conftest]=$(install_tool conftest $conftest_mod $conftest_ver $conftest_mod) ;;
+    opa) peer_bin[opa]=$(install_tool opa $opa_mod "$opa_ver" $opa_mod) ;;
     # trivy v0.74 imports encoding/json/v2, which Go 1.26 gates behind an experiment.
     trivy) peer_bin[trivy]=$(GOEXPERIMENT=jsonv2 install_tool trivy $trivy_mod $trivy_ver $trivy_mod/cmd/trivy) ;;
     *) log "unknown peer $p"; exit 2 ;;
@@ -106,12 +125,20 @@ if [ ${#templates[@]} -ne 4 ]; then
 fi
 
 stamp=$( (printf '%s\n' "$seed" "${templates[*]}"; for t in build/plans/reference.json "$out/devstack.json"; do [ -f "$t" ] && sha256sum "$t"; done; sha256sum bin/letsleep-plangen) | sha256sum | cut -c1-16)
+# Rows: every size as for_each replicas ("each"), and the BENCH_DISTINCT sizes
+# also as distinct module calls ("distinct").
 declare -A planfile
-for n in $sizes; do
-  planfile[$n]=$out/plans/plan-$n.json
-  if [ "$(cat "$out/plans/plan-$n.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "${planfile[$n]}" ]; then
-    bin/letsleep-plangen generate "${templates[@]}" --resources "$n" --seed "$seed" --out "${planfile[$n]}"
-    echo "$stamp" >"$out/plans/plan-$n.stamp"
+rows=()
+for n in $sizes; do rows+=("$n:each"); done
+for n in $distinct_sizes; do rows+=("$n:distinct"); done
+for row in "${rows[@]}"; do
+  n=${row%%:*} shape=${row#*:}
+  planfile[$row]=$out/plans/plan-$n-$shape.json
+  if [ "$(cat "$out/plans/plan-$n-$shape.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "${planfile[$row]}" ]; then
+    flags=()
+    [ "$shape" = distinct ] && flags=(--distinct)
+    bin/letsleep-plangen generate "${templates[@]}" "${flags[@]}" --resources "$n" --seed "$seed" --out "${planfile[$row]}"
+    echo "$stamp" >"$out/plans/plan-$n-$shape.stamp"
   fi
 done
 
@@ -159,28 +186,41 @@ median() { sort -g | awk '{v[NR]=$1} END{if(NR%2) print v[(NR+1)/2]; else print 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b>0) printf "%.2f", a/b; else print "n/a"}'; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A T C R N
-tools=(letsleep decode $peers)
-for n in $sizes; do
-  f=${planfile[$n]}
-  log "$n resources ($(du -m "$f" | cut -f1) MiB)"
-  measure letsleep "$n" "0 1" bin/letsleep check --format json "$f"
-  T[letsleep,$n]=$m_time C[letsleep,$n]=$m_cpu R[letsleep,$n]=$m_rss N[letsleep,$n]=$m_note
-  measure decode "$n" "0" bin/letsleep-plangen decode "$f"
-  T[decode,$n]=$m_time C[decode,$n]=$m_cpu R[decode,$n]=$m_rss N[decode,$n]=$m_note
+# letsleep reads configuration sources only when it has a --source flag.
+has_source=""
+bin/letsleep check --help 2>/dev/null | grep -q -- '--source' && [ -n "$source_args" ] && has_source=1
+declare -A T C R N L
+tools=(letsleep scan $peers)
+[ -n "$has_source" ] && tools+=(source)
+record() { T[$1,$2]=$m_time C[$1,$2]=$m_cpu R[$1,$2]=$m_rss N[$1,$2]=$m_note; }
+for row in "${rows[@]}"; do
+  f=${planfile[$row]}
+  L[$row]=$(cut -d' ' -f1 /proc/loadavg)
+  log "$row resources ($(du -m "$f" | cut -f1) MiB, load ${L[$row]})"
+  measure letsleep "$row" "0 1" bin/letsleep check --format json "$f"
+  record letsleep "$row"
+  measure scan "$row" "0" bin/letsleep-plangen scan "$f"
+  record scan "$row"
+  if [ -n "$has_source" ]; then
+    # shellcheck disable=SC2086 # BENCH_SOURCE_ARGS is a list of arguments
+    measure source "$row" "0 1" bin/letsleep check --format json $source_args "$f"
+    record source "$row"
+  fi
   for p in $peers; do
     if [ -z "${peer_bin[$p]}" ]; then
-      T[$p,$n]="" N[$p,$n]=${peer_note[$p]}
+      T[$p,$row]="" N[$p,$row]=${peer_note[$p]}
       continue
     fi
     case $p in
-      conftest) measure conftest "$n" "0 1" "${peer_bin[conftest]}" test --no-color --output json --policy bench/conftest/policy "$f" ;;
-      trivy) measure trivy "$n" "0" "${peer_bin[trivy]}" config --quiet --skip-check-update --cache-dir "$out/trivy-cache" --format json "$f" ;;
+      conftest) measure conftest "$row" "0 1" "${peer_bin[conftest]}" test --no-color --output json --policy bench/conftest/policy "$f" ;;
+      # The engine without conftest's wrapper: the same policy, the same set.
+      opa) measure opa "$row" "0" "${peer_bin[opa]}" eval --format json --data bench/conftest/policy --input "$f" data.main.deny ;;
+      trivy) measure trivy "$row" "0" "${peer_bin[trivy]}" config --quiet --skip-check-update --cache-dir "$out/trivy-cache" --format json "$f" ;;
     esac
-    T[$p,$n]=$m_time C[$p,$n]=$m_cpu R[$p,$n]=$m_rss N[$p,$n]=$m_note
+    record "$p" "$row"
   done
   for t in "${tools[@]}"; do
-    log "  $t: ${T[$t,$n]:-–} s wall, ${C[$t,$n]:-–} s cpu, ${R[$t,$n]:-–} MiB ${N[$t,$n]:+($(printf '%s' "${N[$t,$n]}"))}"
+    log "  $t: ${T[$t,$row]:-–} s wall, ${C[$t,$row]:-–} s cpu, ${R[$t,$row]:-–} MiB ${N[$t,$row]:+($(printf '%s' "${N[$t,$row]}"))}"
   done
 done
 
@@ -190,29 +230,32 @@ results=$out/results.md
 {
   echo "# letsleep benchmark"
   echo
-  echo "$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) CPUs, $(go version | cut -d' ' -f3), median of up to $runs runs (GNU time: wall seconds, peak RSS)."
-  echo "Reproduce: \`make bench\` (or \`scripts/bench.sh\`; BENCH_SIZES, BENCH_RUNS, BENCH_PEERS tune it)."
+  echo "$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) CPUs, $(go version | cut -d' ' -f3), median of up to $runs runs (GNU time: wall seconds, user+sys CPU seconds, peak RSS MiB)."
+  echo "Reproduce: \`make bench\` (or \`scripts/bench.sh\`; BENCH_SIZES, BENCH_DISTINCT, BENCH_RUNS, BENCH_PEERS tune it)."
   echo
-  echo "Load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg). Wall times on a loaded machine overstate; the cpu columns (user+sys) are steadier."
+  echo "Load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg); the load column is the 1-minute load when the row started. Wall times on a loaded machine overstate; the cpu columns are steadier, and the floor ratio is taken on them."
+  echo "Shapes: each = replicas as instances of one for_each module call; distinct = every replica of every template its own module call with its own configuration."
   echo
-  printf '| resources | plan MiB | letsleep s | cpu s | peak MiB | decode s | cpu s | letsleep/decode (wall, cpu) |'
-  for p in $peers; do printf ' %s s | cpu s | %s/letsleep |' "$p" "$p"; done
+  printf '| resources | shape | load | plan MiB | letsleep s | cpu s | peak MiB | scan s | scan cpu s | letsleep/scan (cpu, wall) | with source s |'
+  for p in $peers; do printf ' %s s | %s MiB | %s/letsleep |' "$p" "$p" "$p"; done
   echo
-  printf '|---:|---:|---:|---:|---:|---:|---:|---:|'
+  printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   for p in $peers; do printf -- '---:|---:|---:|'; done
   echo
-  for n in $sizes; do
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s, %s |' "$n" "$(du -m "${planfile[$n]}" | cut -f1)" \
-      "${T[letsleep,$n]:-error}" "${C[letsleep,$n]:-–}" "${R[letsleep,$n]:-–}" "${T[decode,$n]:-error}" "${C[decode,$n]:-–}" \
-      "$(ratio "${T[letsleep,$n]}" "${T[decode,$n]}")" "$(ratio "${C[letsleep,$n]:-}" "${C[decode,$n]:-}")"
-    for p in $peers; do printf ' %s | %s | %s |' "${T[$p,$n]:-–}" "${C[$p,$n]:-–}" "$(ratio "${T[$p,$n]}" "${T[letsleep,$n]}")"; done
+  for row in "${rows[@]}"; do
+    src="n/a (no --source in this letsleep)"
+    [ -n "$has_source" ] && src="${T[source,$row]:-error} (${R[source,$row]:-–} MiB)"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s | %s |' "${row%%:*}" "${row#*:}" "${L[$row]}" "$(du -m "${planfile[$row]}" | cut -f1)" \
+      "${T[letsleep,$row]:-error}" "${C[letsleep,$row]:-–}" "${R[letsleep,$row]:-–}" "${T[scan,$row]:-error}" "${C[scan,$row]:-–}" \
+      "$(ratio "${C[letsleep,$row]:-}" "${C[scan,$row]:-}")" "$(ratio "${T[letsleep,$row]}" "${T[scan,$row]}")" "$src"
+    for p in $peers; do printf ' %s | %s | %s |' "${T[$p,$row]:-–}" "${R[$p,$row]:-–}" "$(ratio "${T[$p,$row]}" "${T[letsleep,$row]}")"; done
     echo
   done
   notes=0
-  for n in $sizes; do for t in "${tools[@]}"; do
-    if [ -n "${N[$t,$n]:-}" ]; then
+  for row in "${rows[@]}"; do for t in "${tools[@]}"; do
+    if [ -n "${N[$t,$row]:-}" ]; then
       ((notes++ == 0)) && echo && echo "Notes:"
-      echo "- $t at $n: ${N[$t,$n]}"
+      echo "- $t at $row: ${N[$t,$row]}"
     fi
   done; done
   echo
@@ -227,34 +270,37 @@ target() { # NAME PASS|FAIL|UNMEASURED DETAIL
 }
 passfail() { awk "BEGIN{exit !($1)}" && echo PASS || echo FAIL; }
 num() { [[ ${1:-} =~ ^[0-9.]+$ ]]; }
+has_row() { [[ " ${rows[*]} " == *" $1 "* ]]; }
 
-big=$(echo "$sizes" | tr ' ' '\n' | sort -n | tail -n 1)
-if [[ " $sizes " == *" 50000 "* ]]; then big=50000; fi
-if num "${T[letsleep,$big]:-}"; then
-  target "$big-resource plan in < 5 s with peak RSS < 1 GiB" "$(passfail "${T[letsleep,$big]} < 5 && ${R[letsleep,$big]} < 1024")" "${T[letsleep,$big]} s, ${R[letsleep,$big]} MiB"
+for row in 50000:each 50000:distinct; do
+  has_row "$row" || { target "$row: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB" UNMEASURED "not in BENCH_SIZES/BENCH_DISTINCT"; continue; }
+  if num "${C[letsleep,$row]:-}" && num "${C[scan,$row]:-}"; then
+    r=$(ratio "${C[letsleep,$row]}" "${C[scan,$row]}")
+    target "$row: ≤ 5× the token-scan floor (cpu)" "$(passfail "$r <= 5")" "$r× (${C[letsleep,$row]} s vs ${C[scan,$row]} s cpu; wall $(ratio "${T[letsleep,$row]}" "${T[scan,$row]}")×, load ${L[$row]})"
+    target "$row: peak RSS < 512 MiB" "$(passfail "${R[letsleep,$row]} < 512")" "${R[letsleep,$row]} MiB"
+  else
+    target "$row: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB" UNMEASURED "letsleep: ${N[letsleep,$row]:-no run}"
+  fi
+done
+if num "${T[letsleep,100000:each]:-}"; then
+  target "100000: < 5 s wall, peak RSS < 1 GiB" "$(passfail "${T[letsleep,100000:each]} < 5 && ${R[letsleep,100000:each]} < 1024")" "${T[letsleep,100000:each]} s (${C[letsleep,100000:each]} s cpu, load ${L[100000:each]}), ${R[letsleep,100000:each]} MiB"
 else
-  target "$big-resource plan in < 5 s with peak RSS < 1 GiB" UNMEASURED "letsleep: ${N[letsleep,$big]:-no run}"
+  target "100000: < 5 s wall, peak RSS < 1 GiB" UNMEASURED "letsleep: ${N[letsleep,100000:each]:-not in BENCH_SIZES}"
 fi
-if num "${T[letsleep,50000]:-}" && num "${T[letsleep,5000]:-}"; then
-  r=$(ratio "${T[letsleep,50000]}" "${T[letsleep,5000]}")
-  target "time(50k)/time(5k) ≤ 12" "$(passfail "$r <= 12")" "$r"
+if num "${T[letsleep,100000:each]:-}" && num "${T[letsleep,10000:each]:-}"; then
+  r=$(ratio "${T[letsleep,100000:each]}" "${T[letsleep,10000:each]}")
+  target "time(100k)/time(10k) ≤ 12" "$(passfail "$r <= 12")" "$r wall, $(ratio "${C[letsleep,100000:each]}" "${C[letsleep,10000:each]}") cpu"
 else
-  target "time(50k)/time(5k) ≤ 12" UNMEASURED "needs both sizes measured"
-fi
-if num "${T[letsleep,20000]:-}" && num "${T[decode,20000]:-}"; then
-  r=$(ratio "${T[letsleep,20000]}" "${T[decode,20000]}")
-  target "letsleep ≤ 3× bare decode at 20k" "$(passfail "$r <= 3")" "$r×"
-else
-  target "letsleep ≤ 3× bare decode at 20k" UNMEASURED "needs 20000 measured"
+  target "time(100k)/time(10k) ≤ 12" UNMEASURED "needs 10000 and 100000"
 fi
 for p in $peers; do
-  worst="" detail="" state=PASS
-  for n in $sizes; do
-    if ! num "${T[letsleep,$n]:-}"; then state=UNMEASURED; detail+="$n: letsleep failed; "; continue; fi
-    if [[ ${T[$p,$n]:-} == ">"* ]]; then detail+="$n: $p timed out; "; continue; fi
-    if ! num "${T[$p,$n]:-}"; then state=UNMEASURED; detail+="$n: ${N[$p,$n]:-not measured}; "; continue; fi
-    [ "$(passfail "${T[letsleep,$n]} < ${T[$p,$n]}")" = PASS ] || state=FAIL
-    detail+="$n: ${T[letsleep,$n]} s vs ${T[$p,$n]} s; "
+  detail="" state=PASS
+  for row in "${rows[@]}"; do
+    if ! num "${T[letsleep,$row]:-}"; then state=UNMEASURED; detail+="$row: letsleep failed; "; continue; fi
+    if [[ ${T[$p,$row]:-} == ">"* ]]; then detail+="$row: $p timed out; "; continue; fi
+    if ! num "${T[$p,$row]:-}"; then state=UNMEASURED; detail+="$row: ${N[$p,$row]:-not measured}; "; continue; fi
+    [ "$(passfail "${T[letsleep,$row]} < ${T[$p,$row]}")" = PASS ] || state=FAIL
+    detail+="$row: ${T[letsleep,$row]} s vs ${T[$p,$row]} s; "
   done
   target "letsleep faster than $p" "$state" "${detail%; }"
 done
@@ -266,4 +312,9 @@ echo "wrote $results"
 # above and in the results but does not.
 fail=0
 for v in "${verdicts[@]}"; do [ "$v" = FAIL ] && fail=1; done
+for hook in scripts/bench.d/*.sh; do
+  [ -x "$hook" ] || continue
+  log "hook $hook"
+  "$hook" || fail=1
+done
 exit $fail
