@@ -12,6 +12,8 @@ import (
 	"unicode"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/letsleep/letsleep/internal/readlimit"
 )
 
 // Aliases without methods: tfjson's own UnmarshalJSON re-parses the value
@@ -216,8 +218,9 @@ func sniff(source string, data []byte) error {
 	if i == len(data) {
 		return inputErr(source, nil, "empty file: pass the output of `terraform show -json tfplan`")
 	}
-	if enc := unicodeEncoding(data); enc != "" {
-		return inputErr(source, nil, "this file is %s text, not UTF-8 (PowerShell's `>` writes UTF-16): convert it with `iconv -f %s -t UTF-8 %s > plan.json`, or write the plan as UTF-8 with `terraform show -json tfplan | Out-File -Encoding utf8 plan.json` in PowerShell", enc, iconvName(enc), shellQuote(source))
+	if _, err := readlimit.UTF8(source, data); err != nil {
+		// UTF-16 or UTF-32, named as for every other input file.
+		return &InputError{Source: source, Msg: strings.TrimPrefix(err.Error(), source+": "), Err: err}
 	}
 	head := data[i:min(len(data), i+64)]
 	c := head[0]
@@ -234,31 +237,6 @@ func sniff(source string, data []byte) error {
 	}
 	r := []rune(string(head))
 	return inputErr(source, nil, "not JSON: invalid character %q at line %d, column %d; pass the output of `terraform show -json tfplan`", r[0], line, col)
-}
-
-// unicodeEncoding names a UTF-16 or UTF-32 encoding recognised by its byte
-// order mark, or by the NUL bytes UTF-16 puts beside every ASCII character.
-func unicodeEncoding(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}):
-		return "UTF-32LE (with a byte order mark)"
-	case bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}):
-		return "UTF-32BE (with a byte order mark)"
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		return "UTF-16LE (with a byte order mark)"
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return "UTF-16BE (with a byte order mark)"
-	case len(data) >= 4 && data[0] != 0 && data[1] == 0 && data[2] != 0 && data[3] == 0:
-		return "UTF-16LE"
-	case len(data) >= 4 && data[0] == 0 && data[1] != 0 && data[2] == 0 && data[3] != 0:
-		return "UTF-16BE"
-	}
-	return ""
-}
-
-func iconvName(enc string) string {
-	name, _, _ := strings.Cut(enc, " ")
-	return name
 }
 
 // shellQuote quotes a path for a command the user can paste.

@@ -105,9 +105,9 @@ func TestLoadUnicodeEncodings(t *testing.T) {
 		return string(b)
 	}
 	cases := []struct{ name, content, want string }{
-		{"utf16le-bom", utf16le(minimalPlan, true), "this file is UTF-16LE (with a byte order mark) text, not UTF-8"},
-		{"utf16le", utf16le(minimalPlan, false), "this file is UTF-16LE text, not UTF-8"},
-		{"utf16be-bom", "\xFE\xFF\x00{", "this file is UTF-16BE (with a byte order mark) text"},
+		{"utf16le-bom", utf16le(minimalPlan, true), "the file is UTF-16 little-endian text"},
+		{"utf16le", utf16le(minimalPlan, false), "the file is UTF-16 little-endian text"},
+		{"utf16be-bom", "\xFE\xFF\x00{", "the file is UTF-16 big-endian text"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
