@@ -304,3 +304,36 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestFocus keeps the named node, its neighbours and the edges among them;
+// a module path or a rule id picks several; a name that matches nothing is
+// an error that says what to pass.
+func TestFocus(t *testing.T) {
+	g := Build(testModel(), []report.Finding{{Rule: "LSL-004", Category: "nat-gateway", Resource: "aws_nat_gateway.n"}})
+	f, err := g.Focus([]string{"aws_lambda_function.egress"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, n := range f.Nodes {
+		ids[n.ID] = true
+	}
+	if !ids["aws_lambda_function.egress"] || !ids["internet"] || ids["aws_lambda_function.hot"] {
+		t.Errorf("focus on the egress function kept %v", ids)
+	}
+	for _, e := range f.Edges {
+		if !ids[e.From] || !ids[e.To] {
+			t.Errorf("edge %s leaves the focus", edgeKey(e))
+		}
+	}
+	if len(f.Nodes) >= len(g.Nodes) {
+		t.Errorf("focus kept %d of %d nodes", len(f.Nodes), len(g.Nodes))
+	}
+	byRule, err := g.Focus([]string{"LSL-004"}, []report.Finding{{Rule: "LSL-004", Resource: "aws_nat_gateway.n"}})
+	if err != nil || len(byRule.Nodes) != 1 || byRule.Nodes[0].ID != "aws_nat_gateway.n" {
+		t.Errorf("focus on a rule id: %+v, %v", byRule, err)
+	}
+	if _, err := g.Focus([]string{"aws_lambda_function.nope"}, nil); err == nil || !strings.Contains(err.Error(), "--focus aws_lambda_function.nope matches nothing in the picture: pass") {
+		t.Errorf("unknown focus: %v", err)
+	}
+}
