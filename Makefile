@@ -14,7 +14,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build lab-build check test lab bench fuzz probes plans community-plans functions clean
+.PHONY: all deps build lab-build cross check test lab bench fuzz probes plans community-plans functions clean
 
 all: build
 
@@ -42,8 +42,13 @@ check: $(TFRC) build
 comma := ,
 TIERS := terraform$(if $(filter 0,$(shell id -u)),$(comma)lab)
 
+## cross: the checker builds on macOS and Windows too (the lab is letsleep-lab, Linux only)
+cross:
+	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/letsleep
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/letsleep
+
 ## test: every test, offline; the terraform tier always, the lab tier when root
-test: deps build
+test: deps build cross
 	$(GO) vet ./...
 	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m ./...
 	@scripts/fuzz.sh short $(FUZZTIME)

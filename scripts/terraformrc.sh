@@ -4,18 +4,27 @@
 # Usage: scripts/terraformrc.sh OUTFILE
 set -euo pipefail
 out=${1:?usage: terraformrc.sh OUTFILE}
+# LETSLEEP_TF_MIRROR=registry skips the search and uses the registry.
 mirror=${LETSLEEP_TF_MIRROR:-}
-if [ -z "$mirror" ]; then
+if [ "$mirror" = registry ]; then
+  mirror=""
+elif [ -z "$mirror" ]; then
   for d in /opt/tf-plugins /usr/share/terraform/plugins /usr/local/share/terraform/plugins "$HOME/.terraform.d/plugins"; do
     if [ -d "$d/registry.terraform.io/hashicorp/aws" ]; then mirror=$d; break; fi
   done
 fi
-if [ -z "$mirror" ]; then
-  echo "terraformrc: no AWS provider mirror found; set LETSLEEP_TF_MIRROR to a directory holding registry.terraform.io/hashicorp/aws" >&2
-  exit 1
-fi
 mkdir -p "$(dirname "$out")"
 cache="$(cd "$(dirname "$out")" && pwd)/plugin-cache"
+if [ -z "$mirror" ]; then
+  # A laptop with normal internet: no mirror, so terraform installs the
+  # provider from the registry, once, into the shared plugin cache.
+  echo "terraformrc: no local AWS provider mirror found (set LETSLEEP_TF_MIRROR to use one); terraform will download providers from registry.terraform.io" >&2
+  mkdir -p "$cache"
+  tmp=$(mktemp)
+  printf 'plugin_cache_dir = "%s"\n' "$cache" >"$tmp"
+  mv "$tmp" "$out"
+  exit 0
+fi
 # Several test packages run terraform init at once; terraform's plugin cache
 # is not safe for concurrent filling, so fill it here, once, under a lock.
 # Later inits only link from it.

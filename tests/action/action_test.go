@@ -390,3 +390,22 @@ func TestPreCommitHooks(t *testing.T) {
 		t.Errorf("plan hook on the bundled plan: exit %d (%v), want 1 with the findings:\n%s", code, err, out)
 	}
 }
+
+// On a laptop with normal internet there is no mirror: make check must
+// still work, so terraformrc.sh writes a config that uses the registry.
+func TestTerraformrcFallsBackToTheRegistry(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "build", "terraformrc")
+	cmd := exec.Command("bash", filepath.Join(repoRoot, "scripts", "terraformrc.sh"), out)
+	cmd.Env = append(os.Environ(), "LETSLEEP_TF_MIRROR=registry")
+	msg, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("terraformrc.sh without a mirror: %v\n%s", err, msg)
+	}
+	rc := read(t, out)
+	if strings.Contains(rc, "filesystem_mirror") || !strings.Contains(rc, "plugin_cache_dir") {
+		t.Errorf("config without a mirror:\n%s", rc)
+	}
+	if !strings.Contains(string(msg), "download providers from registry.terraform.io") {
+		t.Errorf("no word that the registry is used: %s", msg)
+	}
+}
