@@ -1,0 +1,224 @@
+package source
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// MaxFileBytes bounds one .tf file. Hand-written or generated Terraform is
+// far below it; a larger file is refused as bad input rather than read into
+// memory.
+const MaxFileBytes = 8 << 20
+
+// maxModuleDepth bounds module nesting, so a module that calls itself
+// through a relative path cannot recurse forever.
+const maxModuleDepth = 32
+
+// ErrInput marks sources that cannot be read as Terraform (the CLI exits 2).
+var ErrInput = errors.New("source input error")
+
+// Notice is something the sources could not answer, e.g. a registry
+// module without a manifest. The runner reports it as `unanalysed`.
+type Notice struct {
+	Module  string // module call path, e.g. module.db
+	Message string
+}
+
+// Config is the configuration tree read from a root folder: every module
+// by its call path ("" for the root, "vpc", "app.sg"), with modules sharing
+// a source folder sharing one parsed *Module.
+type Config struct {
+	Dir     string
+	modules map[string]*Module
+	calls   map[string]*Call // call path → its module block
+	Notices []Notice
+}
+
+// Module returns the module at a call path ("" is the root).
+func (c *Config) Module(path string) *Module {
+	if c == nil {
+		return nil
+	}
+	return c.modules[path]
+}
+
+// HasTerraform tells whether dir holds .tf files.
+func HasTerraform(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	return len(m) > 0
+}
+
+// manifest is .terraform/modules/modules.json, written by terraform init.
+type manifest struct {
+	Modules []struct {
+		Key    string `json:"Key"`
+		Source string `json:"Source"`
+		Dir    string `json:"Dir"`
+	} `json:"Modules"`
+}
+
+// Load reads the root module in dir and every module it calls.
+func Load(dir string) (*Config, error) {
+	if !HasTerraform(dir) {
+		return nil, fmt.Errorf("%w: %s holds no .tf files; pass the root module folder with --source", ErrInput, dir)
+	}
+	l := &loader{parsed: map[string]*Module{}, cfg: &Config{Dir: dir, modules: map[string]*Module{}, calls: map[string]*Call{}}}
+	if err := l.readManifest(dir); err != nil {
+		return nil, err
+	}
+	root, err := l.parseDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.walk("", dir, root, 0); err != nil {
+		return nil, err
+	}
+	sort.Slice(l.cfg.Notices, func(i, j int) bool { return l.cfg.Notices[i].Module < l.cfg.Notices[j].Module })
+	return l.cfg, nil
+}
+
+type loader struct {
+	parsed   map[string]*Module // absolute folder → parsed module (parse once)
+	manifest map[string]string  // call path → folder, from modules.json
+	cfg      *Config
+}
+
+func (l *loader) readManifest(root string) error {
+	path := filepath.Join(root, ".terraform", "modules", "modules.json")
+	data, err := readBounded(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var mf manifest
+	if err := json.Unmarshal(data, &mf); err != nil {
+		return fmt.Errorf("%w: %s: %v; run terraform init again", ErrInput, path, err)
+	}
+	l.manifest = map[string]string{}
+	for _, m := range mf.Modules {
+		if m.Key == "" {
+			continue
+		}
+		d := m.Dir
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(root, d)
+		}
+		l.manifest[m.Key] = d
+	}
+	return nil
+}
+
+func (l *loader) walk(path, dir string, m *Module, depth int) error {
+	l.cfg.modules[path] = m
+	if depth >= maxModuleDepth {
+		return fmt.Errorf("%w: module nesting deeper than %d at module.%s", ErrInput, maxModuleDepth, path)
+	}
+	for _, name := range sortedKeys(m.Calls) {
+		call := m.Calls[name]
+		child := name
+		if path != "" {
+			child = path + "." + name
+		}
+		l.cfg.calls[child] = call
+		cdir, ok := l.manifest[child]
+		if !ok {
+			if !isLocal(call.Source) {
+				l.cfg.Notices = append(l.cfg.Notices, Notice{Module: "module." + strings.ReplaceAll(child, ".", ".module."),
+					Message: fmt.Sprintf("module source %q is not a local path and %s has no .terraform/modules/modules.json: its locals and dynamic blocks are not read; run terraform init in the root module first", call.Source, l.cfg.Dir)})
+				continue
+			}
+			cdir = filepath.Join(dir, filepath.FromSlash(call.Source))
+		}
+		cm, err := l.parseDir(cdir)
+		if err != nil {
+			return fmt.Errorf("module.%s: %w", child, err)
+		}
+		if err := l.walk(child, cdir, cm, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isLocal(src string) bool {
+	return strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../")
+}
+
+// parseDir parses every .tf file of a folder once; later calls of the same
+// folder share the result.
+func (l *loader) parseDir(dir string) (*Module, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInput, dir, err)
+	}
+	if m, ok := l.parsed[abs]; ok {
+		return m, nil
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInput, dir, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%w: module folder %s holds no .tf files; run terraform init or fix the module source", ErrInput, dir)
+	}
+	sort.Strings(files)
+	m := newModule(dir)
+	p := hclparse.NewParser()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_override.tf") || filepath.Base(f) == "override.tf" {
+			continue // overrides merge into other blocks; the plan already has their effect
+		}
+		data, err := readBounded(f)
+		if err != nil {
+			return nil, err
+		}
+		file, diags := p.ParseHCL(data, f)
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("%w: %s", ErrInput, diags.Error())
+		}
+		body, ok := file.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		m.addFile(body)
+	}
+	l.parsed[abs] = m
+	return m, nil
+}
+
+// readBounded reads a file of at most MaxFileBytes.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %v", ErrInput, path, err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%w: %s is larger than %d MiB; letsleep refuses to read it (split it, or check the plan without --source)", ErrInput, path, MaxFileBytes>>20)
+	}
+	return data, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,80 @@
+package source
+
+import "strings"
+
+// Place is where a resource instance is declared: its block and, for a
+// resource inside a module, the outermost module call in the root module.
+type Place struct {
+	Block Range
+	Call  *Range
+}
+
+// Locate finds the block of a resource instance address such as
+// module.db["a"].module.sg.aws_security_group.this[0].
+func (c *Config) Locate(address string) (Place, bool) {
+	if c == nil {
+		return Place{}, false
+	}
+	calls, rest := splitAddress(address)
+	m := c.Module(strings.Join(calls, "."))
+	if m == nil {
+		return Place{}, false
+	}
+	r := m.Resources[resourceKey(rest)]
+	if r == nil {
+		return Place{}, false
+	}
+	p := Place{Block: r.Range}
+	if len(calls) > 0 {
+		if call := c.calls[calls[0]]; call != nil {
+			rr := call.Range
+			p.Call = &rr
+		}
+	}
+	return p, true
+}
+
+// splitAddress splits an instance address into its module call names and
+// the resource part ("aws_x.y[0]" or "data.aws_x.y").
+func splitAddress(addr string) ([]string, string) {
+	var calls []string
+	for strings.HasPrefix(addr, "module.") {
+		rest := addr[len("module."):]
+		i := 0
+		for i < len(rest) && rest[i] != '.' && rest[i] != '[' {
+			i++
+		}
+		calls = append(calls, rest[:i])
+		j := i
+		if j < len(rest) && rest[j] == '[' {
+			j = skipBracket(rest, j)
+		}
+		addr = strings.TrimPrefix(rest[j:], ".")
+	}
+	return calls, addr
+}
+
+// resourceKey drops the instance key: aws_x.y[0] → aws_x.y.
+func resourceKey(s string) string {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// skipBracket returns the index after the bracket group starting at s[i],
+// ignoring brackets inside quoted keys.
+func skipBracket(s string, i int) int {
+	inQuote := false
+	for j := i + 1; j < len(s); j++ {
+		switch {
+		case s[j] == '\\' && inQuote:
+			j++
+		case s[j] == '"':
+			inQuote = !inQuote
+		case s[j] == ']' && !inQuote:
+			return j + 1
+		}
+	}
+	return len(s)
+}
