@@ -1,7 +1,6 @@
 package model
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,9 +42,10 @@ type builder struct {
 
 // Build assembles the boundary model of a loaded plan.
 func Build(p *plan.Plan, cfg Config) (m *Model, err error) {
-	if p == nil || p.Doc == nil {
-		return nil, errors.New("build model: no plan")
-	}
+	return BuildWithSources(p, cfg, nil)
+}
+
+func build(p *plan.Plan, cfg Config, src Sources) (m *Model, err error) {
 	// A gate must not crash on a plan shape nobody foresaw: turn a bug into
 	// an error that names the plan (fuzzing keeps this path unused).
 	defer func() {
@@ -54,7 +54,7 @@ func Build(p *plan.Plan, cfg Config) (m *Model, err error) {
 		}
 	}()
 	b := &builder{
-		ix:          newIndex(),
+		ix:          newIndex(src),
 		cfg:         cfg,
 		m:           &Model{Schema: SchemaVersion},
 		byID:        map[string]string{},

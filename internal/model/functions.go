@@ -76,7 +76,7 @@ func (b *builder) buildFunctions() {
 				ids []string
 			}{{"subnet_ids", &sn, f.Subnets}, {"security_group_ids", &sg, f.SecurityGroups}} {
 				if (wholeUnknown || unknownAt(vu, l.key)) && len(l.ids) == 0 && len(l.res.Lost) == 0 {
-					l.res.Lost = append(l.res.Lost, "unknown at plan time; a dynamic vpc_config block is not in the plan's configuration")
+					l.res.Lost = append(l.res.Lost, b.vpcConfigHint())
 				}
 			}
 			// A block with known empty subnets is no VPC placement in AWS.
@@ -97,6 +97,15 @@ func (b *builder) buildFunctions() {
 		}
 		b.functions[r.Address] = f
 	}
+}
+
+// vpcConfigHint says why a vpc_config left unknown could not be followed
+// and, without sources, what to pass.
+func (b *builder) vpcConfigHint() string {
+	if b.ix.src == nil {
+		return "unknown at plan time; a dynamic vpc_config block is not in the plan's configuration: pass the Terraform sources with --source DIR"
+	}
+	return "unknown at plan time and not resolvable through the sources"
 }
 
 func (b *builder) functionIPv6(addr string) bool {

@@ -22,6 +22,9 @@ type res struct {
 	// Read is true for a data source that terraform reads during apply
 	// because an input was unknown (action "read" in resource_changes).
 	Read bool
+	// src answers for blocks the plan's configuration leaves out (dynamic
+	// blocks); nil without sources.
+	src Sources
 }
 
 // key is the type.name form used in configuration references.
@@ -47,10 +50,13 @@ type index struct {
 	// modSeen: module instances already recorded; every resource of an
 	// instance would otherwise split and rejoin its whole path again.
 	modSeen map[string]bool
+	// src answers what the plan's configuration leaves out (nil: none).
+	src Sources
 }
 
-func newIndex() *index {
+func newIndex(src Sources) *index {
 	return &index{
+		src:            src,
 		byAddr:         map[string]*res{},
 		byType:         map[string][]*res{},
 		byModKey:       map[string][]*res{},
@@ -66,6 +72,7 @@ func (ix *index) add(r *res) {
 		return
 	}
 	ix.byAddr[r.Address] = r
+	r.src = ix.src
 	ix.byType[r.Type] = append(ix.byType[r.Type], r)
 	k := r.Module + "|" + r.key()
 	ix.byModKey[k] = append(ix.byModKey[k], r)

@@ -134,7 +134,7 @@ func (b *builder) attachRule(r *res, rule SGRule, dir string) {
 		if len(owner.Raw) > 0 {
 			id = owner.Raw[0]
 		} else {
-			b.warn("unresolved-reference", r.Address, "security_group_id could not be resolved to a group in the plan")
+			b.warn("unresolved-reference", r.Address, "security_group_id could not be resolved to a group in the plan%s", lostNote(owner.Lost))
 		}
 		sg = b.sgs[id]
 		if sg == nil {

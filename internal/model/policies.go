@@ -158,7 +158,7 @@ func (b *builder) dataDocument(r *res, origin string) ([]stmt, bool) {
 			addrs := b.statementRefs(r, i, len(blocks), k)
 			if len(addrs) == 0 {
 				addrs = []string{UnknownResource}
-				b.warn("unresolved-reference", r.Address, "statement %s: %s unknown at plan time and not resolvable (a local?); assumed to match the resources of its own module", stmtName(s), k)
+				b.warn("unresolved-reference", r.Address, "statement %s: %s unknown at plan time and not resolvable (%s); assumed to match the resources of its own module", stmtName(s), k, b.localHint())
 			}
 			if k == "resources" {
 				s.Resources = append(s.Resources, addrs...)

@@ -41,15 +41,21 @@ func exprAt(exprs map[string]*tfjson.Expression, path ...string) *tfjson.Express
 }
 
 // refsAt is the reference list of the expression at path of r's configuration.
+// Where the plan has no expression (a dynamic block), the sources answer.
 func refsAt(r *res, path ...string) []string {
-	if r == nil || r.Config == nil {
+	if r == nil {
 		return nil
 	}
-	e := exprAt(r.Config.Expressions, path...)
-	if e == nil {
-		return nil
+	if r.Config != nil {
+		if e := exprAt(r.Config.Expressions, path...); e != nil {
+			return e.References
+		}
 	}
-	return e.References
+	if r.src != nil {
+		refs, _ := r.src.Block(configPath(r.Module), r.key(), path...)
+		return refs
+	}
+	return nil
 }
 
 // constAt is the constant value of the expression at path, if any.
@@ -127,7 +133,11 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 		case "count", "each", "path", "terraform", "self":
 			continue
 		case "local":
-			*lost = append(*lost, ref)
+			if seenSpecific["local."+parts[1]] {
+				continue
+			}
+			seenSpecific["local."+parts[1]] = true
+			ix.resolveLocal(mod, parts[1], ref, depth, rs)
 			continue
 		case "var":
 			if seenSpecific[ref] {
@@ -229,6 +239,27 @@ func (ix *index) resolveAttr(r *res, attr string, depth int, rs *resolution) {
 			*rs.lost = append(*rs.lost, l) // over-approximation must stay visible
 		}
 	}
+}
+
+// resolveLocal follows local.name of module instance mod through the
+// sources (the plan does not carry locals). Each local is expanded once
+// per instance, so locals that refer to each other stay linear.
+func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) {
+	if ix.src == nil {
+		*rs.lost = append(*rs.lost, ref+" ("+HintSource+")")
+		return
+	}
+	refs, ok := ix.src.Local(configPath(mod), name)
+	if !ok {
+		*rs.lost = append(*rs.lost, ref+" (not declared in the sources read)")
+		return
+	}
+	key := "local\x00" + mod + "\x00" + name
+	if rs.seen[key] {
+		return
+	}
+	rs.seen[key] = true
+	ix.resolveInto(mod, refs, depth+1, rs)
 }
 
 // resolveVar follows var.name inside module instance mod to the caller's

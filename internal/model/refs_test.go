@@ -36,7 +36,7 @@ func TestSplitRefAndIndex(t *testing.T) {
 // The stack fixture: resolve references the way Build does.
 func TestResolveThroughModulesAndIndexes(t *testing.T) {
 	p := loadFixturePlan(t, "stack")
-	b := &builder{ix: newIndex(), m: &Model{}}
+	b := &builder{ix: newIndex(nil), m: &Model{}}
 	b.load(p.Doc)
 	b.ix.indexConfig(p.Doc.Config)
 	b.ix.attachConfigs()
@@ -63,7 +63,8 @@ func TestResolveThroughModulesAndIndexes(t *testing.T) {
 			t.Errorf("resolve(%q, %v) = %v lost %v, want %v", c.mod, c.refs, got, lost, c.want)
 		}
 	}
-	if _, lost := b.ix.resolve("", []string{"local.x", "var.root_only"}); !reflect.DeepEqual(lost, []string{"local.x", "var.root_only"}) {
+	// Without sources a local is lost and says what to pass.
+	if _, lost := b.ix.resolve("", []string{"local.x", "var.root_only"}); !reflect.DeepEqual(lost, []string{"local.x (" + HintSource + ")", "var.root_only"}) {
 		t.Errorf("locals and root variables must be reported lost: %v", lost)
 	}
 }

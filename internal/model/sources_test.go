@@ -1,0 +1,119 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/source"
+)
+
+// buildCommunity builds the model of a stack under testdata/community,
+// with its .tf sources (withSource) or from the plan alone.
+func buildCommunity(t *testing.T, name string, withSource bool) *Model {
+	t.Helper()
+	dir := filepath.Join("testdata", "community", name)
+	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "community-modules")); err != nil && withSource {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)
+		}
+		t.Skip("SKIPPED: ../shared/community-modules is missing (CI has it)")
+	}
+	p, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src Sources
+	if withSource {
+		c, err := source.Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = c
+	}
+	m, err := BuildWithSources(p, Config{}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func dump(t *testing.T, v any) string {
+	b, _ := json.MarshalIndent(v, "", " ")
+	return string(b)
+}
+
+func functionAt(t *testing.T, m *Model, addr string) Function {
+	t.Helper()
+	for _, f := range m.Functions {
+		if f.Address == addr {
+			return f
+		}
+	}
+	t.Fatalf("no function %s in %s", addr, dump(t, m.Functions))
+	return Function{}
+}
+
+const dynEgress = "module.egress.aws_lambda_function.this[0]"
+
+// The lambda module writes vpc_config as a dynamic block and the
+// security-group module puts every rule on local.this_sg_id. With the
+// sources, the egress function lands in its subnets and group, and its
+// data path runs through the real security-group rules.
+func TestDynamicVPCConfigAndLocalsResolveThroughSources(t *testing.T) {
+	m := buildCommunity(t, "dynvpc", true)
+	f := functionAt(t, m, dynEgress)
+	if !f.InVPC || len(f.Unresolved) != 0 {
+		t.Fatalf("in_vpc=%v unresolved=%q", f.InVPC, f.Unresolved)
+	}
+	if want := []string{"module.vpc.aws_subnet.private[0]", "module.vpc.aws_subnet.private[1]"}; !slices.Equal(f.Subnets, want) {
+		t.Fatalf("subnets = %q, want %q", f.Subnets, want)
+	}
+	if want := []string{"module.fn_sg.aws_security_group.this_name_prefix[0]"}; !slices.Equal(f.SecurityGroups, want) {
+		t.Fatalf("security groups = %q, want %q", f.SecurityGroups, want)
+	}
+	if len(f.DataPaths) != 1 || f.DataPaths[0].Kind != "network" || f.DataPaths[0].Target != "module.db.aws_rds_cluster.this[0]" {
+		t.Fatalf("data paths = %s", dump(t, f.DataPaths))
+	}
+	var rules []string
+	for _, s := range f.DataPaths[0].Steps {
+		if s.Kind == "sg_rule" {
+			rules = append(rules, s.Address)
+		}
+	}
+	want := []string{"module.fn_sg.aws_security_group_rule.egress_rules[0]", "module.db_sg.aws_security_group_rule.ingress_with_source_security_group_id[0]"}
+	if !slices.Equal(rules, want) {
+		t.Fatalf("path rules = %q, want %q", rules, want)
+	}
+	for _, w := range m.Warnings {
+		t.Errorf("unexpected warning with sources: %s %s %s", w.Kind, w.Address, w.Message)
+	}
+}
+
+// Without the sources the same plan cannot be followed; every warning
+// that rests on a local or dynamic block says to pass --source.
+func TestWithoutSourcesWarningsSayWhatToPass(t *testing.T) {
+	m := buildCommunity(t, "dynvpc", false)
+	f := functionAt(t, m, dynEgress)
+	if !f.InVPC || !slices.Contains(f.Unresolved, "vpc_config.subnet_ids") {
+		t.Fatalf("in_vpc=%v unresolved=%q: a vpc_config left unknown is a VPC placement, unresolved", f.InVPC, f.Unresolved)
+	}
+	n := 0
+	for _, w := range m.Warnings {
+		if w.Kind != "unresolved-reference" {
+			continue
+		}
+		n++
+		if !strings.Contains(w.Message, "--source DIR") {
+			t.Errorf("warning does not say what to pass: %s %s", w.Address, w.Message)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no unresolved-reference warning without sources")
+	}
+}
