@@ -90,6 +90,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 	f.StringSliceVar(&opts.Skip, "skip", nil, "rule ids or categories to leave out (repeatable, comma-separated)")
 	f.StringSliceVar(&opts.Only, "only", nil, "run only these rule ids or categories (repeatable, comma-separated)")
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "bound on policy evaluation")
+	addSourceFlags(f, &opts)
 	return cmd
 }
 

@@ -58,6 +58,7 @@ Links resolved from values unknown at plan time are marked.`,
 	profileFlag(cmd, &opts.Profile)
 	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	addSourceFlags(f, &opts)
 	return cmd
 }
 

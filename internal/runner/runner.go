@@ -39,6 +39,13 @@ type Options struct {
 	Progress    io.Writer     // step-by-step progress; nil keeps quiet
 	Now         func() time.Time
 	Plan        plan.Options
+	// Source is the folder of the Terraform sources of a plan file (a
+	// directory check reads the directory). Empty: the plan file's folder
+	// when it holds .tf files, else the working directory when it does.
+	Source string
+	// SourceRoot makes finding locations relative; default the git top
+	// level of the sources.
+	SourceRoot string
 }
 
 func (o Options) withDefaults() Options {
@@ -81,6 +88,7 @@ type Analysis struct {
 	// Catalogue is every loaded check, so that a command can tell an
 	// unknown rule id from a rule without findings.
 	Catalogue []engine.Check
+	Sources   *Sources // nil when no sources were read
 }
 
 // Analyzer holds the compiled policies so that many plans reuse one prepared query.
@@ -116,7 +124,7 @@ func (a *Analyzer) Engine() *engine.Engine { return a.engine }
 
 // Analyze loads one PATH, builds its model and evaluates the policies.
 func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) {
-	p, m, err := loadAndBuild(ctx, path, a.opts, a.cfg)
+	p, m, src, err := loadAndBuild(ctx, path, a.opts, a.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +136,9 @@ func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) 
 	done()
 	for i := range findings {
 		findings[i].Source = p.Source
+		findings[i].Location = src.Locate(findings[i].Resource)
 	}
-	return &Analysis{Plan: p, Model: m, Findings: findings, Catalogue: a.engine.Catalogue()}, nil
+	return &Analysis{Plan: p, Model: m, Findings: findings, Catalogue: a.engine.Catalogue(), Sources: src}, nil
 }
 
 // BuildModel loads one PATH and builds its boundary model, without policies.
@@ -139,7 +148,7 @@ func BuildModel(ctx context.Context, path string, opts Options) (*model.Model, e
 	if err != nil {
 		return nil, err
 	}
-	_, m, err := loadAndBuild(ctx, path, opts, cfg)
+	_, m, _, err := loadAndBuild(ctx, path, opts, cfg)
 	return m, err
 }
 
@@ -154,7 +163,7 @@ func loadConfig(path string) (model.Config, error) {
 	return *c, nil
 }
 
-func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Config) (*plan.Plan, *model.Model, error) {
+func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Config) (*plan.Plan, *model.Model, *Sources, error) {
 	popts := opts.Plan
 	if popts.Progress == nil {
 		popts.Progress = opts.Progress
@@ -162,16 +171,26 @@ func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Conf
 	done := step(opts.Progress, "load "+path)
 	p, err := plan.Load(ctx, path, popts)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	done()
+	done = step(opts.Progress, "read sources")
+	src, notes, err := readSources(path, opts)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	done()
 	done = step(opts.Progress, "build boundary model")
-	m, err := model.Build(p, cfg)
+	m, err := model.BuildWithSources(p, cfg, src.refs())
 	if err != nil {
-		return nil, nil, fmt.Errorf("build model for %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("build model for %s: %w", path, err)
+	}
+	m.Warnings = append(m.Warnings, src.warnings()...)
+	for _, n := range notes {
+		m.Warnings = append(m.Warnings, model.Warning{Kind: "source", Message: n})
 	}
 	done()
-	return p, m, nil
+	return p, m, src, nil
 }
 
 // Analyze is the one-plan shortcut used by explain, graph and cost.

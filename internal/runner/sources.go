@@ -1,0 +1,119 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/report"
+	"github.com/letsleep/letsleep/internal/source"
+)
+
+// Sources is the Terraform configuration read for one PATH, and the root
+// that finding locations are made relative to.
+type Sources struct {
+	Config *source.Config
+	Root   string
+}
+
+// readSources finds and reads the .tf sources of one PATH: the directory
+// itself for a directory check; for a plan file, --source, else the plan
+// file's folder when it holds .tf files, else the working directory when
+// it does. Sources found by default that cannot be read are a warning, not
+// an error: the plan alone is still checked. It returns nil when there are
+// none.
+func readSources(path string, opts Options) (*Sources, []string, error) {
+	dir, explicit := opts.Source, opts.Source != ""
+	if info, err := os.Stat(path); err == nil && info.IsDir() && !explicit {
+		dir, explicit = path, true
+	}
+	if dir == "" {
+		for _, d := range []string{filepath.Dir(path), "."} {
+			if source.HasTerraform(d) {
+				dir = d
+				break
+			}
+		}
+	}
+	if dir == "" {
+		return nil, nil, nil
+	}
+	cfg, err := source.Load(dir)
+	if err != nil {
+		if explicit {
+			return nil, nil, fmt.Errorf("read sources: %w", err)
+		}
+		return nil, []string{fmt.Sprintf("Terraform sources in %s not read (%v); the plan alone is checked", dir, err)}, nil
+	}
+	root := opts.SourceRoot
+	if root == "" {
+		root = gitTop(dir)
+	}
+	return &Sources{Config: cfg, Root: root}, nil, nil
+}
+
+// gitTop is the nearest folder at or above dir holding .git, or dir.
+func gitTop(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return abs
+		}
+	}
+}
+
+// refs is the model's resolver input, nil without sources.
+func (s *Sources) refs() model.Sources {
+	if s == nil {
+		return nil
+	}
+	return s.Config
+}
+
+// Locate places a resource address in the sources, with File relative to
+// the source root.
+func (s *Sources) Locate(addr string) *report.Location {
+	if s == nil {
+		return nil
+	}
+	p, ok := s.Config.Locate(addr)
+	if !ok {
+		return nil
+	}
+	loc := s.location(p.Block)
+	if p.Call != nil {
+		loc.Call = s.location(*p.Call)
+	}
+	return loc
+}
+
+func (s *Sources) location(r source.Range) *report.Location {
+	file := r.File
+	if abs, err := filepath.Abs(file); err == nil {
+		if rel, err := filepath.Rel(s.Root, abs); err == nil {
+			file = rel
+		}
+	}
+	return &report.Location{File: filepath.ToSlash(file), StartLine: r.StartLine, EndLine: r.EndLine}
+}
+
+// sourceWarnings turns what the sources could not answer (a registry
+// module without a manifest) into model warnings, so each becomes one
+// unanalysed finding.
+func (s *Sources) warnings() []model.Warning {
+	if s == nil {
+		return nil
+	}
+	var out []model.Warning
+	for _, n := range s.Config.Notices {
+		out = append(out, model.Warning{Kind: "source", Address: n.Module, Message: n.Message})
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const dynvpc = "../model/testdata/community/dynvpc"
+
+func needCommunity(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat("../../../shared/community-modules"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)
+		}
+		t.Skip("SKIPPED: ../shared/community-modules is missing (CI has it)")
+	}
+}
+
+// The plan file's folder holds its .tf files: they are read by default,
+// the egress function placed in the VPC by a dynamic block is found
+// through its security groups, and each finding is placed at file:line.
+func TestCheckReadsSourcesBesideThePlanAndPlacesFindings(t *testing.T) {
+	needCommunity(t)
+	root, _ := filepath.Abs(dynvpc)
+	rep, err := Check(context.Background(), Options{Paths: []string{filepath.Join(dynvpc, "plan.json")}, SourceRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Summary.Failed || rep.Summary.BySeverity["critical"] != 1 {
+		t.Fatalf("summary = %+v", rep.Summary)
+	}
+	for _, f := range rep.Findings {
+		if f.Unresolved {
+			t.Errorf("%s on %s rests on a guess: %s", f.Rule, f.Resource, f.Message)
+		}
+		if f.Location == nil || f.Location.Call == nil {
+			t.Fatalf("%s on %s has no location or call site", f.Rule, f.Resource)
+		}
+		if f.Location.File != "../../../../../shared/community-modules/lambda/main.tf" && !strings.HasSuffix(f.Location.File, "community-modules/lambda/main.tf") {
+			t.Errorf("file = %q", f.Location.File)
+		}
+		if c := f.Location.Call; c.File != "main.tf" || c.StartLine != 54 || c.EndLine != 67 {
+			t.Errorf("call site = %+v, want main.tf:54-67", c)
+		}
+	}
+}
+
+// Without the sources (an explicit --source naming a folder without the
+// plan's .tf files is an input error; here the plan is copied alone) the
+// same plan cannot be resolved, and the warnings say what to pass.
+func TestCheckWithoutSourcesSaysWhatToPass(t *testing.T) {
+	needCommunity(t)
+	data, err := os.ReadFile(filepath.Join(dynvpc, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(plan, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(context.Background(), Options{Paths: []string{plan}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hint := false
+	for _, f := range rep.Findings {
+		if f.Location != nil {
+			t.Errorf("a finding without sources has a location: %+v", f.Location)
+		}
+		hint = hint || strings.Contains(f.Message, "--source DIR")
+	}
+	if !hint {
+		t.Fatalf("no finding says to pass --source DIR: %+v", rep.Findings)
+	}
+	if _, err := Check(context.Background(), Options{Paths: []string{plan}, Source: dir}); err == nil || !strings.Contains(err.Error(), "no .tf files") {
+		t.Fatalf("--source without .tf files: %v", err)
+	}
+}
