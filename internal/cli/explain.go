@@ -49,6 +49,9 @@ Links resolved from values unknown at plan time are marked.`,
 			if err != nil {
 				return err
 			}
+			if an.Sources != nil {
+				ex.Locate(an.Sources.Locate)
+			}
 			return writeTo(outFile, func(f *os.File) error { return writeExplanation(f, format, ex) })
 		},
 	}

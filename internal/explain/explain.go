@@ -37,6 +37,9 @@ type Explanation struct {
 	Function *Capabilities    `json:"function,omitempty"`
 	// ReachedBy lists, for a database, every data path that ends at it.
 	ReachedBy []Reach `json:"reached_by,omitempty"`
+	// Locations places each resource named above in the Terraform
+	// sources, when they were read (see Locate).
+	Locations map[string]*report.Location `json:"locations,omitempty"`
 }
 
 // Capabilities is what one function can do.

@@ -45,13 +45,13 @@ func (e *Explanation) Text() string {
 			b.WriteString("No finding of this rule in the plan (or the rule does not exist: `letsleep rules` lists them).\n")
 		}
 	case KindFunction:
-		writeFunction(&b, e.Function)
+		writeFunction(&b, e.Function, e.where)
 	default:
 		fmt.Fprintf(&b, "Resource %s\n", e.Target)
 		if len(e.ReachedBy) > 0 {
 			fmt.Fprintf(&b, "\nReached by %d data path(s):\n", len(e.ReachedBy))
 			for _, r := range e.ReachedBy {
-				writePath(&b, "  ", r.Path, r.Function+" ")
+				writePath(&b, "  ", r.Path, r.Function+" ", e.where)
 			}
 		} else if e.ReachedBy != nil || len(e.Findings) == 0 {
 			b.WriteString("\nNo function has a data path to it.\n")
@@ -61,12 +61,12 @@ func (e *Explanation) Text() string {
 		fmt.Fprintf(&b, "\nFindings on %s (%d):\n", e.Target, len(e.Findings))
 	}
 	for _, f := range e.Findings {
-		writeFinding(&b, f)
+		writeFinding(&b, f, e.where)
 	}
 	return b.String()
 }
 
-func writeFunction(b *strings.Builder, c *Capabilities) {
+func writeFunction(b *strings.Builder, c *Capabilities, at func(string) string) {
 	fmt.Fprintf(b, "Function %s\n", c.Address)
 	role := c.Role
 	if role == "" {
@@ -86,11 +86,11 @@ func writeFunction(b *strings.Builder, c *Capabilities) {
 	}
 	fmt.Fprintf(b, "\nEgress (%d): %s\n", len(c.Egress), verdict(len(c.Egress), "it cannot go out"))
 	for _, p := range c.Egress {
-		writePath(b, "  ", p, "")
+		writePath(b, "  ", p, "", at)
 	}
 	fmt.Fprintf(b, "\nData paths (%d): %s\n", len(c.DataPaths), verdict(len(c.DataPaths), "it cannot reach a database"))
 	for _, p := range c.DataPaths {
-		writePath(b, "  ", p, "")
+		writePath(b, "  ", p, "", at)
 	}
 	if len(c.Egress) > 0 && len(c.DataPaths) > 0 {
 		b.WriteString("\n  ✗ This function can both go out and reach the data: the boundary is broken.\n")
@@ -122,18 +122,18 @@ func writeFunction(b *strings.Builder, c *Capabilities) {
 	}
 }
 
-func writePath(b *strings.Builder, indent string, p model.Path, prefix string) {
+func writePath(b *strings.Builder, indent string, p model.Path, prefix string, at func(string) string) {
 	head := fmt.Sprintf("%s%s[%s] → %s", indent, prefix, p.Kind, p.Target)
 	if p.Unresolved {
 		head += " " + markUnresolved
 	}
 	b.WriteString(head + "\n")
 	fmt.Fprintf(b, "%s  %s\n", indent, Chain(p.Steps))
-	writeSteps(b, indent+"    ", p.Steps)
+	writeSteps(b, indent+"    ", p.Steps, at)
 }
 
 // writeSteps numbers the steps of an evidence chain, one a line.
-func writeSteps(b *strings.Builder, indent string, steps []model.Step) {
+func writeSteps(b *strings.Builder, indent string, steps []model.Step, at func(string) string) {
 	for i, s := range steps {
 		addr := ""
 		if s.Address != "" {
@@ -143,19 +143,22 @@ func writeSteps(b *strings.Builder, indent string, steps []model.Step) {
 		if s.FromUnknown {
 			mark = "  " + markUnknown
 		}
-		fmt.Fprintf(b, "%s%d. %s%s: %s%s\n", indent, i+1, s.Kind, addr, s.Detail, mark)
+		fmt.Fprintf(b, "%s%d. %s%s: %s%s%s\n", indent, i+1, s.Kind, addr, s.Detail, mark, at(s.Address))
 	}
 }
 
-func writeFinding(b *strings.Builder, f report.Finding) {
+func writeFinding(b *strings.Builder, f report.Finding, at func(string) string) {
 	fmt.Fprintf(b, "\n%s %s [%s] on %s\n", f.Rule, strings.ToUpper(f.Severity), f.Category, f.Resource)
 	fmt.Fprintf(b, "  %s\n", f.Message)
+	if f.Location != nil {
+		fmt.Fprintf(b, "  declared at %s\n", strings.TrimPrefix(at(f.Resource), "  @ "))
+	}
 	if f.Unresolved {
 		fmt.Fprintf(b, "  %s\n", markUnresolved)
 	}
 	if len(f.Path) > 0 {
 		fmt.Fprintf(b, "  evidence: %s\n", Chain(f.Path))
-		writeSteps(b, "    ", f.Path)
+		writeSteps(b, "    ", f.Path, at)
 	}
 	if f.Remediation != "" {
 		fmt.Fprintf(b, "  fix: %s\n", f.Remediation)
