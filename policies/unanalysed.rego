@@ -35,6 +35,27 @@ deny contains f if {
 	}
 }
 
+# A function that must stay away from the data (egress, hot) placed in a
+# VPC whose subnets or security groups cannot be resolved: whether it
+# reaches the database is unknown, and guessing either way would be wrong.
+# It fails the run at medium (never higher: it rests on no known path) and
+# says what to pass. The lambda community module writes vpc_config as a
+# dynamic block, which the plan does not carry.
+deny contains f if {
+	some fn in model.functions
+	fn.role in {"egress", "hot"}
+	fn.in_vpc
+	some key in ["vpc_config.subnet_ids", "vpc_config.security_group_ids"]
+	key in object.get(fn, "unresolved", [])
+	f := {
+		"resource": fn.address,
+		"message": sprintf("placement-unknown: %s function %s is placed in a VPC but its %s could not be resolved, so whether it reaches the database is unknown; to fix: pass the Terraform sources with --source DIR (a dynamic vpc_config block or a local is not in the plan), or make the value known at plan time", [fn.role, fn.address, key]),
+		"path": [model.step("function", fn.address, sprintf("%s function in a VPC, %s unknown", [fn.role, key]))],
+		"unresolved": true,
+		"severity": "medium",
+	}
+}
+
 resource(w) := w.address if {
 	is_string(w.address)
 	w.address != ""
@@ -56,6 +77,8 @@ advice("invalid-role") := "use one of the roles control, egress, hot, viewer, wa
 
 advice("deferred") := "run terraform plan again once the deferred changes can be planned, and check that plan"
 
-known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred"}
+advice("source") := "run terraform init in the root module so that .terraform/modules/modules.json names the module folders, or pass the right folder with --source"
+
+known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source"}
 
 advice(kind) := "review it by hand, then fix the plan or waive with a reason" if not kind in known_kinds

@@ -49,9 +49,34 @@ test_allow_null_warnings if {
 }
 
 test_deny_every_known_kind_has_specific_advice if {
-	every kind in ["unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred"] {
+	every kind in ["unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source"] {
 		findings := deny with input as fx.input_of({"warnings": [w(kind, "aws_x.y", "m")]})
 		some d in findings
 		not contains(d.message, "review it by hand, then fix the plan")
 	}
+}
+
+fn(role, unresolved) := {"address": "module.f.aws_lambda_function.this[0]", "role": role, "in_vpc": true, "unresolved": unresolved}
+
+test_deny_egress_in_vpc_with_unknown_placement_at_medium if {
+	findings := deny with input as fx.input_of({"functions": [fn("egress", ["vpc_config.subnet_ids"])]})
+	count(findings) == 1
+	some d in findings
+	d.severity == "medium"
+	d.unresolved == true
+	contains(d.message, "--source DIR")
+	d.resource == "module.f.aws_lambda_function.this[0]"
+}
+
+test_deny_hot_in_vpc_one_finding_per_unknown_key if {
+	findings := deny with input as fx.input_of({"functions": [fn("hot", ["vpc_config.subnet_ids", "vpc_config.security_group_ids"])]})
+	count(findings) == 2
+}
+
+test_allow_control_in_vpc_with_unknown_placement if {
+	count(deny) == 0 with input as fx.input_of({"functions": [fn("control", ["vpc_config.subnet_ids"])]})
+}
+
+test_allow_egress_with_resolved_placement if {
+	count(deny) == 0 with input as fx.input_of({"functions": [fn("egress", [])]})
 }

@@ -77,6 +77,11 @@ func TestCheckWithoutSourcesSaysWhatToPass(t *testing.T) {
 	if !hint {
 		t.Fatalf("no finding says to pass --source DIR: %+v", rep.Findings)
 	}
+	// The egress function placed in the VPC by the dynamic block is still
+	// found: the run fails at medium, never on a guessed critical.
+	if !rep.Summary.Failed || rep.Summary.BySeverity["medium"] == 0 || rep.Summary.BySeverity["critical"]+rep.Summary.BySeverity["high"] != 0 {
+		t.Fatalf("summary without sources = %+v", rep.Summary)
+	}
 	if _, err := Check(context.Background(), Options{Paths: []string{plan}, Source: dir}); err == nil || !strings.Contains(err.Error(), "no .tf files") {
 		t.Fatalf("--source without .tf files: %v", err)
 	}
