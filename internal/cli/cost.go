@@ -77,6 +77,7 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 	f.StringVar(&pricesFile, "prices", "", "YAML price table overriding the embedded one (same shape)")
 	f.Float64Var(&awakeHours, "awake-hours", 0, "hours per month the database must be awake: applies the sleep-first/always-on decision rule")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	addSourceFlags(f, &opts)
 	f.DurationVar(&timeout, "timeout", 60*time.Second, "bound on the whole command")
 	return cmd
 }

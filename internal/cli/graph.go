@@ -78,6 +78,7 @@ draws one resource, module or rule's findings and their neighbours.`,
 	profileFlag(cmd, &opts.Profile)
 	f.StringArrayVar(&opts.PolicyDirs, "policy", nil, "directory of your own Rego checks (repeatable)")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	addSourceFlags(f, &opts)
 	f.StringArrayVar(&focus, "focus", nil, "draw only this resource, module (module.NAME) or rule id's findings, and their neighbours (repeatable)")
 	f.DurationVar(&timeout, "timeout", 60*time.Second, "bound on the whole command: analysis and drawing")
 	return cmd

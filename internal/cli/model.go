@@ -44,5 +44,6 @@ func NewModelCommand() *cobra.Command {
 	enumFlag(cmd, &format, "format", "json", "output format", []string{"json"})
 	cmd.Flags().StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")
+	addSourceFlags(cmd.Flags(), &opts)
 	return cmd
 }

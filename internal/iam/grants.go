@@ -1,5 +1,7 @@
 package iam
 
+import "strings"
+
 // Notable actions: the permissions the boundary checks care about. Each is
 // the canonical name a Grant carries.
 const (
@@ -131,10 +133,17 @@ func DeniedFor(stmts []Statement, canonical, arn string) (denied, maybe bool) {
 }
 
 // Broad reports whether a resource pattern spans many resources: "*", or a
-// wildcard anywhere in the resource part of an ARN.
+// wildcard anywhere in the resource part of an ARN (but a secret's
+// six-character suffix, NAME-??????, names one secret).
 func Broad(pattern string) bool {
 	if pattern == "*" {
 		return true
+	}
+	// AWS appends six random characters to every secret's ARN; the
+	// documented way to name exactly one secret is NAME-?????? (six '?'
+	// match those six characters only), so that suffix is not breadth.
+	if strings.Contains(pattern, ":secret:") && strings.HasSuffix(pattern, "-??????") {
+		pattern = strings.TrimSuffix(pattern, "??????")
 	}
 	for i := 0; i < len(pattern); i++ {
 		if pattern[i] == '*' || pattern[i] == '?' {

@@ -183,3 +183,20 @@ func TestManagedTable(t *testing.T) {
 		t.Error("managed lookup is wrong")
 	}
 }
+
+func TestBroadSecretSuffixNamesOneSecret(t *testing.T) {
+	cases := map[string]bool{
+		"*": true,
+		"arn:aws:secretsmanager:eu-west-1:1:secret:notes/llm-api-key-??????": false,
+		"arn:aws:secretsmanager:eu-west-1:1:secret:notes/llm-api-key-*":      true,
+		"arn:aws:secretsmanager:eu-west-1:1:secret:notes/*-??????":           true,
+		"arn:aws:secretsmanager:eu-west-1:1:secret:app?-??????":              true,
+		"arn:aws:s3:::bucket-??????":                                         true,
+		"arn:aws:secretsmanager:eu-west-1:1:secret:app-AbCdEf":               false,
+	}
+	for p, want := range cases {
+		if got := Broad(p); got != want {
+			t.Errorf("Broad(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
