@@ -21,9 +21,15 @@ if [ ${#names[@]} -eq 0 ]; then
   for d in */; do [ -f "$d/main.tf" ] && names+=("${d%/}"); done
 fi
 start=$SECONDS
-"$planner" "${names[@]}"
+# A stack that fails to plan keeps its old plan.json; the others are still
+# normalised, and the failure is the exit status.
+rc=0
+"$planner" "${names[@]}" || rc=$?
 for n in "${names[@]}"; do
+  [ -f "$n/plan.json" ] || continue
   jq -c 'del(.timestamp) | if .relevant_attributes then .relevant_attributes |= sort_by(.resource, (.attribute | tojson)) else . end' \
     "$n/plan.json" > "$n/plan.json.tmp" && mv "$n/plan.json.tmp" "$n/plan.json"
 done
-echo "community-plans: planned ${#names[@]} stack(s) in $((SECONDS - start)) s"
+status=planned; [ $rc -eq 0 ] || status="FAILED (see above); the others normalised"
+echo "community-plans: ${#names[@]} stack(s) in $((SECONDS - start)) s: $status"
+exit $rc
