@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -310,6 +311,9 @@ func (l *Lab) startSentinels() error {
 			continue
 		}
 		cfg := SentinelConfig{IdleAfter: l.opts.IdleAfter, Attribute: l.attribute}
+		if db := l.database(n.Address); db != nil {
+			cfg.NeverPause = strings.Join(PauseBlockers(*db), "; ")
+		}
 		if n == first && l.PG != nil {
 			cfg.Engine = l.PG
 			sock := l.PG.Socket
@@ -330,6 +334,15 @@ func (l *Lab) startSentinels() error {
 			if err := l.startHolder(n); err != nil {
 				return fmt.Errorf("rds proxy holder for %s: %w", n.Address, err)
 			}
+		}
+	}
+	return nil
+}
+
+func (l *Lab) database(address string) *model.Database {
+	for i := range l.Model.Databases {
+		if l.Model.Databases[i].Address == address {
+			return &l.Model.Databases[i]
 		}
 	}
 	return nil

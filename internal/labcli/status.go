@@ -88,6 +88,9 @@ func writeLabStatus(ctx context.Context, w io.Writer, st *lab.State, live *lab.S
 			state = "PAUSED"
 		}
 		fmt.Fprintf(w, "\nsentinel %s: %s, %d open, %d attempts, idle-after %s, wakes %v\n", a, state, s.Active, s.Attempts, s.IdleAfter, s.Wakes)
+		if s.NeverPause != "" {
+			fmt.Fprintf(w, "  refuses to pause: %s\n", s.NeverPause)
+		}
 		for _, e := range s.Events {
 			fmt.Fprintf(w, "  %s %-8s %s %s\n", e.At.Format("15:04:05.000"), e.Kind, e.Source, e.Client)
 		}
