@@ -7,7 +7,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,6 +56,7 @@ type SentinelState struct {
 	Events     []backend.SleepEvent `json:"events"`
 	IdleAfter  string               `json:"idle_after"`
 	NeverPause string               `json:"never_pause,omitempty"`
+	Holders    []string             `json:"holders,omitempty"` // sources of the open connections, sorted, distinct
 }
 
 // Sentinel is a TCP proxy in front of the database that pauses it after
@@ -80,6 +84,7 @@ type Sentinel struct {
 	lnMu      sync.Mutex
 	lns       []net.Listener
 	conns     map[net.Conn]struct{}
+	holders   map[net.Conn]string // open client connection → its attributed source
 }
 
 // NewSentinel starts the idle clock. Call Serve to accept connections and
@@ -96,6 +101,7 @@ func NewSentinel(cfg SentinelConfig) *Sentinel {
 		changed:    make(chan struct{}),
 		done:       make(chan struct{}),
 		conns:      map[net.Conn]struct{}{},
+		holders:    map[net.Conn]string{},
 	}
 	if cfg.StartPaused {
 		s.events = append(s.events, backend.SleepEvent{Kind: backend.EventPaused, At: s.lastActive, Source: "start"})
@@ -193,6 +199,9 @@ func (s *Sentinel) handle(c net.Conn, accepted time.Time) {
 	s.attempts++
 	s.active++
 	s.conns[c] = struct{}{}
+	if c.RemoteAddr() != nil {
+		s.holders[c] = s.attribute(c.RemoteAddr().String())
+	}
 	s.notifyLocked()
 	s.mu.Unlock()
 	defer s.release(c)
@@ -314,6 +323,7 @@ func (s *Sentinel) release(c net.Conn) {
 	c.Close()
 	s.mu.Lock()
 	delete(s.conns, c)
+	delete(s.holders, c)
 	s.active--
 	s.lastActive = time.Now()
 	s.notifyLocked()
@@ -349,6 +359,7 @@ func (s *Sentinel) State() SentinelState {
 		Active: s.active, Attempts: s.attempts,
 		Wakes: wakes, Events: append([]backend.SleepEvent(nil), s.events...),
 		IdleAfter: s.cfg.IdleAfter.String(), NeverPause: s.cfg.NeverPause,
+		Holders: slices.Compact(slices.Sorted(maps.Values(s.holders))),
 	}
 }
 
@@ -380,7 +391,7 @@ func (s *Sentinel) WaitPaused(ctx context.Context) error {
 		case <-ch:
 		case <-ctx.Done():
 			st := s.State()
-			return &NotPausedError{Active: st.Active, Refused: st.NeverPause, Err: ctx.Err()}
+			return &NotPausedError{Active: st.Active, Holders: st.Holders, Refused: st.NeverPause, Err: ctx.Err()}
 		case <-s.done:
 			return errors.New("sentinel closed")
 		}
@@ -390,7 +401,8 @@ func (s *Sentinel) WaitPaused(ctx context.Context) error {
 // NotPausedError says why the DB did not pause in time.
 type NotPausedError struct {
 	Active  int
-	Refused string // the blocker that makes the database refuse to pause
+	Holders []string // the attributed sources of the open connections
+	Refused string   // the blocker that makes the database refuse to pause
 	Err     error
 }
 
@@ -399,7 +411,11 @@ func (e *NotPausedError) Error() string {
 		return "database never paused: it refuses to pause: " + e.Refused + ": " + e.Err.Error()
 	}
 	if e.Active > 0 {
-		return "database never paused: " + strconv.Itoa(e.Active) + " connection(s) held open (a proxy or pool keeps it awake): " + e.Err.Error()
+		by := ""
+		if len(e.Holders) > 0 {
+			by = " by " + strings.Join(e.Holders, ", ")
+		}
+		return "database never paused: " + strconv.Itoa(e.Active) + " connection(s) held open" + by + " (a proxy or pool keeps it awake): " + e.Err.Error()
 	}
 	return "database never paused: " + e.Err.Error()
 }

@@ -272,6 +272,9 @@ func TestSentinelUnderFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Reset only once the sentinel holds it: a reset still in the
+			// accept queue never reaches the sentinel at all.
+			eventually(t, 3*time.Second, func() bool { return s.State().Attempts == 1 }, "connection accepted")
 			_, _ = c.Write([]byte("partial startup"))
 			_ = c.(*net.TCPConn).SetLinger(0) // close sends RST
 			c.Close()
@@ -310,8 +313,8 @@ func TestSentinelHolderKeepsAwake(t *testing.T) {
 	defer cancel()
 	err = s.WaitPaused(ctx)
 	npe, ok := err.(*NotPausedError)
-	if !ok || npe.Active != 1 {
-		t.Fatalf("WaitPaused = %v; want NotPausedError with 1 held connection", err)
+	if !ok || npe.Active != 1 || len(npe.Holders) != 1 || !strings.Contains(err.Error(), "held open by 127.0.0.1") {
+		t.Fatalf("WaitPaused = %v; want NotPausedError naming the 1 held connection's source", err)
 	}
 }
 
