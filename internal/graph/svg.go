@@ -126,6 +126,9 @@ func (g *Graph) SVG(ctx context.Context) ([]byte, error) {
 		fmt.Fprintf(&b, `<g class="cluster"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="8" fill="none" stroke="#999999"/>`, gr.x, gr.y, gr.w, gr.h)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-weight="bold">%s</text></g>`+"\n", gr.x+groupPad, gr.y+15, esc(title(gr.name)))
 	}
+	// Edges between the same two nodes (network and rds-db-connect, say)
+	// share a curve: their labels are stacked so that each stays readable.
+	nth := map[[2]string]int{}
 	for i, e := range g.Edges {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -148,7 +151,9 @@ func (g *Graph) SVG(ctx context.Context) ([]byte, error) {
 		fmt.Fprintf(&b, `<g class="edge"><path d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="none" stroke="%s" stroke-width="%.1f"/>`,
 			x1, y1, c1, y1, c2, y2, x2, y2, colour, widthPx)
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"/>`, x2, y2, colour)
-		lx, ly := (x1+x2)/2, (y1+y2)/2-3
+		pair := [2]string{e.From, e.To}
+		lx, ly := (x1+x2)/2, (y1+y2)/2-3+11*float64(nth[pair])
+		nth[pair]++
 		if to.x <= from.x {
 			lx = max(x1, x2) + 62
 		}
