@@ -185,7 +185,7 @@ func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Conf
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("build model for %s: %w", path, err)
 	}
-	m.Warnings = append(m.Warnings, src.warnings()...)
+	m.Warnings = append(m.Warnings, src.warnings(p)...)
 	for _, n := range notes {
 		m.Warnings = append(m.Warnings, model.Warning{Kind: "source", Message: n})
 	}

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/report"
 	"github.com/letsleep/letsleep/internal/source"
 )
@@ -107,13 +109,62 @@ func (s *Sources) location(r source.Range) *report.Location {
 // sourceWarnings turns what the sources could not answer (a registry
 // module without a manifest) into model warnings, so each becomes one
 // unanalysed finding.
-func (s *Sources) warnings() []model.Warning {
+// A module with no resource in the plan (count = 0, as the acm module
+// inside apigateway-v2 usually is) changes nothing and gets no warning.
+func (s *Sources) warnings(p *plan.Plan) []model.Warning {
 	if s == nil {
 		return nil
 	}
 	var out []model.Warning
 	for _, n := range s.Config.Notices {
-		out = append(out, model.Warning{Kind: "source", Address: n.Module, Message: n.Message})
+		if planHasModule(p, n.Module) {
+			out = append(out, model.Warning{Kind: "source", Address: n.Module, Message: n.Message})
+		}
 	}
 	return out
+}
+
+// planHasModule tells whether any resource change lies in the module call
+// path mod (module.a.module.b), whatever its instance keys.
+func planHasModule(p *plan.Plan, mod string) bool {
+	if p == nil || p.Doc == nil {
+		return true
+	}
+	for _, rc := range p.Doc.ResourceChanges {
+		if rc != nil && moduleCallPath(rc.ModuleAddress) == mod {
+			return true
+		}
+		if rc != nil && strings.HasPrefix(moduleCallPath(rc.ModuleAddress), mod+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// moduleCallPath drops instance keys: module.a["x"].module.b[0] → module.a.module.b.
+func moduleCallPath(addr string) string {
+	var b strings.Builder
+	depth := 0
+	inQuote := false
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		switch {
+		case inQuote && c == '\\':
+			i++
+			continue
+		case c == '"' && depth > 0:
+			inQuote = !inQuote
+			continue
+		case !inQuote && c == '[':
+			depth++
+			continue
+		case !inQuote && c == ']':
+			depth--
+			continue
+		}
+		if depth == 0 {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

@@ -86,3 +86,15 @@ func TestCheckWithoutSourcesSaysWhatToPass(t *testing.T) {
 		t.Fatalf("--source without .tf files: %v", err)
 	}
 }
+
+func TestModuleCallPathDropsInstanceKeys(t *testing.T) {
+	for in, want := range map[string]string{
+		`module.a["x.y]"].module.b[0]`: "module.a.module.b",
+		"module.api":                   "module.api",
+		"":                             "",
+	} {
+		if got := moduleCallPath(in); got != want {
+			t.Errorf("moduleCallPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
