@@ -187,8 +187,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ &
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # letsleep reads configuration sources only when it has a --source flag.
-has_source=""
-bin/letsleep check --help 2>/dev/null | grep -q -- '--source' && [ -n "$source_args" ] && has_source=1
+has_source="" no_source="n/a (no --source in this letsleep)"
+if bin/letsleep check --help 2>/dev/null | grep -q -- '--source'; then
+  no_source="not run (set BENCH_SOURCE_ARGS)"
+  [ -n "$source_args" ] && has_source=1
+fi
 declare -A T C R N L
 tools=(letsleep scan $peers)
 [ -n "$has_source" ] && tools+=(source)
@@ -243,7 +246,7 @@ results=$out/results.md
   for p in $peers; do printf -- '---:|---:|---:|'; done
   echo
   for row in "${rows[@]}"; do
-    src="n/a (no --source in this letsleep)"
+    src=$no_source
     [ -n "$has_source" ] && src="${T[source,$row]:-error} (${R[source,$row]:-–} MiB)"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s | %s |' "${row%%:*}" "${row#*:}" "${L[$row]}" "$(du -m "${planfile[$row]}" | cut -f1)" \
       "${T[letsleep,$row]:-error}" "${C[letsleep,$row]:-–}" "${R[letsleep,$row]:-–}" "${T[scan,$row]:-error}" "${C[scan,$row]:-–}" \
