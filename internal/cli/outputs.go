@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/letsleep/letsleep/internal/output"
 	"github.com/letsleep/letsleep/internal/report"
 )
@@ -73,6 +75,12 @@ func writeOutputs(targets []outputTarget, rep *report.Report, opts output.Option
 	for _, t := range targets {
 		o := opts
 		o.Color = (t.path == "" || t.path == "-") && isTerminal(os.Stdout)
+		if o.Color {
+			// The table wraps to the terminal; files and pipes get 80 columns.
+			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 20 {
+				o.Width = w
+			}
+		}
 		errs = append(errs, writeTo(t.path, func(f *os.File) error {
 			return output.Write(f, t.format, rep, o)
 		}))

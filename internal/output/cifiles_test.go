@@ -40,7 +40,7 @@ type action struct {
 var (
 	inputRef  = regexp.MustCompile(`inputs\.([A-Za-z0-9_-]+)`)
 	outputRef = regexp.MustCompile(`steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
-	outputSet = regexp.MustCompile(`echo "([A-Za-z0-9_-]+)=`)
+	outputSet = regexp.MustCompile(`(?:echo "|\boutput )([A-Za-z0-9_-]+)[= ]`)
 )
 
 func TestActionYAML(t *testing.T) {
@@ -56,7 +56,11 @@ func TestActionYAML(t *testing.T) {
 	if a.Runs.Using != "composite" || len(a.Runs.Steps) == 0 {
 		t.Fatalf("want a composite action with steps, got %q", a.Runs.Using)
 	}
-	for _, want := range []string{"working-directory", "fail-on", "profile", "waivers", "config"} {
+	script, err := os.ReadFile(filepath.Join(repoRoot, "scripts", "action.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"plan", "directory", "var-files", "workspace", "args", "fail-on", "strict", "policy", "waivers", "sarif", "comment"} {
 		if _, ok := a.Inputs[want]; !ok {
 			t.Errorf("input %q missing", want)
 		}
@@ -74,7 +78,14 @@ func TestActionYAML(t *testing.T) {
 		}
 		if s.ID != "" {
 			setBy[s.ID] = map[string]bool{}
-			for _, m := range outputSet.FindAllStringSubmatch(s.Run, -1) {
+			run := s.Run
+			if strings.Contains(run, "scripts/action.sh") {
+				run += string(script)
+			}
+			if s.Uses != "" {
+				setBy[s.ID]["cache-hit"] = true // actions/cache's own output
+			}
+			for _, m := range outputSet.FindAllStringSubmatch(run, -1) {
 				setBy[s.ID][m[1]] = true
 			}
 		}
@@ -107,22 +118,35 @@ func TestActionYAML(t *testing.T) {
 		}
 	}
 
-	// The pipeline the issue asks for, in order.
-	order := []string{"terraform init", "terraform plan", "terraform show -json", "--format sarif", "--format github", "--format markdown", "GITHUB_STEP_SUMMARY", "upload-sarif", "gh pr comment", `exit "$CODE"`}
-	pos, body := 0, string(raw)
-	for _, want := range order {
-		i := strings.Index(body[pos:], want)
-		if i < 0 {
-			t.Errorf("action.yml lacks %q after position %d", want, pos)
-			continue
+	// The pipeline, in order: install, the script, the upload, the exit
+	// code; in the script: plan a directory, one letsleep run writing every
+	// format, the job summary, the comment.
+	for file, order := range map[string][]string{
+		"action.yml":        {"go install", "scripts/action.sh", "upload-sarif", `exit "$CODE"`},
+		"scripts/action.sh": {"init -input=false", "show -json", `"sarif=`, `"markdown=`, `"github=-"`, "GITHUB_STEP_SUMMARY", "--method PATCH"},
+	} {
+		body := string(raw)
+		if file != "action.yml" {
+			body = string(script)
 		}
-		pos += i
+		pos := 0
+		for _, want := range order {
+			i := strings.Index(body[pos:], want)
+			if i < 0 {
+				t.Errorf("%s lacks %q after position %d", file, want, pos)
+				continue
+			}
+			pos += i
+		}
 	}
-	// Every format the action asks for must exist.
-	for _, m := range regexp.MustCompile(`--format ([a-z]+)`).FindAllStringSubmatch(body, -1) {
+	// Every format the script asks for must exist, and letsleep runs once.
+	for _, m := range regexp.MustCompile(`-o "([a-z]+)=`).FindAllStringSubmatch(string(script), -1) {
 		if err := CheckFormat(m[1]); err != nil {
-			t.Errorf("action.yml uses %v", err)
+			t.Errorf("scripts/action.sh uses %v", err)
 		}
+	}
+	if n := strings.Count(string(script), `letsleep "${args[@]}"`); n != 1 {
+		t.Errorf("scripts/action.sh runs letsleep check %d times, want once", n)
 	}
 }
 
@@ -161,7 +185,7 @@ func TestPreCommitHooks(t *testing.T) {
 		}
 	}
 	sort.Strings(ids)
-	if strings.Join(ids, ",") != "letsleep,letsleep-plan" {
+	if strings.Join(ids, ",") != "letsleep,letsleep-dir" {
 		t.Errorf("hook ids = %v", ids)
 	}
 }

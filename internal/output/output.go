@@ -23,6 +23,9 @@ type Options struct {
 	Rules []Rule
 	// ToolVersion is written into SARIF and JUnit.
 	ToolVersion string
+	// Width is the line width the table wraps its text to; 0 means 80, the
+	// width the CLI uses when stdout is not a terminal.
+	Width int
 	// Color turns on ANSI colours in the table; the CLI sets it only when
 	// writing to a terminal. NO_COLOR in the environment turns it off.
 	Color bool

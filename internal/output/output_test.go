@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -301,7 +302,7 @@ func TestTable(t *testing.T) {
 	out := render(t, "table", sampleReport(), Options{})
 	for _, want := range []string{
 		"CRITICAL  LSL-001  egress-reaches-db  aws_lambda_function.egress",
-		"path: egress function → role egress → policy statement \"Extra\" → rds-data:* on *",
+		"path: egress function → role egress → policy statement \"Extra\" → rds-data:*\n          on *",
 		"Waived (1):",
 		"[expired-waiver] aws_nat_gateway.x",
 		"FAILED: 3 finding(s), 1 waived",
@@ -312,6 +313,27 @@ func TestTable(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b[") {
 		t.Error("colour codes written to a non-terminal")
+	}
+}
+
+// The table wraps to the width it is given (80 by default, the CLI passes
+// the terminal's), continuation lines indented under their label.
+func TestTableWraps(t *testing.T) {
+	for _, width := range []int{0, 60, 200} {
+		out := render(t, "table", sampleReport(), Options{Width: width})
+		limit := width
+		if limit == 0 {
+			limit = 80
+		}
+		for _, line := range strings.Split(out, "\n") {
+			// Only a single unbreakable word (an address) may pass the width.
+			if n := utf8.RuneCountInString(line); n > limit && strings.Contains(strings.TrimSpace(line), " ") && !strings.HasPrefix(line, "SEVERITY") && !strings.HasPrefix(line, "CRITICAL") && !strings.HasPrefix(line, "MEDIUM") && !strings.HasPrefix(line, "LOW") && !strings.HasPrefix(line, "  LSL-") {
+				t.Errorf("width %d: line of %d columns: %q", width, n, line)
+			}
+		}
+		if width == 200 && !strings.Contains(out, "path: egress function → role egress → policy statement \"Extra\" → rds-data:* on * → cluster vault") {
+			t.Errorf("at width 200 the path should fit one line:\n%s", out)
+		}
 	}
 }
 

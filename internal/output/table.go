@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/letsleep/letsleep/internal/report"
 )
@@ -31,6 +32,10 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 		}
 		return severityColor[sev] + s + colorReset
 	}
+	width := opts.Width
+	if width <= 0 {
+		width = 80
+	}
 	bw := bufio.NewWriter(w)
 	if len(r.Findings) == 0 {
 		fmt.Fprintln(bw, "No findings.")
@@ -45,27 +50,27 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 			sev := paint(f.Severity, fmt.Sprintf("%-*s", sevW, strings.ToUpper(f.Severity)))
 			fmt.Fprintf(bw, "%s  %-*s  %-*s  %s\n", sev, ruleW, f.Rule, catW, f.Category, f.Resource)
 			if where := LocationString(f); where != "" {
-				fmt.Fprintf(bw, "    at:   %s\n", where)
+				wrapTo(bw, width, "    at:   ", where)
 			}
 			if len(r.Plans) > 1 && f.Source != "" {
-				fmt.Fprintf(bw, "    plan: %s\n", f.Source)
+				wrapTo(bw, width, "    plan: ", f.Source)
 			}
-			fmt.Fprintf(bw, "    %s\n", oneLine(f.Message))
+			wrapTo(bw, width, "    ", f.Message)
 			if len(f.Path) > 0 {
-				fmt.Fprintf(bw, "    path: %s\n", PathString(f.Path))
+				wrapTo(bw, width, "    path: ", PathString(f.Path))
 			}
 			if f.Unresolved {
-				fmt.Fprintln(bw, "    note: rests on a reference unresolved at plan time, assumed conservatively")
+				wrapTo(bw, width, "    note: ", "rests on a reference unresolved at plan time, assumed conservatively")
 			}
 			if f.Remediation != "" {
-				fmt.Fprintf(bw, "    fix:  %s\n", oneLine(f.Remediation))
+				wrapTo(bw, width, "    fix:  ", f.Remediation)
 			}
 		}
 	}
 	if len(r.Waived) > 0 {
 		fmt.Fprintf(bw, "\nWaived (%d):\n", len(r.Waived))
 		for _, wf := range r.Waived {
-			fmt.Fprintf(bw, "  %s %s %s: %s (until %s)\n", wf.Rule, wf.Severity, wf.Resource, oneLine(wf.Waiver.Reason), wf.Waiver.Expires)
+			wrapTo(bw, width, "  ", fmt.Sprintf("%s %s %s: %s (until %s)", wf.Rule, wf.Severity, wf.Resource, wf.Waiver.Reason, wf.Waiver.Expires))
 		}
 	}
 	if len(r.Warnings) > 0 {
@@ -78,12 +83,37 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 			if where != "" {
 				where = " " + where
 			}
-			fmt.Fprintf(bw, "  [%s]%s: %s\n", n.Kind, where, oneLine(n.Message))
+			wrapTo(bw, width, "  ", fmt.Sprintf("[%s]%s: %s", n.Kind, where, n.Message))
 		}
 	}
-	fmt.Fprintf(bw, "\n%s: %d finding(s), %d waived, fail-on %s, profile %s\n",
-		verdict(r), r.Summary.Total, r.Summary.Waived, orDash(r.Summary.FailOn), orDash(r.Summary.Profile))
+	fmt.Fprintln(bw)
+	wrapTo(bw, width, "", fmt.Sprintf("%s: %d finding(s), %d waived, fail-on %s, profile %s",
+		verdict(r), r.Summary.Total, r.Summary.Waived, orDash(r.Summary.FailOn), orDash(r.Summary.Profile)))
 	return bw.Flush()
+}
+
+// wrapTo writes text after prefix, wrapped at word boundaries to width
+// columns, continuation lines indented to the prefix. A word longer than
+// the line (an address) stays whole rather than being cut.
+func wrapTo(w io.Writer, width int, prefix, text string) {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
+	line, n := prefix, utf8.RuneCountInString(prefix)
+	empty := true
+	for _, word := range strings.Fields(text) {
+		wn := utf8.RuneCountInString(word)
+		if !empty && n+1+wn > width {
+			fmt.Fprintln(w, line)
+			line, n, empty = indent, len(indent), true
+		}
+		if !empty {
+			line += " "
+			n++
+		}
+		line += word
+		n += wn
+		empty = false
+	}
+	fmt.Fprintln(w, line)
 }
 
 func oneLine(s string) string {
