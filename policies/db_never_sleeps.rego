@@ -12,8 +12,15 @@
 #   Streams, or global database membership. An incompatible setting raises no
 #   error; the cluster simply never pauses
 #   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html).
-#   A standalone RDS instance cannot pause at all. One finding is reported per
-#   blocker so each can be fixed or waived on its own.
+#   A standalone RDS instance cannot pause at all. A schedule (EventBridge rule
+#   or EventBridge Scheduler schedule) that runs at least once per pause delay
+#   (seconds_until_auto_pause, default 300 s) and wakes the database each run,
+#   by invoking a function with a data path or by calling rds-data or a waking
+#   RDS API through a universal target, keeps it awake as surely: any Data API
+#   request or connection attempt resumes a paused writer
+#   (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html,
+#   docs/facts/keep-warm-schedules.md). One finding is reported per blocker so
+#   each can be fixed or waived on its own.
 # scope: package
 # custom:
 #   id: LSL-006
@@ -24,8 +31,10 @@
 #     { min_capacity = 0, seconds_until_auto_pause = 300..86400 } (AWS provider
 #     5.81.0 or later), db.serverless instances only, an engine version at or
 #     above the auto-pause minimum, and no logical replication, zero-ETL,
-#     activity stream or global cluster. Use --profile always-on for clusters
-#     that are meant to stay up.
+#     activity stream or global cluster, and no schedule that wakes the
+#     database more often than its pause delay (run it less often, or point it
+#     at something that does not touch the database). Use --profile always-on
+#     for clusters that are meant to stay up.
 #   profiles: [sleep-first]
 package letsleep.checks.db_never_sleeps
 
@@ -262,3 +271,39 @@ deny contains f if {
 		"path": [db_step(db, "global cluster member"), model.step("global_cluster", db.global_cluster, "global database")],
 	}
 }
+
+# --- keep-warm schedules ----------------------------------------------------
+
+databases_by_address := {db.address: db | some db in model.section("databases")}
+
+# pause_delay is the cluster's seconds_until_auto_pause, 300 s by default.
+pause_delay(db) := db.seconds_until_auto_pause if is_number(object.get(db, "seconds_until_auto_pause", null))
+
+pause_delay(db) := 300 if not is_number(object.get(db, "seconds_until_auto_pause", null))
+
+# pausable: only a cluster that could pause is kept awake by a schedule;
+# any other blocker is reported above.
+pausable(db) if {
+	db.serverless
+	db.min_capacity == 0
+}
+
+deny contains f if {
+	some s in model.section("schedules")
+	s.enabled
+	s.period_seconds > 0
+	some w in model.as_array(s.wakes)
+	db := databases_by_address[w.target]
+	pausable(db)
+	s.period_seconds <= pause_delay(db)
+	f := {
+		"resource": s.address,
+		"message": sprintf("%s %s runs every %d s (%s), at or under the %d s pause delay of %s, and each run wakes it (%s): it never sleeps", [schedule_label(s), s.address, s.period_seconds, s.expression, pause_delay(db), db.address, model.describe_path(w)]),
+		"path": array.concat([model.step("schedule", s.address, sprintf("%s every %d s", [s.expression, s.period_seconds]))], model.steps(w)),
+		"unresolved": model.path_unresolved(w),
+	}
+}
+
+schedule_label(s) := "EventBridge rule" if s.kind == "eventbridge_rule"
+
+schedule_label(s) := "EventBridge Scheduler schedule" if s.kind != "eventbridge_rule"

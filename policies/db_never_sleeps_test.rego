@@ -234,3 +234,54 @@ test_deny_engine_unknown_is_unresolved if {
 	some d in findings
 	d.unresolved == true
 }
+
+# --- keep-warm schedules ----------------------------------------------------
+
+ctl := "module.control.aws_lambda_function.this"
+
+schedule(expr, period, wakes) := {"address": "aws_cloudwatch_event_rule.keep_warm", "kind": "eventbridge_rule", "expression": expr, "period_seconds": period, "enabled": true, "wakes": wakes}
+
+wake := {"kind": "invoke", "target": fx.cluster, "steps": [fx.step("schedule_target", "aws_cloudwatch_event_target.t", "rule target"), fx.step("function", ctl, "control")]}
+
+with_schedule(db, s) := fx.input_of({"databases": [object.union(fx.serverless_cluster, db)], "schedules": [s]})
+
+test_deny_schedule_every_five_minutes_at_default_delay if {
+	findings := deny with input as with_schedule({"seconds_until_auto_pause": null}, schedule("rate(5 minutes)", 300, [wake]))
+	count(findings) == 1
+	some d in findings
+	d.resource == "aws_cloudwatch_event_rule.keep_warm"
+	contains(d.message, "every 300 s")
+	contains(d.message, "300 s pause delay")
+	[s.kind | some s in d.path] == ["schedule", "schedule_target", "function"]
+}
+
+test_deny_schedule_under_longer_delay if {
+	findings := deny with input as with_schedule({"seconds_until_auto_pause": 3600}, schedule("rate(30 minutes)", 1800, [wake]))
+	count(findings) == 1
+}
+
+test_allow_schedule_slower_than_delay if {
+	findings := deny with input as with_schedule({"seconds_until_auto_pause": 300}, schedule("rate(10 minutes)", 600, [wake]))
+	count(findings) == 0
+}
+
+test_allow_schedule_that_wakes_nothing if {
+	findings := deny with input as with_schedule({}, schedule("rate(1 minute)", 60, []))
+	count(findings) == 0
+}
+
+test_allow_disabled_schedule if {
+	findings := deny with input as with_schedule({}, object.union(schedule("rate(1 minute)", 60, [wake]), {"enabled": false}))
+	count(findings) == 0
+}
+
+test_allow_one_time_schedule if {
+	findings := deny with input as with_schedule({}, schedule("at(2030-01-01T00:00:00)", 0, [wake]))
+	count(findings) == 0
+}
+
+test_deny_unresolved_wake_is_unresolved if {
+	findings := deny with input as with_schedule({}, schedule("rate(1 minute)", 60, [object.union(wake, {"unresolved": true})]))
+	some d in findings
+	d.unresolved == true
+}

@@ -1,8 +1,14 @@
 # METADATA
 # title: Unauthenticated entry point can wake the database
 # description: >-
-#   Anyone on the internet can call a Lambda function URL with auth type NONE
-#   or an API Gateway route without an authorizer. If the function behind it
+#   Anyone on the internet can call a Lambda function URL with auth type NONE,
+#   an API Gateway route or method without an authorizer (a quick-create HTTP
+#   API included), a function whose Lambda permission admits "*" or a service
+#   principal without source_arn or source_account, an internet-facing ALB
+#   with a Lambda target group, a Cognito identity pool's unauthenticated
+#   role, or a topic or queue whose policy lets anyone publish or send
+#   (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html,
+#   docs/facts/entry-points.md). If the function behind it
 #   has a path to Aurora, any stranger (or a crawler) can wake a paused Aurora
 #   Serverless v2 writer at will, and keep it awake: any connection attempt,
 #   even with invalid credentials, and any Data API request resumes it
@@ -31,10 +37,29 @@ deny contains finding if {
 	finding := {
 		"resource": ep.address,
 		"message": sprintf("%s %s has auth %s and fronts %s, which %s", [ep.kind, ep.address, ep.auth, f.address, reason.text]),
-		"path": array.concat([model.step("entry_point", ep.address, sprintf("%s, auth %s", [ep.kind, ep.auth]))], model.from_function(f, reason.steps)),
+		"path": array.concat(array.concat([entry_step(ep)], model.as_array(object.get(ep, "steps", []))), model.from_function(f, reason.steps)),
 		"unresolved": unresolved(ep, reason),
 	}
 }
+
+# An entry point whose caller reaches the database without running a
+# function (a Cognito guest role allowed the Data API itself).
+deny contains finding if {
+	some ep in model.section("entry_points")
+	open_auth(ep)
+	not model.named(object.get(ep, "function", ""))
+	paths := model.as_array(object.get(ep, "data_paths", []))
+	model.non_empty(paths)
+	dp := model.first_path(paths)
+	finding := {
+		"resource": ep.address,
+		"message": sprintf("%s %s has auth %s and its callers can reach the database themselves (%s)", [ep.kind, ep.address, ep.auth, model.describe_path(dp)]),
+		"path": array.concat([entry_step(ep)], model.steps(dp)),
+		"unresolved": unresolved(ep, {"unresolved": model.path_unresolved(dp)}),
+	}
+}
+
+entry_step(ep) := model.step("entry_point", ep.address, sprintf("%s, auth %s", [ep.kind, ep.auth]))
 
 # An auth type that could not be read is treated as open, and said so.
 open_auth(ep) if ep.auth == "NONE"
@@ -53,6 +78,8 @@ waker(f) := {"text": "is a warm-up function, whose job is to wake the database",
 }
 
 unresolved(ep, _) if ep.auth == "unknown"
+
+unresolved(ep, _) if ep.unresolved == true
 
 unresolved(_, reason) if reason.unresolved == true
 

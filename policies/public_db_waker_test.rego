@@ -94,3 +94,43 @@ test_deny_unresolved_data_path_is_flagged if {
 	some d in findings
 	d.unresolved == true
 }
+
+test_deny_public_topic_with_steps_between if {
+	steps := [fx.step("policy", "aws_sns_topic_policy.open", "Principal *"), fx.step("subscription", "aws_sns_topic_subscription.s", "lambda")]
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)])],
+		"entry_points": [{"address": "aws_sns_topic.t", "kind": "sns_topic", "auth": "NONE", "function": ctl, "throttled": false, "steps": steps}],
+	})
+	count(findings) == 1
+	some d in findings
+	d.resource == "aws_sns_topic.t"
+	[s.kind | some s in d.path] == array.concat(["entry_point", "policy", "subscription"], [s.kind | some s in fx.network(ctl).steps])
+}
+
+test_deny_guest_role_with_own_data_path if {
+	findings := deny with input as fx.input_of({
+		"functions": [],
+		"entry_points": [{"address": "aws_cognito_identity_pool.p", "kind": "cognito_unauthenticated", "auth": "NONE", "throttled": false, "data_paths": [fx.data_api("guest")]}],
+	})
+	count(findings) == 1
+	some d in findings
+	contains(d.message, "callers can reach the database themselves")
+	d.unresolved == false
+}
+
+test_allow_iam_permission_entry if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)])],
+		"entry_points": [{"address": "aws_apigatewayv2_route.r", "kind": "apigw_v2_route", "auth": "AWS_IAM", "function": ctl, "throttled": false}],
+	})
+	count(findings) == 0
+}
+
+test_deny_unresolved_entry_is_unresolved if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)])],
+		"entry_points": [{"address": "aws_cognito_identity_pool.p", "kind": "cognito_unauthenticated", "auth": "NONE", "function": ctl, "throttled": false, "unresolved": true}],
+	})
+	some d in findings
+	d.unresolved == true
+}

@@ -184,8 +184,20 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 			b.grantEdge(fn.Address, g)
 		}
 	}
+	// Schedules that wake a database, and entry points whose callers reach
+	// one without a function (a Cognito guest role), point at it directly.
+	for _, s := range m.Schedules {
+		for _, w := range s.Wakes {
+			b.node(s.Address, s.Address+"\n(schedule "+s.Expression+")", KindEntry, GroupEntry)
+			b.edge(s.Address, w.Target, "wakes", flagged[s.Address])
+		}
+	}
 	for _, ep := range m.EntryPoints {
 		if ep.Function == "" {
+			for _, p := range ep.DataPaths {
+				b.node(ep.Address, ep.Address+"\n("+ep.Kind+", auth "+ep.Auth+")", KindEntry, GroupEntry)
+				b.edge(ep.Address, p.Target, p.Kind, ep.Auth == "NONE" || flagged[ep.Address])
+			}
 			continue
 		}
 		b.node(ep.Address, ep.Address+"\n("+ep.Kind+", auth "+ep.Auth+")", KindEntry, GroupEntry)

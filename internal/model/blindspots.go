@@ -16,7 +16,6 @@ var blindSpotPrefixes = []struct{ prefix, why string }{
 	{"aws_network_acl", "network ACLs can only restrict traffic; letsleep ignores them, so it may report a path that a NACL blocks, never miss one"},
 	{"aws_ec2_client_vpn", "client VPN endpoints bring remote users into the VPC"},
 	{"aws_globalaccelerator_", "Global Accelerator can front resources from the internet"},
-	{"aws_lambda_event_source_mapping", "event source mappings start functions from queues and streams; such chains are not followed"},
 	{"aws_networkmanager_", "Cloud WAN can route the VPC elsewhere"},
 	{"aws_vpc_endpoint_service", "endpoint services expose resources to other accounts"},
 	{"aws_iam_role_policies_exclusive", "exclusive policy management may remove inline policies the model counts"},
@@ -42,6 +41,8 @@ func (b *builder) blindSpots() {
 				b.warn("blind-spot", r.Address, "instance with source_dest_check=false may be a NAT instance; routes through it are assumed to reach the internet")
 			case t == "aws_lambda_permission":
 				b.lambdaPermission(r)
+			case t == "aws_lambda_event_source_mapping":
+				b.eventSourceMapping(r)
 			}
 		}
 	}
@@ -52,9 +53,21 @@ func (b *builder) blindSpots() {
 func (b *builder) lambdaPermission(r *res) {
 	p := getStr(r.Values, "principal")
 	switch {
-	case p == "*":
-		b.warn("blind-spot", r.Address, "aws_lambda_permission lets any principal (\"*\") invoke the function")
-	case p != "" && !strings.HasSuffix(p, ".amazonaws.com") && !strings.HasSuffix(p, ".amazonaws.com.cn"):
+	case p == "*" || isServicePrincipal(p):
+		// Modelled: a public entry point (entrypoints.go) or a restricted service.
+	case p != "" && b.roleByARN(p) != "":
+		// Modelled: a grant of the role it names (hops.go).
+	case p != "":
 		b.warn("blind-spot", r.Address, "aws_lambda_permission lets principal %s (another account?) invoke the function; callers outside the plan are not analysed", p)
 	}
+}
+
+// eventSourceMapping: SQS mappings are followed (hops.go); streams and other
+// sources run the function on writes the model does not trace.
+func (b *builder) eventSourceMapping(r *res) {
+	src := b.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
+	if len(src.Addrs) > 0 {
+		return
+	}
+	b.warn("blind-spot", r.Address, "aws_lambda_event_source_mapping: event source mappings from streams and other non-SQS sources start functions on writes that are not followed")
 }

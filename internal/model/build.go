@@ -36,6 +36,14 @@ type builder struct {
 	fnByName map[string]string
 	// targetCache: grant targets per canonical action, computed once.
 	targetCache map[string]*targetIndex
+	// Hops (hops.go): triggers by called resource, trust policies, public
+	// topic and queue policies, API of each route, role edges.
+	triggers     map[string][]trigger
+	trust        map[string][]rpStatement
+	trustKnown   map[string]bool
+	publicPolicy map[string][]Step
+	entryAPI     map[string][]string
+	edgeCache    map[string][]hopEdge
 
 	warned map[string]bool
 }
@@ -87,9 +95,12 @@ func build(p *plan.Plan, cfg Config, src Sources) (m *Model, err error) {
 	b.buildFunctions()
 	b.buildRoles()
 	b.buildEntryPoints()
+	b.resourceGrants()
 	b.buildTables()
 	b.blindSpots()
 	b.reach()
+	b.publicEntryPoints()
+	b.buildSchedules()
 	b.finish()
 	return b.m, nil
 }
@@ -362,7 +373,13 @@ func (b *builder) finish() {
 	sort.Slice(m.SecurityGroups, func(i, j int) bool { return m.SecurityGroups[i].Address < m.SecurityGroups[j].Address })
 	sort.Slice(m.Subnets, func(i, j int) bool { return m.Subnets[i].Address < m.Subnets[j].Address })
 	sort.Slice(m.Secrets, func(i, j int) bool { return m.Secrets[i].Address < m.Secrets[j].Address })
-	sort.Slice(m.EntryPoints, func(i, j int) bool { return m.EntryPoints[i].Address < m.EntryPoints[j].Address })
+	sort.Slice(m.EntryPoints, func(i, j int) bool {
+		if m.EntryPoints[i].Address != m.EntryPoints[j].Address {
+			return m.EntryPoints[i].Address < m.EntryPoints[j].Address
+		}
+		return m.EntryPoints[i].Function < m.EntryPoints[j].Function
+	})
+	sort.Slice(m.Schedules, func(i, j int) bool { return m.Schedules[i].Address < m.Schedules[j].Address })
 	sort.Slice(m.Tables, func(i, j int) bool { return m.Tables[i].Address < m.Tables[j].Address })
 	sort.Slice(m.Endpoints, func(i, j int) bool { return m.Endpoints[i].Address < m.Endpoints[j].Address })
 	sort.Slice(m.Warnings, func(i, j int) bool {
@@ -416,6 +433,9 @@ func emptyIfNil(m *Model) {
 	}
 	if m.EntryPoints == nil {
 		m.EntryPoints = []EntryPoint{}
+	}
+	if m.Schedules == nil {
+		m.Schedules = []Schedule{}
 	}
 	if m.Tables == nil {
 		m.Tables = []Table{}

@@ -66,15 +66,21 @@ func TestEdgesResources(t *testing.T) {
 	if len(m.Secrets) != 1 || !m.Secrets[0].PublicPolicy || m.Secrets[0].Database != "aws_db_instance.legacy" {
 		t.Errorf("secrets = %+v", m.Secrets)
 	}
-	if len(m.EntryPoints) != 1 || m.EntryPoints[0].Kind != "apigw_method" || m.EntryPoints[0].Auth != "NONE" ||
+	// The method without authorization, and the Lambda permission for
+	// principal "*" (anyone may invoke: an entry point, not a blind spot).
+	if len(m.EntryPoints) != 2 || m.EntryPoints[0].Kind != "apigw_method" || m.EntryPoints[0].Auth != "NONE" ||
 		m.EntryPoints[0].Function != "aws_lambda_function.hot" || m.EntryPoints[0].Throttled {
 		t.Errorf("entry points = %+v", m.EntryPoints)
 	}
+	if len(m.EntryPoints) == 2 {
+		if ep := m.EntryPoints[1]; ep.Address != "aws_lambda_permission.anyone" || ep.Kind != "lambda_permission" || ep.Auth != "NONE" || ep.Function != "aws_lambda_function.tgw" {
+			t.Errorf("public permission entry = %+v", ep)
+		}
+	}
 	want := map[string]string{
-		"aws_ec2_transit_gateway.tgw":  "blind-spot",
-		"aws_route.other_default":      "blind-spot",
-		"aws_lambda_permission.anyone": "blind-spot",
-		"aws_iam_role_policy.opaque":   "unknown-policy",
+		"aws_ec2_transit_gateway.tgw": "blind-spot",
+		"aws_route.other_default":     "blind-spot",
+		"aws_iam_role_policy.opaque":  "unknown-policy",
 	}
 	got := map[string]string{}
 	for _, w := range m.Warnings {

@@ -5,6 +5,7 @@ import "strings"
 var functionTypes = []string{"aws_lambda_function"}
 
 func (b *builder) buildEntryPoints() {
+	b.entryAPI = map[string][]string{}
 	for _, r := range b.ix.byType["aws_lambda_function_url"] {
 		ep := EntryPoint{Address: r.Address, Kind: "function_url", Auth: getStr(r.Values, "authorization_type")}
 		if ep.Auth == "" {
@@ -77,14 +78,7 @@ func (b *builder) httpAPIRoutes() {
 		}
 	}
 	for _, r := range b.ix.byType["aws_apigatewayv2_route"] {
-		ep := EntryPoint{Address: r.Address, Kind: "apigw_v2_route", Auth: getStr(r.Values, "authorization_type")}
-		if ep.Auth == "" {
-			ep.Auth = "NONE"
-		}
-		hasAuthorizer := getStr(r.Values, "authorizer_id") != "" || unknownAt(r.Unknown, "authorizer_id") || len(refsAt(r, "authorizer_id")) > 0
-		if ep.Auth == "NONE" && hasAuthorizer {
-			ep.Auth = "CUSTOM"
-		}
+		ep := EntryPoint{Address: r.Address, Kind: "apigw_v2_route", Auth: routeAuth(r)}
 		tgt := b.link(r, r.Values, r.Unknown, "target", []string{"target"}, "aws_apigatewayv2_integration")
 		for _, a := range tgt.Addrs {
 			if fn := integ[a]; fn != "" {
@@ -103,6 +97,7 @@ func (b *builder) httpAPIRoutes() {
 		for _, a := range append(api.Addrs, api.Raw...) {
 			ep.Throttled = ep.Throttled || throttledAPI[a]
 		}
+		b.entryAPI[r.Address] = api.Addrs
 		b.m.EntryPoints = append(b.m.EntryPoints, ep)
 	}
 }
@@ -168,8 +163,28 @@ func (b *builder) restMethods() {
 		for _, a := range append(api.Addrs, api.Raw...) {
 			ep.Throttled = ep.Throttled || throttledAPI[a]
 		}
+		b.entryAPI[r.Address] = api.Addrs
 		b.m.EntryPoints = append(b.m.EntryPoints, ep)
 	}
+}
+
+// routeAuth reads an HTTP API route's authorization type from its planned
+// value first: a known value is what AWS applies, whatever authorizer the
+// configuration references (an authorizer_id only counts with JWT or
+// CUSTOM). Only when the type is unknown at plan time does a configured
+// authorizer suggest CUSTOM; without one it is unknown. Absent means the
+// provider default, NONE.
+func routeAuth(r *res) string {
+	if a := getStr(r.Values, "authorization_type"); a != "" {
+		return a
+	}
+	if !unknownAt(r.Unknown, "authorization_type") {
+		return "NONE"
+	}
+	if getStr(r.Values, "authorizer_id") != "" || unknownAt(r.Unknown, "authorizer_id") || len(refsAt(r, "authorizer_id")) > 0 {
+		return "CUSTOM"
+	}
+	return "unknown"
 }
 
 // restResourceKeys names the API resource of a method or integration: its

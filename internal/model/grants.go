@@ -158,7 +158,7 @@ func nameInARN(action, arn string) string {
 		}
 		return n
 	}
-	return ""
+	return hopNameInARN(action, arn)
 }
 
 func (b *builder) computeTargets(action string) []grantTarget {
@@ -235,6 +235,8 @@ func (b *builder) computeTargets(action string) []grantTarget {
 			}
 			out = append(out, t)
 		}
+	default:
+		out = b.hopTargets(action)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
 	return out
@@ -301,7 +303,7 @@ func (b *builder) computeGrants(rs *roleState) {
 	for i, s := range rs.stmts {
 		iamStmts[i] = s.s
 	}
-	for _, action := range iam.Notable {
+	for _, action := range grantActions {
 		allowances := iam.Allowances(iamStmts, action)
 		if len(allowances) == 0 {
 			continue
@@ -375,8 +377,10 @@ func targetKind(action string) string {
 		return "secret"
 	case iam.ActionInvoke:
 		return "function"
+	case iam.ActionDataAPI, iam.ActionDBConnect:
+		return "database"
 	}
-	return "database"
+	return hopTargetKind(action)
 }
 
 // grantSteps is the evidence chain role → policy → statement → action →

@@ -264,6 +264,10 @@ func (b *builder) assumeFromRefs(r *res, origin string, ts []target) ([]stmt, st
 			add([]string{iam.ActionSecretRead}, t.Addr)
 		case tr.Type == "aws_lambda_function":
 			add([]string{iam.ActionInvoke}, t.Addr)
+		default:
+			if action := hopActionOn(tr.Type); action != "" {
+				add([]string{action}, t.Addr)
+			}
 		}
 	}
 	return out, strings.Join(what, "; ")

@@ -38,7 +38,7 @@ func (b *builder) reach() {
 		b.networkPaths(f, dbBySG, vpcCIDR, cands)
 		b.iamPaths(f)
 	}
-	b.invokePaths()
+	b.hopPaths()
 }
 
 func sortedDBs(m map[string]*Database) []*Database {
@@ -388,12 +388,22 @@ func (b *builder) iamPaths(f *Function) {
 }
 
 func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
+	f.DataPaths = append(f.DataPaths, b.grantDataPaths(rs, []Step{fnStep(f)}, ambiguous)...)
+}
+
+// grantDataPaths turns a role's grants on database objects into data
+// paths, each starting with prefix (the function, and any role hops).
+func (b *builder) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) []Path {
+	if rs == nil {
+		return nil
+	}
+	var out []Path
 	for _, g := range rs.grants {
 		if g.Target == "" {
 			continue
 		}
 		unresolved := g.Resource == UnknownResource || ambiguous || rs.assumed[grantKey(g)]
-		via := append([]Step{fnStep(f)}, g.Via...)
+		via := append(append([]Step{}, prefix...), g.Via...)
 		switch g.Action {
 		case iam.ActionSecretRead:
 			s := b.secrets[g.Target]
@@ -401,78 +411,20 @@ func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
 				continue
 			}
 			d := b.dbs[s.Database]
-			f.DataPaths = append(f.DataPaths, Path{Kind: PathSecret, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
+			out = append(out, Path{Kind: PathSecret, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
 		case iam.ActionDataAPI:
 			d := b.dbs[g.Target]
 			if d == nil || !d.HTTPEndpoint {
 				continue
 			}
-			f.DataPaths = append(f.DataPaths, Path{Kind: PathDataAPI, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
+			out = append(out, Path{Kind: PathDataAPI, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
 		case iam.ActionDBConnect:
 			d := b.dbs[g.Target]
 			if d == nil || !d.IAMAuth {
 				continue
 			}
-			f.DataPaths = append(f.DataPaths, Path{Kind: PathRDSDBConnect, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
+			out = append(out, Path{Kind: PathRDSDBConnect, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
 		}
 	}
-}
-
-// invokePaths adds transitive paths: f may invoke g, g has a data path to
-// D, so f reaches D. Iterated to a fixpoint; one invoke path per (f, D):
-// the first callee found (in address order) is the evidence. Keeping one
-// per (f, g, D), as before, grew with the cube of the tenants when every
-// function may invoke every other ("lambda:InvokeFunction" on "*").
-func (b *builder) invokePaths() {
-	fns := sortedKeysOf(b.functions)
-	reached := make(map[string]map[string]bool, len(fns)) // f → D it has an invoke path to
-	for _, fa := range fns {
-		reached[fa] = map[string]bool{}
-	}
-	full := func(fa string) bool { return len(b.dbs) > 0 && len(reached[fa]) >= len(b.dbs) }
-	for round := 0; round <= len(fns); round++ {
-		changed := false
-		for _, fa := range fns {
-			f := b.functions[fa]
-			if full(fa) {
-				continue // f reaches every database by invoke already
-			}
-			var grants []Grant
-			assumed := map[string]bool{}
-			for _, ra := range b.fnRoles[fa] {
-				if rs := b.roles[ra]; rs != nil {
-					grants = append(grants, rs.grants...)
-					for k := range rs.assumed {
-						assumed[k] = true
-					}
-				}
-			}
-			ambiguous := len(b.fnRoles[fa]) > 1
-			for _, g := range grants {
-				if full(fa) {
-					break
-				}
-				if g.Action != iam.ActionInvoke || g.Target == "" || g.Target == fa {
-					continue
-				}
-				callee := b.functions[g.Target]
-				if callee == nil {
-					continue
-				}
-				for _, p := range callee.DataPaths {
-					if reached[fa][p.Target] {
-						continue
-					}
-					reached[fa][p.Target] = true
-					changed = true
-					steps := append([]Step{fnStep(f)}, g.Via...)
-					steps = append(steps, Step{Kind: "data_path", Address: p.Target, Detail: fmt.Sprintf("%s reaches %s by %s", callee.Address, p.Target, p.Kind)})
-					f.DataPaths = append(f.DataPaths, Path{Kind: PathInvoke, Target: p.Target, Unresolved: p.Unresolved || ambiguous || g.Resource == UnknownResource || assumed[grantKey(g)], Steps: steps})
-				}
-			}
-		}
-		if !changed {
-			break
-		}
-	}
+	return out
 }

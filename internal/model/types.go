@@ -19,14 +19,19 @@ const (
 // Path kinds. Egress paths prove a function can reach the internet; data paths
 // prove it can reach a database.
 const (
-	PathOutsideVPC   = "outside-vpc"    // Lambda without vpc_config: AWS gives it internet
-	PathNAT          = "nat"            // a subnet route sends 0.0.0.0/0 to a NAT gateway or instance
-	PathDeclared     = "declared"       // tagged egress, trusted as going out
-	PathNetwork      = "network"        // SG egress + DB SG ingress + same VPC
-	PathDataAPI      = "data-api"       // rds-data:* on a cluster with the HTTP endpoint on
-	PathSecret       = "secret"         // secretsmanager:GetSecretValue on the DB secret
-	PathRDSDBConnect = "rds-db-connect" // rds-db:connect matching the DB
-	PathInvoke       = "invoke"         // lambda:InvokeFunction on a function that has a data path
+	PathOutsideVPC   = "outside-vpc"      // Lambda without vpc_config: AWS gives it internet
+	PathNAT          = "nat"              // a subnet route sends 0.0.0.0/0 to a NAT gateway or instance
+	PathDeclared     = "declared"         // tagged egress, trusted as going out
+	PathNetwork      = "network"          // SG egress + DB SG ingress + same VPC
+	PathDataAPI      = "data-api"         // rds-data:* on a cluster with the HTTP endpoint on
+	PathSecret       = "secret"           // secretsmanager:GetSecretValue on the DB secret
+	PathRDSDBConnect = "rds-db-connect"   // rds-db:connect matching the DB
+	PathInvoke       = "invoke"           // lambda:InvokeFunction on a function that has a data path
+	PathAssumeRole   = "assume-role"      // sts:AssumeRole into a role that has a data path (or can hop on)
+	PathTrigger      = "trigger"          // sns:Publish / sqs:SendMessage into a topic or queue that runs a function with a data path
+	PathStateMachine = "state-machine"    // states:StartExecution on a state machine that invokes such a function
+	PathAPIInvoke    = "execute-api"      // execute-api:Invoke on an IAM-authorised route in front of such a function
+	PathUniversal    = "universal-target" // a Scheduler universal target calls rds-data or a waking RDS API
 )
 
 // Model is the boundary model of one plan.
@@ -43,6 +48,7 @@ type Model struct {
 	Subnets         []Subnet        `json:"subnets"`
 	Secrets         []Secret        `json:"secrets"`
 	EntryPoints     []EntryPoint    `json:"entry_points"`
+	Schedules       []Schedule      `json:"schedules"`
 	Tables          []Table         `json:"tables"`
 	Endpoints       []VPCEndpoint   `json:"vpc_endpoints"`
 	Warnings        []Warning       `json:"warnings"`
@@ -236,13 +242,39 @@ type Secret struct {
 	PolicySteps  []Step `json:"policy_steps,omitempty"`
 }
 
-// EntryPoint is a way in from outside: a function URL or an API route.
+// EntryPoint is a way in from outside: a function URL, an API route or
+// method, a quick-create API, a Lambda permission, a load balancer, a
+// Cognito identity pool's guest role, or a topic or queue anyone may write to.
 type EntryPoint struct {
 	Address   string `json:"address"`
-	Kind      string `json:"kind"` // function_url|apigw_v2_route|apigw_method
+	Kind      string `json:"kind"` // function_url|apigw_v2_route|apigw_method|apigw_v2_quick_create|lambda_permission|alb|cognito_unauthenticated|sns_topic|sqs_queue
 	Auth      string `json:"auth"` // NONE|AWS_IAM|JWT|CUSTOM|COGNITO_USER_POOLS|unknown
 	Function  string `json:"function,omitempty"`
 	Throttled bool   `json:"throttled"` // a stage or usage plan limits the rate
+	// Steps: how a caller gets from the entry point to Function (policy,
+	// subscription, listener, role…); empty when the entry point fronts it
+	// directly.
+	Steps []Step `json:"steps,omitempty"`
+	// DataPaths: data paths the entry point's caller has without running a
+	// function (a guest role that may call the Data API itself).
+	DataPaths []Path `json:"data_paths,omitempty"`
+	// Unresolved: the entry point rests on a link unknown at plan time.
+	Unresolved bool `json:"unresolved,omitempty"`
+}
+
+// Schedule is an EventBridge rule or EventBridge Scheduler schedule with
+// what each run touches.
+type Schedule struct {
+	Address    string `json:"address"`
+	Kind       string `json:"kind"` // eventbridge_rule|scheduler_schedule
+	Expression string `json:"expression"`
+	// PeriodSeconds is the shortest time between two runs; 0 when the
+	// expression is unknown, one-time (at()) or not understood.
+	PeriodSeconds int  `json:"period_seconds"`
+	Enabled       bool `json:"enabled"`
+	// Wakes: one path per database a run can wake (through a function
+	// with a data path, or a universal target calling rds-data or RDS).
+	Wakes []Path `json:"wakes"`
 }
 
 // Table is a DynamoDB table.

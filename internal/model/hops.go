@@ -1,0 +1,598 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/iam"
+)
+
+// IAM hops: a function reaches whatever it can make another principal or
+// function do. Sources: docs/facts/iam-hops.md.
+const (
+	ActionAssumeRole     = "sts:AssumeRole"
+	ActionPublish        = "sns:Publish"
+	ActionSendMessage    = "sqs:SendMessage"
+	ActionStartExecution = "states:StartExecution"
+	ActionAPIInvoke      = "execute-api:Invoke"
+)
+
+// hopActions are granted like the notable actions (identity policies and
+// resource policies that name the role) and followed by hopPaths.
+var hopActions = []string{ActionAssumeRole, ActionPublish, ActionSendMessage, ActionStartExecution, ActionAPIInvoke}
+
+// grantActions: every action computeGrants looks for.
+var grantActions = append(append([]string{}, iam.Notable...), hopActions...)
+
+// ResourcePolicyGrant is the Resource of a Grant that comes from a
+// resource-based policy naming the role, not from the role's own policies.
+const ResourcePolicyGrant = "(resource policy)"
+
+// hopTargetTypes: the resource types a hop action is aimed at.
+var hopTargetTypes = map[string][]string{
+	ActionAssumeRole:     {"aws_iam_role"},
+	ActionPublish:        {"aws_sns_topic"},
+	ActionSendMessage:    {"aws_sqs_queue"},
+	ActionStartExecution: {"aws_sfn_state_machine"},
+	ActionAPIInvoke:      {"aws_apigatewayv2_api", "aws_api_gateway_rest_api"},
+}
+
+// hopActionOn is the hop action aimed at a resource type, or "".
+func hopActionOn(typ string) string {
+	for _, action := range hopActions {
+		if contains(hopTargetTypes[action], typ) {
+			return action
+		}
+	}
+	return ""
+}
+
+// hopTargets lists the grant targets of a hop action with the ARN shape
+// each certainly has (ARN formats: docs/facts/iam-hops.md).
+func (b *builder) hopTargets(action string) []grantTarget {
+	var out []grantTarget
+	for _, typ := range hopTargetTypes[action] {
+		for _, r := range b.ix.byType[typ] {
+			if r.Data {
+				continue
+			}
+			t := grantTarget{addr: r.Address, name: getStr(r.Values, "name")}
+			shapeName := t.name
+			if shapeName == "" {
+				shapeName = "*"
+			}
+			switch action {
+			case ActionAssumeRole:
+				t.arn = getStr(r.Values, "arn")
+				path := getStr(r.Values, "path")
+				if path == "" {
+					path = "/"
+				}
+				t.shape = []string{"arn:aws:iam::*:role" + path + shapeName}
+			case ActionPublish:
+				t.arn = getStr(r.Values, "arn")
+				t.shape = []string{"arn:aws:sns:*:*:" + shapeName}
+			case ActionSendMessage:
+				t.arn = getStr(r.Values, "arn")
+				t.shape = []string{"arn:aws:sqs:*:*:" + shapeName}
+			case ActionStartExecution:
+				t.arn = getStr(r.Values, "arn")
+				t.shape = []string{"arn:aws:states:*:*:stateMachine:" + shapeName}
+			case ActionAPIInvoke:
+				// Grants name routes under the API's execution ARN
+				// (…:API_ID/STAGE/METHOD/PATH); the API id is the name.
+				t.name = getStr(r.Values, "id")
+				id := t.name
+				if id == "" {
+					id = "*"
+				}
+				t.shape = []string{"arn:aws:execute-api:*:*:" + id + "/*", "arn:aws:execute-api:*:*:" + id}
+			}
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// hopNameInARN extracts the name a hop target is indexed by from a
+// literal ARN.
+func hopNameInARN(action, arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	res := parts[5]
+	switch action {
+	case ActionAssumeRole:
+		if !strings.HasPrefix(res, "role/") {
+			return ""
+		}
+		return res[strings.LastIndexByte(res, '/')+1:]
+	case ActionPublish, ActionSendMessage:
+		return res
+	case ActionStartExecution:
+		n := strings.TrimPrefix(res, "stateMachine:")
+		if i := strings.IndexByte(n, ':'); i >= 0 {
+			n = n[:i]
+		}
+		return n
+	case ActionAPIInvoke:
+		if i := strings.IndexByte(res, '/'); i >= 0 {
+			return res[:i]
+		}
+		return res
+	}
+	return ""
+}
+
+func hopTargetKind(action string) string {
+	switch action {
+	case ActionAssumeRole:
+		return "role"
+	case ActionPublish:
+		return "topic"
+	case ActionSendMessage:
+		return "queue"
+	case ActionStartExecution:
+		return "state_machine"
+	case ActionAPIInvoke:
+		return "api"
+	}
+	return ""
+}
+
+// trigger is one way a message or call into a resource (topic, queue,
+// state machine, API) runs a function.
+type trigger struct {
+	fn    string
+	steps []Step // from the resource to the function, the function step last
+	// fromUnknown: tied through configuration references only.
+	fromUnknown bool
+}
+
+// buildTriggers indexes, by the address of the thing that is called, the
+// functions each call runs: SNS subscriptions, SQS event source mappings,
+// state machine definitions and IAM-authorised API routes.
+func (b *builder) buildTriggers() {
+	b.triggers = map[string][]trigger{}
+	add := func(src, fn string, fromUnknown bool, steps ...Step) {
+		f := b.functions[fn]
+		if f == nil || src == "" {
+			return
+		}
+		b.triggers[src] = append(b.triggers[src], trigger{fn: fn, steps: append(steps, fnStep(f)), fromUnknown: fromUnknown})
+	}
+	for _, r := range b.ix.byType["aws_sns_topic_subscription"] {
+		if !strings.EqualFold(getStr(r.Values, "protocol"), "lambda") {
+			continue
+		}
+		topic := b.link(r, r.Values, r.Unknown, "topic_arn", []string{"topic_arn"}, "aws_sns_topic")
+		fn := b.functionRef(r, r.Values, r.Unknown, "endpoint")
+		for _, t := range topic.Addrs {
+			add(t, fn, topic.FromUnknown, Step{Kind: "subscription", Address: r.Address, Detail: "SNS subscription (protocol lambda): every message published to " + t + " invokes the function"})
+		}
+	}
+	for _, r := range b.ix.byType["aws_lambda_event_source_mapping"] {
+		if v, ok := r.Values["enabled"].(bool); ok && !v {
+			continue
+		}
+		src := b.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
+		fn := b.functionRef(r, r.Values, r.Unknown, "function_name")
+		for _, q := range src.Addrs {
+			add(q, fn, src.FromUnknown, Step{Kind: "event_source_mapping", Address: r.Address, Detail: "event source mapping: Lambda polls " + q + " and invokes the function with its messages"})
+		}
+	}
+	for _, r := range b.ix.byType["aws_sfn_state_machine"] {
+		fns, fromUnknown := b.stateMachineFunctions(r)
+		for _, fn := range fns {
+			add(r.Address, fn, fromUnknown, Step{Kind: "state_machine", Address: r.Address, Detail: "state machine definition invokes the function"})
+		}
+	}
+	for _, ep := range b.m.EntryPoints {
+		if ep.Auth == "AWS_IAM" && ep.Function != "" {
+			for _, api := range b.entryAPI[ep.Address] {
+				add(api, ep.Function, false, Step{Kind: "entry_point", Address: ep.Address, Detail: ep.Kind + " with authorization AWS_IAM: a signed execute-api:Invoke call runs the function"})
+			}
+		}
+	}
+}
+
+// stateMachineFunctions lists the functions a state machine definition
+// invokes: Task states whose Resource is a function ARN, or the
+// lambda:invoke integration with Parameters.FunctionName. An unknown
+// definition is resolved through the functions it references.
+func (b *builder) stateMachineFunctions(r *res) ([]string, bool) {
+	if def := getStr(r.Values, "definition"); def != "" {
+		var doc any
+		if json.Unmarshal([]byte(def), &doc) == nil {
+			var out []string
+			walkJSONStrings(doc, func(key, v string) {
+				if key != "Resource" && key != "FunctionName" && key != "FunctionName.$" {
+					return
+				}
+				if a := b.lookup(v, functionTypes...); a != "" {
+					out = append(out, a)
+				} else if a := b.functionByName(v); a != "" {
+					out = append(out, a)
+				}
+			})
+			return sortedUnique(out), false
+		}
+	}
+	ts, _ := b.ix.resolve(r.Module, refsAt(r, "definition"))
+	return sortedUnique(b.ix.addrsOf(ts, functionTypes...)), true
+}
+
+// walkJSONStrings calls fn for every string value of a decoded JSON
+// document with the key it sits under ("" in arrays).
+func walkJSONStrings(v any, fn func(key, value string)) {
+	var walk func(key string, v any, depth int)
+	walk = func(key string, v any, depth int) {
+		if depth > 64 {
+			return
+		}
+		switch x := v.(type) {
+		case string:
+			fn(key, x)
+		case map[string]any:
+			for _, k := range sortedKeysOf(x) {
+				walk(k, x[k], depth+1)
+			}
+		case []any:
+			for _, e := range x {
+				walk(key, e, depth+1)
+			}
+		}
+	}
+	walk("", v, 0)
+}
+
+// resourceGrants turns resource-based policies that name a role of the plan
+// into grants of that role: within one account, a resource policy that
+// names a role allows it without any identity policy (role trust policies
+// name who may assume). Also records public topics and queues and every
+// role's trust policy.
+func (b *builder) resourceGrants() {
+	b.trust = map[string][]rpStatement{}
+	b.trustKnown = map[string]bool{}
+	b.publicPolicy = map[string][]Step{}
+	grant := func(roleAddr, action, target, kind string, via ...Step) {
+		rs := b.roles[roleAddr]
+		if rs == nil {
+			return
+		}
+		steps := append([]Step{{Kind: "role", Address: rs.addr, Detail: roleDetail(rs.name)}}, via...)
+		steps = append(steps, Step{Kind: kind, Address: target, Detail: "named by its resource policy"})
+		rs.grants = append(rs.grants, Grant{Action: action, Resource: ResourcePolicyGrant, Target: target, Via: steps})
+	}
+	// policiesOf reads a resource's inline policy attribute and its
+	// separate policy resources.
+	type polSrc struct {
+		typ, attr string   // separate policy resource and the attribute naming its target
+		types     []string // target types
+	}
+	read := func(owner []string, inline string, sep polSrc, action, kind string) {
+		apply := func(target string, rps []rpStatement) {
+			for _, rp := range rps {
+				if !rp.covers(action) {
+					continue
+				}
+				if rp.who.public {
+					b.publicPolicy[target] = append(b.publicPolicy[target], rp.step("resource policy lets anyone ("+"Principal \"*\") call "+action))
+				}
+				for _, ra := range sortedKeysOf(rp.who.roles) {
+					grant(ra, action, target, kind, rp.step("resource policy allows "+action))
+				}
+			}
+		}
+		for _, typ := range owner {
+			for _, r := range b.ix.byType[typ] {
+				if r.Data || inline == "" {
+					continue
+				}
+				rps, _ := b.resourcePolicy(r, r.Values, inline)
+				apply(r.Address, rps)
+			}
+		}
+		if sep.typ == "" {
+			return
+		}
+		for _, r := range b.ix.byType[sep.typ] {
+			tgt := b.link(r, r.Values, r.Unknown, sep.attr, []string{sep.attr}, sep.types...)
+			rps, _ := b.resourcePolicy(r, r.Values, "policy")
+			for _, t := range tgt.Addrs {
+				apply(t, rps)
+			}
+		}
+	}
+	read([]string{"aws_sns_topic"}, "policy", polSrc{"aws_sns_topic_policy", "arn", []string{"aws_sns_topic"}}, ActionPublish, "topic")
+	read([]string{"aws_sqs_queue"}, "policy", polSrc{"aws_sqs_queue_policy", "queue_url", []string{"aws_sqs_queue"}}, ActionSendMessage, "queue")
+	read([]string{"aws_secretsmanager_secret"}, "policy", polSrc{"aws_secretsmanager_secret_policy", "secret_arn", []string{"aws_secretsmanager_secret"}}, iam.ActionSecretRead, "secret")
+	b.lambdaPermissionGrants(grant)
+	for _, r := range b.ix.byType["aws_iam_role"] {
+		if r.Data {
+			continue
+		}
+		rps, known := b.resourcePolicy(r, r.Values, "assume_role_policy")
+		b.trustKnown[r.Address] = known
+		for _, rp := range rps {
+			if !rp.covers(ActionAssumeRole) {
+				continue
+			}
+			b.trust[r.Address] = append(b.trust[r.Address], rp)
+			// A trust policy that names a role lets it assume without an
+			// identity policy (same account).
+			for _, ra := range sortedKeysOf(rp.who.roles) {
+				if ra != r.Address {
+					grant(ra, ActionAssumeRole, r.Address, "role", rp.step("trust policy names the role"))
+				}
+			}
+		}
+	}
+}
+
+// lambdaPermissionGrants: aws_lambda_permission whose principal is a role
+// of the plan lets that role invoke the function.
+func (b *builder) lambdaPermissionGrants(grant func(roleAddr, action, target, kind string, via ...Step)) {
+	for _, r := range b.ix.byType["aws_lambda_permission"] {
+		if !permitsInvoke(getStr(r.Values, "action")) {
+			continue
+		}
+		fn := b.functionRef(r, r.Values, r.Unknown, "function_name")
+		if b.functions[fn] == nil {
+			continue
+		}
+		var roles []string
+		if p := getStr(r.Values, "principal"); p != "" {
+			if a := b.roleByARN(p); a != "" {
+				roles = append(roles, a)
+			}
+		} else {
+			ts, _ := b.ix.resolve(r.Module, refsAt(r, "principal"))
+			roles = b.ix.addrsOf(ts, roleTypes...)
+		}
+		for _, ra := range sortedUnique(roles) {
+			grant(ra, iam.ActionInvoke, fn, "function", Step{Kind: "policy", Address: r.Address, Detail: "Lambda permission names the role as principal"})
+		}
+	}
+}
+
+// permitsInvoke: the Lambda permission's action lets its principal run the
+// function (lambda:InvokeFunction, or a wildcard covering it).
+func permitsInvoke(action string) bool {
+	return action == "" || iam.MatchFold(action, iam.ActionInvoke)
+}
+
+// trustAdmits tells whether role target's trust policy lets caller assume
+// it: by naming it, its account, or anyone. An unreadable trust policy is
+// assumed to admit, and the hop is marked unresolved.
+func (b *builder) trustAdmits(target, caller string) (ok, unresolved bool, step Step) {
+	if !b.trustKnown[target] && len(b.trust[target]) == 0 {
+		return true, true, Step{Kind: "policy", Address: target, Detail: "trust policy unknown at plan time: assumed to admit the caller"}
+	}
+	for _, rp := range b.trust[target] {
+		switch {
+		case rp.who.roles[caller]:
+			return true, rp.who.fromUnknown, rp.step("trust policy names the caller")
+		case rp.who.account:
+			return true, false, rp.step("trust policy admits the account, so any principal of it allowed sts:AssumeRole")
+		case rp.who.public:
+			return true, false, rp.step("trust policy admits anyone (Principal \"*\")")
+		}
+	}
+	return false, false, Step{}
+}
+
+// hopEdge is one step of a chain out of a role: to a function it can make
+// run, or to a role it can become.
+type hopEdge struct {
+	kind       string
+	toFn       string
+	toRole     string
+	steps      []Step // from the role step to the function or role step
+	unresolved bool
+}
+
+// roleEdges lists the hops out of a role, computed once per role.
+func (b *builder) roleEdges(ra string) []hopEdge {
+	if e, ok := b.edgeCache[ra]; ok {
+		return e
+	}
+	rs := b.roles[ra]
+	var out []hopEdge
+	if rs != nil {
+		for _, g := range rs.grants {
+			if g.Target == "" {
+				continue
+			}
+			unresolved := g.Resource == UnknownResource || rs.assumed[grantKey(g)]
+			via := g.Via // shared, read-only
+			switch g.Action {
+			case iam.ActionInvoke:
+				if b.functions[g.Target] != nil {
+					out = append(out, hopEdge{kind: PathInvoke, toFn: g.Target, steps: via, unresolved: unresolved})
+				}
+			case ActionPublish, ActionSendMessage, ActionStartExecution, ActionAPIInvoke:
+				kind := PathTrigger
+				switch g.Action {
+				case ActionStartExecution:
+					kind = PathStateMachine
+				case ActionAPIInvoke:
+					kind = PathAPIInvoke
+				}
+				for _, t := range b.triggers[g.Target] {
+					out = append(out, hopEdge{kind: kind, toFn: t.fn, steps: append(append([]Step{}, via...), t.steps...), unresolved: unresolved})
+				}
+			case ActionAssumeRole:
+				if g.Target == ra || b.roles[g.Target] == nil {
+					continue
+				}
+				if g.Resource != ResourcePolicyGrant {
+					ok, un, step := b.trustAdmits(g.Target, ra)
+					if !ok {
+						continue
+					}
+					via = append(append([]Step{}, via...), step)
+					unresolved = unresolved || un
+				}
+				out = append(out, hopEdge{kind: PathAssumeRole, toRole: g.Target, steps: via, unresolved: unresolved})
+			}
+		}
+	}
+	b.edgeCache[ra] = out
+	return out
+}
+
+// fnEdge is a chain from a function to another function it can make run.
+// Its evidence is head (the caller's function step and any role hops) then
+// hop (the grant and trigger steps, ending at the callee's function step);
+// both are shared, read-only slices, joined only when a path is emitted, so
+// a wildcard invoke grant over many functions costs a few words per edge.
+type fnEdge struct {
+	from, to   string
+	kind       string
+	head, hop  []Step
+	unresolved bool
+}
+
+// hopPaths follows every hop to a fixed point. For each function, a
+// breadth-first walk over the roles it can become (sts:AssumeRole, cycles
+// cut by a visited set) yields data paths of the assumed roles and edges
+// to the functions any of those roles can make run. A worklist then copies
+// each callee's data paths to its callers, once per (caller, callee,
+// database), and revisits a caller's own callers when it gains a database:
+// work is bounded by edges × databases, never all pairs of functions.
+func (b *builder) hopPaths() {
+	b.edgeCache = map[string][]hopEdge{}
+	b.buildTriggers()
+	var edges []fnEdge
+	for _, fa := range sortedKeysOf(b.functions) {
+		f := b.functions[fa]
+		ambiguous := len(b.fnRoles[fa]) > 1 || contains(f.Unresolved, "execution_role")
+		paths, calls := b.walkRoles(b.fnRoles[fa], []Step{fnStep(f)}, ambiguous, true)
+		f.DataPaths = append(f.DataPaths, paths...)
+		for _, c := range calls {
+			if c.to != fa {
+				c.from = fa
+				edges = append(edges, c)
+			}
+		}
+	}
+	b.propagate(edges)
+}
+
+// walkRoles walks breadth-first from the start roles over sts:AssumeRole
+// hops. It returns the data paths of the roles reached (of the start roles
+// too unless own: a function's own grants are its iamPaths already) and
+// the calls any reached role can make into functions. Every path and call
+// starts with prefix.
+func (b *builder) walkRoles(start []string, prefix []Step, unresolved, own bool) ([]Path, []fnEdge) {
+	type visit struct {
+		role       string
+		chain      []Step // role hops after prefix
+		kind       string // kind of the first hop, "" at a start role
+		unresolved bool
+	}
+	var queue []visit
+	seen := map[string]bool{}
+	for _, ra := range start {
+		if !seen[ra] {
+			seen[ra] = true
+			queue = append(queue, visit{role: ra, unresolved: unresolved})
+		}
+	}
+	var paths []Path
+	var calls []fnEdge
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		head := append(append([]Step{}, prefix...), v.chain...)
+		if v.kind != "" || !own {
+			for _, p := range b.grantDataPaths(b.roles[v.role], head, v.unresolved) {
+				if v.kind != "" {
+					p.Kind = v.kind
+				}
+				paths = append(paths, p)
+			}
+		}
+		for _, e := range b.roleEdges(v.role) {
+			kind := v.kind
+			if kind == "" {
+				kind = e.kind
+			}
+			// A chained hop starts at the role the chain already names.
+			hop := e.steps
+			if len(v.chain) > 0 && len(hop) > 0 && hop[0].Kind == "role" {
+				hop = hop[1:]
+			}
+			switch {
+			case e.toRole != "" && !seen[e.toRole] && len(v.chain) < maxHopSteps:
+				seen[e.toRole] = true
+				queue = append(queue, visit{role: e.toRole, chain: append(append([]Step{}, v.chain...), hop...), kind: kind, unresolved: v.unresolved || e.unresolved})
+			case e.toFn != "":
+				calls = append(calls, fnEdge{to: e.toFn, kind: kind, head: head, hop: hop, unresolved: v.unresolved || e.unresolved})
+			}
+		}
+	}
+	return paths, calls
+}
+
+// maxHopSteps bounds a role chain's evidence; chains are cut by the visited
+// set long before on any real plan.
+const maxHopSteps = 256
+
+func (b *builder) propagate(edges []fnEdge) {
+	byCallee := map[string][]int{}
+	queue := make([]int, len(edges))
+	for i, e := range edges {
+		byCallee[e.to] = append(byCallee[e.to], i)
+		queue[i] = i
+	}
+	// One hop path per (caller, database): the first callee found is the
+	// evidence. One per callee grows with the cube of the functions when
+	// every function may invoke every other.
+	reached := map[string]map[string]bool{}
+	full := func(fa string) bool { return len(b.dbs) > 0 && len(reached[fa]) >= len(b.dbs) }
+	for len(queue) > 0 {
+		e := edges[queue[0]]
+		queue = queue[1:]
+		if full(e.from) {
+			continue
+		}
+		caller, callee := b.functions[e.from], b.functions[e.to]
+		gained := false
+		for _, p := range callee.DataPaths[:len(callee.DataPaths):len(callee.DataPaths)] {
+			if reached[e.from][p.Target] || pathNames(p, e.from) {
+				continue
+			}
+			if reached[e.from] == nil {
+				reached[e.from] = map[string]bool{}
+			}
+			reached[e.from][p.Target] = true
+			rest := p.Steps
+			if len(rest) > 0 && rest[0].Kind == "function" && rest[0].Address == e.to {
+				rest = rest[1:]
+			}
+			steps := make([]Step, 0, len(e.head)+len(e.hop)+len(rest)+1)
+			steps = append(append(append(steps, e.head...), e.hop...), rest...)
+			steps = append(steps, Step{Kind: "data_path", Address: p.Target, Detail: fmt.Sprintf("%s reaches %s by %s", e.to, p.Target, p.Kind)})
+			caller.DataPaths = append(caller.DataPaths, Path{Kind: e.kind, Target: p.Target, Unresolved: e.unresolved || p.Unresolved, Steps: steps})
+			gained = true
+		}
+		if gained {
+			queue = append(queue, byCallee[e.from]...)
+		}
+	}
+}
+
+// pathNames: the path already runs through function addr (a cycle back to
+// the caller adds nothing).
+func pathNames(p Path, addr string) bool {
+	for _, s := range p.Steps {
+		if s.Kind == "function" && s.Address == addr {
+			return true
+		}
+	}
+	return false
+}
