@@ -7,6 +7,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/letsleep/letsleep/internal/addrset"
 	"github.com/letsleep/letsleep/internal/plan"
 )
 
@@ -44,6 +45,11 @@ type builder struct {
 	publicPolicy map[string][]Step
 	entryAPI     map[string][]string
 	edgeCache    map[string][]hopEdge
+	// plSets: managed prefix list address → its entries, when the plan
+	// knows them (built on first use).
+	plSets map[string]addrset.Set
+	// vpcSets: VPC address → all its address ranges (built on first use).
+	vpcSets map[string]vpcRange
 
 	warned map[string]bool
 }

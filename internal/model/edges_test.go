@@ -16,8 +16,9 @@ func TestEdgesReach(t *testing.T) {
 		// Subnets and group come through module outputs; the subnets use the
 		// VPC's default route table, whose inline route goes to the NAT.
 		{"aws_lambda_function.hot", []string{"nat→internet", "nat→internet"}, []string{"secret→" + legacy}},
-		// A default route to a transit gateway: egress assumed, unresolved.
-		{"aws_lambda_function.tgw", []string{"nat→internet (unresolved)"}, []string{"network→" + legacy, "secret→" + legacy}},
+		// A default route to a transit gateway leaves the VPC: the
+		// centralised egress design, a path in its own right.
+		{"aws_lambda_function.tgw", []string{"route→internet"}, []string{"network→" + legacy, "secret→" + legacy}},
 		// jsonencode with an unknown ARN: the document cannot be read, so
 		// what it references (the DB secret) is assumed granted, unresolved.
 		{"aws_lambda_function.sneaky", []string{"outside-vpc→internet"}, []string{"secret→" + legacy + " (unresolved)"}},
@@ -79,7 +80,6 @@ func TestEdgesResources(t *testing.T) {
 	}
 	want := map[string]string{
 		"aws_ec2_transit_gateway.tgw": "blind-spot",
-		"aws_route.other_default":     "blind-spot",
 		"aws_iam_role_policy.opaque":  "unknown-policy",
 	}
 	got := map[string]string{}

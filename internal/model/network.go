@@ -15,6 +15,7 @@ func (b *builder) buildNetwork() {
 	b.buildSubnets()
 	b.buildRouteTables()
 	b.buildEndpoints()
+	b.markOpenRules()
 }
 
 func (b *builder) buildSecurityGroups() {
@@ -184,6 +185,19 @@ func (b *builder) inlineRules(r *res, kind string) []SGRule {
 				rule.PeerGroups = append(rule.PeerGroups, id)
 			}
 		}
+		if i < len(ub) && unknownAt(ub[i], "prefix_list_ids") {
+			var refs []string
+			for _, cb := range cfgBlocks {
+				if e := cb["prefix_list_ids"]; e != nil && e.ExpressionData != nil {
+					refs = append(refs, e.References...)
+				}
+			}
+			if r.Config != nil && len(cfgBlocks) == 0 && r.Config.Expressions[kind] != nil && r.Config.Expressions[kind].ExpressionData != nil {
+				e := r.Config.Expressions[kind]
+				refs = e.References // attributes-as-blocks: one expression for all rules
+			}
+			rule.PrefixLists = append(rule.PrefixLists, b.prefixListRefs(r, refs, &rule)...)
+		}
 		if i < len(ub) && unknownAt(ub[i], "security_groups") {
 			b.peersFromConfig(r, kind, cfgBlocks, &rule)
 		}
@@ -243,6 +257,9 @@ func (b *builder) ruleFromConfig(r *res, cb map[string]*tfjson.Expression) SGRul
 		if e := cb[k]; e != nil && e.ExpressionData != nil && len(e.References) > 0 {
 			rule.Unresolved = true
 		}
+	}
+	if e := cb["prefix_list_ids"]; e != nil && e.ExpressionData != nil && len(e.References) > 0 {
+		rule.PrefixLists = append(rule.PrefixLists, b.prefixListRefs(r, e.References, &rule)...)
 	}
 	if e := cb["security_groups"]; e != nil && e.ExpressionData != nil {
 		ts, _ := b.ix.resolve(r.Module, e.References)
@@ -308,7 +325,7 @@ func ports(v map[string]any, proto string) (int, int) {
 
 func (b *builder) buildGateways() {
 	for _, r := range b.ix.byType["aws_nat_gateway"] {
-		g := Gateway{Address: r.Address}
+		g := Gateway{Address: r.Address, Private: getStr(r.Values, "connectivity_type") == "private"}
 		if s := b.link(r, r.Values, r.Unknown, "subnet_id", []string{"subnet_id"}, "aws_subnet"); len(s.Addrs) > 0 {
 			g.Subnet = s.Addrs[0]
 		} else if len(s.Raw) > 0 {

@@ -3,8 +3,8 @@ package model
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 
+	"github.com/letsleep/letsleep/internal/addrset"
 	"github.com/letsleep/letsleep/internal/iam"
 )
 
@@ -68,10 +68,6 @@ func fnStep(f *Function) Step {
 	return Step{Kind: "function", Address: f.Address, Detail: d}
 }
 
-func isDefaultRoute(dest string) bool {
-	return dest == "0.0.0.0/0" || dest == "::/0" || dest == "(unknown)"
-}
-
 func (b *builder) egress(f *Function) {
 	if f.Role == RoleEgress {
 		f.Egress = append(f.Egress, Path{Kind: PathDeclared, Target: "internet", Steps: []Step{
@@ -84,26 +80,14 @@ func (b *builder) egress(f *Function) {
 		}})
 		return
 	}
-	ipv6 := b.functionIPv6(f.Address)
-	type egressRule struct {
-		step           Step
-		ok, unresolved bool
-	}
-	byFamily := map[string]egressRule{}
-	ruleFor := func(dest string) egressRule {
-		if r, ok := byFamily[dest]; ok {
-			return r
-		}
-		st, ok, un := b.internetEgressRule(f, dest)
-		byFamily[dest] = egressRule{st, ok, un}
-		return byFamily[dest]
-	}
+	dualStack := b.functionIPv6(f.Address)
 	if len(f.Subnets) == 0 {
 		// In a VPC, subnets unknown: their routes cannot be checked.
 		f.Egress = append(f.Egress, Path{Kind: PathNAT, Target: "internet", Unresolved: true, Steps: []Step{
 			fnStep(f), {Kind: "subnet", Detail: "vpc_config subnets unknown at plan time: routes unknown, egress assumed"},
 		}})
 	}
+	sg := b.functionEgressSets(f)
 	for _, sn := range f.Subnets {
 		s := b.subnets[sn]
 		if s == nil {
@@ -113,82 +97,8 @@ func (b *builder) egress(f *Function) {
 			b.warn("unresolved-reference", f.Address, "subnet %s is not in the plan; its route to the internet cannot be checked", sn)
 			continue
 		}
-		for _, rt := range s.Routes {
-			if !isDefaultRoute(rt.Destination) || (rt.Destination == "::/0" && !ipv6) {
-				continue
-			}
-			var hop Step
-			unresolved := false
-			switch rt.TargetKind {
-			case "nat":
-				hop = Step{Kind: "nat_gateway", Address: rt.Target, Detail: "NAT gateway"}
-				if g := b.natByAddr[rt.Target]; g == nil && !strings.HasPrefix(rt.Target, "nat-") {
-					unresolved = true
-				}
-			case "egress-only-igw":
-				hop = Step{Kind: "internet", Address: rt.Target, Detail: "egress-only internet gateway (IPv6, function allows dual stack)"}
-			case "instance", "eni":
-				hop = Step{Kind: "route", Address: rt.Target, Detail: "default route to an instance or ENI (a NAT instance?): not analysed, egress assumed"}
-				unresolved = true
-				b.warn("blind-spot", rt.Address, "default route to %s (%s) may be a NAT instance; letsleep assumes it reaches the internet", rt.Target, rt.TargetKind)
-			case "tgw", "peering", "vgw", "unknown":
-				if rt.Destination == "(unknown)" && rt.TargetKind != "unknown" {
-					continue
-				}
-				hop = Step{Kind: "route", Address: rt.Target, Detail: fmt.Sprintf("default route to %s %s: what lies beyond is not analysed, egress assumed", rt.TargetKind, rt.Target)}
-				unresolved = true
-				if rt.TargetKind != "unknown" {
-					b.warn("blind-spot", rt.Address, "default route to %s %s: egress through it is not analysed", rt.TargetKind, rt.Target)
-				}
-			default:
-				continue // igw: Lambda ENIs get no public IP; local; endpoints
-			}
-			er := ruleFor(rt.Destination)
-			sgStep, sgOK, sgUnresolved := er.step, er.ok, er.unresolved
-			if !sgOK && !sgUnresolved {
-				continue // SG egress blocks the internet
-			}
-			steps := []Step{
-				fnStep(f),
-				{Kind: "subnet", Address: s.Address, Detail: "subnet " + s.CIDR},
-				{Kind: "route_table", Address: s.RouteTable, Detail: "effective route table"},
-				{Kind: "route", Address: rt.Address, Detail: rt.Destination + " → " + rt.TargetKind},
-				hop,
-				sgStep,
-				{Kind: "internet", Detail: "internet"},
-			}
-			f.Egress = append(f.Egress, Path{Kind: PathNAT, Target: "internet", Steps: steps, Unresolved: unresolved || sgUnresolved})
-		}
+		b.routeEgress(f, s, dualStack, sg)
 	}
-}
-
-// internetEgressRule finds an egress rule on the function's groups that
-// opens the default route's destination (0.0.0.0/0 or ::/0). unresolved when a group is not in the
-// plan or a rule is unresolved.
-func (b *builder) internetEgressRule(f *Function, dest string) (Step, bool, bool) {
-	if len(f.SecurityGroups) == 0 {
-		return Step{Kind: "security_group", Detail: "security groups unknown: egress assumed"}, false, true
-	}
-	unresolved := false
-	for _, sgA := range f.SecurityGroups {
-		sg := b.sgs[sgA]
-		if sg == nil {
-			unresolved = true
-			continue
-		}
-		for _, r := range sg.Egress {
-			if r.Unresolved {
-				unresolved = true
-			}
-			for _, c := range r.CIDRs {
-				// The rule must open the same address family as the route.
-				if (c == "0.0.0.0/0" && dest != "::/0") || (c == "::/0" && dest != "0.0.0.0/0") {
-					return Step{Kind: "sg_rule", Address: r.Address, Detail: fmt.Sprintf("egress %s %s to %s on %s", r.Protocol, portString(r.FromPort, r.ToPort), c, sgA)}, true, false
-				}
-			}
-		}
-	}
-	return Step{Kind: "security_group", Detail: "a security group of the function is not in the plan: egress assumed"}, false, unresolved
 }
 
 func ruleAllowsPort(r SGRule, port int) bool {
@@ -207,7 +117,12 @@ func cidrOverlaps(a, b string) (bool, bool) {
 	return pa.Overlaps(pb), true
 }
 
-func isOpenCIDR(c string) bool { return c == "0.0.0.0/0" || c == "::/0" }
+// isOpenCIDR: the block alone covers the IPv4 or IPv6 internet, however
+// it is spelled (0::/0, ::/1).
+func isOpenCIDR(c string) bool {
+	s, bad := addrset.Parse([]string{c})
+	return len(bad) == 0 && len(s.OpenFamilies()) > 0
+}
 
 func (b *builder) functionVPC(f *Function) string {
 	for _, sn := range f.Subnets {

@@ -138,7 +138,7 @@ var routeTargets = []struct {
 	{"transit_gateway_id", "tgw", []string{"aws_ec2_transit_gateway"}},
 	{"vpc_peering_connection_id", "peering", []string{"aws_vpc_peering_connection"}},
 	{"instance_id", "instance", []string{"aws_instance"}},
-	{"network_interface_id", "eni", []string{"aws_network_interface"}},
+	{"network_interface_id", "eni", []string{"aws_network_interface", "aws_instance"}},
 	{"vpc_endpoint_id", "endpoint", []string{"aws_vpc_endpoint"}},
 	{"local_gateway_id", "local", nil},
 	{"carrier_gateway_id", "igw", []string{"aws_ec2_carrier_gateway"}},
@@ -153,6 +153,18 @@ func (b *builder) route(r *res, blk map[string]any, addr string, inline bool) []
 		if v := getStr(blk, k); v != "" {
 			dests = append(dests, v)
 		}
+	}
+	if len(dests) == 0 {
+		// A prefix list created in the same plan has no id yet: follow
+		// the configuration to it.
+		var refs []string
+		if !inline {
+			refs = refsAt(r, "destination_prefix_list_id")
+		} else if cb, _ := blk["__config"].(map[string]*tfjson.Expression); cb != nil && cb["destination_prefix_list_id"] != nil && cb["destination_prefix_list_id"].ExpressionData != nil {
+			refs = cb["destination_prefix_list_id"].References
+		}
+		ts, _ := b.ix.resolve(r.Module, refs)
+		dests = b.ix.addrsOf(ts, prefixListTypes...)
 	}
 	if len(dests) == 0 {
 		dests = []string{"(unknown)"}
@@ -192,7 +204,27 @@ func (b *builder) route(r *res, blk map[string]any, addr string, inline bool) []
 		return out
 	}
 	cb, _ := blk["__config"].(map[string]*tfjson.Expression)
-	for _, rt := range routeTargets {
+	// A target with a value or a reference wins over one that is merely
+	// unknown: the provider computes instance_id and friends from the one
+	// actually set, so several read as unknown at plan time.
+	targets := make([]struct {
+		key, kind string
+		types     []string
+	}, 0, len(routeTargets))
+	for pass := 0; pass < 2; pass++ {
+		for _, rt := range routeTargets {
+			set := getStr(blk, rt.key) != ""
+			if !inline {
+				set = set || len(refsAt(r, rt.key)) > 0
+			} else if cb != nil && cb[rt.key] != nil && cb[rt.key].ExpressionData != nil {
+				set = set || len(cb[rt.key].References) > 0
+			}
+			if set == (pass == 0) {
+				targets = append(targets, rt)
+			}
+		}
+	}
+	for _, rt := range targets {
 		v := getStr(blk, rt.key)
 		isUnknown := unknownAt(unknown, rt.key)
 		var refs []string

@@ -20,7 +20,8 @@ const (
 // prove it can reach a database.
 const (
 	PathOutsideVPC   = "outside-vpc"      // Lambda without vpc_config: AWS gives it internet
-	PathNAT          = "nat"              // a subnet route sends 0.0.0.0/0 to a NAT gateway or instance
+	PathNAT          = "nat"              // a subnet route sends public destinations to a NAT gateway or instance
+	PathRoute        = "route"            // a subnet route sends public destinations to a gateway that leads out (IPv6 IGW, egress-only IGW, transit gateway, GWLB endpoint, peering, VPN)
 	PathDeclared     = "declared"         // tagged egress, trusted as going out
 	PathNetwork      = "network"          // SG egress + DB SG ingress + same VPC
 	PathDataAPI      = "data-api"         // rds-data:* on a cluster with the HTTP endpoint on
@@ -189,6 +190,9 @@ type Gateway struct {
 	Address string `json:"address"`
 	Subnet  string `json:"subnet,omitempty"`
 	VPC     string `json:"vpc,omitempty"`
+	// Private: a private NAT gateway (connectivity_type = "private"), which
+	// has no way to the internet.
+	Private bool `json:"private,omitempty"`
 }
 
 // SecurityGroup gathers the rules of all four forms onto their group.
@@ -213,6 +217,11 @@ type SGRule struct {
 	Self        bool     `json:"self,omitempty"`
 	PrefixLists []string `json:"prefix_lists"`
 	Unresolved  bool     `json:"unresolved,omitempty"`
+	// Open lists the families (IPv4, IPv6) whose whole internet the rule
+	// admits, computed on address sets: alone, or together with the rules
+	// in OpenWith that admit at least its protocol and ports.
+	Open     []string `json:"open,omitempty"`
+	OpenWith []string `json:"open_with,omitempty"`
 }
 
 // Subnet carries its effective route table and what its routes reach.

@@ -9,8 +9,28 @@ import data.letsleep.lib.model
 # open_cidrs are the "anywhere" ranges of IPv4 and IPv6.
 open_cidrs := {"0.0.0.0/0", "::/0"}
 
-# open_sources is the set of anywhere ranges a rule admits.
-open_sources(rule) := {c | some c in model.as_array(rule.cidrs); c in open_cidrs}
+# literal_open is the set of anywhere ranges a rule spells out.
+literal_open(rule) := {c | some c in model.as_array(rule.cidrs); c in open_cidrs}
+
+family_of := {"0.0.0.0/0": "IPv4", "::/0": "IPv6"}
+
+# spelled_open describes the internets a rule admits in another spelling
+# (0.0.0.0/1 + 128.0.0.0/1, 0::/0, or ranges spread over several rules).
+# The model decides it on address sets (SGRule.open).
+spelled_open(rule) := {d |
+	some fam in model.as_array(object.get(rule, "open", []))
+	not fam in {family_of[c] | some c in literal_open(rule)}
+	d := sprintf("%s (%s)", [concat(" + ", model.as_array(rule.cidrs)), together(rule, fam)])
+}
+
+together(rule, fam) := sprintf("the whole %s internet", [fam]) if count(model.as_array(object.get(rule, "open_with", []))) == 0
+
+together(rule, fam) := sprintf("with %s: together the whole %s internet", [model.list(rule.open_with), fam]) if {
+	count(model.as_array(object.get(rule, "open_with", []))) > 0
+}
+
+# open_sources is the set of anywhere ranges a rule admits, however spelled.
+open_sources(rule) := literal_open(rule) | spelled_open(rule)
 
 is_open(rule) if count(open_sources(rule)) > 0
 

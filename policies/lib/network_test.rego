@@ -12,6 +12,21 @@ test_is_open_ipv4_and_ipv6 if {
 	not network.is_open(object.union(rule("tcp", 22, 22, []), {"cidrs": null}))
 }
 
+test_open_in_other_spellings if {
+	split := object.union(rule("tcp", 22, 22, ["0.0.0.0/1", "128.0.0.0/1"]), {"open": ["IPv4"]})
+	network.is_open(split)
+	network.open_sources(split) == {"0.0.0.0/1 + 128.0.0.0/1 (the whole IPv4 internet)"}
+	zero := object.union(rule("tcp", 22, 22, ["0::/0"]), {"open": ["IPv6"]})
+	network.open_sources(zero) == {"0::/0 (the whole IPv6 internet)"}
+	spread := object.union(rule("tcp", 22, 22, ["0.0.0.0/1"]), {"open": ["IPv4"], "open_with": ["aws_vpc_security_group_ingress_rule.b"]})
+	network.open_sources(spread) == {"0.0.0.0/1 (with aws_vpc_security_group_ingress_rule.b: together the whole IPv4 internet)"}
+
+	# A literal anywhere range is not described twice.
+	both := object.union(rule("tcp", 22, 22, ["0.0.0.0/0"]), {"open": ["IPv4"]})
+	network.open_sources(both) == {"0.0.0.0/0"}
+	not network.is_open(object.union(rule("tcp", 22, 22, ["0.0.0.0/1"]), {"open": []}))
+}
+
 test_covers_port if {
 	network.covers_port(rule("tcp", 5000, 6000, []), 5432)
 	not network.covers_port(rule("tcp", 22, 22, []), 5432)

@@ -1,0 +1,72 @@
+package model
+
+import "github.com/letsleep/letsleep/internal/addrset"
+
+var prefixListTypes = []string{"aws_ec2_managed_prefix_list"}
+
+// prefixList resolves a managed prefix list (an id, or the address of one
+// in the plan) to its addresses. ok is false when the plan does not hold its
+// entries: an AWS-managed list read by no data source, or entries unknown
+// until apply. Callers then treat it as may-match, never as a fact.
+func (b *builder) prefixList(ref string) (addrset.Set, bool) {
+	if b.plSets == nil {
+		b.buildPrefixLists()
+	}
+	addr := b.lookup(ref, prefixListTypes...)
+	if addr == "" {
+		return addrset.Empty, false
+	}
+	s, ok := b.plSets[addr]
+	return s, ok
+}
+
+// buildPrefixLists gathers entries from the list resources and data
+// sources (entry blocks) and from aws_ec2_managed_prefix_list_entry.
+func (b *builder) buildPrefixLists() {
+	b.plSets = map[string]addrset.Set{}
+	cidrs := map[string][]string{}
+	unknown := map[string]bool{}
+	for _, r := range b.ix.byType["aws_ec2_managed_prefix_list"] {
+		cidrs[r.Address] = cidrs[r.Address][:0:0]
+		if unknownAt(r.Unknown, "entry") {
+			unknown[r.Address] = true
+		}
+		for _, e := range getBlocks(r.Values, "entry") {
+			if c := getStr(e, "cidr"); c != "" {
+				cidrs[r.Address] = append(cidrs[r.Address], c)
+			}
+		}
+		if _, has := r.Values["entry"]; !has && r.Data {
+			unknown[r.Address] = true // a data source not read at plan time
+		}
+	}
+	for _, r := range b.ix.byType["aws_ec2_managed_prefix_list_entry"] {
+		pl := b.link(r, r.Values, r.Unknown, "prefix_list_id", []string{"prefix_list_id"}, prefixListTypes...)
+		c := getStr(r.Values, "cidr")
+		for _, a := range pl.Addrs {
+			if c == "" {
+				unknown[a] = true
+				continue
+			}
+			cidrs[a] = append(cidrs[a], c)
+		}
+	}
+	for a, cs := range cidrs {
+		if unknown[a] {
+			continue
+		}
+		s, _ := addrset.Parse(cs)
+		b.plSets[a] = s
+	}
+}
+
+// prefixListRefs resolves prefix list ids unknown at plan time through the
+// configuration; a reference that leads nowhere leaves the rule unresolved.
+func (b *builder) prefixListRefs(r *res, refs []string, rule *SGRule) []string {
+	ts, _ := b.ix.resolve(r.Module, refs)
+	addrs := b.ix.addrsOf(ts, prefixListTypes...)
+	if len(addrs) == 0 && len(refs) > 0 {
+		rule.Unresolved = true
+	}
+	return addrs
+}
