@@ -9,12 +9,17 @@ const (
 	ActionDataAPI    = "rds-data:ExecuteStatement" // stands for any rds-data action
 	ActionDBConnect  = "rds-db:connect"
 	ActionInvoke     = "lambda:InvokeFunction"
+	ActionSSMRead    = "ssm:GetParameter" // stands for every action that reads a parameter's value
 	ActionS3Read     = "s3:GetObject"
 	ActionAdmin      = "*" // every action on every resource
 )
 
 // Notable lists the canonical notable actions in a fixed order.
-var Notable = []string{ActionAdmin, ActionSecretRead, ActionDataAPI, ActionDBConnect, ActionInvoke, ActionS3Read}
+var Notable = []string{ActionAdmin, ActionSecretRead, ActionDataAPI, ActionDBConnect, ActionInvoke, ActionS3Read, ActionSSMRead}
+
+// SSMReadActions read a parameter's value, SecureString decrypted with
+// WithDecryption (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
+var SSMReadActions = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
 
 // DataAPIActions are every rds-data action; any of them counts as Data API
 // access (https://docs.aws.amazon.com/service-authorization/latest/reference/list_rds-data.html).
@@ -26,8 +31,11 @@ var DataAPIActions = []string{
 // actionsFor expands a canonical notable action into the concrete actions
 // that stand for it.
 func actionsFor(canonical string) []string {
-	if canonical == ActionDataAPI {
+	switch canonical {
+	case ActionDataAPI:
 		return DataAPIActions
+	case ActionSSMRead:
+		return SSMReadActions
 	}
 	return []string{canonical}
 }
@@ -93,8 +101,13 @@ func Allowances(stmts []Statement, canonical string) []Allowance {
 				denied = true
 				break
 			}
-			if !denied {
-				out = append(out, a)
+			if denied {
+				continue
+			}
+			for _, np := range narrowByNotResource(stmts, canonical, p, notRes) {
+				b := a
+				b.Pattern = np
+				out = append(out, b)
 			}
 		}
 	}
@@ -160,4 +173,50 @@ func containsStr(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// narrowByNotResource applies every unconditional "Deny, NotResource R":
+// it denies everything but R, so an Allow on p is left with exactly the
+// parts of R that p reaches. The result lists the patterns still allowed
+// (p itself when no such Deny applies; none when R and p are disjoint).
+func narrowByNotResource(stmts []Statement, canonical, p string, allowNotRes bool) []string {
+	patterns := []string{p}
+	for j := range stmts {
+		d := &stmts[j]
+		if d.Effect != "Deny" || d.Conditional || len(d.NotResources) == 0 || len(d.Resources) > 0 || !denyCoversAction(d, canonical) {
+			continue
+		}
+		var next []string
+		for _, q := range patterns {
+			for _, nr := range d.NotResources {
+				switch {
+				case allowNotRes:
+					// "everything except X" meets "everything except R":
+					// R less X; X is not subtracted here, callers exclude
+					// it per target.
+					next = append(next, nr)
+				case Covers(q, nr, false):
+					next = append(next, nr)
+				case Covers(nr, q, false):
+					next = append(next, q)
+				case Overlap(q, nr, false):
+					next = append(next, q) // partial overlap: keep the Allow's own pattern
+				}
+			}
+		}
+		patterns = next
+	}
+	return dedupe(patterns)
+}
+
+func dedupe(l []string) []string {
+	seen := map[string]bool{}
+	out := l[:0]
+	for _, s := range l {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }

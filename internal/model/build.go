@@ -50,6 +50,11 @@ type builder struct {
 	plSets map[string]addrset.Set
 	// vpcSets: VPC address → all its address ranges (built on first use).
 	vpcSets map[string]vpcRange
+	// idents: type → identifier (cluster_identifier, function_name…) →
+	// address; account: the plan's AWS account ("" when unknown). Both
+	// built on first use (literalnames.go).
+	idents  map[string]map[string]string
+	account *string
 
 	warned map[string]bool
 }
@@ -272,6 +277,9 @@ func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPa
 			ts, lost = b.iterationTargets(r)
 		}
 		addrs := b.ix.addrsOf(ts, types...)
+		if contains(types, "aws_security_group") {
+			addrs = append(addrs, b.defaultSGRefs(ts)...)
+		}
 		out.Addrs = append(out.Addrs, addrs...)
 		out.FromUnknown = len(addrs) > 0
 		var kept []string
@@ -311,7 +319,7 @@ func (b *builder) lookup(v string, types ...string) string {
 	if a, ok := b.ix.byAddr[v]; ok && (len(types) == 0 || contains(types, a.Type)) {
 		return v
 	}
-	return ""
+	return b.byLiteral(v, types...)
 }
 
 // finish sorts every slice and replaces nil slices by empty ones so the

@@ -16,6 +16,9 @@ const MasterSecretSuffix = ".master_user_secret"
 // MasterSecretPattern is the ARN shape of RDS-managed master secrets.
 const MasterSecretPattern = "arn:aws:secretsmanager:*:*:secret:rds!cluster-*"
 
+// masterSecretPatternDB is the same for a standalone instance.
+const masterSecretPatternDB = "arn:aws:secretsmanager:*:*:secret:rds!db-*"
+
 func (b *builder) buildDatabases() {
 	params := b.parameterGroups()
 	for _, r := range b.ix.byType["aws_rds_cluster"] {
@@ -78,6 +81,7 @@ func (b *builder) buildDatabases() {
 		}
 	}
 	b.dbExtras()
+	b.applyDefaultSGs()
 	b.buildSecrets()
 	b.buildProxies()
 }
@@ -108,7 +112,12 @@ func (b *builder) newDB(r *res, kind, ident string) *Database {
 	}
 	if d.ManagedMasterSecret {
 		addr := r.Address + MasterSecretSuffix
-		b.secrets[addr] = &Secret{Address: addr, Name: "rds!" + kind + "-*", Database: r.Address}
+		// RDS names it rds!cluster-… or rds!db-… (for an instance).
+		prefix := "rds!cluster-*"
+		if kind == "instance" {
+			prefix = "rds!db-*"
+		}
+		b.secrets[addr] = &Secret{Address: addr, Name: prefix, Database: r.Address}
 		d.Secrets = append(d.Secrets, addr)
 	}
 	return d
@@ -231,6 +240,7 @@ func (b *builder) buildSecrets() {
 			}
 		}
 	}
+	b.linkCredentials()
 	for _, s := range b.secrets {
 		if s.Database != "" && b.dbs[s.Database] != nil && !strings.HasSuffix(s.Address, MasterSecretSuffix) {
 			b.dbs[s.Database].Secrets = append(b.dbs[s.Database].Secrets, s.Address)

@@ -139,10 +139,15 @@ func nameInARN(action, arn string) string {
 		if strings.HasPrefix(n, "rds!cluster-") {
 			return "rds!cluster"
 		}
+		if strings.HasPrefix(n, "rds!db-") {
+			return "rds!db"
+		}
 		if len(n) > 7 && n[len(n)-7] == '-' {
 			return n[:len(n)-7]
 		}
 		return n
+	case iam.ActionSSMRead:
+		return cut(":parameter/")
 	case iam.ActionInvoke:
 		n := cut(":function:")
 		if i := strings.IndexByte(n, ':'); i >= 0 {
@@ -166,12 +171,18 @@ func (b *builder) computeTargets(action string) []grantTarget {
 	switch action {
 	case iam.ActionSecretRead:
 		for _, s := range b.secrets {
+			if s.Kind == SecretKindSSM {
+				continue
+			}
 			t := grantTarget{addr: s.Address}
 			if r := b.ix.byAddr[s.Address]; r != nil {
 				t.arn = getStr(r.Values, "arn")
 			}
 			switch {
 			case t.arn != "":
+			case strings.HasSuffix(s.Address, MasterSecretSuffix) && s.Name == "rds!db-*":
+				t.shape = []string{masterSecretPatternDB}
+				t.name = "rds!db"
 			case strings.HasSuffix(s.Address, MasterSecretSuffix):
 				t.shape = []string{MasterSecretPattern}
 				t.name = "rds!cluster"
@@ -215,6 +226,8 @@ func (b *builder) computeTargets(action string) []grantTarget {
 			}
 			out = append(out, t)
 		}
+	case iam.ActionSSMRead:
+		out = b.ssmTargets()
 	case iam.ActionInvoke:
 		for _, f := range b.functions {
 			t := grantTarget{addr: f.Address}
@@ -373,7 +386,7 @@ func (b *builder) computeGrants(rs *roleState) {
 
 func targetKind(action string) string {
 	switch action {
-	case iam.ActionSecretRead:
+	case iam.ActionSecretRead, iam.ActionSSMRead:
 		return "secret"
 	case iam.ActionInvoke:
 		return "function"

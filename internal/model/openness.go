@@ -43,6 +43,9 @@ func (b *builder) markOpen(rules []SGRule) {
 	}
 	cross := len(keys) <= maxOpenKeys
 	for i := range rules {
+		if !own[i].Overlaps(addrset.Internet) {
+			continue // admits no internet address of its own (a peer group, say)
+		}
 		set := own[i]
 		var with []string
 		if cross {

@@ -29,8 +29,10 @@ func (b *builder) reach() {
 		v := b.dbVPC(d)
 		dbsByVPC[v] = append(dbsByVPC[v], d)
 	}
+	pws := b.dbPasswords()
 	for _, f := range b.functions {
 		b.egress(f)
+		b.envCredentialPaths(f, pws)
 		cands := all
 		if v := b.functionVPC(f); v != "" {
 			cands = append(append([]*Database{}, dbsByVPC[v]...), dbsByVPC[""]...)
@@ -315,12 +317,13 @@ func (b *builder) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) [
 	var out []Path
 	for _, g := range rs.grants {
 		if g.Target == "" {
+			out = append(out, b.queryEditorPaths(g, append(append([]Step{}, prefix...), g.Via...))...)
 			continue
 		}
 		unresolved := g.Resource == UnknownResource || ambiguous || rs.assumed[grantKey(g)]
 		via := append(append([]Step{}, prefix...), g.Via...)
 		switch g.Action {
-		case iam.ActionSecretRead:
+		case iam.ActionSecretRead, iam.ActionSSMRead:
 			s := b.secrets[g.Target]
 			if s == nil || s.Database == "" {
 				continue

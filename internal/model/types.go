@@ -33,6 +33,7 @@ const (
 	PathStateMachine = "state-machine"    // states:StartExecution on a state machine that invokes such a function
 	PathAPIInvoke    = "execute-api"      // execute-api:Invoke on an IAM-authorised route in front of such a function
 	PathUniversal    = "universal-target" // a Scheduler universal target calls rds-data or a waking RDS API
+	// PathCredential ("credential", credentials.go): the environment carries the password.
 )
 
 // Model is the boundary model of one plan.
@@ -245,8 +246,10 @@ type Route struct {
 // Secret is a Secrets Manager secret.
 type Secret struct {
 	Address      string `json:"address"`
+	Kind         string `json:"kind,omitempty"` // "" for Secrets Manager, ssm_parameter
 	Name         string `json:"name,omitempty"`
 	Database     string `json:"database,omitempty"` // the DB whose credentials it holds
+	Why          string `json:"why,omitempty"`      // how it was tied to the DB, when not by tag
 	PublicPolicy bool   `json:"public_policy"`      // resource policy allows Principal "*"
 	PolicySteps  []Step `json:"policy_steps,omitempty"`
 }

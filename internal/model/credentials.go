@@ -1,0 +1,213 @@
+package model
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/iam"
+)
+
+// Credential kinds of Secret.Kind.
+const (
+	SecretKindSSM = "ssm_parameter" // an SSM parameter holding the password
+	// PathCredential: the function's own environment carries the password.
+	PathCredential = "credential"
+)
+
+// minPasswordLen: RDS master passwords have at least 8 characters
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html);
+// shorter strings are not compared by value, so a stray "postgres" in an
+// unrelated secret does not count.
+const minPasswordLen = 8
+
+// passwordSource is what a database's master password is made of: its
+// value when the plan knows it (a literal or a variable), and the
+// configuration sources it comes from (random_password, a variable).
+type passwordSource struct {
+	db    string
+	value string
+	keys  map[string]bool
+}
+
+// dbPasswords lists, per database, its master password's value and sources.
+func (b *builder) dbPasswords() []passwordSource {
+	var out []passwordSource
+	for _, t := range dbTypes {
+		for _, r := range b.ix.byType[t] {
+			if r.Data {
+				continue
+			}
+			ps := passwordSource{db: r.Address, keys: map[string]bool{}}
+			for _, k := range []string{"master_password", "password", "master_password_wo", "password_wo"} {
+				if v := getStr(r.Values, k); len(v) >= minPasswordLen && ps.value == "" {
+					ps.value = v
+				}
+				for _, key := range b.sourceKeys(r, refsAt(r, k)) {
+					ps.keys[key] = true
+				}
+			}
+			if ps.value != "" || len(ps.keys) > 0 {
+				out = append(out, ps)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].db < out[j].db })
+	return out
+}
+
+// sourceKeys names where a value comes from: the resources its references
+// resolve to (random_password.db), and the variables it reads in its own
+// module (a root variable resolves to no resource).
+func (b *builder) sourceKeys(r *res, refs []string) []string {
+	ts, _ := b.ix.resolve(r.Module, refs)
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Addr)
+	}
+	for _, ref := range refs {
+		if strings.HasPrefix(ref, "var.") {
+			out = append(out, r.Module+"|"+strings.SplitN(ref, ".", 3)[0]+"."+strings.SplitN(ref, ".", 3)[1])
+		}
+	}
+	return out
+}
+
+// holds reports which database's password a value (with its references)
+// carries: the same source, or the same known value inside it (as is, or
+// JSON-escaped inside a jsonencode'd document).
+func holds(pws []passwordSource, value string, keys []string) (string, string) {
+	for _, p := range pws {
+		for _, k := range keys {
+			if p.keys[k] {
+				return p.db, "takes its value from " + strings.TrimPrefix(k[strings.LastIndex(k, "|")+1:], "|") + ", as the master password does"
+			}
+		}
+		if p.value == "" || value == "" {
+			continue
+		}
+		esc, _ := json.Marshal(p.value)
+		if strings.Contains(value, p.value) || strings.Contains(value, strings.Trim(string(esc), `"`)) {
+			return p.db, "holds the same value as the master password"
+		}
+	}
+	return "", ""
+}
+
+// linkCredentials ties secrets and SSM parameters to the database whose
+// master password they hold.
+func (b *builder) linkCredentials() {
+	pws := b.dbPasswords()
+	if len(pws) == 0 {
+		return
+	}
+	for _, r := range b.ix.byType["aws_secretsmanager_secret_version"] {
+		sec := b.link(r, r.Values, r.Unknown, "secret_id", []string{"secret_id"}, "aws_secretsmanager_secret")
+		val := getStr(r.Values, "secret_string") + getStr(r.Values, "secret_string_wo")
+		db, why := holds(pws, val, b.sourceKeys(r, append(refsAt(r, "secret_string"), refsAt(r, "secret_string_wo")...)))
+		if db == "" {
+			continue
+		}
+		for _, sa := range sec.Addrs {
+			if s := b.secrets[sa]; s != nil && s.Database == "" {
+				s.Database, s.Why = db, "version "+r.Address+" "+why
+			}
+		}
+	}
+	for _, r := range b.ix.byType["aws_ssm_parameter"] {
+		if r.Data {
+			continue
+		}
+		val := getStr(r.Values, "value") + getStr(r.Values, "insecure_value") + getStr(r.Values, "value_wo")
+		db, why := holds(pws, val, b.sourceKeys(r, append(append(refsAt(r, "value"), refsAt(r, "insecure_value")...), refsAt(r, "value_wo")...)))
+		if db == "" {
+			continue
+		}
+		name := getStr(r.Values, "name")
+		b.secrets[r.Address] = &Secret{Address: r.Address, Kind: SecretKindSSM, Name: name, Database: db, Why: getStr(r.Values, "type") + " parameter " + why}
+	}
+}
+
+// ssmTargets are the SSM parameters that hold a database password, as
+// grant targets (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME, the name
+// without its leading slash).
+func (b *builder) ssmTargets() []grantTarget {
+	var out []grantTarget
+	for _, s := range b.secrets {
+		if s.Kind != SecretKindSSM {
+			continue
+		}
+		t := grantTarget{addr: s.Address}
+		if r := b.ix.byAddr[s.Address]; r != nil {
+			t.arn = getStr(r.Values, "arn")
+		}
+		if t.arn == "" && s.Name != "" {
+			n := strings.TrimPrefix(s.Name, "/")
+			t.shape = []string{"arn:aws:ssm:*:*:parameter/" + n}
+			t.name = n
+		} else if t.arn == "" {
+			t.shape = []string{"arn:aws:ssm:*:*:parameter/*"}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// envCredentialPaths: a function whose environment carries a database's
+// master password holds the key to it, whatever its role says.
+func (b *builder) envCredentialPaths(f *Function, pws []passwordSource) {
+	r := b.ix.byAddr[f.Address]
+	if r == nil || len(pws) == 0 {
+		return
+	}
+	env := getBlock(r.Values, "environment")
+	vars, _ := env["variables"].(map[string]any)
+	names := make([]string, 0, len(vars))
+	for k := range vars {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	seen := map[string]bool{}
+	check := func(name, val string, refs []string) {
+		db, why := holds(pws, val, b.sourceKeys(r, refs))
+		if db == "" || seen[db] {
+			return
+		}
+		seen[db] = true
+		d := b.dbs[db]
+		f.DataPaths = append(f.DataPaths, Path{Kind: PathCredential, Target: db, Steps: []Step{
+			fnStep(f),
+			{Kind: "credential", Address: f.Address, Detail: "environment variable " + name + " " + why},
+			dbStep(d),
+		}})
+	}
+	for _, n := range names {
+		v, _ := vars[n].(string)
+		check(n, v, nil)
+	}
+	// The plan's configuration does not split a map's references per key:
+	// the whole map's references are used.
+	if refs := refsAt(r, "environment", "variables"); len(refs) > 0 {
+		check("(one of "+strings.Join(names, ", ")+")", "", refs)
+	}
+}
+
+// queryEditorPaths: Secrets Manager secrets named rds-db-credentials/...
+// are where the RDS console and query editor keep database credentials
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/query-editor.html).
+// A grant aimed at that name reads database credentials even though the
+// secret is not in the plan.
+func (b *builder) queryEditorPaths(g Grant, via []Step) []Path {
+	if g.Action != iam.ActionSecretRead || g.Target != "" || !strings.Contains(g.Resource, ":secret:rds-db-credentials/") {
+		return nil
+	}
+	var out []Path
+	for _, d := range sortedDBs(b.dbs) {
+		if d.Kind != "cluster" {
+			continue
+		}
+		steps := append(append([]Step{}, via...), Step{Kind: "secret", Detail: "secrets named rds-db-credentials/ hold database credentials (the RDS query editor's convention); none is in the plan, so every cluster is assumed reachable"}, dbStep(d))
+		out = append(out, Path{Kind: PathSecret, Target: d.Address, Unresolved: true, Steps: steps})
+	}
+	return out
+}

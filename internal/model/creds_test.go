@@ -1,0 +1,65 @@
+package model
+
+import "testing"
+
+// Credentials wherever they live, the VPC default group, literal names and
+// Deny+NotResource (plan testdata/creds, planned with the real provider).
+func TestCredentialsDefaultGroupsAndLiteralNames(t *testing.T) {
+	m := buildFixture(t, "creds", Config{})
+	secretDB := map[string]string{}
+	for _, s := range m.Secrets {
+		secretDB[s.Address] = s.Database
+	}
+	for addr, want := range map[string]string{
+		"aws_secretsmanager_secret.fromvar":   "aws_rds_cluster.vardb",  // same variable
+		"aws_secretsmanager_secret.literal":   "aws_rds_cluster.litdb",  // same literal
+		"aws_ssm_parameter.pw":                "aws_rds_cluster.randdb", // same generated value
+		"aws_secretsmanager_secret.unrelated": "",
+	} {
+		if secretDB[addr] != want {
+			t.Errorf("%s holds the password of %q, want %q", addr, secretDB[addr], want)
+		}
+	}
+	cases := []struct {
+		fn   string
+		want []string
+	}{
+		{"byname", []string{"secret→aws_rds_cluster.vardb"}},
+		{"ssm", []string{"secret→aws_rds_cluster.randdb"}},
+		// rds-db-credentials/*: the query editor's secrets, none in the plan.
+		{"editor", []string{"secret→aws_rds_cluster.litdb (unresolved)", "secret→aws_rds_cluster.randdb (unresolved)", "secret→aws_rds_cluster.vardb (unresolved)"}},
+		{"envpw", []string{"credential→aws_rds_cluster.vardb", "secret→aws_rds_cluster.vardb"}},
+		// role = "arn:aws:iam::123456789012:role/byname" resolves by name.
+		{"literalrole", []string{"secret→aws_rds_cluster.vardb"}},
+		// Allow * with Deny NotResource literal-??????: exactly that secret;
+		// the policy is attached by a literal policy ARN.
+		{"notres", []string{"secret→aws_rds_cluster.litdb"}},
+		// Shares the VPC default group with vardb, which has no SGs.
+		{"shares_default", []string{"network→aws_rds_cluster.vardb", "secret→aws_rds_cluster.randdb"}},
+	}
+	for _, c := range cases {
+		f := fn(t, m, "aws_lambda_function."+c.fn)
+		if got := pathKinds(f.DataPaths); !equal(got, c.want) {
+			t.Errorf("%s data = %v, want %v", c.fn, got, c.want)
+		}
+	}
+	for _, r := range m.Roles {
+		for _, g := range r.Grants {
+			if (r.Address == `aws_iam_role.r["byname"]` || r.Address == `aws_iam_role.r["notres"]`) && g.Broad {
+				t.Errorf("%s: grant %s by name-?????? must not be broad", r.Address, g.Resource)
+			}
+		}
+	}
+	for _, d := range m.Databases {
+		if d.Address == "aws_rds_cluster.litdb" && (len(d.Instances) != 1 || d.Instances[0].Address != "aws_rds_cluster_instance.reader") {
+			t.Errorf("reader named by a literal cluster_identifier: %+v", d.Instances)
+		}
+		if d.Address == "aws_rds_cluster.vardb" && !equal(d.SecurityGroups, []string{"aws_vpc.main" + DefaultSGSuffix}) {
+			t.Errorf("vardb groups = %v, want the VPC default group", d.SecurityGroups)
+		}
+	}
+	envpw := findPath(t, fn(t, m, "aws_lambda_function.envpw").DataPaths, PathCredential)
+	if !hasStep(envpw, "credential", "", "DB_PASSWORD") {
+		t.Errorf("credential path must name the variable: %+v", envpw.Steps)
+	}
+}

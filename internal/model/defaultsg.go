@@ -1,0 +1,70 @@
+package model
+
+import "strings"
+
+// DefaultSGSuffix names the stand-in for a VPC's default security group
+// when the plan has no aws_default_security_group for it:
+// <vpc>.default_security_group.
+const DefaultSGSuffix = ".default_security_group"
+
+// defaultSG returns the default security group of a VPC. AWS gives every
+// VPC one, which admits all traffic from its own members and lets all
+// traffic out, until aws_default_security_group rewrites its rules
+// (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html).
+func (b *builder) defaultSG(vpc string) string {
+	for _, r := range b.ix.byType["aws_default_security_group"] {
+		if r.Data {
+			continue
+		}
+		if sg := b.sgs[r.Address]; sg != nil && sg.VPC == vpc {
+			return r.Address
+		}
+	}
+	addr := vpc + DefaultSGSuffix
+	if b.sgs[addr] == nil {
+		b.sgs[addr] = &SecurityGroup{
+			Address: addr, Name: "default", VPC: vpc,
+			Ingress: []SGRule{normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, Self: true, PeerGroups: []string{addr}})},
+			Egress:  []SGRule{normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, CIDRs: []string{"0.0.0.0/0"}})},
+		}
+	}
+	return addr
+}
+
+// defaultSGRefs maps references to a VPC's default_security_group_id onto
+// that VPC's default group.
+func (b *builder) defaultSGRefs(ts []target) []string {
+	var out []string
+	for _, t := range ts {
+		r := b.ix.byAddr[t.Addr]
+		if r != nil && (r.Type == "aws_vpc" || r.Type == "aws_default_vpc") && strings.HasPrefix(t.Attr, "default_security_group_id") {
+			out = append(out, b.defaultSG(t.Addr))
+		}
+	}
+	return out
+}
+
+// applyDefaultSGs gives a database with no vpc_security_group_ids its
+// VPC's default group, the VPC found through its DB subnet group.
+func (b *builder) applyDefaultSGs() {
+	for _, d := range sortedDBs(b.dbs) {
+		if len(d.SecurityGroups) > 0 || contains(d.Unknown, "vpc_security_group_ids") {
+			continue
+		}
+		r := b.ix.byAddr[d.Address]
+		sng := b.link(r, r.Values, r.Unknown, "db_subnet_group_name", []string{"db_subnet_group_name"}, "aws_db_subnet_group")
+		vpc := ""
+		for _, ga := range sng.Addrs {
+			g := b.ix.byAddr[ga]
+			for _, sa := range b.link(g, g.Values, g.Unknown, "subnet_ids", []string{"subnet_ids"}, "aws_subnet", "aws_default_subnet").Addrs {
+				if s := b.subnets[sa]; s != nil && s.VPC != "" {
+					vpc = s.VPC
+				}
+			}
+		}
+		if vpc == "" || b.ix.byAddr[vpc] == nil {
+			continue // the default VPC, outside the plan: left unresolved
+		}
+		d.SecurityGroups = []string{b.defaultSG(vpc)}
+	}
+}
