@@ -2,8 +2,10 @@
 # title: Security group open to the internet
 # description: >-
 #   A security group rule that admits 0.0.0.0/0 or ::/0 exposes every port it
-#   covers to the whole internet. Security groups have allow rules only, so an
-#   open ingress rule cannot be narrowed elsewhere
+#   covers to the whole internet. Openness is decided on address sets, so
+#   0.0.0.0/1 plus 128.0.0.0/1, ::/1 or 0::/0, alone or spread over rules of
+#   the same group that admit the port, count too. Security groups have allow
+#   rules only, so an open ingress rule cannot be narrowed elsewhere
 #   (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 #   This check covers every port except a rule that admits only TCP 80 or 443,
 #   and all-protocol (-1) rules, which open every port. Web-only rules are
