@@ -50,4 +50,3 @@ func Run(ctx context.Context, c Case, path string, opts Options) Outcome {
 	out.Took = time.Since(start)
 	return out
 }
-

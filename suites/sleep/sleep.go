@@ -66,8 +66,8 @@ type Report struct {
 	CallLatencies []time.Duration `json:"control_call_latencies"`
 	P50           time.Duration   `json:"p50"`
 	P95           time.Duration   `json:"p95"`
-	WakeSkipped string           `json:"wake_skipped,omitempty"`
-	WakeErr     string           `json:"wake_error,omitempty"`
+	WakeSkipped   string          `json:"wake_skipped,omitempty"`
+	WakeErr       string          `json:"wake_error,omitempty"`
 }
 
 // Run drives the four steps through b.

@@ -98,7 +98,7 @@ var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), O
 		return l
 	}, timing{
 		firstPause: 15 * time.Second, poll: 100 * time.Millisecond,
-		opts:   sleep.Options{Burst: 20, Settle: 500 * time.Millisecond, PauseTimeout: 15 * time.Second, WakeAttempts: 5},
+		opts: sleep.Options{Burst: 20, Settle: 500 * time.Millisecond, PauseTimeout: 15 * time.Second, WakeAttempts: 5},
 		// A real PostgreSQL start: tens of milliseconds on an idle machine.
 		minP50: 10 * time.Millisecond, maxP95: 10 * time.Second,
 	})
