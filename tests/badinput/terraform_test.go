@@ -83,14 +83,14 @@ func TestBinaryPlanWithoutTerraform(t *testing.T) {
 }
 
 // TestCorruptBinaryPlan: a file that starts like a zip but is not a plan
-// goes to terraform, whose own message comes through.
+// goes to terraform, whose own message comes through, followed by what to do.
 func TestCorruptBinaryPlan(t *testing.T) {
 	t.Parallel()
 	needTerraform(t)
 	path := writeFile(t, "tfplan", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00not really a plan"))
 	res := run(t, runOpts{env: tfEnv(t)}, "check", path)
 	assertInputErr(t, res, path, inputErr{
-		contains:    []string{"letsleep: {file}: terraform show failed", "not a valid zip file"},
+		contains:    []string{"letsleep: {file}: terraform could not read this binary plan: terraform show failed", "not a valid zip file", "terraform show -json {file} > plan.json"},
 		maxLines:    30,
 		passthrough: true,
 	})
@@ -112,7 +112,8 @@ func TestDirectoryThatFailsToPlan(t *testing.T) {
 			contains: []string{"letsleep: {file}: terraform plan failed", "Reference to undeclared input variable", "main.tf line 2"},
 			maxLines: 30, passthrough: true}},
 		{"directory without configuration", map[string]string{"README.md": "no terraform here\n"}, inputErr{
-			matches:  []string{`^letsleep: \S+: terraform (init|plan) failed`, `(?i)no configuration files`},
+			// (?m): progress lines ("terraform init…") come first when stderr is not a terminal.
+			matches:  []string{`(?m)^letsleep: \S+: terraform (init|plan) failed`, `(?i)no configuration files`},
 			maxLines: 30, passthrough: true}},
 	}
 	for _, tc := range cases {
