@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/letsleep/letsleep/internal/tfaddr"
 )
 
 // res is one resource instance (managed or data) with its values after the
@@ -135,29 +137,13 @@ func splitModule(mod string) []modSeg {
 		call := rest[:i]
 		j := i
 		if j < len(rest) && rest[j] == '[' {
-			j = skipBracket(rest, j)
+			j = tfaddr.SkipBracket(rest, j)
 		}
 		out = append(out, modSeg{call: call, instance: "module." + rest[:j]})
 		rest = rest[j:]
 		mod = strings.TrimPrefix(rest, ".")
 	}
 	return out
-}
-
-// skipBracket returns the index after the bracket group starting at s[i].
-func skipBracket(s string, i int) int {
-	inQuote := false
-	for j := i + 1; j < len(s); j++ {
-		switch {
-		case s[j] == '\\' && inQuote:
-			j++
-		case s[j] == '"':
-			inQuote = !inQuote
-		case s[j] == ']' && !inQuote:
-			return j + 1
-		}
-	}
-	return len(s)
 }
 
 // configPath turns a module instance path into its configuration path

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/letsleep/letsleep/internal/tfaddr"
 )
 
 // target is what a configuration reference points at: a resource instance
@@ -77,7 +79,7 @@ func splitRef(ref string) []string {
 	for i := 0; i < len(ref); i++ {
 		switch ref[i] {
 		case '[':
-			i = skipBracket(ref, i) - 1
+			i = tfaddr.SkipBracket(ref, i) - 1
 		case '.':
 			parts = append(parts, ref[start:i])
 			start = i + 1

@@ -1,6 +1,10 @@
 package source
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/letsleep/letsleep/internal/tfaddr"
+)
 
 // Place is where a resource instance is declared: its block and, for a
 // resource inside a module, the outermost module call in the root module.
@@ -47,7 +51,7 @@ func splitAddress(addr string) ([]string, string) {
 		calls = append(calls, rest[:i])
 		j := i
 		if j < len(rest) && rest[j] == '[' {
-			j = skipBracket(rest, j)
+			j = tfaddr.SkipBracket(rest, j)
 		}
 		addr = strings.TrimPrefix(rest[j:], ".")
 	}
@@ -60,21 +64,4 @@ func resourceKey(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// skipBracket returns the index after the bracket group starting at s[i],
-// ignoring brackets inside quoted keys.
-func skipBracket(s string, i int) int {
-	inQuote := false
-	for j := i + 1; j < len(s); j++ {
-		switch {
-		case s[j] == '\\' && inQuote:
-			j++
-		case s[j] == '"':
-			inQuote = !inQuote
-		case s[j] == ']' && !inQuote:
-			return j + 1
-		}
-	}
-	return len(s)
 }
