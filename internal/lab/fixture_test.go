@@ -9,6 +9,7 @@ import "github.com/letsleep/letsleep/internal/model"
 // security group path to the DB on 5432, no NAT.
 func referenceLike() *model.Model {
 	p := func(kind string) []model.Path { return []model.Path{{Kind: kind, Target: "aws_rds_cluster.db"}} }
+	minACU := 0.0 // Serverless v2 at min 0 with a supported engine: nothing blocks the pause
 	return &model.Model{
 		Functions: []model.Function{
 			{Address: "aws_lambda_function.hot", Role: model.RoleHot, ExecutionRole: "aws_iam_role.hot"},
@@ -20,7 +21,8 @@ func referenceLike() *model.Model {
 				Subnets: []string{"aws_subnet.a"}, SecurityGroups: []string{"aws_security_group.fn"}, DataPaths: p(model.PathNetwork)},
 		},
 		Roles: []model.Role{{Address: "aws_iam_role.egress", Grants: []model.Grant{{Action: "s3:GetObject", Resource: "*"}}}},
-		Databases: []model.Database{{Address: "aws_rds_cluster.db", Kind: "cluster", Engine: "aurora-postgresql", Port: 5432,
+		Databases: []model.Database{{Address: "aws_rds_cluster.db", Kind: "cluster", Engine: "aurora-postgresql", EngineVersion: "16.4", Port: 5432,
+			Serverless: true, MinCapacity: &minACU,
 			SecurityGroups: []string{"aws_security_group.db"}, Secrets: []string{"aws_secretsmanager_secret.db"}}},
 		SecurityGroups: []model.SecurityGroup{
 			{Address: "aws_security_group.fn", VPC: "aws_vpc.main",
