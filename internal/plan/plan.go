@@ -17,6 +17,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/letsleep/letsleep/internal/readlimit"
 	"github.com/letsleep/letsleep/internal/tfexec"
 )
 
@@ -302,19 +303,9 @@ func defaultMax() int64 {
 }
 
 func tooLargeStream(source string, limit int64) error {
-	return inputErr(source, nil, "plan JSON is larger than the %s limit: set %s to a larger byte count, or split the stack", humanBytes(limit), MaxBytesEnv)
+	return inputErr(source, nil, "plan JSON is larger than the %s limit: set %s to a larger byte count, or split the stack", readlimit.Human(limit), MaxBytesEnv)
 }
 
 func tooLarge(source string, size, limit int64) error {
-	return inputErr(source, nil, "plan JSON is larger than the %s limit (%d bytes): set %s to a larger byte count, or split the stack", humanBytes(limit), size, MaxBytesEnv)
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	}
-	return fmt.Sprintf("%d-byte", n)
+	return inputErr(source, nil, "plan JSON is larger than the %s limit (%d bytes): set %s to a larger byte count, or split the stack", readlimit.Human(limit), size, MaxBytesEnv)
 }
