@@ -53,3 +53,8 @@ func RepoRoot(dir string) (string, error) {
 		}
 	}
 }
+
+// IsCleanExample reports whether a terraform/examples folder is a clean stack:
+// one named clean-* that looks wrong but is fine by AWS semantics. It must
+// report nothing at medium or above, and it is no lab mutation case.
+func IsCleanExample(name string) bool { return strings.HasPrefix(name, "clean-") }

@@ -26,7 +26,7 @@ func TestEveryExampleDeclaresItsLabSignal(t *testing.T) {
 	dirs, _ := os.ReadDir(filepath.Join(root, "terraform", "examples"))
 	n := 0
 	for _, d := range dirs {
-		if d.IsDir() && !IsCleanExample(d.Name()) {
+		if d.IsDir() && !tftree.IsCleanExample(d.Name()) {
 			n++
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/letsleep/letsleep/internal/backend"
+	"github.com/letsleep/letsleep/internal/tftree"
 	"github.com/letsleep/letsleep/suites/boundary"
 	"github.com/letsleep/letsleep/suites/sleep"
 )
@@ -147,7 +148,7 @@ func LoadCases(root string) ([]Case, error) {
 	var cases []Case
 	var errs []error
 	for _, e := range entries {
-		if !e.IsDir() || IsCleanExample(e.Name()) {
+		if !e.IsDir() || tftree.IsCleanExample(e.Name()) {
 			continue
 		}
 		c := Case{Name: e.Name()}
@@ -177,11 +178,6 @@ func LoadCases(root string) ([]Case, error) {
 	sort.Slice(cases, func(i, j int) bool { return cases[i].Name < cases[j].Name })
 	return cases, errors.Join(errs...)
 }
-
-// IsCleanExample reports whether an example folder is a clean stack that only
-// looks wrong (the plan suite's "clean-" convention, empty expected.json): it
-// breaks nothing, so it is no mutation case.
-func IsCleanExample(name string) bool { return strings.HasPrefix(name, "clean-") }
 
 // mistake is the "Mistake: ..." sentence of an example's README, cut at
 // "Expected:".

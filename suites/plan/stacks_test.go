@@ -16,6 +16,7 @@ import (
 
 	"github.com/letsleep/letsleep/internal/runner"
 	"github.com/letsleep/letsleep/internal/testtier"
+	"github.com/letsleep/letsleep/internal/tftree"
 	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
@@ -138,7 +139,7 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 		It(fmt.Sprintf("finds exactly the expected findings at medium or above in %s", s.Name), func(ctx SpecContext) {
 			want, err := loadExpected(filepath.Join(dir, "expected.json"))
 			Expect(err).NotTo(HaveOccurred())
-			if s.Name == "reference" || isClean(s.Name) {
+			if s.Name == "reference" || tftree.IsCleanExample(s.Name) {
 				Expect(want).To(BeEmpty(), "%s must be clean", s.Name)
 			} else {
 				Expect(want).NotTo(BeEmpty(), "an example must state what it gets wrong")
@@ -177,7 +178,7 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 		It(fmt.Sprintf("documents the mistake of %s and names real resources in its expectations", s.Name), func() {
 			readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
 			Expect(err).NotTo(HaveOccurred())
-			if isClean(s.Name) {
+			if tftree.IsCleanExample(s.Name) {
 				// A clean example looks wrong and says why it is not.
 				Expect(string(readme)).To(ContainSubstring("Looks wrong:"))
 				Expect(string(readme)).To(ContainSubstring("Why it is fine:"))
@@ -197,10 +198,6 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 		})
 	}
 })
-
-// isClean: an example named clean-* is a stack that looks wrong but is
-// fine by AWS semantics; it must report nothing at medium or above.
-func isClean(name string) bool { return strings.HasPrefix(name, "clean-") }
 
 // offlineDataSources are computed by the provider without an AWS call.
 var offlineDataSources = map[string]bool{"aws_iam_policy_document": true}
