@@ -11,17 +11,12 @@ import (
 	"github.com/letsleep/letsleep/internal/plan"
 )
 
-// builder carries the index and the model while it is assembled.
+// builder carries the model while it is assembled from the resolve
+// stage's output (read-only, embedded).
 type builder struct {
-	ix  *index
+	*resolved
 	cfg Config
 	m   *Model
-
-	// Known identifiers (ids, ARNs, names) → resource address, for joins
-	// on values that are known at plan time.
-	byID   map[string]string
-	byARN  map[string]string
-	byName map[string]map[string]string // type → name → address
 
 	sgs       map[string]*SecurityGroup
 	subnets   map[string]*Subnet
@@ -50,13 +45,8 @@ type builder struct {
 	plSets map[string]addrset.Set
 	// vpcSets: VPC address → all its address ranges (built on first use).
 	vpcSets map[string]vpcRange
-	// idents: type → identifier (cluster_identifier, function_name…) →
-	// address; account: the plan's AWS account ("" when unknown). Both
-	// built on first use (literalnames.go).
-	idents  map[string]map[string]string
-	account *string
 
-	warned map[string]bool
+	notes
 }
 
 // Build assembles the boundary model of a loaded plan.
@@ -72,13 +62,11 @@ func build(p *plan.Plan, cfg Config, src Sources) (m *Model, err error) {
 			m, err = nil, fmt.Errorf("build model of %s: internal error (please report it with the plan): %v", p.Source, r)
 		}
 	}()
+	rx := resolve(p, src)
 	b := &builder{
-		ix:          newIndex(src),
+		resolved:    rx,
 		cfg:         cfg,
-		m:           &Model{Schema: SchemaVersion},
-		byID:        map[string]string{},
-		byARN:       map[string]string{},
-		byName:      map[string]map[string]string{},
+		m:           &Model{Schema: SchemaVersion, Plan: rx.plan},
 		sgs:         map[string]*SecurityGroup{},
 		subnets:     map[string]*Subnet{},
 		dbs:         map[string]*Database{},
@@ -88,19 +76,7 @@ func build(p *plan.Plan, cfg Config, src Sources) (m *Model, err error) {
 		natByAddr:   map[string]*Gateway{},
 		fnRoles:     map[string][]string{},
 		targetCache: map[string]*targetIndex{},
-		warned:      map[string]bool{},
 	}
-	doc := p.Doc
-	b.m.Plan = PlanInfo{Source: p.Source, TerraformVersion: doc.TerraformVersion, FormatVersion: doc.FormatVersion}
-	for _, w := range p.Warnings {
-		b.warn("format-version", "", "%s", w)
-	}
-	b.load(doc)
-	b.ix.indexConfig(doc.Config)
-	b.ix.attachConfigs()
-	b.ix.sortTypes()
-	b.indexIdentifiers()
-
 	b.buildNetwork()
 	b.buildDatabases()
 	b.buildFunctions()
@@ -116,125 +92,26 @@ func build(p *plan.Plan, cfg Config, src Sources) (m *Model, err error) {
 	return b.m, nil
 }
 
-// load gathers resource instances: resource_changes first (after values and
-// after_unknown), then data sources read during plan (prior_state), then
-// anything only in planned_values (old formats).
-func (b *builder) load(doc *tfjson.Plan) {
-	managed := 0
-	changes := doc.ResourceChanges
-	if doc.Complete != nil && !*doc.Complete {
-		b.warn("deferred", "", "terraform marked this plan incomplete: some changes are deferred to a later plan; their unknown values are not analysed")
-	}
-	// Deferred changes (Terraform 1.10+) are not in planned_values; model
-	// them from their partial values and say so, never drop them.
-	for _, d := range doc.DeferredChanges {
-		if d == nil || d.ResourceChange == nil {
-			continue
-		}
-		changes = append(changes, d.ResourceChange)
-		b.warn("deferred", d.ResourceChange.Address, "terraform deferred this change to a later plan (%s); it is modelled from its partial values", d.Reason)
-	}
-	for _, rc := range changes {
-		if rc == nil || rc.Change == nil {
-			continue
-		}
-		after, _ := rc.Change.After.(map[string]any)
-		if after == nil && rc.Change.Actions.Delete() {
-			continue // being destroyed: not part of the planned boundary
-		}
-		if after == nil {
-			after = map[string]any{}
-		}
-		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
-		r := &res{
-			Address: rc.Address, Module: rc.ModuleAddress, Type: rc.Type, Name: rc.Name,
-			Data: rc.Mode == tfjson.DataResourceMode, Index: rc.Index,
-			Values: after, Unknown: unknown,
-			Read: rc.Mode == tfjson.DataResourceMode && rc.Change.Actions.Read(),
-		}
-		if !r.Data {
-			managed++
-		}
-		b.ix.add(r)
-	}
-	if doc.PriorState != nil && doc.PriorState.Values != nil {
-		walkState(doc.PriorState.Values.RootModule, 0, func(sr *tfjson.StateResource, mod string) {
-			if sr.Mode != tfjson.DataResourceMode {
-				return
-			}
-			b.ix.add(&res{Address: sr.Address, Module: mod, Type: sr.Type, Name: sr.Name, Data: true, Index: sr.Index, Values: orEmpty(sr.AttributeValues)})
-		})
-	}
-	if doc.PlannedValues != nil {
-		walkState(doc.PlannedValues.RootModule, 0, func(sr *tfjson.StateResource, mod string) {
-			if _, ok := b.ix.byAddr[sr.Address]; ok {
-				return
-			}
-			if sr.Mode != tfjson.DataResourceMode {
-				managed++
-			}
-			b.ix.add(&res{Address: sr.Address, Module: mod, Type: sr.Type, Name: sr.Name, Data: sr.Mode == tfjson.DataResourceMode, Index: sr.Index, Values: orEmpty(sr.AttributeValues)})
-		})
-	}
-	b.m.Plan.ResourceCount = managed
+// notes collects a stage's warnings, once per (kind, address, message).
+type notes struct {
+	list []Warning
+	seen map[string]bool
 }
 
-func orEmpty(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
-	}
-	return m
+func (n *notes) warn(kind, addr, format string, args ...any) {
+	n.add(Warning{Kind: kind, Address: addr, Message: fmt.Sprintf(format, args...)})
 }
 
-func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource, string)) {
-	if m == nil || depth > 64 {
+func (n *notes) add(w Warning) {
+	k := w.Kind + "\x00" + w.Address + "\x00" + w.Message
+	if n.seen[k] {
 		return
 	}
-	for _, r := range m.Resources {
-		if r != nil {
-			fn(r, m.Address)
-		}
+	if n.seen == nil {
+		n.seen = map[string]bool{}
 	}
-	for _, c := range m.ChildModules {
-		walkState(c, depth+1, fn)
-	}
-}
-
-// indexIdentifiers maps every known id, ARN and name to its address.
-func (b *builder) indexIdentifiers() {
-	for _, list := range b.ix.byType {
-		for _, r := range list {
-			if id := getStr(r.Values, "id"); id != "" && !r.Data {
-				if _, dup := b.byID[id]; !dup {
-					b.byID[id] = r.Address
-				}
-			}
-			if arn := getStr(r.Values, "arn"); arn != "" {
-				if _, dup := b.byARN[arn]; !dup {
-					b.byARN[arn] = r.Address
-				}
-			}
-			if name := getStr(r.Values, "name"); name != "" {
-				if b.byName[r.Type] == nil {
-					b.byName[r.Type] = map[string]string{}
-				}
-				if _, dup := b.byName[r.Type][name]; !dup {
-					b.byName[r.Type][name] = r.Address
-				}
-			}
-		}
-	}
-}
-
-// warn records a Warning once per (kind, address, message).
-func (b *builder) warn(kind, addr, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	k := kind + "\x00" + addr + "\x00" + msg
-	if b.warned[k] {
-		return
-	}
-	b.warned[k] = true
-	b.m.Warnings = append(b.m.Warnings, Warning{Kind: kind, Address: addr, Message: msg})
+	n.seen[k] = true
+	n.list = append(n.list, w)
 }
 
 // link resolves an attribute that names other resources (by id, ARN or
@@ -302,30 +179,14 @@ func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPa
 	return out
 }
 
-// lookup finds the address of a known id, ARN or name among types.
-func (b *builder) lookup(v string, types ...string) string {
-	for _, m := range []map[string]string{b.byID, b.byARN} {
-		if a, ok := m[v]; ok {
-			if len(types) == 0 || contains(types, b.ix.byAddr[a].Type) {
-				return a
-			}
-		}
-	}
-	for _, t := range types {
-		if a, ok := b.byName[t][v]; ok {
-			return a
-		}
-	}
-	if a, ok := b.ix.byAddr[v]; ok && (len(types) == 0 || contains(types, a.Type)) {
-		return v
-	}
-	return b.byLiteral(v, types...)
-}
-
 // finish sorts every slice and replaces nil slices by empty ones so the
 // JSON is deterministic and never has null lists.
 func (b *builder) finish() {
 	m := b.m
+	for _, w := range b.resolved.list {
+		b.add(w)
+	}
+	m.Warnings = b.notes.list
 	for _, sg := range b.sgs {
 		sortRules(sg.Ingress)
 		sortRules(sg.Egress)
@@ -510,7 +371,7 @@ func stepsKey(s []Step) string {
 // through its own for_each or count expression. When r's instance key also
 // keys an instance of the referenced resource (for_each = aws_subnet.x),
 // only that instance is kept; otherwise every one is, marked approximate.
-func (b *builder) iterationTargets(r *res) ([]target, []string) {
+func (rx *resolved) iterationTargets(r *res) ([]target, []string) {
 	if r.Config == nil {
 		return nil, nil
 	}
@@ -520,7 +381,7 @@ func (b *builder) iterationTargets(r *res) ([]target, []string) {
 			refs = append(refs, x.References...)
 		}
 	}
-	ts, lost := b.ix.resolve(r.Module, refs)
+	ts, lost := rx.ix.resolve(r.Module, refs)
 	if idx := indexSuffix(r.Address); idx != "" {
 		var same []target
 		for _, t := range ts {
@@ -542,7 +403,7 @@ func (b *builder) iterationTargets(r *res) ([]target, []string) {
 			return named, lost
 		}
 	}
-	if len(distinctAddrs(ts)) == 1 && len(b.ix.byModKey[r.Module+"|"+r.key()]) == 1 {
+	if len(distinctAddrs(ts)) == 1 && len(rx.ix.byModKey[r.Module+"|"+r.key()]) == 1 {
 		return ts, lost
 	}
 	return ts, append(lost, ApproxMarker+"each.value")

@@ -47,11 +47,7 @@ func BenchmarkResolve(b *testing.B) {
 	for _, n := range plangen.BenchSizes {
 		b.Run(plangen.SizeName(n), func(b *testing.B) {
 			p := loadBenchPlan(b, n)
-			bl := &builder{ix: newIndex(nil), m: &Model{}}
-			bl.load(p.Doc)
-			bl.ix.indexConfig(p.Doc.Config)
-			bl.ix.attachConfigs()
-			bl.ix.sortTypes()
+			bl := resolve(p, nil)
 			type job struct {
 				mod  string
 				refs []string

@@ -32,10 +32,10 @@ var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 // match ("arn:aws:iam::123456789012:policy/NAME"), or a bare identifier
 // ("my-cluster" for cluster_identifier). The ARN's account must be the
 // plan's account when the plan tells it.
-func (b *builder) byLiteral(v string, types ...string) string {
+func (rx *resolved) byLiteral(v string, types ...string) string {
 	if !strings.HasPrefix(v, "arn:") {
 		for _, t := range types {
-			if a := b.identIndex()[t][v]; a != "" {
+			if a := rx.idents[t][v]; a != "" {
 				return a
 			}
 		}
@@ -46,7 +46,7 @@ func (b *builder) byLiteral(v string, types ...string) string {
 		return ""
 	}
 	service, account, rest := p[2], p[4], p[5]
-	if acct := b.planAccount(); acct != "" && account != "" && account != acct {
+	if acct := rx.account; acct != "" && account != "" && account != acct {
 		return ""
 	}
 	kind, name, path := rest, "", ""
@@ -67,65 +67,55 @@ func (b *builder) byLiteral(v string, types ...string) string {
 	if typ == "" || (len(types) > 0 && !contains(types, typ)) || name == "" {
 		return ""
 	}
-	a := b.byName[typ][name]
+	a := rx.byName[typ][name]
 	if a == "" {
-		a = b.identIndex()[typ][name]
+		a = rx.idents[typ][name]
 	}
 	if a == "" {
 		return ""
 	}
 	if service == "iam" {
-		if rp := getStr(b.ix.byAddr[a].Values, "path"); rp != "" && rp != path {
+		if rp := getStr(rx.ix.byAddr[a].Values, "path"); rp != "" && rp != path {
 			return ""
 		}
 	}
 	return a
 }
 
-func (b *builder) identIndex() map[string]map[string]string {
-	if b.idents != nil {
-		return b.idents
-	}
-	b.idents = map[string]map[string]string{}
+// identIndex maps type → identifier (cluster_identifier, function_name…)
+// → address.
+func identIndex(ix *index) map[string]map[string]string {
+	idents := map[string]map[string]string{}
 	for typ, attr := range identAttrs {
-		for _, r := range b.ix.byType[typ] {
+		for _, r := range ix.byType[typ] {
 			if r.Data {
 				continue
 			}
 			if v := getStr(r.Values, attr); v != "" {
-				if b.idents[typ] == nil {
-					b.idents[typ] = map[string]string{}
+				if idents[typ] == nil {
+					idents[typ] = map[string]string{}
 				}
-				if _, dup := b.idents[typ][v]; !dup {
-					b.idents[typ][v] = r.Address
+				if _, dup := idents[typ][v]; !dup {
+					idents[typ][v] = r.Address
 				}
 			}
 		}
 	}
-	return b.idents
+	return idents
 }
 
 // planAccount is the AWS account the plan deploys to, when it says:
 // aws_caller_identity, or the account of any ARN the plan already knows.
-func (b *builder) planAccount() string {
-	if b.account != nil {
-		return *b.account
-	}
-	acct := ""
-	for _, r := range b.ix.byType["aws_caller_identity"] {
+func planAccount(ix *index, byARN map[string]string) string {
+	for _, r := range ix.byType["aws_caller_identity"] {
 		if v := getStr(r.Values, "account_id"); accountRE.MatchString(v) {
-			acct = v
-			break
+			return v
 		}
 	}
-	if acct == "" {
-		for _, arn := range sortedKeysOf(b.byARN) {
-			if p := strings.SplitN(arn, ":", 6); len(p) == 6 && accountRE.MatchString(p[4]) {
-				acct = p[4]
-				break
-			}
+	for _, arn := range sortedKeysOf(byARN) {
+		if p := strings.SplitN(arn, ":", 6); len(p) == 6 && accountRE.MatchString(p[4]) {
+			return p[4]
 		}
 	}
-	b.account = &acct
-	return acct
+	return ""
 }

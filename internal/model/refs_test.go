@@ -36,11 +36,7 @@ func TestSplitRefAndIndex(t *testing.T) {
 // The stack fixture: resolve references the way Build does.
 func TestResolveThroughModulesAndIndexes(t *testing.T) {
 	p := loadFixturePlan(t, "stack")
-	b := &builder{ix: newIndex(nil), m: &Model{}}
-	b.load(p.Doc)
-	b.ix.indexConfig(p.Doc.Config)
-	b.ix.attachConfigs()
-	b.ix.sortTypes()
+	b := resolve(p, nil)
 	cases := []struct {
 		mod  string
 		refs []string

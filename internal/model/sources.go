@@ -55,8 +55,8 @@ func lostNote(lost []string) string {
 
 // localHint names the likely cause of an unresolvable value: without
 // sources, a local or dynamic block the plan does not carry.
-func (b *builder) localHint() string {
-	if b.ix.src == nil {
+func (rx *resolved) localHint() string {
+	if rx.ix.src == nil {
 		return "a local or a dynamic block? " + HintSource
 	}
 	return "not found through the sources either"
