@@ -86,28 +86,49 @@ func PlanDir(ctx context.Context, dir string, progress io.Writer) ([]byte, error
 	}
 	defer os.RemoveAll(tmp)
 	planFile := filepath.Join(tmp, "tfplan")
-	env := []string{"TF_DATA_DIR=" + dataDir(dir, tmp)}
-	defer keepLockFile(filepath.Join(dir, ".terraform.lock.hcl"))()
+	data := dataDir(dir, tmp)
+	env := []string{"TF_DATA_DIR=" + data}
+	lockPath := filepath.Join(dir, ".terraform.lock.hcl")
+	userLock, lockErr := os.ReadFile(lockPath)
+	hasUserLock := lockErr == nil
+	defer keepLockFile(lockPath)()
 
-	steps := []struct {
-		name string
-		args []string
-	}{
-		// -reconfigure: the cached data may hold an older backend setting;
-		// the check never writes state, so nothing needs migrating.
-		{"init", []string{"init", "-input=false", "-reconfigure", "-no-color"}},
-		{"plan", []string{"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out", planFile}},
+	terraform := func(name string, args ...string) ([]byte, error) {
+		return step(ctx, progress, name, func() ([]byte, error) {
+			return run(ctx, bin, dir, env, nil, args...)
+		})
 	}
-	for _, s := range steps {
-		if _, err := step(ctx, progress, s.name, func() ([]byte, error) {
-			return run(ctx, bin, dir, env, nil, s.args...)
-		}); err != nil {
+	// -reconfigure: the cached data may hold an older backend setting; the
+	// check never writes state, so nothing needs migrating.
+	initArgs := []string{"init", "-input=false", "-reconfigure", "-no-color"}
+	planArgs := []string{"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out", planFile}
+	skipped := initCurrent(bin, dir, data, userLock, hasUserLock)
+	if skipped {
+		if progress != nil {
+			fmt.Fprintln(progress, "terraform init skipped: the configuration, lock file and providers are as the last init left them")
+		}
+	} else {
+		if _, err := terraform("init", initArgs...); err != nil {
+			return nil, err
+		}
+		recordInit(bin, dir, data, userLock, hasUserLock)
+	}
+	if _, err := terraform("plan", planArgs...); err != nil {
+		if !skipped || ctx.Err() != nil {
+			return nil, err
+		}
+		// The stamp missed a change init would have handled (e.g. a
+		// provider cache emptied by hand): init and plan once more.
+		os.Remove(filepath.Join(data, stampFile))
+		if _, err := terraform("init", initArgs...); err != nil {
+			return nil, err
+		}
+		recordInit(bin, dir, data, userLock, hasUserLock)
+		if _, err := terraform("plan", planArgs...); err != nil {
 			return nil, err
 		}
 	}
-	return step(ctx, progress, "show", func() ([]byte, error) {
-		return run(ctx, bin, dir, env, nil, "show", "-json", "-no-color", planFile)
-	})
+	return terraform("show", "show", "-json", "-no-color", planFile)
 }
 
 // dataDir is terraform's data directory for the configuration in dir: in

@@ -209,6 +209,21 @@ func TestPlanDirLeavesTheFolderAsItWas(t *testing.T) {
 	if Spent() <= 0 {
 		t.Error("Spent() does not count terraform's time")
 	}
+
+	// The second check of the unchanged folder needs no init, and still
+	// leaves nothing behind.
+	var progress bytes.Buffer
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel2()
+	if _, err := PlanDir(ctx2, dir, &progress); err != nil {
+		t.Fatalf("second check: %v\n%s", err, progress.String())
+	}
+	if !strings.Contains(progress.String(), "terraform init skipped") || strings.Contains(progress.String(), "terraform init…") {
+		t.Errorf("second check of an unchanged folder:\n%s", progress.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %d entries after the second check, want only main.tf", len(entries))
+	}
 }
 
 func TestKeepLockFile(t *testing.T) {
