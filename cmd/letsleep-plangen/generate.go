@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,14 +20,16 @@ func NewGenerateCommand() *cobra.Command {
 		tokens    []string
 		opts      plangen.Options
 		out       string
+		stacks    []string
+		sourceOut string
 	)
 	cmd := &cobra.Command{
 		Use:   "generate --template [NAME=]PLAN.json... --resources N -o OUT.json",
 		Short: "Write a synthetic plan by replicating template plans under for_each module instances",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if len(templates) == 0 && !builtin {
-				return fmt.Errorf("no --template: pass a plan JSON (terraform show -json) or --builtin")
+			if len(templates) == 0 && len(stacks) == 0 && !builtin {
+				return fmt.Errorf("no --template: pass a plan JSON (terraform show -json), --stack or --builtin")
 			}
 			if out == "" {
 				return fmt.Errorf("no --out: name the file to write")
@@ -34,6 +37,20 @@ func NewGenerateCommand() *cobra.Command {
 			ts, err := loadTemplates(templates)
 			if err != nil {
 				return err
+			}
+			sources, err := parsePairs(stacks, "--stack")
+			if err != nil {
+				return err
+			}
+			for _, name := range sortedNames(sources) {
+				sts, err := loadTemplates([]string{name + "=" + filepath.Join(sources[name], "plan.json")})
+				if err != nil {
+					return err
+				}
+				ts = append(ts, sts...)
+			}
+			if len(sources) > 0 && sourceOut == "" {
+				return fmt.Errorf("--stack needs --source-out: name the folder for the generated configuration")
 			}
 			if builtin {
 				bts, err := plangen.Builtin()
@@ -49,6 +66,11 @@ func NewGenerateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if sourceOut != "" {
+				if err := plangen.WriteSource(sourceOut, ts, sources, opts); err != nil {
+					return fmt.Errorf("write sources: %w", err)
+				}
+			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d replicas, %d resource changes, %d bytes\n", out, stats.Replicas, stats.ResourceChanges, stats.Bytes)
 			return nil
 		},
@@ -63,6 +85,8 @@ func NewGenerateCommand() *cobra.Command {
 	f.StringVar(&opts.Module, "module", plangen.DefaultModule, "name of the for_each module call holding the replicas")
 	f.BoolVar(&opts.Distinct, "distinct", false, "write every replica of every template as its own module call (module.TEMPLATE_KEY) with its own configuration, instead of instances of one for_each call")
 	f.StringVarP(&out, "out", "o", "", "output file")
+	f.StringArrayVar(&stacks, "stack", nil, "NAME=DIR: a template with its Terraform sources (DIR/plan.json and DIR/*.tf, e.g. terraform/community/sleep-first)")
+	f.StringVar(&sourceOut, "source-out", "", "with --stack: write the generated plan's configuration (root main.tf and one copy of each stack) to this folder, for letsleep check --source")
 	return cmd
 }
 
@@ -86,6 +110,15 @@ func loadTemplates(specs []string) ([]*plangen.Template, error) {
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+func sortedNames(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func parsePairs(pairs []string, flag string) (map[string]string, error) {

@@ -248,8 +248,14 @@ func templateCall(t *Template, rw *rewriter) map[string]any {
 			exprs[k] = map[string]any{"constant_value": val}
 		}
 	}
+	// The call's source as WriteSource lays the folders out: from the
+	// tenant module, or (distinct) from the root.
+	source := "../../stacks/" + t.Name
+	if rw != nil {
+		source = "./stacks/" + t.Name
+	}
 	return map[string]any{
-		"source":      "../../stacks/" + t.Name,
+		"source":      source,
 		"expressions": exprs,
 		"module":      dig(t.doc, "configuration", "root_module"),
 	}

@@ -41,6 +41,9 @@ type Config struct {
 	modules map[string]*Module
 	calls   map[string]*Call // call path → its module block
 	Notices []Notice
+	// Parsed counts the module folders parsed: one per folder, however
+	// many calls or instances share it.
+	Parsed int
 }
 
 // Module returns the module at a call path ("" is the root).
@@ -194,6 +197,7 @@ func (l *loader) parseDir(dir string) (*Module, error) {
 		m.addFile(body)
 	}
 	l.parsed[abs] = m
+	l.cfg.Parsed++
 	return m, nil
 }
 
