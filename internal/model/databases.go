@@ -311,7 +311,12 @@ func (b *builder) buildProxies() {
 		if r.Data {
 			continue
 		}
-		proxies[r.Address] = &Proxy{Address: r.Address, Targets: []string{}}
+		p := &Proxy{Address: r.Address, Targets: []string{}}
+		sgs := b.link(r, r.Values, r.Unknown, "vpc_security_group_ids", []string{"vpc_security_group_ids"}, sgTypes...)
+		subs := b.link(r, r.Values, r.Unknown, "vpc_subnet_ids", []string{"vpc_subnet_ids"}, "aws_subnet", "aws_default_subnet")
+		p.SecurityGroups = append(append([]string{}, sgs.Addrs...), sgs.Raw...)
+		p.Subnets = append(append([]string{}, subs.Addrs...), subs.Raw...)
+		proxies[r.Address] = p
 	}
 	for _, t := range []string{"aws_db_proxy_target", "aws_db_proxy_default_target_group"} {
 		for _, r := range b.ix.byType[t] {

@@ -107,18 +107,23 @@ func TestHopsSchedules(t *testing.T) {
 		period   int
 		enabled  bool
 		wakeKind string // "" when no wake
+		targets  []string
 	}{
-		{"aws_cloudwatch_event_rule.every_ten", 600, true, PathInvoke},
-		{"aws_cloudwatch_event_rule.disabled", 60, false, PathInvoke},
-		{"aws_scheduler_schedule.failover", 120, true, PathUniversal},
-		{"aws_scheduler_schedule.snapshot", 60, true, ""},
-		{"aws_scheduler_schedule.via_queue", 180, true, PathInvoke},
+		{"aws_cloudwatch_event_rule.every_ten", 600, true, PathInvoke, []string{"aws_lambda_function.dbfn"}},
+		{"aws_cloudwatch_event_rule.disabled", 60, false, PathInvoke, []string{"aws_lambda_function.dbfn"}},
+		{"aws_scheduler_schedule.failover", 120, true, PathUniversal, []string{"arn:aws:scheduler:::aws-sdk:rds:failoverDBCluster"}},
+		{"aws_scheduler_schedule.snapshot", 60, true, "", []string{"arn:aws:scheduler:::aws-sdk:rds:createDBClusterSnapshot"}},
+		// a queue runs the function through its mapping: no direct target
+		{"aws_scheduler_schedule.via_queue", 180, true, PathInvoke, []string{}},
 	}
 	for _, c := range cases {
 		s, ok := got[c.addr]
 		if !ok {
 			t.Errorf("schedule %s missing", c.addr)
 			continue
+		}
+		if !equal(s.Targets, c.targets) || s.Targets == nil {
+			t.Errorf("%s: targets %#v, want %v", c.addr, s.Targets, c.targets)
 		}
 		if s.PeriodSeconds != c.period || s.Enabled != c.enabled {
 			t.Errorf("%s: period %d enabled %v, want %d %v", c.addr, s.PeriodSeconds, s.Enabled, c.period, c.enabled)

@@ -25,7 +25,7 @@ func (b *builder) buildSchedules() {
 		if v, ok := r.Values["is_enabled"].(bool); ok && state == "" {
 			enabled = v
 		}
-		rules[r.Address] = &Schedule{Address: r.Address, Kind: "eventbridge_rule", Expression: expr, PeriodSeconds: schedulePeriod(expr), Enabled: enabled}
+		rules[r.Address] = &Schedule{Address: r.Address, Kind: "eventbridge_rule", Expression: expr, PeriodSeconds: schedulePeriod(expr), Enabled: enabled, Targets: []string{}}
 	}
 	for _, r := range b.ix.byType["aws_cloudwatch_event_target"] {
 		rule := b.link(r, r.Values, r.Unknown, "rule", []string{"rule"}, "aws_cloudwatch_event_rule")
@@ -35,6 +35,7 @@ func (b *builder) buildSchedules() {
 				continue
 			}
 			tstep := Step{Kind: "schedule_target", Address: r.Address, Detail: "rule target"}
+			s.Targets = append(s.Targets, b.scheduleTargets(r, r.Values, r.Unknown, "arn", []string{"arn"})...)
 			s.Wakes = append(s.Wakes, b.targetWakes(r, r.Values, r.Unknown, "arn", []string{"arn"}, tstep)...)
 		}
 	}
@@ -46,7 +47,7 @@ func (b *builder) buildSchedules() {
 			continue
 		}
 		expr := getStr(r.Values, "schedule_expression")
-		s := &Schedule{Address: r.Address, Kind: "scheduler_schedule", Expression: expr, PeriodSeconds: schedulePeriod(expr), Enabled: getStr(r.Values, "state") != "DISABLED"}
+		s := &Schedule{Address: r.Address, Kind: "scheduler_schedule", Expression: expr, PeriodSeconds: schedulePeriod(expr), Enabled: getStr(r.Values, "state") != "DISABLED", Targets: []string{}}
 		t := getBlock(r.Values, "target")
 		var tu map[string]any
 		if ub := unknownBlocks(r.Unknown, "target"); len(ub) > 0 {
@@ -57,9 +58,11 @@ func (b *builder) buildSchedules() {
 		}
 		arn := getStr(t, "arn")
 		if svc, api, ok := universalTarget(arn); ok {
+			s.Targets = append(s.Targets, arn)
 			s.Wakes = append(s.Wakes, b.universalWakes(r, t, svc, api)...)
 		} else {
 			tstep := Step{Kind: "schedule_target", Address: r.Address, Detail: "schedule target"}
+			s.Targets = append(s.Targets, b.scheduleTargets(r, t, tu, "arn", []string{"target", "arn"})...)
 			s.Wakes = append(s.Wakes, b.targetWakes(r, t, tu, "arn", []string{"target", "arn"}, tstep)...)
 		}
 		b.addSchedule(s)
@@ -68,6 +71,7 @@ func (b *builder) buildSchedules() {
 
 // addSchedule keeps one wake per database (the first in a stable order).
 func (b *builder) addSchedule(s *Schedule) {
+	s.Targets = sortedUnique(s.Targets)
 	sortPaths(s.Wakes)
 	seen := map[string]bool{}
 	wakes := []Path{}
@@ -79,6 +83,21 @@ func (b *builder) addSchedule(s *Schedule) {
 	}
 	s.Wakes = wakes
 	b.m.Schedules = append(b.m.Schedules, *s)
+}
+
+// scheduleTargets names what a target ARN runs: the functions it links to
+// (by reference or by name), else the ARN as written when known.
+func (b *builder) scheduleTargets(r *res, values, unknown map[string]any, key string, cfgPath []string) []string {
+	l := b.link(r, values, unknown, key, cfgPath, functionTypes...)
+	out := append([]string{}, l.Addrs...)
+	if v := getStr(values, key); v != "" && len(out) == 0 {
+		if a := b.functionByName(v); a != "" {
+			out = append(out, a)
+		} else {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // targetWakes: the target ARN names a function, or a topic, queue or state

@@ -180,10 +180,14 @@ type DBInstance struct {
 	PubliclyAccessible bool   `json:"publicly_accessible"`
 }
 
-// Proxy is an RDS Proxy with the databases it fronts.
+// Proxy is an RDS Proxy with the databases it fronts and where it sits: its
+// security groups and subnets (addresses, or ids when not in the plan), so
+// the lab can place its pool in the VPC like any other node.
 type Proxy struct {
-	Address string   `json:"address"`
-	Targets []string `json:"targets"`
+	Address        string   `json:"address"`
+	Targets        []string `json:"targets"`
+	SecurityGroups []string `json:"security_groups"`
+	Subnets        []string `json:"subnets"`
 }
 
 // Gateway is a NAT or internet gateway.
@@ -284,6 +288,11 @@ type Schedule struct {
 	// expression is unknown, one-time (at()) or not understood.
 	PeriodSeconds int  `json:"period_seconds"`
 	Enabled       bool `json:"enabled"`
+	// Targets: what each run invokes, as the rule's targets and the
+	// schedule's target name it: function addresses (or the raw ARN when it
+	// names no function of the plan), and a universal target's ARN
+	// (arn:aws:scheduler:::aws-sdk:SERVICE:Action) as written.
+	Targets []string `json:"targets"`
 	// Wakes: one path per database a run can wake (through a function
 	// with a data path, or a universal target calling rds-data or RDS).
 	Wakes []Path `json:"wakes"`
