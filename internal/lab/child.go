@@ -25,6 +25,8 @@ func init() {
 		os.Exit(probeChild(os.Stdin, os.Stdout))
 	case "handler":
 		os.Exit(handlerChild())
+	case "proxy":
+		os.Exit(proxyChild())
 	}
 }
 

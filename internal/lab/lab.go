@@ -17,10 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/letsleep/letsleep/internal/model"
 )
@@ -73,8 +70,7 @@ type Lab struct {
 	dir      string
 	self     string
 	lock     *os.File
-	handlers map[string]*exec.Cmd // function address → handler process
-	sockets  map[string]string    // function address → handler socket
+	sockets  map[string]string // function address → handler socket
 	mu       sync.Mutex
 	closers  []func() error
 	once     sync.Once
@@ -97,7 +93,7 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 		return nil, fmt.Errorf("find own binary: %w", err)
 	}
 	l = &Lab{Model: m, opts: opts, self: self, Sentinels: map[string]*Sentinel{},
-		handlers: map[string]*exec.Cmd{}, sockets: map[string]string{}}
+		sockets: map[string]string{}}
 	step := l.stepper()
 	if err := step("lock", func() error {
 		l.lock, err = lockFile(ctx, opts.StateDir, opts.LockWait, func(owner string) {
@@ -163,6 +159,9 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 		return nil, err
 	}
 	if err := step("sleep sentinel", func() error { return l.startSentinels() }); err != nil {
+		return nil, err
+	}
+	if err := step("rds proxies (pooling processes)", func() error { return l.startProxies() }); err != nil {
 		return nil, err
 	}
 	if err := step("handlers", func() error { return l.startHandlers(ctx) }); err != nil {
@@ -296,9 +295,6 @@ func (l *Lab) startCanary() error {
 
 func (l *Lab) attribute(ip string) string {
 	if n := l.Topo.NodeByIP(ip); n != nil {
-		if n.Kind == KindDB && len(n.Proxies) > 0 {
-			return n.Proxies[0]
-		}
 		return n.Address
 	}
 	return ""
@@ -330,11 +326,6 @@ func (l *Lab) startSentinels() error {
 		go func() { _ = s.Serve(ln) }()
 		l.Sentinels[n.Address] = s
 		l.closers = append(l.closers, s.Close)
-		if len(n.Proxies) > 0 {
-			if err := l.startHolder(n); err != nil {
-				return fmt.Errorf("rds proxy holder for %s: %w", n.Address, err)
-			}
-		}
 	}
 	return nil
 }
@@ -345,44 +336,6 @@ func (l *Lab) database(address string) *model.Database {
 			return &l.Model.Databases[i]
 		}
 	}
-	return nil
-}
-
-// startHolder stands in for an RDS Proxy: like the real one it keeps a
-// session to the database open, so the sentinel never sees it idle.
-func (l *Lab) startHolder(n *Node) error {
-	addr := net.JoinHostPort(n.IP, strconv.Itoa(n.Port))
-	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable connect_timeout=5", n.IP, n.Port))
-	if err != nil {
-		return err
-	}
-	if l.PG != nil {
-		cfg.Password = l.PG.Password
-	}
-	var raw net.Conn
-	cfg.DialFunc = func(ctx context.Context, network, _ string) (net.Conn, error) {
-		err := inNS(n.NS, func() error {
-			var d net.Dialer
-			var err error
-			raw, err = d.DialContext(ctx, "tcp4", addr)
-			return err
-		})
-		return raw, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if l.Topo.DB() == n && l.PG != nil {
-		conn, err := pgx.ConnectConfig(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		l.closers = append(l.closers, func() error { return conn.Close(context.Background()) })
-		return nil
-	}
-	if _, err := cfg.DialFunc(ctx, "tcp", addr); err != nil {
-		return err
-	}
-	l.closers = append(l.closers, raw.Close)
 	return nil
 }
 
@@ -410,31 +363,9 @@ func (l *Lab) startHandlers(ctx context.Context) error {
 			spec.DBUser, spec.DBPassword = l.PG.User, l.PG.Password
 		}
 		raw, _ := json.Marshal(spec)
-		cmd := exec.Command("ip", "netns", "exec", n.NS, l.self)
-		cmd.Env = append(os.Environ(), childEnv+"=handler", handlerEnv+"="+string(raw))
-		logf, err := os.Create(filepath.Join(l.dir, n.NS+".log"))
-		if err != nil {
-			return err
-		}
-		cmd.Stdout, cmd.Stderr = logf, logf
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-		if err := cmd.Start(); err != nil {
-			logf.Close()
+		if err := l.startChild(n, "handler", handlerEnv+"="+string(raw)); err != nil {
 			return fmt.Errorf("start handler of %s: %w", n.Address, err)
 		}
-		exited := make(chan struct{})
-		go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
-		l.handlers[n.Address] = cmd
-		l.closers = append(l.closers, func() error {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(3 * time.Second):
-				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				<-exited
-			}
-			return nil
-		})
 	}
 	// Wait until every handler listens (bounded).
 	deadline := time.Now().Add(15 * time.Second)

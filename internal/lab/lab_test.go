@@ -125,16 +125,7 @@ func TestLabReferenceLike(t *testing.T) {
 	ctl := l.Topo.Node("aws_lambda_function.control")
 	cfg, _ := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable connect_timeout=5", db.Host, db.Port))
 	cfg.Password = "wrong"
-	cfg.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) {
-		var c net.Conn
-		err := inNS(ctl.NS, func() error {
-			var d net.Dialer
-			var err error
-			c, err = d.DialContext(ctx, "tcp4", addr)
-			return err
-		})
-		return c, err
-	}
+	cfg.DialFunc = dialFrom(ctl.NS)
 	if conn, err := pgx.ConnectConfig(ctx, cfg); err == nil {
 		conn.Close(ctx)
 		t.Fatal("connected with a wrong password")
@@ -179,6 +170,21 @@ func TestLabReferenceLike(t *testing.T) {
 		if containsStr(left, ns) {
 			t.Errorf("namespace %s left after Close", ns)
 		}
+	}
+}
+
+// dialFrom dials TCP from inside namespace ns, for clients that stand in a
+// function's place.
+func dialFrom(ns string) func(ctx context.Context, _, addr string) (net.Conn, error) {
+	return func(ctx context.Context, _, addr string) (net.Conn, error) {
+		var c net.Conn
+		err := inNS(ns, func() error {
+			var d net.Dialer
+			var err error
+			c, err = d.DialContext(ctx, "tcp4", addr)
+			return err
+		})
+		return c, err
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 const (
 	KindFunction = "function"
 	KindDB       = "db"
+	// KindProxy is an RDS Proxy: its pooling process runs in this node.
+	KindProxy = "proxy"
 )
 
 // Lab addresses. Every address lives inside a namespace the lab created; the
@@ -39,9 +41,10 @@ type Node struct {
 	IfPeer   string   `json:"if_peer"`
 	PeerNS   string   `json:"peer_netns"`
 	NAT      bool     `json:"nat,omitempty"`  // a subnet routes 0.0.0.0/0 to a NAT
-	Port     int      `json:"port,omitempty"` // DB port
+	Port     int      `json:"port,omitempty"` // DB port; a proxy's listening port
 	Proxies  []string `json:"proxies,omitempty"`
-	Internet bool     `json:"internet"` // the model gives it a way out
+	Targets  []string `json:"targets,omitempty"` // a proxy's databases
+	Internet bool     `json:"internet"`          // the model gives it a way out
 }
 
 // Router is a VPC's router namespace; members hang off it.
@@ -139,12 +142,40 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 		}
 		t.Nodes = append(t.Nodes, n)
 	}
-	for _, p := range m.Proxies {
+	for i, p := range m.Proxies {
+		var target *Node
 		for _, n := range t.Nodes {
-			if n.Kind == KindDB && slices.Contains(p.Targets, n.Address) && !slices.Contains(n.Proxies, p.Address) {
-				n.Proxies = append(n.Proxies, p.Address)
+			if n.Kind == KindDB && slices.Contains(p.Targets, n.Address) {
+				if !slices.Contains(n.Proxies, p.Address) {
+					n.Proxies = append(n.Proxies, p.Address)
+				}
+				if target == nil {
+					target = n
+				}
 			}
 		}
+		if target == nil {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: fronts no database of the model; not run", p.Address))
+			continue
+		}
+		// The proxy's pool runs in its own node, placed by its subnets and
+		// filtered by its security groups like any ENI in the VPC.
+		n := &Node{Kind: KindProxy, Address: p.Address, NS: nsName(id, fmt.Sprintf("p%d", i)), Subnets: p.Subnets,
+			SGs: p.SecurityGroups, Port: target.Port, Targets: []string{target.Address}, VPC: vpcOf(p.Subnets)}
+		for _, g := range p.SecurityGroups {
+			if v := sgVPC[g]; n.VPC == "" && v != "" {
+				n.VPC = v
+			}
+		}
+		if n.VPC == "" {
+			n.VPC = target.VPC
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: subnets %v and security groups %v name no known VPC; placed in its database's VPC", p.Address, p.Subnets, p.SecurityGroups))
+		}
+		if len(p.SecurityGroups) == 0 {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: no security groups in the model; the lab gives it none, so nothing passes its filter", p.Address))
+		}
+		addVPC(n.VPC)
+		t.Nodes = append(t.Nodes, n)
 	}
 	sort.Strings(vpcs)
 	for i, v := range vpcs {
@@ -243,6 +274,17 @@ func (t *Topology) Node(address string) *Node {
 		}
 	}
 	return nil
+}
+
+// Proxies returns the RDS Proxy nodes.
+func (t *Topology) Proxies() []*Node {
+	var out []*Node
+	for _, n := range t.Nodes {
+		if n.Kind == KindProxy {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // DB returns the first database node.

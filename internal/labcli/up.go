@@ -88,8 +88,11 @@ func writeLabSummary(w io.Writer, l *lab.Lab) {
 	fmt.Fprintln(tw, "NODE\tROLE\tNETNS\tADDRESS\tVIA\tVPC")
 	for _, n := range l.Topo.Nodes {
 		role := n.Role
-		if n.Kind == lab.KindDB {
+		switch n.Kind {
+		case lab.KindDB:
 			role = "database"
+		case lab.KindProxy:
+			role = "rds proxy (pool)"
 		}
 		vpc := n.VPC
 		if vpc == "" {

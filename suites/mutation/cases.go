@@ -152,3 +152,14 @@ func oneLine(s string) string {
 	}
 	return s
 }
+
+// Only keeps the cases named in names (a focused run).
+func Only(cases []Case, names []string) []Case {
+	var out []Case
+	for _, c := range cases {
+		if slices.Contains(names, c.Name) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -5,6 +5,8 @@ package mutation_test
 import (
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -42,6 +44,13 @@ var _ = Describe("mutation: every wrong wiring is caught by its declared signal"
 		Expect(err).NotTo(HaveOccurred())
 		cases, err = mutation.LoadCases(root)
 		Expect(err).NotTo(HaveOccurred())
+		if only := os.Getenv("LETSLEEP_LAB_CASES"); only != "" {
+			// A focused run for working on a few cases; make lab runs them all.
+			cases = mutation.Only(cases, strings.Split(only, ","))
+			labsuite.Report(func(w io.Writer) {
+				fmt.Fprintf(w, "mutation: FOCUSED on %d case(s) by LETSLEEP_LAB_CASES=%s; the summary covers only them\n", len(cases), only)
+			})
+		}
 		names := []string{mutation.Reference.Name}
 		for _, c := range cases {
 			Expect(c.Policy).NotTo(BeEmpty(), "%s: the static check expects findings", c.Name)
