@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/letsleep/letsleep/internal/iam"
 )
 
@@ -203,20 +205,24 @@ func stmtName(s iam.Statement) string {
 // blocks as the plan; otherwise (dynamic blocks) all blocks' references are
 // used, which over-approximates.
 func (b *builder) statementRefs(r *res, i, n int, k string) []string {
-	if r.Config == nil {
-		return nil
-	}
-	e := r.Config.Expressions["statement"]
-	if e == nil || e.ExpressionData == nil {
-		return nil
+	var static []map[string]*tfjson.Expression
+	if r.Config != nil {
+		if e := r.Config.Expressions["statement"]; e != nil && e.ExpressionData != nil {
+			static = e.NestedBlocks
+		}
 	}
 	var refs []string
-	if len(e.NestedBlocks) == n {
-		if x := e.NestedBlocks[i][k]; x != nil && x.ExpressionData != nil {
+	switch {
+	case len(static) == n && n > 0:
+		if x := static[i][k]; x != nil && x.ExpressionData != nil {
 			refs = x.References
 		}
-	} else {
-		for _, blk := range e.NestedBlocks {
+	case r.src != nil:
+		// Dynamic statement blocks are not in the plan's configuration: the
+		// sources place block i among them (for_each keys in order).
+		refs, _ = r.src.Attribute(configPath(r.Module), r.key(), indexSuffix(r.Address), "statement["+strconv.Itoa(i)+"]", k)
+	default:
+		for _, blk := range static {
 			if x := blk[k]; x != nil && x.ExpressionData != nil {
 				refs = append(refs, x.References...)
 			}

@@ -50,14 +50,32 @@ func refsAt(r *res, path ...string) []string {
 	}
 	if r.Config != nil {
 		if e := exprAt(r.Config.Expressions, path...); e != nil {
+			// The plan lists aws_x.y[each.key] as aws_x.y and each.value.z
+			// as each.value: the sources narrow them to this instance.
+			if r.src != nil && hasIteration(e.References) {
+				if refs, ok := r.src.Attribute(configPath(r.Module), r.key(), indexSuffix(r.Address), path...); ok {
+					return refs
+				}
+			}
 			return e.References
 		}
 	}
 	if r.src != nil {
-		refs, _ := r.src.Block(configPath(r.Module), r.key(), path...)
+		refs, _ := r.src.Attribute(configPath(r.Module), r.key(), indexSuffix(r.Address), path...)
 		return refs
 	}
 	return nil
+}
+
+// hasIteration: some reference is each.* or count.*, whose value depends
+// on the instance.
+func hasIteration(refs []string) bool {
+	for _, r := range refs {
+		if strings.HasPrefix(r, "each.") || strings.HasPrefix(r, "count.") {
+			return true
+		}
+	}
+	return false
 }
 
 // constAt is the constant value of the expression at path, if any.
@@ -100,11 +118,20 @@ func cutIndex(s string) (string, string) {
 // to the resource instances they name. It returns the targets and the
 // references it could not follow (locals, root variables, missing modules).
 func (ix *index) resolve(mod string, refs []string) ([]target, []string) {
+	ts, lost, _ := ix.resolveSettled(mod, refs)
+	return ts, lost
+}
+
+// resolveSettled is resolve that also tells whether the sources settled
+// some reference as naming nothing: the caller's argument leaves that part
+// out or writes a constant (try(each.value.group, null) of an element
+// without group), so an empty answer is the truth, not a lost reference.
+func (ix *index) resolveSettled(mod string, refs []string) ([]target, []string, bool) {
 	var out []target
 	var lost []string
 	r := &resolution{out: &out, lost: &lost, seen: map[string]bool{}}
 	ix.resolveInto(mod, refs, 0, r)
-	return dedupTargets(out), lost
+	return dedupTargets(out), lost, r.settled
 }
 
 // resolution carries one resolve call's results and the module inputs and
@@ -114,6 +141,8 @@ type resolution struct {
 	out  *[]target
 	lost *[]string
 	seen map[string]bool
+	// settled: the sources showed some reference names nothing.
+	settled bool
 }
 
 func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolution) {
@@ -135,18 +164,20 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 		case "count", "each", "path", "terraform", "self":
 			continue
 		case "local":
-			if seenSpecific["local."+parts[1]] {
+			name, _ := cutIndex(parts[1])
+			if seenSpecific["local."+name] {
 				continue
 			}
-			seenSpecific["local."+parts[1]] = true
-			ix.resolveLocal(mod, parts[1], ref, depth, rs)
+			seenSpecific["local."+name] = true
+			ix.resolveLocal(mod, name, ref, depth, rs)
 			continue
 		case "var":
 			if seenSpecific[ref] {
 				continue
 			}
 			seenSpecific[ref] = true
-			ix.resolveVar(mod, parts[1], depth, rs)
+			steps := tfaddr.Steps(ref)
+			ix.resolveVar(mod, steps[1], steps[2:], depth, rs)
 			continue
 		case "module":
 			call, idx := cutIndex(parts[1])
@@ -161,7 +192,9 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 				continue
 			}
 			seenSpecific[general] = true
-			ix.resolveModule(mod, call, idx, parts[2], depth, rs)
+			// module.db.secret[0].arn: the output is "secret", indexed.
+			output, _ := cutIndex(parts[2])
+			ix.resolveModule(mod, call, idx, output, depth, rs)
 			continue
 		}
 		key, rest := parts[0]+"."+parts[1], parts[2:]
@@ -252,11 +285,17 @@ func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) 
 		return
 	}
 	refs, ok := ix.src.Local(configPath(mod), name)
+	if sel := tfaddr.Steps(ref)[2:]; ok && len(sel) > 0 {
+		// local.defaults.runtime is one attribute of the local, not all.
+		if narrowed, found := ix.src.LocalAt(configPath(mod), name, sel...); found {
+			refs = narrowed
+		}
+	}
 	if !ok {
 		*rs.lost = append(*rs.lost, ref+" (not declared in the sources read)")
 		return
 	}
-	key := "local\x00" + mod + "\x00" + name
+	key := "local\x00" + mod + "\x00" + ref
 	if rs.seen[key] {
 		return
 	}
@@ -265,10 +304,11 @@ func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) 
 }
 
 // resolveVar follows var.name inside module instance mod to the caller's
-// expression for that input.
-func (ix *index) resolveVar(mod, name string, depth int, rs *resolution) {
+// expression for that input, narrowed by sel (var.routes["GET /x"].uri)
+// through the sources when they are given.
+func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resolution) {
 	lost := rs.lost
-	key := "var\x00" + mod + "\x00" + name
+	key := "var\x00" + mod + "\x00" + name + "\x00" + strings.Join(sel, "\x00")
 	if rs.seen[key] {
 		return
 	}
@@ -287,6 +327,15 @@ func (ix *index) resolveVar(mod, name string, depth int, rs *resolution) {
 	}
 	call := pm.ModuleCalls[segs[len(segs)-1].call]
 	e := call.Expressions[name]
+	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || onlyIteration(e.References)) {
+		// The plan flattens the argument's references; the sources keep
+		// its shape, so a key or the call's own each picks one part.
+		if refs, ok := ix.src.Argument(configPath(mod), indexSuffix(mod), name, sel...); ok {
+			rs.settled = rs.settled || len(refs) == 0
+			ix.resolveInto(parent, refs, depth+1, rs)
+			return
+		}
+	}
 	if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
 		*lost = append(*lost, "var."+name)
 		return

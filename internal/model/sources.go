@@ -20,6 +20,18 @@ type Sources interface {
 	// static or dynamic: Block("vpc", "aws_lambda_function.this",
 	// "vpc_config", "subnet_ids").
 	Block(modulePath, resourceKey string, attrPath ...string) ([]string, bool)
+	// Attribute is Block narrowed to one instance: instance is its index
+	// as the address writes it ("[0]", `["k"]`), binding each and count;
+	// a block name may carry its expanded position ("statement[1]"),
+	// binding a dynamic block's iterator to one element.
+	Attribute(modulePath, resourceKey, instance string, attrPath ...string) ([]string, bool)
+	// Argument lists the references of what the caller passes for var.name
+	// to the module instance at a call path (instance: that call's own
+	// index), narrowed by sel (keys, attributes, list indices); they are
+	// read in the caller.
+	Argument(modulePath, instance, name string, sel ...string) ([]string, bool)
+	// LocalAt is Local narrowed by sel.
+	LocalAt(modulePath, name string, sel ...string) ([]string, bool)
 }
 
 // HintSource is appended to what could not be resolved when no sources

@@ -37,12 +37,8 @@ func (c *Config) Local(path, name string) ([]string, bool) {
 // the attribute, e.g. ("vpc_config", "subnet_ids"). A dynamic block's
 // iterator (vpc_config.value) stands for its for_each expression.
 func (c *Config) Block(path, resKey string, attrPath ...string) ([]string, bool) {
-	m := c.Module(path)
-	if m == nil || len(attrPath) == 0 {
-		return nil, false
-	}
-	r := m.Resources[resKey]
-	if r == nil {
+	m, r := c.resource(path, resKey)
+	if r == nil || len(attrPath) == 0 {
 		return nil, false
 	}
 	key := "block\x00" + resKey + "\x00" + strings.Join(attrPath, ".")
@@ -56,6 +52,15 @@ func (c *Config) Block(path, resKey string, attrPath ...string) ([]string, bool)
 		return out
 	})
 	return refs, refs != nil
+}
+
+// resource finds a resource block of the module at a call path.
+func (c *Config) resource(path, resKey string) (*Module, *Resource) {
+	m := c.Module(path)
+	if m == nil {
+		return nil, nil
+	}
+	return m, m.Resources[resKey]
 }
 
 // cached computes a query once per module source (shared by its instances).
