@@ -24,9 +24,14 @@ package letsleep.checks.db_public
 import data.letsleep.lib.model
 import data.letsleep.lib.network
 
+# Aurora sets publicly_accessible per instance (the cluster has no such
+# setting: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html);
+# the model marks a cluster public when an instance is, and the finding
+# belongs on that instance, below.
 deny contains f if {
 	some db in model.section("databases")
 	db.publicly_accessible == true
+	not public_through_instance(db)
 	f := {
 		"resource": db.address,
 		"message": sprintf("database %s is publicly_accessible", [db.address]),
@@ -44,6 +49,12 @@ deny contains f if {
 		"message": sprintf("instance %s of %s is publicly_accessible", [inst.address, db.address]),
 		"path": [model.step("database", db.address, "cluster"), model.step("database", inst.address, "publicly_accessible = true")],
 	}
+}
+
+public_through_instance(db) if {
+	some inst in model.as_array(db.instances)
+	inst.address != db.address
+	inst.publicly_accessible == true
 }
 
 # db_sgs[sg] is the set of databases that sit behind security group sg.

@@ -39,6 +39,19 @@ test_deny_publicly_accessible_instance if {
 	d.resource == "aws_rds_cluster_instance.pub"
 }
 
+# The model marks the cluster public when an instance is: one finding, on
+# the instance that carries the setting.
+test_deny_public_cluster_instance_once_on_the_instance if {
+	db := object.union(fx.serverless_cluster, {"publicly_accessible": true, "instances": [
+		{"address": "aws_rds_cluster_instance.pub", "instance_class": "db.serverless", "publicly_accessible": true},
+		{"address": "aws_rds_cluster_instance.priv", "instance_class": "db.serverless", "publicly_accessible": false},
+	]})
+	findings := deny with input as fx.input_of({"databases": [db]})
+	count(findings) == 1
+	some d in findings
+	d.resource == "aws_rds_cluster_instance.pub"
+}
+
 test_deny_publicly_accessible_standalone_instance if {
 	findings := deny with input as fx.input_of({"databases": [{"address": "aws_db_instance.pg", "kind": "instance", "engine": "postgres", "publicly_accessible": true, "port": 5432, "instances": [], "security_groups": []}]})
 	some d in findings

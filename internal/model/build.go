@@ -139,6 +139,11 @@ func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPa
 		}
 	}
 	refs := refsAt(r, cfgPath...)
+	if v, set := values[key]; set && v == nil && !unknownAt(unknown, key) {
+		// Known to be null at plan time (try(each.value.x, null) of an
+		// element without x): the plan's value is the truth, nothing is linked.
+		return out
+	}
 	if unknownAt(unknown, key) || (len(known) == 0 && len(refs) > 0) {
 		if len(refs) == 0 {
 			// Unknown but not configured: a computed attribute left empty,
@@ -149,7 +154,7 @@ func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPa
 			out.Addrs = sortedUnique(out.Addrs)
 			return out
 		}
-		ts, lost := b.ix.resolve(r.Module, refs)
+		ts, lost, settled := b.ix.resolveSettled(r.Module, refs)
 		if onlyIteration(refs) {
 			ts, lost = b.iterationTargets(r)
 		}
@@ -169,7 +174,7 @@ func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPa
 		}
 		lost = kept
 		if len(addrs) == 0 {
-			if len(lost) == 0 {
+			if len(lost) == 0 && !settled {
 				lost = refs
 			}
 			out.Lost = append(out.Lost, lost...)
