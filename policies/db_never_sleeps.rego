@@ -91,7 +91,7 @@ deny contains f if {
 	not is_number(object.get(db, "min_capacity", null))
 	f := object.union(
 		finding(db, db.address, sprintf("cluster %s sets no min_capacity (unknown at plan time or absent); auto-pause needs min_capacity 0", [db.address]), "min_capacity not set"),
-		{"unresolved": unknown_attr(db, "capacity")},
+		{"assumptions": capacity_assumptions(db)},
 	)
 }
 
@@ -108,7 +108,7 @@ deny contains f if {
 	not model.named(object.get(db, "engine", ""))
 	f := object.union(
 		finding(db, db.address, sprintf("database %s has an engine unknown at plan time; only Aurora Serverless v2 can auto-pause", [db.address]), "engine unknown"),
-		{"unresolved": true},
+		{"assumptions": [model.assumption(db.address, "the engine is unknown at plan time", "it is one that cannot auto-pause")]},
 	)
 }
 
@@ -129,7 +129,7 @@ deny contains f if {
 		"resource": inst.address,
 		"message": instance_message(db, inst),
 		"path": [db_step(db, "cluster"), model.step("database", inst.address, sprintf("instance class %s", [class_label(inst)]))],
-		"unresolved": inst.instance_class == "",
+		"assumptions": class_assumptions(inst),
 	}
 }
 
@@ -140,6 +140,14 @@ instance_message(db, inst) := sprintf("instance %s of cluster %s is provisioned 
 instance_message(db, inst) := sprintf("instance %s of cluster %s has an instance class unknown at plan time; only db.serverless instances can pause", [inst.address, db.address]) if {
 	inst.instance_class == ""
 }
+
+class_assumptions(inst) := [model.assumption(inst.address, "the instance class is unknown at plan time", "it is provisioned, not db.serverless")] if inst.instance_class == ""
+
+class_assumptions(inst) := [] if inst.instance_class != ""
+
+capacity_assumptions(db) := [model.assumption(db.address, "min_capacity is unknown at plan time", "it is above 0, so the cluster never pauses")] if unknown_attr(db, "capacity")
+
+capacity_assumptions(db) := [] if not unknown_attr(db, "capacity")
 
 class_label(inst) := inst.instance_class if inst.instance_class != ""
 
@@ -207,7 +215,7 @@ deny contains f if {
 	have[0] <= 16
 	f := object.union(
 		finding(db, db.address, sprintf("cluster %s pins only major version %s; auto-pause needs at least %s", [db.address, db.engine_version, concat(".", [sprintf("%d", [n]) | some n in pg_minimum[have[0]]])]), sprintf("engine %s %s", [db.engine, db.engine_version])),
-		{"unresolved": true},
+		{"assumptions": [model.assumption(db.address, sprintf("the minor version AWS will pick for major %s", [db.engine_version]), "one below the auto-pause minimum")]},
 	)
 }
 
@@ -219,7 +227,7 @@ deny contains f if {
 	unknown_attr(db, "engine_version")
 	f := object.union(
 		finding(db, db.address, sprintf("cluster %s has an engine version unknown at plan time; auto-pause needs Aurora PostgreSQL 13.15/14.12/15.7/16.3+ or Aurora MySQL 3.08.0+", [db.address]), "engine version unknown"),
-		{"unresolved": true},
+		{"assumptions": [model.assumption(db.address, "the engine version is unknown at plan time", "one below the auto-pause minimum")]},
 	)
 }
 
@@ -300,7 +308,6 @@ deny contains f if {
 		"resource": s.address,
 		"message": sprintf("%s %s runs every %d s (%s), at or under the %d s pause delay of %s, and each run wakes it (%s): it never sleeps", [schedule_label(s), s.address, s.period_seconds, s.expression, pause_delay(db), db.address, model.describe_path(w)]),
 		"path": array.concat([model.step("schedule", s.address, sprintf("%s every %d s", [s.expression, s.period_seconds]))], model.steps(w)),
-		"unresolved": model.path_unresolved(w),
 	}
 }
 

@@ -20,13 +20,13 @@ test_deny_min_capacity_absent if {
 	count(findings) == 1
 	some d in findings
 	contains(d.message, "sets no min_capacity")
-	d.unresolved == false
+	not fx.rests_on_assumption(d)
 }
 
 test_deny_min_capacity_unknown_is_unresolved if {
 	findings := deny with input as with_db({"min_capacity": null, "unknown": ["serverlessv2_scaling_configuration.0.min_capacity"]})
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 }
 
 test_deny_provisioned_cluster_without_serverless_scaling if {
@@ -53,7 +53,7 @@ test_deny_mixed_instance_on_the_instance if {
 test_deny_unknown_instance_class_is_unresolved if {
 	findings := deny with input as with_db({"instances": [{"address": "aws_rds_cluster_instance.x", "instance_class": "", "publicly_accessible": false}]})
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 	contains(d.message, "unknown at plan time")
 }
 
@@ -95,7 +95,7 @@ test_deny_postgres_major_only_is_unresolved if {
 	findings := deny with input as with_db({"engine_version": "16"})
 	count(findings) == 1
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 	contains(d.message, "at least 16.3")
 }
 
@@ -135,7 +135,7 @@ test_deny_engine_version_unknown_at_plan_time if {
 	findings := deny with input as with_db({"engine_version": "", "unknown": ["engine_version"]})
 	count(findings) == 1
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 }
 
 test_allow_engine_version_default if {
@@ -232,7 +232,7 @@ test_deny_engine_unknown_is_unresolved if {
 	findings := deny with input as fx.input_of({"databases": [{"address": "aws_db_instance.x", "kind": "instance", "engine": "", "instances": [], "security_groups": []}]})
 	count(findings) == 1
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 }
 
 # --- keep-warm schedules ----------------------------------------------------
@@ -280,8 +280,9 @@ test_allow_one_time_schedule if {
 	count(findings) == 0
 }
 
-test_deny_unresolved_wake_is_unresolved if {
-	findings := deny with input as with_schedule({}, schedule("rate(1 minute)", 60, [object.union(wake, {"unresolved": true})]))
+test_deny_unresolved_wake_carries_its_assumption if {
+	guess := {"kind": "schedule_target", "address": "aws_scheduler_schedule.s", "detail": "input names no database", "assumption": {"unknown": "the input names no database", "assumed": "it may wake any"}}
+	findings := deny with input as with_schedule({}, schedule("rate(1 minute)", 60, [object.union(wake, {"unresolved": true, "steps": [guess]})]))
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 }

@@ -88,15 +88,7 @@ deny contains f if {
 			[model.step("database", db, "behind this security group") | some db in sort(dbs)],
 			array.concat([network.sg_step(sg)], [network.rule_step(sg, rule) | some rule in open]),
 		),
-		"unresolved": any_unresolved(open),
 	}
 }
 
 describe(rule) := sprintf("%s on %s (%s)", [model.list(network.open_sources(rule)), network.ports(rule), rule.address])
-
-any_unresolved(rules) if {
-	some rule in rules
-	rule.unresolved == true
-}
-
-default any_unresolved(_) := false

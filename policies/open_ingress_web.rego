@@ -31,6 +31,5 @@ deny contains f if {
 		"resource": rule.address,
 		"message": sprintf("security group %s admits %s on %s (web port)", [sg.address, model.list(network.open_sources(rule)), network.ports(rule)]),
 		"path": [network.sg_step(sg), network.rule_step(sg, rule)],
-		"unresolved": object.get(rule, "unresolved", false),
 	}
 }

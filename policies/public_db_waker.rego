@@ -38,7 +38,7 @@ deny contains finding if {
 		"resource": ep.address,
 		"message": sprintf("%s %s has auth %s and fronts %s, which %s", [ep.kind, ep.address, ep.auth, f.address, reason.text]),
 		"path": array.concat(array.concat([entry_step(ep)], model.as_array(object.get(ep, "steps", []))), model.from_function(f, reason.steps)),
-		"unresolved": unresolved(ep, reason),
+		"assumptions": auth_assumptions(ep),
 	}
 }
 
@@ -55,7 +55,7 @@ deny contains finding if {
 		"resource": ep.address,
 		"message": sprintf("%s %s has auth %s and its callers can reach the database themselves (%s)", [ep.kind, ep.address, ep.auth, model.describe_path(dp)]),
 		"path": array.concat([entry_step(ep)], model.steps(dp)),
-		"unresolved": unresolved(ep, {"unresolved": model.path_unresolved(dp)}),
+		"assumptions": auth_assumptions(ep),
 	}
 }
 
@@ -67,20 +67,18 @@ open_auth(ep) if ep.auth == "NONE"
 open_auth(ep) if ep.auth == "unknown"
 
 # waker says why f can wake the database; a data path wins over the role.
-waker(f) := {"text": sprintf("can reach the database (%s)", [model.describe_path(dp)]), "steps": model.steps(dp), "unresolved": model.path_unresolved(dp)} if {
+waker(f) := {"text": sprintf("can reach the database (%s)", [model.describe_path(dp)]), "steps": model.steps(dp)} if {
 	model.non_empty(f.data_paths)
 	dp := model.first_path(f.data_paths)
 }
 
-waker(f) := {"text": "is a warm-up function, whose job is to wake the database", "steps": [], "unresolved": false} if {
+waker(f) := {"text": "is a warm-up function, whose job is to wake the database", "steps": []} if {
 	not model.non_empty(object.get(f, "data_paths", []))
 	f.role == "warmup"
 }
 
-unresolved(ep, _) if ep.auth == "unknown"
+# What the finding assumed beyond its evidence steps (which carry their own
+# assumptions, gathered by the engine): an authorization it could not read.
+auth_assumptions(ep) := [model.assumption(ep.address, "the authorization type is unknown at plan time", "it is NONE (open to anyone)")] if ep.auth == "unknown"
 
-unresolved(ep, _) if ep.unresolved == true
-
-unresolved(_, reason) if reason.unresolved == true
-
-default unresolved(_, _) := false
+auth_assumptions(ep) := [] if ep.auth != "unknown"

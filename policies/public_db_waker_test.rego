@@ -56,7 +56,7 @@ test_deny_unknown_auth_is_unresolved if {
 		"entry_points": [url(ctl, "unknown")],
 	})
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 }
 
 test_allow_iam_auth_url if {
@@ -92,7 +92,7 @@ test_deny_unresolved_data_path_is_flagged if {
 		"entry_points": [url(ctl, "NONE")],
 	})
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 }
 
 test_deny_public_topic_with_steps_between if {
@@ -115,7 +115,7 @@ test_deny_guest_role_with_own_data_path if {
 	count(findings) == 1
 	some d in findings
 	contains(d.message, "callers can reach the database themselves")
-	d.unresolved == false
+	not fx.rests_on_assumption(d)
 }
 
 test_allow_iam_permission_entry if {
@@ -126,11 +126,12 @@ test_allow_iam_permission_entry if {
 	count(findings) == 0
 }
 
-test_deny_unresolved_entry_is_unresolved if {
+test_deny_unresolved_entry_carries_its_assumption if {
+	guess := object.union(fx.step("policy", "aws_cognito_identity_pool_roles_attachment.a", "unauthenticated role"), {"assumption": fx.assumption})
 	findings := deny with input as fx.input_of({
 		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)])],
-		"entry_points": [{"address": "aws_cognito_identity_pool.p", "kind": "cognito_unauthenticated", "auth": "NONE", "function": ctl, "throttled": false, "unresolved": true}],
+		"entry_points": [{"address": "aws_cognito_identity_pool.p", "kind": "cognito_unauthenticated", "auth": "NONE", "function": ctl, "throttled": false, "unresolved": true, "steps": [guess]}],
 	})
 	some d in findings
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 }

@@ -31,7 +31,7 @@ deny contains f if {
 		"resource": resource(w),
 		"message": sprintf("%s: %s; to fix: %s", [w.kind, w.message, advice(w.kind)]),
 		"path": [model.step("warning", resource(w), sprintf("could not be analysed (%s)", [w.kind]))],
-		"unresolved": true,
+		"assumptions": [model.assumption(resource(w), w.message, assumed(w.kind))],
 	}
 }
 
@@ -78,6 +78,19 @@ advice("invalid-role") := "use one of the roles control, egress, hot, viewer, wa
 advice("deferred") := "run terraform plan again once the deferred changes can be planned, and check that plan"
 
 advice("source") := "run terraform init in the root module so that .terraform/modules/modules.json names the module folders, or pass the right folder with --source"
+
+# assumed says what letsleep did in place of what it could not know.
+assumed("unresolved-reference") := "the worst case: whatever the value could reach, it reaches"
+
+assumed("unknown-policy") := "the worst case: the document grants what its configuration references"
+
+assumed("blind-spot") := "nothing: the path this resource may open is not analysed"
+
+assumed("invalid-role") := "no declared role: the function is judged by what it can do"
+
+assumed(kind) := "the values the plan does hold, read on best effort" if kind in {"format-version", "deferred"}
+
+assumed(kind) := "nothing: it is not analysed" if not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "invalid-role", "format-version", "deferred"}
 
 known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source"}
 

@@ -145,7 +145,6 @@ func TestFindingCarriesMetadataAndPath(t *testing.T) {
 	e := newEngine(t, Options{})
 	m := referenceModel()
 	m.Functions[1].DataPaths = []model.Path{dataAPIPath(m.Functions[1].Address)}
-	m.Functions[1].DataPaths[0].Unresolved = true
 	fs := eval(t, e, m)
 	if len(fs) == 0 {
 		t.Fatal("no findings")
@@ -154,13 +153,41 @@ func TestFindingCarriesMetadataAndPath(t *testing.T) {
 	if f.Rule != "LSL-001" || f.Category != "egress-reaches-db" || f.Severity != "critical" || f.Title != "Egress function reaches the database" {
 		t.Errorf("first finding metadata = %+v", f)
 	}
-	if !strings.HasPrefix(f.Remediation, "Split the function") || !f.Unresolved || f.Source != "reference.json" {
+	if !strings.HasPrefix(f.Remediation, "Split the function") || f.Unresolved || f.Source != "reference.json" {
 		t.Errorf("remediation/unresolved/source = %q %v %q", f.Remediation, f.Unresolved, f.Source)
+	}
+	if f.Assumptions == nil || len(f.Assumptions) != 0 {
+		t.Errorf("a fact has an empty (not null) assumption list, got %#v", f.Assumptions)
 	}
 	// the function is named once: the data path's leading function step is dropped
 	wantPath := append(append([]model.Step{}, outsideVPC(f.Resource).Steps...), dataAPIPath(f.Resource).Steps[1:]...)
 	if !reflect.DeepEqual(f.Path, wantPath) {
 		t.Errorf("path = %+v\nwant %+v", f.Path, wantPath)
+	}
+}
+
+// A path through an assumed step makes the finding carry that assumption
+// and caps it at medium, whatever the check's severity.
+func TestFindingOnAnAssumedPathIsCappedAndSaysWhy(t *testing.T) {
+	e := newEngine(t, Options{})
+	m := referenceModel()
+	guess := model.Assumption{Address: "aws_secretsmanager_secret.x", Unknown: "which cluster the secret opens", Assumed: "this one"}
+	p := dataAPIPath(m.Functions[1].Address)
+	p.Unresolved = true
+	p.Steps = append(p.Steps[:1:1], append([]model.Step{{Kind: "secret", Detail: "guess", Assumption: &guess}}, p.Steps[1:]...)...)
+	m.Functions[1].DataPaths = []model.Path{p}
+	var lsl001 []report.Finding
+	for _, f := range eval(t, e, m) {
+		if f.Rule == "LSL-001" {
+			lsl001 = append(lsl001, f)
+		}
+	}
+	if len(lsl001) != 1 {
+		t.Fatalf("LSL-001 findings = %+v", lsl001)
+	}
+	f := lsl001[0]
+	if f.Severity != "medium" || !f.Unresolved || !reflect.DeepEqual(f.Assumptions, []model.Assumption{guess}) {
+		t.Errorf("severity %s unresolved %v assumptions %+v; want medium, true, [%+v]", f.Severity, f.Unresolved, f.Assumptions, guess)
 	}
 }
 

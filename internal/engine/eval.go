@@ -137,6 +137,7 @@ func finding(ch Check, it any) (report.Finding, error) {
 		Title:       ch.Title,
 		Remediation: ch.Remediation,
 		Path:        []model.Step{},
+		Assumptions: []model.Assumption{},
 	}
 	switch x := it.(type) {
 	case string:
@@ -176,6 +177,14 @@ func finding(ch Check, it any) (report.Finding, error) {
 			}
 			f.Path = steps
 		}
+		if a, ok := x["assumptions"]; ok && a != nil {
+			as, err := assumptionList(a)
+			if err != nil {
+				return f, err
+			}
+			f.Assumptions = as
+		}
+		settleAssumptions(&f)
 		return f, nil
 	default:
 		return f, fmt.Errorf("deny must hold objects {resource, message, path} or strings, got %s", typeName(it))
@@ -217,6 +226,13 @@ func pathSteps(p any) ([]model.Step, error) {
 				return nil, fmt.Errorf("path[%d]: %v", i, err)
 			}
 			st.FromUnknown, _ = x["from_unknown"].(bool)
+			if a, ok := x["assumption"]; ok && a != nil {
+				as, err := assumption(a)
+				if err != nil {
+					return nil, fmt.Errorf("path[%d]: %v", i, err)
+				}
+				st.Assumption = &as
+			}
 			out = append(out, st)
 		default:
 			return nil, fmt.Errorf("path[%d] must be a step object or a string, got %s", i, typeName(s))

@@ -161,3 +161,42 @@ func TestExplainJSON(t *testing.T) {
 		t.Errorf("json = %s", s)
 	}
 }
+
+// explain names every assumption: on the step that was guessed, under the
+// path, and under the finding that rests on it.
+func TestExplainShowsAssumptions(t *testing.T) {
+	guess := model.Assumption{Address: "aws_security_group.db", Unknown: "database security group not in the plan", Assumed: "ingress assumed"}
+	m := testModel()
+	ctl := &m.Functions[1]
+	ctl.DataPaths[0].Steps = []model.Step{
+		ctl.DataPaths[0].Steps[0], ctl.DataPaths[0].Steps[1],
+		{Kind: "security_group", Address: "aws_security_group.db", Detail: "database security group not in the plan: ingress assumed", Assumption: &guess},
+		ctl.DataPaths[0].Steps[2],
+	}
+	fs := []report.Finding{{Rule: "LSL-002", Severity: "medium", Category: "hot-path-reaches-db", Resource: ctl.Address, Message: "m",
+		Path: ctl.DataPaths[0].Steps, Unresolved: true, Assumptions: []model.Assumption{guess}}}
+	ex, err := Explain(m, fs, ctl.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := ex.Text()
+	for _, want := range []string{
+		"3. security_group aws_security_group.db: database security group not in the plan: ingress assumed  [ASSUMED]",
+		"assumptions (1): a guess, not a fact",
+		"- unknown: database security group not in the plan; assumed: ingress assumed (aws_security_group.db)",
+	} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("text lacks %q:\n%s", want, txt)
+		}
+	}
+	if n := strings.Count(txt, "- unknown: database security group"); n != 2 {
+		t.Errorf("the assumption shows %d times, want 2 (under the path and under the finding):\n%s", n, txt)
+	}
+	b, err := json.Marshal(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"assumptions":[{"address":"aws_security_group.db"`) {
+		t.Errorf("explain JSON lacks the finding's assumptions: %s", b)
+	}
+}

@@ -11,7 +11,18 @@ import (
 const (
 	markUnknown    = "[unknown at plan time: resolved through configuration references]"
 	markUnresolved = "[UNRESOLVED: could not be resolved, assumed conservatively]"
+	markAssumed    = "[ASSUMED]"
 )
+
+func writeAssumptions(b *strings.Builder, indent string, as []model.Assumption) {
+	if len(as) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%sassumptions (%d): a guess, not a fact, so at most medium; pass --source DIR or make these values known at plan time\n", indent, len(as))
+	for _, a := range as {
+		fmt.Fprintf(b, "%s  - %s\n", indent, a.String())
+	}
+}
 
 // StepText renders one link: its detail (or kind and address), marked when
 // it was resolved from an unknown value.
@@ -22,6 +33,9 @@ func StepText(s model.Step) string {
 	}
 	if s.FromUnknown {
 		text += " " + markUnknown
+	}
+	if s.Assumption != nil {
+		text += " " + markAssumed
 	}
 	return text
 }
@@ -130,6 +144,7 @@ func writePath(b *strings.Builder, indent string, p model.Path, prefix string, a
 	b.WriteString(head + "\n")
 	fmt.Fprintf(b, "%s  %s\n", indent, Chain(p.Steps))
 	writeSteps(b, indent+"    ", p.Steps, at)
+	writeAssumptions(b, indent+"  ", model.PathAssumptions(p))
 }
 
 // writeSteps numbers the steps of an evidence chain, one a line.
@@ -142,6 +157,9 @@ func writeSteps(b *strings.Builder, indent string, steps []model.Step, at func(s
 		mark := ""
 		if s.FromUnknown {
 			mark = "  " + markUnknown
+		}
+		if s.Assumption != nil {
+			mark += "  " + markAssumed
 		}
 		fmt.Fprintf(b, "%s%d. %s%s: %s%s%s\n", indent, i+1, s.Kind, addr, s.Detail, mark, at(s.Address))
 	}
@@ -156,6 +174,7 @@ func writeFinding(b *strings.Builder, f report.Finding, at func(string) string) 
 	if f.Unresolved {
 		fmt.Fprintf(b, "  %s\n", markUnresolved)
 	}
+	writeAssumptions(b, "  ", f.Assumptions)
 	if len(f.Path) > 0 {
 		fmt.Fprintf(b, "  evidence: %s\n", Chain(f.Path))
 		writeSteps(b, "    ", f.Path, at)

@@ -192,6 +192,7 @@ func (b *builder) finish() {
 		b.add(w)
 	}
 	m.Warnings = b.notes.list
+	b.finishAllAssumptions()
 	for _, sg := range b.sgs {
 		sortRules(sg.Ingress)
 		sortRules(sg.Egress)
@@ -352,8 +353,13 @@ func sortRules(rules []SGRule) {
 	})
 }
 
+// sortPaths puts known paths before assumed ones, so that a path's first
+// entry (the evidence the checks quote) is a fact whenever one exists.
 func sortPaths(ps []Path) {
 	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Unresolved != ps[j].Unresolved {
+			return !ps[i].Unresolved
+		}
 		if ps[i].Kind != ps[j].Kind {
 			return ps[i].Kind < ps[j].Kind
 		}

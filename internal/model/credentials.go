@@ -196,17 +196,20 @@ func (b *builder) envCredentialPaths(f *Function, pws []passwordSource) {
 // are where the RDS console and query editor keep database credentials
 // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/query-editor.html).
 // A grant aimed at that name reads database credentials even though the
-// secret is not in the plan.
+// secret is not in the plan. The query editor needs the cluster's Data API
+// (same page), so only clusters with the HTTP endpoint on can have such a
+// secret; which one it opens is unknown, so the path is an assumption
+// (medium at most), never a fact.
 func (b *builder) queryEditorPaths(g Grant, via []Step) []Path {
 	if g.Action != iam.ActionSecretRead || g.Target != "" || !strings.Contains(g.Resource, ":secret:rds-db-credentials/") {
 		return nil
 	}
 	var out []Path
 	for _, d := range sortedDBs(b.dbs) {
-		if d.Kind != "cluster" {
+		if d.Kind != "cluster" || !d.HTTPEndpoint {
 			continue
 		}
-		steps := append(append([]Step{}, via...), Step{Kind: "secret", Detail: "secrets named rds-db-credentials/ hold database credentials (the RDS query editor's convention); none is in the plan, so every cluster is assumed reachable"}, dbStep(d))
+		steps := append(append([]Step{}, via...), assumedStep("secret", d.Address, "secrets named rds-db-credentials/ hold the query editor's database credentials; none is in the plan, so which cluster they open is unknown", "one opens this cluster (its Data API is on, which the query editor needs)"), dbStep(d))
 		out = append(out, Path{Kind: PathSecret, Target: d.Address, Unresolved: true, Steps: steps})
 	}
 	return out

@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Credentials wherever they live, the VPC default group, literal names and
 // Deny+NotResource (plan testdata/creds, planned with the real provider).
@@ -26,8 +29,9 @@ func TestCredentialsDefaultGroupsAndLiteralNames(t *testing.T) {
 	}{
 		{"byname", []string{"secret→aws_rds_cluster.vardb"}},
 		{"ssm", []string{"secret→aws_rds_cluster.randdb"}},
-		// rds-db-credentials/*: the query editor's secrets, none in the plan.
-		{"editor", []string{"secret→aws_rds_cluster.litdb (unresolved)", "secret→aws_rds_cluster.randdb (unresolved)", "secret→aws_rds_cluster.vardb (unresolved)"}},
+		// rds-db-credentials/*: the query editor's secrets, none in the
+		// plan; the editor needs the Data API, which no cluster here has.
+		{"editor", []string{}},
 		{"envpw", []string{"credential→aws_rds_cluster.vardb", "secret→aws_rds_cluster.vardb"}},
 		// role = "arn:aws:iam::123456789012:role/byname" resolves by name.
 		{"literalrole", []string{"secret→aws_rds_cluster.vardb"}},
@@ -61,5 +65,29 @@ func TestCredentialsDefaultGroupsAndLiteralNames(t *testing.T) {
 	envpw := findPath(t, fn(t, m, "aws_lambda_function.envpw").DataPaths, PathCredential)
 	if !hasStep(envpw, "credential", "", "DB_PASSWORD") {
 		t.Errorf("credential path must name the variable: %+v", envpw.Steps)
+	}
+}
+
+// The query editor's rds-db-credentials/* secrets can only exist for a
+// cluster whose Data API is on, and which cluster they open is unknown: the
+// path is an assumption that names what was unknown, never a fact.
+func TestQueryEditorSecretIsAnAssumption(t *testing.T) {
+	p := loadFixturePlan(t, "creds")
+	for _, rc := range p.Doc.ResourceChanges {
+		if rc.Address == "aws_rds_cluster.litdb" {
+			rc.Change.After.(map[string]any)["enable_http_endpoint"] = true
+		}
+	}
+	m, err := Build(p, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fn(t, m, "aws_lambda_function.editor")
+	if got, want := pathKinds(f.DataPaths), []string{"secret→aws_rds_cluster.litdb (unresolved)"}; !equal(got, want) {
+		t.Fatalf("editor data = %v, want %v", got, want)
+	}
+	as := PathAssumptions(f.DataPaths[0])
+	if len(as) != 1 || as[0].Address != "aws_rds_cluster.litdb" || !strings.Contains(as[0].Unknown, "rds-db-credentials/") || as[0].Assumed == "" {
+		t.Errorf("assumptions = %+v, want one naming the query editor's secrets and the cluster", as)
 	}
 }

@@ -26,24 +26,24 @@ type egressRuleSet struct {
 func (b *builder) functionEgressSets(f *Function) sgEgress {
 	var out sgEgress
 	if len(f.SecurityGroups) == 0 {
-		out.may, out.mayWhy = true, Step{Kind: "security_group", Detail: "security groups unknown: egress assumed"}
+		out.may, out.mayWhy = true, assumedStep("security_group", f.Address, "the function's security groups are unknown", "egress assumed")
 		return out
 	}
 	for _, sgA := range f.SecurityGroups {
 		sg := b.sgs[sgA]
 		if sg == nil {
-			out.may, out.mayWhy = true, Step{Kind: "security_group", Address: sgA, Detail: "a security group of the function is not in the plan: egress assumed"}
+			out.may, out.mayWhy = true, assumedStep("security_group", sgA, "a security group of the function is not in the plan", "egress assumed")
 			continue
 		}
 		for _, r := range sg.Egress {
 			set := b.ruleSources(r)
 			for _, pl := range r.PrefixLists {
 				if _, ok := b.prefixList(pl); !ok {
-					out.may, out.mayWhy = true, Step{Kind: "sg_rule", Address: r.Address, Detail: fmt.Sprintf("egress to prefix list %s on %s, whose entries the plan does not hold: assumed to include the destination", pl, sgA)}
+					out.may, out.mayWhy = true, assumedStep("sg_rule", r.Address, fmt.Sprintf("egress to prefix list %s on %s, whose entries the plan does not hold", pl, sgA), "assumed to include the destination")
 				}
 			}
 			if r.Unresolved {
-				out.may, out.mayWhy = true, Step{Kind: "sg_rule", Address: r.Address, Detail: "egress rule unknown at plan time on " + sgA + ": assumed to admit the destination"}
+				out.may, out.mayWhy = true, assumedStep("sg_rule", r.Address, "egress rule unknown at plan time on "+sgA, "assumed to admit the destination")
 			}
 			out.rules = append(out.rules, egressRuleSet{sg: sgA, rule: r, set: set})
 		}
@@ -93,8 +93,12 @@ func (b *builder) hopOf(rt Route) (routeHop, bool) {
 		if g := b.natByAddr[rt.Target]; g != nil && g.Private {
 			return routeHop{}, false // a private NAT gateway has no way to the internet
 		}
-		assumed := b.natByAddr[rt.Target] == nil && !hasPrefix(rt.Target, "nat-")
-		return routeHop{step: Step{Kind: "nat_gateway", Address: rt.Target, Detail: "NAT gateway"}, families: []string{addrset.IPv4}, nat: true, assumed: assumed, pathKind: PathNAT}, true
+		h := routeHop{step: Step{Kind: "nat_gateway", Address: rt.Target, Detail: "NAT gateway"}, families: []string{addrset.IPv4}, nat: true, pathKind: PathNAT}
+		if b.natByAddr[rt.Target] == nil && !hasPrefix(rt.Target, "nat-") {
+			h.assumed = true
+			h.step = assume(h.step, rt.Target, "the route's NAT gateway is not in the plan", "it is a working NAT gateway to the internet")
+		}
+		return h, true
 	case "igw":
 		return routeHop{step: Step{Kind: "internet", Address: rt.Target, Detail: "internet gateway: IPv6 addresses are public, so a dual-stack function goes out over IPv6 (a Lambda function gets no public IPv4)"}, families: []string{addrset.IPv6}, pathKind: PathRoute}, true
 	case "egress-only-igw":
@@ -115,7 +119,7 @@ func (b *builder) hopOf(rt Route) (routeHop, bool) {
 		h := routeHop{step: Step{Kind: "route", Address: rt.Target, Detail: "NAT instance (source/destination check off)"}, families: both, nat: true, pathKind: PathNAT}
 		if !known {
 			h.assumed = true
-			h.step.Detail = rt.TargetKind + " " + rt.Target + " may be a NAT instance (its source/destination check is not known): egress assumed"
+			h.step = assumedStep("route", rt.Target, rt.TargetKind+" "+rt.Target+" may be a NAT instance (its source/destination check is not known)", "egress assumed")
 			h.blindSpot = fmt.Sprintf("route to %s (%s) may be a NAT instance; letsleep assumes it reaches the internet", rt.Target, rt.TargetKind)
 		}
 		return h, true
@@ -125,7 +129,11 @@ func (b *builder) hopOf(rt Route) (routeHop, bool) {
 			"vgw":     "what lies beyond the VPN gateway is not in the plan: egress assumed",
 			"unknown": "route target unknown at plan time: egress assumed",
 		}[rt.TargetKind]
-		h := routeHop{step: Step{Kind: "route", Address: rt.Target, Detail: fmt.Sprintf("%s %s: %s", rt.TargetKind, rt.Target, why)}, families: both, assumed: true, pathKind: PathRoute}
+		unknown, assumed, _ := strings.Cut(why, ": ")
+		if assumed == "" {
+			unknown, assumed = why, "egress assumed"
+		}
+		h := routeHop{step: assume(Step{Kind: "route", Address: rt.Target, Detail: fmt.Sprintf("%s %s: %s", rt.TargetKind, rt.Target, why)}, rt.Target, rt.TargetKind+" "+rt.Target+": "+unknown, assumed), families: both, assumed: true, pathKind: PathRoute}
 		if rt.TargetKind != "unknown" {
 			h.blindSpot = fmt.Sprintf("route to %s %s: egress through it is not analysed", rt.TargetKind, rt.Target)
 		}
@@ -234,11 +242,15 @@ func (b *builder) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgres
 		if d, bad := addrset.Parse([]string{dest}); !mayDest && (len(bad) > 0 || !d.Public().Equal(fam)) {
 			dest += " (out: " + fam.String() + ")"
 		}
+		routeStep := Step{Kind: "route", Address: rt.Address, Detail: dest + " → " + rt.TargetKind}
+		if mayDest {
+			routeStep = assume(routeStep, rt.Address, "the route's destination "+rt.Destination+" is not fully known (unknown at plan time, a prefix list the plan does not hold, or VPC ranges unknown)", "it includes public addresses")
+		}
 		steps := []Step{
 			fnStep(f),
 			{Kind: "subnet", Address: s.Address, Detail: "subnet " + s.CIDR},
 			{Kind: "route_table", Address: s.RouteTable, Detail: "effective route table"},
-			{Kind: "route", Address: rt.Address, Detail: dest + " → " + rt.TargetKind},
+			routeStep,
 			hop.step,
 			sgStep,
 			{Kind: "internet", Detail: "internet"},

@@ -236,6 +236,9 @@ func (b *builder) guestRoles() {
 				{Kind: "identity_pool", Address: poolAddr, Detail: "Cognito identity pool allows unauthenticated identities: anyone gets credentials"},
 				{Kind: "policy", Address: r.Address, Detail: "unauthenticated role", FromUnknown: unresolved},
 			}
+			if unresolved {
+				head[1] = assume(head[1], r.Address, "the pool's unauthenticated role is not fully known at plan time", "it may be any of "+strings.Join(roles, ", "))
+			}
 			paths, calls := b.walkRoles(roles, head, unresolved, false)
 			if len(paths) > 0 {
 				b.addEntry(EntryPoint{Address: poolAddr, Kind: "cognito_unauthenticated", Auth: "NONE", Steps: head, DataPaths: paths, Unresolved: unresolved})

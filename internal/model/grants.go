@@ -357,7 +357,11 @@ func (b *builder) computeGrants(rs *roleState) {
 				}
 				matched = true
 				g := Grant{Action: action, Resource: al.Pattern, Target: t.addr, Broad: iam.Broad(al.Pattern) || al.NotResource, Conditional: cond}
-				g.Via = append(append([]Step{}, via...), Step{Kind: targetKind(action), Address: t.addr, Detail: "matched " + al.Pattern, FromUnknown: fromUnknown || st.FromUnknown})
+				hitStep := Step{Kind: targetKind(action), Address: t.addr, Detail: "matched " + al.Pattern, FromUnknown: fromUnknown || st.FromUnknown}
+				if al.Pattern == UnknownResource {
+					hitStep = assume(hitStep, st.Origin, "the statement's resources are unknown at plan time and could not be resolved", "they include "+t.addr+" (a resource of its own module)")
+				}
+				g.Via = append(append([]Step{}, via...), hitStep)
 				rs.grants = append(rs.grants, g)
 				if st.assumed {
 					if rs.assumed == nil {
@@ -419,8 +423,10 @@ func (b *builder) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 		res = "NotResource " + joinList(st.NotResources)
 	}
 	detail := "statement " + name + " (" + st.Effect + ")"
+	var guess *Assumption
 	if st.assumed {
 		detail = "policy unknown at plan time: assumed to grant this, from its configuration references"
+		guess = &Assumption{Address: st.Origin, Unknown: "the policy document is unknown at plan time", Assumed: "it grants " + al.Action + " on what it references"}
 	}
 	if al.Conditional {
 		detail += ", with a condition that may apply"
@@ -431,7 +437,7 @@ func (b *builder) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 	return []Step{
 		{Kind: "role", Address: rs.addr, Detail: roleDetail(rs.name)},
 		{Kind: "policy", Address: st.Origin, Detail: "policy"},
-		{Kind: "statement", Address: st.Origin, Detail: detail, FromUnknown: st.FromUnknown},
+		{Kind: "statement", Address: st.Origin, Detail: detail, FromUnknown: st.FromUnknown, Assumption: guess},
 		{Kind: "action", Detail: actionDetail},
 		{Kind: "resource", Detail: res, FromUnknown: st.FromUnknown},
 	}

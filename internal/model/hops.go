@@ -369,7 +369,7 @@ func permitsInvoke(action string) bool {
 // assumed to admit, and the hop is marked unresolved.
 func (b *builder) trustAdmits(target, caller string) (ok, unresolved bool, step Step) {
 	if !b.trustKnown[target] && len(b.trust[target]) == 0 {
-		return true, true, Step{Kind: "policy", Address: target, Detail: "trust policy unknown at plan time: assumed to admit the caller"}
+		return true, true, assumedStep("policy", target, "trust policy unknown at plan time", "assumed to admit the caller")
 	}
 	for _, rp := range b.trust[target] {
 		switch {
@@ -470,7 +470,7 @@ func (b *builder) hopPaths() {
 	for _, fa := range sortedKeysOf(b.functions) {
 		f := b.functions[fa]
 		ambiguous := len(b.fnRoles[fa]) > 1 || contains(f.Unresolved, "execution_role")
-		paths, calls := b.walkRoles(b.fnRoles[fa], []Step{fnStep(f)}, ambiguous, true)
+		paths, calls := b.walkRoles(b.fnRoles[fa], b.roleHead(f, ambiguous), ambiguous, true)
 		f.DataPaths = append(f.DataPaths, paths...)
 		for _, c := range calls {
 			if c.to != fa {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/letsleep/letsleep/internal/addrset"
 	"github.com/letsleep/letsleep/internal/iam"
@@ -86,7 +87,7 @@ func (b *builder) egress(f *Function) {
 	if len(f.Subnets) == 0 {
 		// In a VPC, subnets unknown: their routes cannot be checked.
 		f.Egress = append(f.Egress, Path{Kind: PathNAT, Target: "internet", Unresolved: true, Steps: []Step{
-			fnStep(f), {Kind: "subnet", Detail: "vpc_config subnets unknown at plan time: routes unknown, egress assumed"},
+			fnStep(f), assumedStep("subnet", f.Address, "vpc_config subnets unknown at plan time, so their routes are unknown", "egress assumed"),
 		}})
 	}
 	sg := b.functionEgressSets(f)
@@ -94,7 +95,7 @@ func (b *builder) egress(f *Function) {
 		s := b.subnets[sn]
 		if s == nil {
 			f.Egress = append(f.Egress, Path{Kind: PathNAT, Target: "internet", Unresolved: true, Steps: []Step{
-				fnStep(f), {Kind: "subnet", Address: sn, Detail: "subnet not in the plan: its routes are unknown, egress assumed"},
+				fnStep(f), assumedStep("subnet", sn, "subnet not in the plan, so its routes are unknown", "egress assumed"),
 			}})
 			b.warn("unresolved-reference", f.Address, "subnet %s is not in the plan; its route to the internet cannot be checked", sn)
 			continue
@@ -219,9 +220,12 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 			continue
 		}
 		egressStep := Step{Kind: "sg_rule", Address: c.egress.Address, Detail: fmt.Sprintf("egress %s %s from %s", c.egress.Protocol, portString(c.egress.FromPort, c.egress.ToPort), c.sg)}
+		if c.unresolved {
+			egressStep = assume(egressStep, c.egress.Address, "part of this egress rule is unknown at plan time", "it admits the database")
+		}
 		if len(d.SecurityGroups) == 0 {
 			f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: true, Steps: []Step{
-				fnStep(f), egressStep, {Kind: "security_group", Detail: "database security groups unknown (VPC default group?): ingress assumed"}, dbStep(d),
+				fnStep(f), egressStep, assumedStep("security_group", dbA, "database security groups unknown (VPC default group?)", "ingress assumed"), dbStep(d),
 			}})
 			continue
 		}
@@ -229,7 +233,7 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 			dsg := b.sgs[dsgA]
 			if dsg == nil {
 				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: true, Steps: []Step{
-					fnStep(f), egressStep, {Kind: "security_group", Address: dsgA, Detail: "database security group not in the plan: ingress assumed"}, dbStep(d),
+					fnStep(f), egressStep, assumedStep("security_group", dsgA, "database security group not in the plan", "ingress assumed"), dbStep(d),
 				}})
 				break
 			}
@@ -268,10 +272,14 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				if how == "" {
 					how = "unresolved rule"
 				}
+				inStep := Step{Kind: "sg_rule", Address: in.Address, Detail: fmt.Sprintf("ingress %s %s %s", in.Protocol, portString(in.FromPort, in.ToPort), how)}
+				if in.Unresolved {
+					inStep = assume(inStep, in.Address, "part of this ingress rule is unknown at plan time", "it admits the function")
+				}
 				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: c.unresolved || in.Unresolved, Steps: []Step{
 					fnStep(f), egressStep,
 					{Kind: "security_group", Address: dsgA, Detail: "database security group"},
-					{Kind: "sg_rule", Address: in.Address, Detail: fmt.Sprintf("ingress %s %s %s", in.Protocol, portString(in.FromPort, in.ToPort), how)},
+					inStep,
 					dbStep(d),
 				}})
 				found = true
@@ -305,7 +313,22 @@ func (b *builder) iamPaths(f *Function) {
 }
 
 func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
-	f.DataPaths = append(f.DataPaths, b.grantDataPaths(rs, []Step{fnStep(f)}, ambiguous)...)
+	f.DataPaths = append(f.DataPaths, b.grantDataPaths(rs, b.roleHead(f, ambiguous), ambiguous)...)
+}
+
+// roleHead starts the IAM paths of f: its own step, and when its execution
+// role could not be pinned down, the assumption that it may be any of the
+// candidates.
+func (b *builder) roleHead(f *Function, ambiguous bool) []Step {
+	if !ambiguous {
+		return []Step{fnStep(f)}
+	}
+	cands := b.fnRoles[f.Address]
+	assumed := "it may be any of " + strings.Join(cands, ", ")
+	if len(cands) == 0 {
+		assumed = "it may be any role"
+	}
+	return []Step{fnStep(f), assumedStep("role", f.Address, "the execution role is unknown at plan time or names several candidates", assumed)}
 }
 
 // grantDataPaths turns a role's grants on database objects into data

@@ -207,8 +207,12 @@ func (b *builder) universalWakes(r *res, t map[string]any, svc, api string) []Pa
 		if !fromInput {
 			detail += "; its input names no database of the plan, so any may be the one"
 		}
+		step := Step{Kind: "schedule_target", Address: r.Address, Detail: detail}
+		if unresolved {
+			step = assume(step, r.Address, "the universal target's input names no database of the plan", "it may wake any of them")
+		}
 		out = append(out, Path{Kind: PathUniversal, Target: a, Unresolved: unresolved, Steps: []Step{
-			{Kind: "schedule_target", Address: r.Address, Detail: detail},
+			step,
 			dbStep(d),
 		}})
 	}

@@ -72,6 +72,18 @@ type Step struct {
 	// FromUnknown marks a link resolved through configuration references
 	// because its value was unknown at plan time.
 	FromUnknown bool `json:"from_unknown,omitempty"`
+	// Assumption is set when this link is not known but assumed (the worst
+	// case): every path and finding that goes through it rests on a guess.
+	Assumption *Assumption `json:"assumption,omitempty"`
+}
+
+// Assumption is what letsleep could not know and what it assumed instead.
+// A finding that rests on one is never critical or high (the engine caps
+// it at medium) and lists it in its `assumptions`.
+type Assumption struct {
+	Address string `json:"address,omitempty"` // the resource whose value is unknown
+	Unknown string `json:"unknown"`           // what could not be resolved
+	Assumed string `json:"assumed"`           // what letsleep assumed in its place
 }
 
 // Path is an evidence chain from a function to a target (a database address,
@@ -81,7 +93,8 @@ type Path struct {
 	Target string `json:"target"`
 	Steps  []Step `json:"steps"`
 	// Unresolved is true when a link could not be resolved and the path is
-	// assumed conservatively; Steps says which.
+	// assumed conservatively; the steps carrying an Assumption say which
+	// (finishAssumptions keeps the two in step).
 	Unresolved bool `json:"unresolved,omitempty"`
 }
 

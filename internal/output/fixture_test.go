@@ -38,6 +38,7 @@ func sampleReport() *report.Report {
 				Rule: "LSL-012", Category: "dynamodb-no-ttl", Severity: "low",
 				Resource: "aws_dynamodb_table.cache", Title: "DynamoDB table without TTL",
 				Message: "table has no TTL", Remediation: "Enable TTL.", Unresolved: true, Source: "plan.json",
+				Assumptions: []model.Assumption{{Address: "aws_dynamodb_table.cache", Unknown: "the TTL attribute is unknown at plan time", Assumed: "TTL is off"}},
 			},
 		},
 		Waived: []report.WaivedFinding{{

@@ -41,6 +41,7 @@ func writeGitHub(w io.Writer, r *report.Report, _ Options) error {
 		if len(f.Path) > 0 {
 			msg += "\nPath: " + PathString(f.Path)
 		}
+		msg += assumptionLines(f)
 		if f.Remediation != "" {
 			msg += "\nFix: " + f.Remediation
 		}

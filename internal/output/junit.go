@@ -58,6 +58,7 @@ func writeJUnit(w io.Writer, r *report.Report, opts Options) error {
 		if len(f.Path) > 0 {
 			text += "\nPath: " + PathString(f.Path)
 		}
+		text += assumptionLines(f)
 		if f.Remediation != "" {
 			text += "\nFix: " + f.Remediation
 		}

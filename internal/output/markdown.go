@@ -142,7 +142,13 @@ func writeDetails(bw *bufio.Writer, f report.Finding) {
 		}
 		bw.WriteString("\n")
 	}
-	if f.Unresolved {
+	if len(f.Assumptions) > 0 {
+		fmt.Fprintf(bw, "> **Assumptions:** this finding %s.\n", assumptionNote)
+		for _, a := range f.Assumptions {
+			fmt.Fprintf(bw, "> - %s\n", mdCell(a.String()))
+		}
+		bw.WriteString("\n")
+	} else if f.Unresolved {
 		bw.WriteString("> This finding rests on a reference that could not be resolved at plan time; it is assumed conservatively.\n\n")
 	}
 	if f.Remediation != "" {

@@ -91,11 +91,13 @@ func normalize(in *report.Report) *report.Report {
 	r.Findings = append([]report.Finding{}, in.Findings...)
 	for i := range r.Findings {
 		r.Findings[i].Path = nonNilSteps(r.Findings[i].Path)
+		r.Findings[i].Assumptions = nonNilAssumptions(r.Findings[i].Assumptions)
 	}
 	SortFindings(r.Findings)
 	r.Waived = append([]report.WaivedFinding{}, in.Waived...)
 	for i := range r.Waived {
 		r.Waived[i].Path = nonNilSteps(r.Waived[i].Path)
+		r.Waived[i].Assumptions = nonNilAssumptions(r.Waived[i].Assumptions)
 	}
 	sort.SliceStable(r.Waived, func(i, j int) bool { return report.Less(r.Waived[i].Finding, r.Waived[j].Finding) })
 	r.Warnings = append([]report.Notice{}, in.Warnings...)
@@ -141,7 +143,21 @@ func StepLabel(s model.Step) string {
 	if s.FromUnknown {
 		label += " (resolved from a value unknown at plan time)"
 	}
+	if s.Assumption != nil && !strings.Contains(label, "assum") {
+		label += " (assumed)"
+	}
 	return label
+}
+
+// assumptionNote is the sentence every format puts before a finding's
+// assumptions.
+const assumptionNote = "rests on what letsleep could not know, so it is at most medium; pass --source DIR or make these values known at plan time for a verdict"
+
+func nonNilAssumptions(as []model.Assumption) []model.Assumption {
+	if as == nil {
+		return []model.Assumption{}
+	}
+	return as
 }
 
 // PathString renders an evidence chain as "a → b → c".

@@ -105,17 +105,38 @@ func writeSARIF(w io.Writer, r *report.Report, opts Options) error {
 	return nil
 }
 
+// assumptionLines is the text a finding's assumptions add to a one-message
+// format (SARIF, GitHub annotations).
+func assumptionLines(f report.Finding) string {
+	if len(f.Assumptions) == 0 {
+		if f.Unresolved {
+			return "\nNote: rests on a reference unresolved at plan time, assumed conservatively."
+		}
+		return ""
+	}
+	s := "\nNote: " + assumptionNote + "."
+	for _, a := range f.Assumptions {
+		s += "\nAssumed: " + a.String()
+	}
+	return s
+}
+
 func addResult(run *sarif.Run, r *report.Report, f report.Finding, fingerprint string) *sarif.Result {
 	msg := f.Message
 	if len(f.Path) > 0 {
 		msg += "\nPath: " + PathString(f.Path)
 	}
-	if f.Unresolved {
-		msg += "\nNote: rests on a reference unresolved at plan time, assumed conservatively."
-	}
+	msg += assumptionLines(f)
 	res := run.CreateResultForRule(f.Rule).
 		WithLevel(sarifLevel(f.Severity)).
 		WithMessage(sarif.NewTextMessage(msg))
+	if len(f.Assumptions) > 0 {
+		// Machine-readable too: code scanning keeps result properties.
+		bag := sarif.NewPropertyBag()
+		bag.Add("unresolved", true)
+		bag.Add("assumptions", f.Assumptions)
+		res.AttachPropertyBag(bag)
+	}
 	res.AddLocation(resourceLocation(r, f))
 	if loc := f.Location; loc != nil && loc.Call != nil && primaryLocation(f) == loc {
 		// The module call that instantiates the resource, for context.

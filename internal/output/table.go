@@ -59,7 +59,12 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 			if len(f.Path) > 0 {
 				wrapTo(bw, width, "    path: ", PathString(f.Path))
 			}
-			if f.Unresolved {
+			if len(f.Assumptions) > 0 {
+				wrapTo(bw, width, "    note: ", assumptionNote)
+				for _, a := range f.Assumptions {
+					wrapTo(bw, width, "    assumed: ", a.String())
+				}
+			} else if f.Unresolved {
 				wrapTo(bw, width, "    note: ", "rests on a reference unresolved at plan time, assumed conservatively")
 			}
 			if f.Remediation != "" {

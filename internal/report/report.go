@@ -33,8 +33,12 @@ type Finding struct {
 	Remediation string       `json:"remediation"`
 	// Unresolved is true when the finding rests on a reference that could not
 	// be resolved at plan time and was assumed conservatively.
-	Unresolved bool   `json:"unresolved,omitempty"`
-	Source     string `json:"source,omitempty"` // the plan it came from
+	Unresolved bool `json:"unresolved,omitempty"`
+	// Assumptions lists what the finding rests on that letsleep could not
+	// know, and what it assumed instead; empty (never null) when the finding
+	// is a fact. A finding with assumptions is never above MaxAssumedSeverity.
+	Assumptions []model.Assumption `json:"assumptions"`
+	Source      string             `json:"source,omitempty"` // the plan it came from
 	// Location is where the resource is declared in the Terraform sources,
 	// when the sources were read (a directory check, or --source). Nil when
 	// the sources are not available.
@@ -102,6 +106,11 @@ type Report struct {
 	Plan     PlanRef         `json:"plan"`  // the first plan checked
 	Plans    []PlanRef       `json:"plans"` // every plan checked, in argument order
 }
+
+// MaxAssumedSeverity is the highest severity a finding that rests on an
+// assumption may have: a worst-case guess fails the run at the default
+// threshold, but is never reported as a critical or high fact.
+const MaxAssumedSeverity = "medium"
 
 // CategoryUnanalysed is the category of findings about what could not be analysed.
 const CategoryUnanalysed = "unanalysed"

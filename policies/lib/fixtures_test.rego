@@ -46,7 +46,25 @@ network(fn) := {
 	],
 }
 
-unresolved_network(fn) := object.union(network(fn), {"unresolved": true})
+# unresolved_network is a network path whose DB ingress rule was assumed,
+# as the model marks it: the step carries what was unknown and assumed.
+unresolved_network(fn) := object.union(network(fn), {"unresolved": true, "steps": [
+	step("function", fn, "in the VPC"),
+	step("security_group", "aws_security_group.fn", "egress to DB SG"),
+	object.union(step("sg_rule", "aws_vpc_security_group_ingress_rule.db_from_fn", "ingress rule unknown"), {"assumption": assumption}),
+	step("database", cluster, "port 5432"),
+]})
+
+assumption := {"address": "aws_vpc_security_group_ingress_rule.db_from_fn", "unknown": "part of this ingress rule is unknown at plan time", "assumed": "it admits the function"}
+
+# rests_on_assumption(d): finding d lists an assumption, or a step of its
+# evidence carries one (the engine gathers both and caps d at medium).
+rests_on_assumption(d) if count(object.get(d, "assumptions", [])) > 0
+
+rests_on_assumption(d) if {
+	some s in d.path
+	s.assumption
+}
 
 # --- resources ----------------------------------------------------------------
 

@@ -111,14 +111,26 @@ has_role(f) if {
 	f.role != ""
 }
 
+# assumption is what a finding rests on that letsleep could not know, and
+# what it assumed instead. A check lists these in a finding's
+# "assumptions"; evidence steps carry their own ("assumption"). The engine
+# gathers both and caps any finding that rests on one at medium: a guess is
+# never reported as a critical or high fact.
+assumption(address, unknown, assumed) := {"address": address, "unknown": unknown, "assumed": assumed}
+
 # path_unresolved holds when a path rests on an unresolved link.
 # A step marked from_unknown was resolved through the plan's configuration,
 # so it is evidence, not an assumption: only the model's unresolved flag counts.
 path_unresolved(p) if p.unresolved == true
 
-# first_path is the first path of a non-empty list; the model orders paths
-# deterministically, so the first one is stable evidence.
-first_path(paths) := paths[0]
+# first_path is the evidence a check quotes from a non-empty list: the first
+# path that rests on no assumption, else the first one. The model orders
+# paths deterministically (known ones first), so it is stable evidence, and
+# a fact is never hidden behind a guess.
+first_path(paths) := known[0] if {
+	known := [p | some p in paths; not path_unresolved(p)]
+	count(known) > 0
+} else := paths[0]
 
 # describe_path names a path by kind and target for messages.
 describe_path(p) := sprintf("%s path to %s", [p.kind, p.target])

@@ -64,3 +64,17 @@ test_principal_kinds if {
 	model.principal("aws_iam_user.u") == "user aws_iam_user.u"
 	model.principal("aws_iam_group.g[0]") == "group aws_iam_group.g[0]"
 }
+
+# A check quotes a known path whenever one exists, so a fact is never
+# reported as the guess (and capped) because a guess sorted first.
+test_first_path_prefers_a_fact if {
+	model.first_path([{"kind": "secret", "unresolved": true}, {"kind": "network"}]).kind == "network"
+}
+
+test_first_path_falls_back_to_a_guess if {
+	model.first_path([{"kind": "secret", "unresolved": true}]).kind == "secret"
+}
+
+test_assumption_names_what_was_unknown_and_assumed if {
+	model.assumption("a.b", "x unknown", "worst") == {"address": "a.b", "unknown": "x unknown", "assumed": "worst"}
+}
