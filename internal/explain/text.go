@@ -42,11 +42,11 @@ func StepText(s model.Step) string {
 
 // Chain renders a path as one line: a → b → c.
 func Chain(steps []model.Step) string {
-	parts := make([]string, len(steps))
+	kinds, labels := make([]string, len(steps)), make([]string, len(steps))
 	for i, s := range steps {
-		parts[i] = StepText(s)
+		kinds[i], labels[i] = s.Kind, StepText(s)
 	}
-	return strings.Join(parts, " → ")
+	return report.JoinPath(kinds, labels)
 }
 
 // Text renders the explanation for a terminal.

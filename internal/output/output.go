@@ -162,11 +162,11 @@ func nonNilAssumptions(as []model.Assumption) []model.Assumption {
 
 // PathString renders an evidence chain as "a → b → c".
 func PathString(steps []model.Step) string {
-	parts := make([]string, 0, len(steps))
-	for _, s := range steps {
-		parts = append(parts, StepLabel(s))
+	kinds, labels := make([]string, len(steps)), make([]string, len(steps))
+	for i, s := range steps {
+		kinds[i], labels[i] = s.Kind, StepLabel(s)
 	}
-	return strings.Join(parts, " → ")
+	return report.JoinPath(kinds, labels)
 }
 
 // rulesOf merges the catalogue with the rules that occur in the report, so
