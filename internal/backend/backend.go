@@ -149,3 +149,31 @@ type Endpoint struct {
 	URL      string `json:"url,omitempty"`
 	Public   bool   `json:"public"` // reachable without credentials
 }
+
+// Scheduler is a twin that can run the stack's schedules (EventBridge rules
+// and Scheduler schedules) on a scaled clock and invoke their targets for
+// real (the lab does; on AWS they run on their own).
+type Scheduler interface {
+	// Schedules lists the enabled schedules the twin can run.
+	Schedules() []Schedule
+	// RunSchedule fires s now and then every scaled period until window
+	// has passed, invoking its targets.
+	RunSchedule(ctx context.Context, s Schedule, window time.Duration) (ScheduleRun, error)
+}
+
+// Schedule is one schedule on the twin's clock.
+type Schedule struct {
+	Name       string        `json:"name"`       // the schedule's address
+	Expression string        `json:"expression"` // as written, e.g. rate(5 minutes)
+	Period     time.Duration `json:"period"`     // on the twin's clock
+	Clock      string        `json:"clock"`      // e.g. "rate(5 minutes) at 1/150 scale: every 2s"
+	Targets    []string      `json:"targets"`
+}
+
+// ScheduleRun is what firing a schedule did.
+type ScheduleRun struct {
+	Runs        int      `json:"runs"`
+	Invocations int      `json:"invocations"`
+	Errors      []string `json:"errors,omitempty"`
+	NotRun      []string `json:"not_run,omitempty"` // targets the twin cannot run, with why
+}

@@ -71,6 +71,7 @@ type Lab struct {
 	self     string
 	lock     *os.File
 	sockets  map[string]string // function address → handler socket
+	dataAPI  dataAPI
 	mu       sync.Mutex
 	closers  []func() error
 	once     sync.Once
@@ -159,6 +160,9 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 		return nil, err
 	}
 	if err := step("sleep sentinel", func() error { return l.startSentinels() }); err != nil {
+		return nil, err
+	}
+	if err := step("data api", func() error { return l.startDataAPI(ctx) }); err != nil {
 		return nil, err
 	}
 	if err := step("rds proxies (pooling processes)", func() error { return l.startProxies() }); err != nil {
@@ -296,6 +300,9 @@ func (l *Lab) startCanary() error {
 func (l *Lab) attribute(ip string) string {
 	if n := l.Topo.NodeByIP(ip); n != nil {
 		return n.Address
+	}
+	if ip == dataAPIAddr {
+		return DataAPISource
 	}
 	return ""
 }

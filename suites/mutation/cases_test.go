@@ -79,6 +79,11 @@ func TestSignalSeenOnlyForTheDeclaredEvidence(t *testing.T) {
 	woke := &sleep.Report{Paused: true, Endpoints: []sleep.EndpointResult{
 		{Endpoint: backend.Endpoint{Name: "aws_lambda_function_url.warmup"}, Woke: true, Wakers: []string{"module.stack.module.control.aws_lambda_function.this"}},
 	}}
+	schedule := func(kept bool) *sleep.Report {
+		return &sleep.Report{Paused: true, Schedules: []sleep.ScheduleResult{{Schedule: backend.Schedule{Name: "aws_cloudwatch_event_rule.keep_warm", Clock: "rate(5 minutes) at 1/150 scale: every 2s"},
+			Woke: true, KeptAwake: kept, Wakers: []string{"module.stack.module.control.aws_lambda_function.this"}}}}
+	}
+	keepWarm := Signal{Kind: SignalWake, Endpoint: "aws_cloudwatch_event_rule.keep_warm", Caller: "module.control.aws_lambda_function.this"}
 	cases := []struct {
 		name string
 		sig  Signal
@@ -93,6 +98,8 @@ func TestSignalSeenOnlyForTheDeclaredEvidence(t *testing.T) {
 		{"never paused for another reason", Signal{Kind: SignalNeverPaused, Reason: "min capacity"}, nil, neverPaused, false},
 		{"a slow pause is not a wake", Signal{Kind: SignalWake, Endpoint: "aws_lambda_function_url.warmup", Caller: "aws_lambda_function.this"}, nil, neverPaused, false},
 		{"wake with the declared caller", Signal{Kind: SignalWake, Endpoint: "aws_lambda_function_url.warmup", Caller: "module.control.aws_lambda_function.this"}, nil, woke, true},
+		{"a schedule that kept the DB awake", keepWarm, nil, schedule(true), true},
+		{"a schedule that let it sleep between runs", keepWarm, nil, schedule(false), false},
 		{"wake attributed elsewhere", Signal{Kind: SignalWake, Endpoint: "aws_lambda_function_url.warmup", Caller: "aws_lambda_function.warmup"}, nil, woke, false},
 	}
 	for _, c := range cases {

@@ -25,7 +25,9 @@ const (
 	// canary), a cell the invariant says must be blocked.
 	SignalProbe = "probe"
 	// SignalWake: hitting Endpoint woke the paused database and the sentinel
-	// attributed the wake to Caller.
+	// attributed the wake to Caller. Endpoint may name a schedule, which the
+	// lab runs on its scaled clock: it then must also have kept the
+	// database awake.
 	SignalWake = "wake"
 	// SignalNeverPaused: the database never paused, for a reason whose text
 	// contains Reason.
@@ -121,6 +123,19 @@ func (s Signal) Seen(b *boundary.Result, sl *sleep.Report) string {
 			for _, w := range e.Wakers {
 				if addrMatch(w, s.Caller) {
 					return fmt.Sprintf("sentinel: %s woke the DB, wake attributed to %s", e.Endpoint.Name, w)
+				}
+			}
+		}
+		// A schedule counts only when its runs kept the database awake: a
+		// schedule slower than the pause delay wakes it too, harmlessly.
+		for _, r := range sl.Schedules {
+			if !r.KeptAwake || !addrMatch(r.Schedule.Name, s.Endpoint) {
+				continue
+			}
+			for _, w := range r.Wakers {
+				if addrMatch(w, s.Caller) {
+					return fmt.Sprintf("sentinel: schedule %s (%s) woke the DB and kept it awake (paused %.0f%% of the time after the wake), wake attributed to %s",
+						r.Schedule.Name, r.Schedule.Clock, 100*r.PausedShare, w)
 				}
 			}
 		}

@@ -66,8 +66,10 @@ type Report struct {
 	CallLatencies []time.Duration `json:"control_call_latencies"`
 	P50           time.Duration   `json:"p50"`
 	P95           time.Duration   `json:"p95"`
-	WakeSkipped   string          `json:"wake_skipped,omitempty"`
-	WakeErr       string          `json:"wake_error,omitempty"`
+	// Schedules: each schedule run on the twin's scaled clock (the lab).
+	Schedules   []ScheduleResult `json:"schedules,omitempty"`
+	WakeSkipped string           `json:"wake_skipped,omitempty"`
+	WakeErr     string           `json:"wake_error,omitempty"`
 }
 
 // Run drives the four steps through b.
@@ -119,6 +121,12 @@ func Run(ctx context.Context, b backend.Sleep, opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep.StillPaused = paused && !anyWoke
+
+	if sch, ok := b.(backend.Scheduler); ok && b.AllowWake() {
+		if err := runSchedules(ctx, b, sch, opts, rep); err != nil {
+			return nil, err
+		}
+	}
 
 	if !b.AllowWake() {
 		rep.WakeSkipped = "waking the DB is not allowed: pass --allow-wake or LETSLEEP_ALLOW_WAKE=1"
@@ -211,6 +219,11 @@ func (r *Report) Violations() []string {
 			out = append(out, fmt.Sprintf("sentinel: endpoint %s (%s) woke the database (wake attributed to %v)", e.Endpoint.Name, e.Endpoint.Function, e.Wakers))
 		}
 	}
+	for _, s := range r.Schedules {
+		if s.KeptAwake {
+			out = append(out, fmt.Sprintf("sentinel: schedule %s (%s) kept the database awake (wakes attributed to %v)", s.Schedule.Name, s.Schedule.Clock, s.Wakers))
+		}
+	}
 	if r.PauseErr != "" {
 		out = append(out, "sentinel: "+r.PauseErr)
 	}
@@ -237,6 +250,7 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "       %-60s %d requests, %d errors: %s\n", e.Endpoint.Name, e.Requests, e.Errors, verdict)
 	}
 	fmt.Fprintf(w, "  3. still paused?  %v\n", r.StillPaused)
+	r.writeSchedules(w)
 	switch {
 	case r.WakeSkipped != "":
 		fmt.Fprintf(w, "  4. deliberate wake: skipped: %s\n", r.WakeSkipped)
