@@ -51,3 +51,14 @@ func TestEveryFormatShowsAssumptions(t *testing.T) {
 		t.Errorf("LSL-012 result seen %d times", seen)
 	}
 }
+
+// The table and markdown summaries state what was analysed.
+func TestSummaryStatesWhatWasAnalysed(t *testing.T) {
+	const want = "2 functions, 1 database, 3 security groups, 2 roles (11 of 12 resources are AWS); not read: google (1)"
+	for _, format := range []string{"table", "markdown"} {
+		out := strings.Join(strings.Fields(render(t, format, sampleReport(), Options{Rules: sampleRules()})), " ")
+		if !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q:\n%s", format, want, out)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func sampleReport() *report.Report {
 			Total: 3, BySeverity: map[string]int{"critical": 1, "medium": 1, "low": 1},
 			ByCategory: map[string]int{"egress-reaches-db": 1, "nat-gateway": 1, "dynamodb-no-ttl": 1},
 			Waived:     1, FailOn: "medium", Profile: "sleep-first", Failed: true,
+			Analysed: report.Analysed{Resources: 12, AWSResources: 11, Functions: 2, Databases: 1, SecurityGroups: 3, Roles: 2, NotRead: map[string]int{"google": 1}},
 		},
 		Plan:  report.PlanRef{Source: "plan.json", TerraformVersion: "1.9.8", FormatVersion: "1.2"},
 		Plans: []report.PlanRef{{Source: "plan.json", TerraformVersion: "1.9.8", FormatVersion: "1.2"}},

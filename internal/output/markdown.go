@@ -50,6 +50,7 @@ func markdownBody(w io.Writer, r *report.Report, opts Options) error {
 	fmt.Fprintf(bw, "## %s letsleep: %s\n\n", icon, verdict(r))
 	fmt.Fprintf(bw, "%d finding(s), %d waived, %d notice(s). Fail-on: `%s`, profile: `%s`.\n\n",
 		len(r.Findings), len(r.Waived), len(r.Warnings), orDash(r.Summary.FailOn), orDash(r.Summary.Profile))
+	fmt.Fprintf(bw, "%s.\n\n", mdCell(upperFirst(r.Summary.Analysed.String())))
 	if len(r.Plans) > 0 {
 		for _, p := range r.Plans {
 			fmt.Fprintf(bw, "Plan `%s` (Terraform %s, format %s)  \n", mdCode(p.Source), orDash(p.TerraformVersion), orDash(p.FormatVersion))
@@ -175,4 +176,11 @@ func mdCell(s string) string {
 // mdCode makes text safe inside `code` spans in a table.
 func mdCode(s string) string {
 	return strings.NewReplacer("`", "'", "|", "\\|", "\n", " ").Replace(s)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -108,6 +108,7 @@ func normalize(in *report.Report) *report.Report {
 	r.Plans = append([]report.PlanRef{}, in.Plans...)
 	r.Summary.BySeverity = copyCounts(in.Summary.BySeverity)
 	r.Summary.ByCategory = copyCounts(in.Summary.ByCategory)
+	r.Summary.Analysed.NotRead = copyCounts(in.Summary.Analysed.NotRead)
 	return &r
 }
 

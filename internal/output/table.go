@@ -94,6 +94,7 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 	fmt.Fprintln(bw)
 	wrapTo(bw, width, "", fmt.Sprintf("%s: %d finding(s), %d waived, fail-on %s, profile %s",
 		verdict(r), r.Summary.Total, r.Summary.Waived, orDash(r.Summary.FailOn), orDash(r.Summary.Profile)))
+	wrapTo(bw, width, "", r.Summary.Analysed.String())
 	return bw.Flush()
 }
 

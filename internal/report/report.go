@@ -95,6 +95,22 @@ type Summary struct {
 	FailOn     string         `json:"fail_on"`
 	Profile    string         `json:"profile"`
 	Failed     bool           `json:"failed"`
+	// Analysed states what the checks looked at, so that "no findings"
+	// never hides "nothing was read".
+	Analysed Analysed `json:"analysed"`
+}
+
+// Analysed counts what the checked plans held, summed over the plans.
+type Analysed struct {
+	Resources      int `json:"resources"`     // managed resources in the plans
+	AWSResources   int `json:"aws_resources"` // of those, of the AWS provider
+	Functions      int `json:"functions"`
+	Databases      int `json:"databases"`
+	SecurityGroups int `json:"security_groups"`
+	Roles          int `json:"roles"` // IAM roles, users and groups
+	// NotRead counts managed resources per provider letsleep does not read
+	// (google, azurerm, null…); empty when every resource is AWS.
+	NotRead map[string]int `json:"not_read"`
 }
 
 // Report is the whole result of `letsleep check`.

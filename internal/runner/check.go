@@ -54,6 +54,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	rep := &report.Report{Findings: []report.Finding{}, Waived: []report.WaivedFinding{}, Warnings: []report.Notice{}, Plans: []report.PlanRef{}}
 	res := &Result{Report: rep, Catalogue: a.engine.Catalogue(), Options: opts}
 	var all []report.Finding
+	var analysed report.Analysed
 	paths, dups := plan.Distinct(opts.Paths)
 	for _, d := range dups {
 		rep.Warnings = append(rep.Warnings, report.Notice{Kind: "plan", Source: d.Path, Message: fmt.Sprintf("the same plan as %s: checked once", d.Same)})
@@ -73,6 +74,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		for _, w := range an.Plan.Warnings {
 			rep.Warnings = append(rep.Warnings, report.Notice{Kind: "plan", Source: an.Plan.Source, Message: w})
 		}
+		rep.Warnings = append(rep.Warnings, addAnalysed(&analysed, an.Plan, an.Model)...)
 	}
 	rep.Plan = rep.Plans[0]
 	if waivers != nil {
@@ -85,6 +87,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	rep.Findings = append(rep.Findings, all...)
 	sort.SliceStable(rep.Waived, func(i, j int) bool { return report.Less(rep.Waived[i].Finding, rep.Waived[j].Finding) })
 	rep.Summary = Summarise(rep, opts.FailOn, opts.Profile, opts.Strict)
+	rep.Summary.Analysed = analysed
 	return res, nil
 }
 
