@@ -17,9 +17,11 @@
 #   BENCH_PEERS     default "conftest opa"; add trivy ("conftest opa trivy")
 #                   to time trivy config too: it takes minutes per size on a
 #                   2-core machine and its first build takes most of an hour
-#   BENCH_SOURCE_ARGS  extra `letsleep check` arguments for the "with
-#                   source" column, once letsleep reads configuration sources
-#                   (the column says so when it does not)
+#   BENCH_SOURCE    sizes also generated from the community stacks
+#                   (terraform/community/*, calling ../shared/community-modules)
+#                   with their .tf sources (plangen --stack --source-out):
+#                   letsleep runs on them without and with --source
+#                   (default "10000 20000 50000 100000"; "" leaves them out)
 # Hooks: every executable scripts/bench.d/*.sh runs after this script with
 # the same environment (e.g. the tenants benchmark); a hook's failure fails
 # make bench.
@@ -29,7 +31,7 @@ cd "$root"
 
 sizes=${BENCH_SIZES:-10000 20000 50000 100000}
 distinct_sizes=${BENCH_DISTINCT-50000}
-source_args=${BENCH_SOURCE_ARGS:-}
+source_sizes=${BENCH_SOURCE-10000 20000 50000 100000}
 runs=${BENCH_RUNS:-5}
 run_timeout=${BENCH_TIMEOUT:-300}
 seed=${BENCH_SEED:-1}
@@ -125,20 +127,40 @@ if [ ${#templates[@]} -ne 4 ]; then
 fi
 
 stamp=$( (printf '%s\n' "$seed" "${templates[*]}"; for t in build/plans/reference.json "$out/devstack.json"; do [ -f "$t" ] && sha256sum "$t"; done; sha256sum bin/letsleep-plangen) | sha256sum | cut -c1-16)
-# Rows: every size as for_each replicas ("each"), and the BENCH_DISTINCT sizes
-# also as distinct module calls ("distinct").
-declare -A planfile
+# The community stacks with their sources: every terraform/community stack
+# that has a committed plan.json becomes a template whose .tf files go with
+# the generated plan.
+stacks=()
+for d in terraform/community/*/; do
+  [ -f "$d/plan.json" ] && stacks+=(--stack "$(basename "$d")=${d%/}")
+done
+[ ${#stacks[@]} -gt 0 ] || { [ -z "$source_sizes" ] || log "no terraform/community stack has a plan.json: no rows with sources"; source_sizes=""; }
+cstamp=$( (printf '%s\n' "$seed" "${stacks[*]}"; cat terraform/community/*/plan.json terraform/community/*/*.tf 2>/dev/null; sha256sum bin/letsleep-plangen) | sha256sum | cut -c1-16)
+# Rows: every size as for_each replicas ("each"), the BENCH_DISTINCT sizes
+# also as distinct module calls ("distinct"), and the BENCH_SOURCE sizes as
+# for_each replicas of the community stacks with their sources ("community";
+# the plan sits outside its source folder, so only --source reads it).
+declare -A planfile srcdir
 rows=()
 for n in $sizes; do rows+=("$n:each"); done
 for n in $distinct_sizes; do rows+=("$n:distinct"); done
+for n in $source_sizes; do rows+=("$n:community"); done
 for row in "${rows[@]}"; do
   n=${row%%:*} shape=${row#*:}
   planfile[$row]=$out/plans/plan-$n-$shape.json
-  if [ "$(cat "$out/plans/plan-$n-$shape.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "${planfile[$row]}" ]; then
-    flags=()
-    [ "$shape" = distinct ] && flags=(--distinct)
-    bin/letsleep-plangen generate "${templates[@]}" "${flags[@]}" --resources "$n" --seed "$seed" --out "${planfile[$row]}"
-    echo "$stamp" >"$out/plans/plan-$n-$shape.stamp"
+  want=$stamp
+  flags=("${templates[@]}")
+  case $shape in
+    distinct) flags+=(--distinct) ;;
+    community)
+      want=$cstamp srcdir[$row]=$out/plans/src-$n
+      flags=("${stacks[@]}" --source-out "${srcdir[$row]}")
+      ;;
+  esac
+  if [ "$(cat "$out/plans/plan-$n-$shape.stamp" 2>/dev/null)" != "$want" ] || [ ! -f "${planfile[$row]}" ]; then
+    [ -n "${srcdir[$row]:-}" ] && rm -rf "${srcdir[$row]}"
+    bin/letsleep-plangen generate "${flags[@]}" --resources "$n" --seed "$seed" --out "${planfile[$row]}"
+    echo "$want" >"$out/plans/plan-$n-$shape.stamp"
   fi
 done
 
@@ -189,8 +211,8 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # letsleep reads configuration sources only when it has a --source flag.
 has_source="" no_source="n/a (no --source in this letsleep)"
 if bin/letsleep check --help 2>/dev/null | grep -q -- '--source'; then
-  no_source="not run (set BENCH_SOURCE_ARGS)"
-  [ -n "$source_args" ] && has_source=1
+  no_source="n/a (no sources)"
+  has_source=1
 fi
 declare -A T C R N L
 tools=(letsleep scan $peers)
@@ -204,9 +226,8 @@ for row in "${rows[@]}"; do
   record letsleep "$row"
   measure scan "$row" "0" bin/letsleep-plangen scan "$f"
   record scan "$row"
-  if [ -n "$has_source" ]; then
-    # shellcheck disable=SC2086 # BENCH_SOURCE_ARGS is a list of arguments
-    measure source "$row" "0 1" bin/letsleep check --format json $source_args "$f"
+  if [ -n "$has_source" ] && [ -n "${srcdir[$row]:-}" ]; then
+    measure source "$row" "0 1" bin/letsleep check --format json --source "${srcdir[$row]}" "$f"
     record source "$row"
   fi
   for p in $peers; do
@@ -237,21 +258,23 @@ results=$out/results.md
   echo "Reproduce: \`make bench\` (or \`scripts/bench.sh\`; BENCH_SIZES, BENCH_DISTINCT, BENCH_RUNS, BENCH_PEERS tune it)."
   echo
   echo "Load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg); the load column is the 1-minute load when the row started. Wall times on a loaded machine overstate; the cpu columns are steadier, and the floor ratio is taken on them."
-  echo "Shapes: each = replicas as instances of one for_each module call; distinct = every replica of every template its own module call with its own configuration."
+  echo "Shapes: each = replicas as instances of one for_each module call; distinct = every replica of every template its own module call with its own configuration; community = for_each replicas of the terraform/community stacks (built from ../shared/community-modules), whose generated .tf sources \"with source\" passes as --source."
   echo
-  printf '| resources | shape | load | plan MiB | letsleep s | cpu s | peak MiB | scan s | scan cpu s | letsleep/scan (cpu, wall) | with source s |'
-  for p in $peers; do printf ' %s s | %s MiB | %s/letsleep |' "$p" "$p" "$p"; done
+  printf '| resources | shape | load | plan MiB | letsleep s | cpu s | peak MiB | scan s | scan cpu s | letsleep/scan (cpu, wall) | with source: s, cpu s, MiB, /scan cpu |'
+  for p in $peers; do printf ' %s s | %s cpu s | %s MiB | %s/letsleep (wall, cpu) |' "$p" "$p" "$p" "$p"; done
   echo
   printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
-  for p in $peers; do printf -- '---:|---:|---:|'; done
+  for p in $peers; do printf -- '---:|---:|---:|---:|'; done
   echo
   for row in "${rows[@]}"; do
     src=$no_source
-    [ -n "$has_source" ] && src="${T[source,$row]:-error} (${R[source,$row]:-–} MiB)"
+    if [ -n "$has_source" ] && [ -n "${srcdir[$row]:-}" ]; then
+      src="${T[source,$row]:-error}, ${C[source,$row]:-–}, ${R[source,$row]:-–}, $(ratio "${C[source,$row]:-}" "${C[scan,$row]:-}")×"
+    fi
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s | %s |' "${row%%:*}" "${row#*:}" "${L[$row]}" "$(du -m "${planfile[$row]}" | cut -f1)" \
       "${T[letsleep,$row]:-error}" "${C[letsleep,$row]:-–}" "${R[letsleep,$row]:-–}" "${T[scan,$row]:-error}" "${C[scan,$row]:-–}" \
       "$(ratio "${C[letsleep,$row]:-}" "${C[scan,$row]:-}")" "$(ratio "${T[letsleep,$row]}" "${T[scan,$row]}")" "$src"
-    for p in $peers; do printf ' %s | %s | %s |' "${T[$p,$row]:-–}" "${R[$p,$row]:-–}" "$(ratio "${T[$p,$row]}" "${T[letsleep,$row]}")"; done
+    for p in $peers; do printf ' %s | %s | %s | %s, %s |' "${T[$p,$row]:-–}" "${C[$p,$row]:-–}" "${R[$p,$row]:-–}" "$(ratio "${T[$p,$row]}" "${T[letsleep,$row]}")" "$(ratio "${C[$p,$row]:-}" "${C[letsleep,$row]:-}")"; done
     echo
   done
   notes=0
@@ -275,8 +298,8 @@ passfail() { awk "BEGIN{exit !($1)}" && echo PASS || echo FAIL; }
 num() { [[ ${1:-} =~ ^[0-9.]+$ ]]; }
 has_row() { [[ " ${rows[*]} " == *" $1 "* ]]; }
 
-for row in 50000:each 50000:distinct; do
-  has_row "$row" || { target "$row: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB" UNMEASURED "not in BENCH_SIZES/BENCH_DISTINCT"; continue; }
+for row in 50000:each 50000:distinct 50000:community; do
+  has_row "$row" || { target "$row: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB" UNMEASURED "not in BENCH_SIZES/BENCH_DISTINCT/BENCH_SOURCE"; continue; }
   if num "${C[letsleep,$row]:-}" && num "${C[scan,$row]:-}"; then
     r=$(ratio "${C[letsleep,$row]}" "${C[scan,$row]}")
     target "$row: ≤ 5× the token-scan floor (cpu)" "$(passfail "$r <= 5")" "$r× (${C[letsleep,$row]} s vs ${C[scan,$row]} s cpu; wall $(ratio "${T[letsleep,$row]}" "${T[scan,$row]}")×, load ${L[$row]})"
@@ -285,6 +308,21 @@ for row in 50000:each 50000:distinct; do
     target "$row: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB" UNMEASURED "letsleep: ${N[letsleep,$row]:-no run}"
   fi
 done
+# With the sources (issue 9): the same targets for the community plans read
+# with --source.
+for row in 50000:community; do
+  has_row "$row" && [ -n "$has_source" ] || { target "$row with source: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB" UNMEASURED "not in BENCH_SOURCE"; continue; }
+  if num "${C[source,$row]:-}" && num "${C[scan,$row]:-}"; then
+    r=$(ratio "${C[source,$row]}" "${C[scan,$row]}")
+    target "$row with source: ≤ 5× the token-scan floor (cpu)" "$(passfail "$r <= 5")" "$r× (${C[source,$row]} s vs ${C[scan,$row]} s cpu, load ${L[$row]})"
+    target "$row with source: peak RSS < 512 MiB" "$(passfail "${R[source,$row]} < 512")" "${R[source,$row]} MiB"
+  else
+    target "$row with source: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB" UNMEASURED "letsleep --source: ${N[source,$row]:-no run}"
+  fi
+done
+if has_row 100000:community && num "${T[source,100000:community]:-}"; then
+  target "100000:community with source: < 5 s wall, peak RSS < 1 GiB" "$(passfail "${T[source,100000:community]} < 5 && ${R[source,100000:community]} < 1024")" "${T[source,100000:community]} s (${C[source,100000:community]} s cpu, load ${L[100000:community]}), ${R[source,100000:community]} MiB"
+fi
 if num "${T[letsleep,100000:each]:-}"; then
   target "100000: < 5 s wall, peak RSS < 1 GiB" "$(passfail "${T[letsleep,100000:each]} < 5 && ${R[letsleep,100000:each]} < 1024")" "${T[letsleep,100000:each]} s (${C[letsleep,100000:each]} s cpu, load ${L[100000:each]}), ${R[letsleep,100000:each]} MiB"
 else
