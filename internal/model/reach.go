@@ -223,9 +223,12 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 		if c.unresolved {
 			egressStep = assume(egressStep, c.egress.Address, "part of this egress rule is unknown at plan time", "it admits the database")
 		}
+		// The path leaves through the function's own group, as it enters
+		// through the database's.
+		ownSG := Step{Kind: "security_group", Address: c.sg, Detail: "function security group"}
 		if len(d.SecurityGroups) == 0 {
 			f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: true, Steps: []Step{
-				fnStep(f), egressStep, assumedStep("security_group", dbA, "database security groups unknown (VPC default group?)", "ingress assumed"), dbStep(d),
+				fnStep(f), ownSG, egressStep, assumedStep("security_group", dbA, "database security groups unknown (VPC default group?)", "ingress assumed"), dbStep(d),
 			}})
 			continue
 		}
@@ -233,7 +236,7 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 			dsg := b.sgs[dsgA]
 			if dsg == nil {
 				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: true, Steps: []Step{
-					fnStep(f), egressStep, assumedStep("security_group", dsgA, "database security group not in the plan", "ingress assumed"), dbStep(d),
+					fnStep(f), ownSG, egressStep, assumedStep("security_group", dsgA, "database security group not in the plan", "ingress assumed"), dbStep(d),
 				}})
 				break
 			}
@@ -277,7 +280,7 @@ func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 					inStep = assume(inStep, in.Address, "part of this ingress rule is unknown at plan time", "it admits the function")
 				}
 				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: c.unresolved || in.Unresolved, Steps: []Step{
-					fnStep(f), egressStep,
+					fnStep(f), ownSG, egressStep,
 					{Kind: "security_group", Address: dsgA, Detail: "database security group"},
 					inStep,
 					dbStep(d),

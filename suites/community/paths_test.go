@@ -11,8 +11,8 @@ import (
 
 // pathWant is a path that really exists in a stack, which explain must show
 // resolved (not assumed), with every listed resource as a step: for a
-// network path the function's egress rule, the database security group and
-// its ingress rule; for a NAT path the gateway.
+// network path the function's own security group and its egress rule, the
+// database security group and its ingress rule; for a NAT path the gateway.
 type pathWant struct {
 	function string
 	egress   bool   // an egress path; else a data path
@@ -35,13 +35,14 @@ const (
 	internetTgt = "internet"
 	// controlEgress is the control group's rule to the database group on 5432.
 	controlEgress = "module.control_sg.aws_security_group_rule.egress_with_source_security_group_id[0]"
+	controlSG     = "module.control_sg.aws_security_group.this_name_prefix[0]"
 )
 
 // controlToDB is the one path the sleep-first design keeps: the control
 // function reaches Aurora through its group's rule and the aurora module's
 // group and rule.
 var controlToDB = pathWant{function: controlFn, kind: model.PathNetwork, target: cluster,
-	through: []string{controlEgress, auroraSG, `module.aurora.aws_security_group_rule.this["control_ingress"]`}}
+	through: []string{controlSG, controlEgress, auroraSG, `module.aurora.aws_security_group_rule.this["control_ingress"]`}}
 
 // networkPaths lists, per stack, the paths that are the wrong wiring (or,
 // for the clean stack, the one right path) and must be found through the
@@ -49,10 +50,10 @@ var controlToDB = pathWant{function: controlFn, kind: model.PathNetwork, target:
 var networkPaths = map[string][]pathWant{
 	"sleep-first": {controlToDB},
 	"egress-in-vpc": {{function: egressFn, kind: model.PathNetwork, target: cluster, through: []string{
-		"module.egress_sg.aws_security_group_rule.egress_rules[0]", dbSG,
+		"module.egress_sg.aws_security_group.this_name_prefix[0]", "module.egress_sg.aws_security_group_rule.egress_rules[0]", dbSG,
 		"module.db_sg.aws_security_group_rule.ingress_with_source_security_group_id[1]"}}},
 	"hot-in-vpc": {{function: hotFn, kind: model.PathNetwork, target: cluster, through: []string{
-		"module.hot_sg.aws_security_group_rule.egress_rules[0]", dbSG,
+		"module.hot_sg.aws_security_group.this_name_prefix[0]", "module.hot_sg.aws_security_group_rule.egress_rules[0]", dbSG,
 		"module.db_sg.aws_security_group_rule.computed_ingress_with_source_security_group_id[1]"}}},
 	"nat-gateway": {
 		controlToDB,
