@@ -69,7 +69,7 @@ func finishAssumptions(p *Path) {
 }
 
 // finishAllAssumptions applies finishAssumptions to every path of the model.
-func (b *builder) finishAllAssumptions() {
+func (b *reacher) finishAllAssumptions() {
 	each := func(ps []Path) {
 		for i := range ps {
 			finishAssumptions(&ps[i])

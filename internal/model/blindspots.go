@@ -21,7 +21,7 @@ var blindSpotPrefixes = []struct{ prefix, why string }{
 	{"aws_iam_role_policies_exclusive", "exclusive policy management may remove inline policies the model counts"},
 }
 
-func (b *builder) blindSpots() {
+func (b *facts) blindSpots() {
 	for t, list := range b.ix.byType {
 		why := ""
 		for _, bs := range blindSpotPrefixes {
@@ -50,7 +50,7 @@ func (b *builder) blindSpots() {
 
 // lambdaPermission flags invoke permissions for other accounts or anyone:
 // callers outside the plan cannot be analysed.
-func (b *builder) lambdaPermission(r *res) {
+func (b *facts) lambdaPermission(r *res) {
 	p := getStr(r.Values, "principal")
 	switch {
 	case p == "*" || isServicePrincipal(p):
@@ -64,7 +64,7 @@ func (b *builder) lambdaPermission(r *res) {
 
 // eventSourceMapping: SQS mappings are followed (hops.go); streams and other
 // sources run the function on writes the model does not trace.
-func (b *builder) eventSourceMapping(r *res) {
+func (b *facts) eventSourceMapping(r *res) {
 	src := b.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
 	if len(src.Addrs) > 0 {
 		return

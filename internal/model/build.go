@@ -2,52 +2,14 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
-	"github.com/letsleep/letsleep/internal/addrset"
 	"github.com/letsleep/letsleep/internal/plan"
 )
-
-// builder carries the model while it is assembled from the resolve
-// stage's output (read-only, embedded).
-type builder struct {
-	*resolved
-	cfg Config
-	m   *Model
-
-	sgs       map[string]*SecurityGroup
-	subnets   map[string]*Subnet
-	dbs       map[string]*Database
-	secrets   map[string]*Secret
-	functions map[string]*Function
-	roles     map[string]*roleState
-	natByAddr map[string]*Gateway
-	// fnRoles: every execution role candidate of a function (more than one
-	// when the reference was approximated).
-	fnRoles map[string][]string
-	// fnByName: function name → address, built on first use.
-	fnByName map[string]string
-	// targetCache: grant targets per canonical action, computed once.
-	targetCache map[string]*targetIndex
-	// Hops (hops.go): triggers by called resource, trust policies, public
-	// topic and queue policies, API of each route, role edges.
-	triggers     map[string][]trigger
-	trust        map[string][]rpStatement
-	trustKnown   map[string]bool
-	publicPolicy map[string][]Step
-	entryAPI     map[string][]string
-	edgeCache    map[string][]hopEdge
-	// plSets: managed prefix list address → its entries, when the plan
-	// knows them (built on first use).
-	plSets map[string]addrset.Set
-	// vpcSets: VPC address → all its address ranges (built on first use).
-	vpcSets map[string]vpcRange
-
-	notes
-}
 
 // Build assembles the boundary model of a loaded plan.
 func Build(p *plan.Plan, cfg Config) (m *Model, err error) {
@@ -62,34 +24,7 @@ func build(p *plan.Plan, cfg Config, src Sources) (m *Model, err error) {
 			m, err = nil, fmt.Errorf("build model of %s: internal error (please report it with the plan): %v", p.Source, r)
 		}
 	}()
-	rx := resolve(p, src)
-	b := &builder{
-		resolved:    rx,
-		cfg:         cfg,
-		m:           &Model{Schema: SchemaVersion, Plan: rx.plan},
-		sgs:         map[string]*SecurityGroup{},
-		subnets:     map[string]*Subnet{},
-		dbs:         map[string]*Database{},
-		secrets:     map[string]*Secret{},
-		functions:   map[string]*Function{},
-		roles:       map[string]*roleState{},
-		natByAddr:   map[string]*Gateway{},
-		fnRoles:     map[string][]string{},
-		targetCache: map[string]*targetIndex{},
-	}
-	b.buildNetwork()
-	b.buildDatabases()
-	b.buildFunctions()
-	b.buildRoles()
-	b.buildEntryPoints()
-	b.resourceGrants()
-	b.buildTables()
-	b.blindSpots()
-	b.reach()
-	b.publicEntryPoints()
-	b.buildSchedules()
-	b.finish()
-	return b.m, nil
+	return reach(normalise(resolve(p, src), cfg)), nil
 }
 
 // notes collects a stage's warnings, once per (kind, address, message).
@@ -128,7 +63,7 @@ type linkResult struct {
 	Approx bool
 }
 
-func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPath []string, types ...string) linkResult {
+func (b *facts) link(r *res, values, unknown map[string]any, key string, cfgPath []string, types ...string) linkResult {
 	var out linkResult
 	known := getStrings(values, key)
 	for _, v := range known {
@@ -184,21 +119,31 @@ func (b *builder) link(r *res, values, unknown map[string]any, key string, cfgPa
 	return out
 }
 
+// sortedCopy is sortedUnique on a copy, for slices the facts own.
+func sortedCopy(in []string) []string {
+	return sortedUnique(slices.Clone(in))
+}
+
 // finish sorts every slice and replaces nil slices by empty ones so the
 // JSON is deterministic and never has null lists.
-func (b *builder) finish() {
+func (b *reacher) finish() {
 	m := b.m
-	for _, w := range b.resolved.list {
+	for _, w := range append(b.resolved.list, b.facts.notes.list...) {
 		b.add(w)
 	}
 	m.Warnings = b.notes.list
 	b.finishAllAssumptions()
-	for _, sg := range b.sgs {
+	for _, g := range b.sgs {
+		sg := *g
+		sg.Ingress = slices.Clone(sg.Ingress)
+		sg.Egress = slices.Clone(sg.Egress)
 		sortRules(sg.Ingress)
 		sortRules(sg.Egress)
-		m.SecurityGroups = append(m.SecurityGroups, *sg)
+		m.SecurityGroups = append(m.SecurityGroups, sg)
 	}
-	for _, s := range b.subnets {
+	for _, sn := range b.subnets {
+		s := *sn
+		s.Routes = slices.Clone(s.Routes)
 		if s.Routes == nil {
 			s.Routes = []Route{}
 		}
@@ -208,27 +153,29 @@ func (b *builder) finish() {
 			}
 			return s.Routes[i].Address < s.Routes[j].Address
 		})
-		m.Subnets = append(m.Subnets, *s)
+		m.Subnets = append(m.Subnets, s)
 	}
-	for _, d := range b.dbs {
-		d.Secrets = sortedUnique(d.Secrets)
-		d.SecurityGroups = sortedUnique(d.SecurityGroups)
-		d.ZeroETL = sortedUnique(d.ZeroETL)
-		d.Proxies = sortedUnique(d.Proxies)
-		d.Unknown = sortedUnique(d.Unknown)
+	for _, db := range b.dbs {
+		d := *db
+		d.Secrets = sortedCopy(d.Secrets)
+		d.SecurityGroups = sortedCopy(d.SecurityGroups)
+		d.ZeroETL = sortedCopy(d.ZeroETL)
+		d.Proxies = sortedCopy(d.Proxies)
+		d.Unknown = sortedCopy(d.Unknown)
+		d.Instances = slices.Clone(d.Instances)
 		if d.Instances == nil {
 			d.Instances = []DBInstance{}
 		}
 		sort.Slice(d.Instances, func(i, j int) bool { return d.Instances[i].Address < d.Instances[j].Address })
-		m.Databases = append(m.Databases, *d)
+		m.Databases = append(m.Databases, d)
 	}
 	for _, s := range b.secrets {
 		m.Secrets = append(m.Secrets, *s)
 	}
 	for _, f := range b.functions {
-		f.Subnets = sortedUnique(f.Subnets)
-		f.SecurityGroups = sortedUnique(f.SecurityGroups)
-		f.Unresolved = sortedUnique(f.Unresolved)
+		f.Subnets = sortedCopy(f.Subnets)
+		f.SecurityGroups = sortedCopy(f.SecurityGroups)
+		f.Unresolved = sortedCopy(f.Unresolved)
 		sortPaths(f.Egress)
 		sortPaths(f.DataPaths)
 		if f.Egress == nil {
@@ -274,7 +221,7 @@ func (b *builder) finish() {
 		return a.Message < c.Message
 	})
 	for i := range m.Proxies {
-		m.Proxies[i].Targets = sortedUnique(m.Proxies[i].Targets)
+		m.Proxies[i].Targets = sortedCopy(m.Proxies[i].Targets)
 	}
 	for i := range m.Endpoints {
 		if m.Endpoints[i].Subnets == nil {

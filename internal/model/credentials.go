@@ -31,7 +31,7 @@ type passwordSource struct {
 }
 
 // dbPasswords lists, per database, its master password's value and sources.
-func (b *builder) dbPasswords() []passwordSource {
+func (b *facts) dbPasswords() []passwordSource {
 	var out []passwordSource
 	for _, t := range dbTypes {
 		for _, r := range b.ix.byType[t] {
@@ -59,7 +59,7 @@ func (b *builder) dbPasswords() []passwordSource {
 // sourceKeys names where a value comes from: the resources its references
 // resolve to (random_password.db), and the variables it reads in its own
 // module (a root variable resolves to no resource).
-func (b *builder) sourceKeys(r *res, refs []string) []string {
+func (b *facts) sourceKeys(r *res, refs []string) []string {
 	ts, _ := b.ix.resolve(r.Module, refs)
 	var out []string
 	for _, t := range ts {
@@ -96,7 +96,7 @@ func holds(pws []passwordSource, value string, keys []string) (string, string) {
 
 // linkCredentials ties secrets and SSM parameters to the database whose
 // master password they hold.
-func (b *builder) linkCredentials() {
+func (b *facts) linkCredentials() {
 	pws := b.dbPasswords()
 	if len(pws) == 0 {
 		return
@@ -131,7 +131,7 @@ func (b *builder) linkCredentials() {
 // ssmTargets are the SSM parameters that hold a database password, as
 // grant targets (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME, the name
 // without its leading slash).
-func (b *builder) ssmTargets() []grantTarget {
+func (b *facts) ssmTargets() []grantTarget {
 	var out []grantTarget
 	for _, s := range b.secrets {
 		if s.Kind != SecretKindSSM {
@@ -155,7 +155,7 @@ func (b *builder) ssmTargets() []grantTarget {
 
 // envCredentialPaths: a function whose environment carries a database's
 // master password holds the key to it, whatever its role says.
-func (b *builder) envCredentialPaths(f *Function, pws []passwordSource) {
+func (b *reacher) envCredentialPaths(f *Function, pws []passwordSource) {
 	r := b.ix.byAddr[f.Address]
 	if r == nil || len(pws) == 0 {
 		return
@@ -200,7 +200,7 @@ func (b *builder) envCredentialPaths(f *Function, pws []passwordSource) {
 // (same page), so only clusters with the HTTP endpoint on can have such a
 // secret; which one it opens is unknown, so the path is an assumption
 // (medium at most), never a fact.
-func (b *builder) queryEditorPaths(g Grant, via []Step) []Path {
+func (b *reacher) queryEditorPaths(g Grant, via []Step) []Path {
 	if g.Action != iam.ActionSecretRead || g.Target != "" || !strings.Contains(g.Resource, ":secret:rds-db-credentials/") {
 		return nil
 	}

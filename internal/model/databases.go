@@ -19,7 +19,7 @@ const MasterSecretPattern = "arn:aws:secretsmanager:*:*:secret:rds!cluster-*"
 // masterSecretPatternDB is the same for a standalone instance.
 const masterSecretPatternDB = "arn:aws:secretsmanager:*:*:secret:rds!db-*"
 
-func (b *builder) buildDatabases() {
+func (b *facts) buildDatabases() {
 	params := b.parameterGroups()
 	for _, r := range b.ix.byType["aws_rds_cluster"] {
 		if r.Data {
@@ -86,7 +86,7 @@ func (b *builder) buildDatabases() {
 	b.buildProxies()
 }
 
-func (b *builder) newDB(r *res, kind, ident string) *Database {
+func (b *facts) newDB(r *res, kind, ident string) *Database {
 	d := &Database{
 		Address: r.Address, Kind: kind, Identifier: ident,
 		Engine: getStr(r.Values, "engine"), EngineVersion: getStr(r.Values, "engine_version"),
@@ -145,7 +145,7 @@ type paramGroup struct {
 	replication bool
 }
 
-func (b *builder) parameterGroups() map[string]paramGroup {
+func (b *facts) parameterGroups() map[string]paramGroup {
 	out := map[string]paramGroup{}
 	for _, t := range []string{"aws_rds_cluster_parameter_group", "aws_db_parameter_group"} {
 		for _, r := range b.ix.byType[t] {
@@ -165,7 +165,7 @@ func (b *builder) parameterGroups() map[string]paramGroup {
 	return out
 }
 
-func (b *builder) applyParams(d *Database, link linkResult, params map[string]paramGroup) {
+func (b *facts) applyParams(d *Database, link linkResult, params map[string]paramGroup) {
 	if len(link.Addrs) > 0 {
 		d.ParameterGroup = link.Addrs[0]
 		d.LogicalReplication = params[link.Addrs[0]].replication
@@ -176,7 +176,7 @@ func (b *builder) applyParams(d *Database, link linkResult, params map[string]pa
 
 // dbExtras attaches activity streams, zero-ETL integrations and global
 // clusters that name a cluster.
-func (b *builder) dbExtras() {
+func (b *facts) dbExtras() {
 	for _, r := range b.ix.byType["aws_rds_cluster_activity_stream"] {
 		for _, a := range b.link(r, r.Values, r.Unknown, "resource_arn", []string{"resource_arn"}, dbTypes...).Addrs {
 			b.dbs[a].ActivityStream = r.Address
@@ -194,7 +194,7 @@ func (b *builder) dbExtras() {
 	}
 }
 
-func (b *builder) buildSecrets() {
+func (b *facts) buildSecrets() {
 	for _, r := range b.ix.byType["aws_secretsmanager_secret"] {
 		if r.Data {
 			continue
@@ -264,7 +264,7 @@ func (b *builder) buildSecrets() {
 	}
 }
 
-func (b *builder) secretPolicy(s *Secret, origin string, doc []byte) {
+func (b *facts) secretPolicy(s *Secret, origin string, doc []byte) {
 	p, errs := iam.Parse(doc)
 	for _, e := range errs {
 		b.warn("invalid-policy", origin, "%v", e)
@@ -277,7 +277,7 @@ func (b *builder) secretPolicy(s *Secret, origin string, doc []byte) {
 	}
 }
 
-func (b *builder) markPublic(s *Secret, origin string, st stmt) {
+func (b *facts) markPublic(s *Secret, origin string, st stmt) {
 	if st.Effect != "Allow" || !st.publicPrincipal {
 		return
 	}
@@ -293,7 +293,7 @@ func (b *builder) markPublic(s *Secret, origin string, st stmt) {
 }
 
 // dbByTag resolves a letsleep:db-secret tag value: a DB address or identifier.
-func (b *builder) dbByTag(v string) string {
+func (b *facts) dbByTag(v string) string {
 	if b.dbs[v] != nil {
 		return v
 	}
@@ -305,7 +305,7 @@ func (b *builder) dbByTag(v string) string {
 	return ""
 }
 
-func (b *builder) buildProxies() {
+func (b *facts) buildProxies() {
 	proxies := map[string]*Proxy{}
 	for _, r := range b.ix.byType["aws_db_proxy"] {
 		if r.Data {

@@ -11,7 +11,7 @@ const DefaultSGSuffix = ".default_security_group"
 // VPC one, which admits all traffic from its own members and lets all
 // traffic out, until aws_default_security_group rewrites its rules
 // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html).
-func (b *builder) defaultSG(vpc string) string {
+func (b *facts) defaultSG(vpc string) string {
 	for _, r := range b.ix.byType["aws_default_security_group"] {
 		if r.Data {
 			continue
@@ -33,7 +33,7 @@ func (b *builder) defaultSG(vpc string) string {
 
 // defaultSGRefs maps references to a VPC's default_security_group_id onto
 // that VPC's default group.
-func (b *builder) defaultSGRefs(ts []target) []string {
+func (b *facts) defaultSGRefs(ts []target) []string {
 	var out []string
 	for _, t := range ts {
 		r := b.ix.byAddr[t.Addr]
@@ -46,7 +46,7 @@ func (b *builder) defaultSGRefs(ts []target) []string {
 
 // applyDefaultSGs gives a database with no vpc_security_group_ids its
 // VPC's default group, the VPC found through its DB subnet group.
-func (b *builder) applyDefaultSGs() {
+func (b *facts) applyDefaultSGs() {
 	for _, d := range sortedDBs(b.dbs) {
 		if len(d.SecurityGroups) > 0 || contains(d.Unknown, "vpc_security_group_ids") {
 			continue

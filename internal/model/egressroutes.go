@@ -23,7 +23,7 @@ type egressRuleSet struct {
 	set  addrset.Set
 }
 
-func (b *builder) functionEgressSets(f *Function) sgEgress {
+func (b *reacher) functionEgressSets(f *Function) sgEgress {
 	var out sgEgress
 	if len(f.SecurityGroups) == 0 {
 		out.may, out.mayWhy = true, assumedStep("security_group", f.Address, "the function's security groups are unknown", "egress assumed")
@@ -86,7 +86,7 @@ type routeHop struct {
 	blindSpot string
 }
 
-func (b *builder) hopOf(rt Route) (routeHop, bool) {
+func (b *reacher) hopOf(rt Route) (routeHop, bool) {
 	both := []string{addrset.IPv4, addrset.IPv6}
 	switch rt.TargetKind {
 	case "nat":
@@ -145,7 +145,7 @@ func (b *builder) hopOf(rt Route) (routeHop, bool) {
 func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // sourceDestCheck reads source_dest_check of a route's instance or ENI.
-func (b *builder) sourceDestCheck(addr string) (check, known bool) {
+func (b *reacher) sourceDestCheck(addr string) (check, known bool) {
 	r := b.ix.byAddr[addr]
 	if r == nil || r.Data {
 		return false, false
@@ -162,7 +162,7 @@ func (b *builder) sourceDestCheck(addr string) (check, known bool) {
 // routeDestination is the public part of a route's destination, minus the
 // VPC's own ranges. may is true when the destination is not known (unknown
 // at plan time, or a prefix list whose entries the plan lacks).
-func (b *builder) routeDestination(rt Route, vpc string) (pub addrset.Set, may bool) {
+func (b *reacher) routeDestination(rt Route, vpc string) (pub addrset.Set, may bool) {
 	var dest addrset.Set
 	switch {
 	case rt.Destination == "local":
@@ -208,7 +208,7 @@ func (b *builder) routeDestination(rt Route, vpc string) (pub addrset.Set, may b
 // must send some public destination to a target that leads out for a
 // family the function uses, and its security groups must let some of that
 // destination out.
-func (b *builder) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgress) {
+func (b *reacher) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgress) {
 	for _, rt := range s.Routes {
 		hop, ok := b.hopOf(rt)
 		if !ok {
@@ -262,7 +262,7 @@ func (b *builder) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgres
 // vpcRange is every range of a VPC: its primary and IPv6 blocks and its
 // secondary CIDR associations, with which families hold a range unknown
 // until apply. A VPC not in the plan has unknown ranges of both families.
-func (b *builder) vpcRange(vpc string) vpcRange {
+func (b *reacher) vpcRange(vpc string) vpcRange {
 	if b.vpcSets == nil {
 		b.vpcSets = map[string]vpcRange{}
 		for _, t := range []string{"aws_vpc", "aws_default_vpc"} {
@@ -299,7 +299,7 @@ type vpcRange struct {
 	unknown4, unknown6 bool
 }
 
-func (b *builder) addVPCRange(vpc string, r *res, fam, key string) {
+func (b *reacher) addVPCRange(vpc string, r *res, fam, key string) {
 	vr := b.vpcSets[vpc]
 	c := getStr(r.Values, key)
 	if c == "" {

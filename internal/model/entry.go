@@ -4,7 +4,7 @@ import "strings"
 
 var functionTypes = []string{"aws_lambda_function"}
 
-func (b *builder) buildEntryPoints() {
+func (b *facts) buildEntryPoints() {
 	b.entryAPI = map[string][]string{}
 	for _, r := range b.ix.byType["aws_lambda_function_url"] {
 		ep := EntryPoint{Address: r.Address, Kind: "function_url", Auth: getStr(r.Values, "authorization_type")}
@@ -28,7 +28,7 @@ func (b *builder) buildEntryPoints() {
 
 // functionRef resolves an attribute naming a function (name, ARN or invoke
 // ARN) to its address.
-func (b *builder) functionRef(r *res, values, unknown map[string]any, key string) string {
+func (b *facts) functionRef(r *res, values, unknown map[string]any, key string) string {
 	v := getStr(values, key)
 	if v != "" {
 		if a := b.lookup(v, functionTypes...); a != "" {
@@ -56,7 +56,7 @@ func (b *builder) functionRef(r *res, values, unknown map[string]any, key string
 	return ""
 }
 
-func (b *builder) httpAPIRoutes() {
+func (b *facts) httpAPIRoutes() {
 	// Integrations → functions, stages → throttled APIs.
 	integ := map[string]string{}
 	for _, r := range b.ix.byType["aws_apigatewayv2_integration"] {
@@ -102,7 +102,7 @@ func (b *builder) httpAPIRoutes() {
 	}
 }
 
-func (b *builder) restMethods() {
+func (b *facts) restMethods() {
 	// Integrations are keyed by the method they serve: resource + HTTP method.
 	type key struct{ resource, method string }
 	integ := map[key]string{}
@@ -189,14 +189,14 @@ func routeAuth(r *res) string {
 
 // restResourceKeys names the API resource of a method or integration: its
 // resolved address, or its known id.
-func (b *builder) restResourceKeys(r *res) []string {
+func (b *facts) restResourceKeys(r *res) []string {
 	l := b.link(r, r.Values, r.Unknown, "resource_id", []string{"resource_id"}, "aws_api_gateway_resource", "aws_api_gateway_rest_api")
 	out := append(l.Addrs, l.Raw...)
 	// root_resource_id of the API: the reference names the API itself.
 	return out
 }
 
-func (b *builder) buildTables() {
+func (b *facts) buildTables() {
 	for _, r := range b.ix.byType["aws_dynamodb_table"] {
 		if r.Data {
 			continue
@@ -214,17 +214,7 @@ func (b *builder) buildTables() {
 
 // functionByName finds a function by name, ARN or invoke ARN through an
 // index built once (entry points × functions would be quadratic).
-func (b *builder) functionByName(v string) string {
-	if b.fnByName == nil {
-		b.fnByName = map[string]string{}
-		for _, addr := range sortedKeysOf(b.functions) {
-			if n := b.functions[addr].Name; n != "" {
-				if _, dup := b.fnByName[n]; !dup {
-					b.fnByName[n] = addr
-				}
-			}
-		}
-	}
+func (b *facts) functionByName(v string) string {
 	name := v
 	if i := strings.LastIndex(v, ":function:"); i >= 0 {
 		name = v[i+len(":function:"):]
@@ -233,4 +223,18 @@ func (b *builder) functionByName(v string) string {
 		}
 	}
 	return b.fnByName[name]
+}
+
+// functionNames maps each function name to the first function address
+// that carries it.
+func functionNames(fns map[string]*Function) map[string]string {
+	out := map[string]string{}
+	for _, addr := range sortedKeysOf(fns) {
+		if n := fns[addr].Name; n != "" {
+			if _, dup := out[n]; !dup {
+				out[n] = addr
+			}
+		}
+	}
+	return out
 }

@@ -7,29 +7,38 @@ import (
 // publicEntryPoints adds the ways an unauthenticated caller can make a
 // function run besides function URLs and API routes (entry.go): a
 // quick-create HTTP API, a Lambda permission for anyone, an internet-facing
-// ALB with a Lambda target group, a Cognito identity pool's guest role, and
-// topics or queues whose policy lets anyone write. AWS facts:
-// docs/facts/entry-points.md. It runs after reach so that a guest role's
-// hops are known.
-func (b *builder) publicEntryPoints() {
+// ALB with a Lambda target group, and topics or queues whose policy lets
+// anyone write. A Cognito identity pool's guest role is added by reach
+// (guestRoles), which knows the role's hops. AWS facts:
+// docs/facts/entry-points.md.
+func (b *facts) publicEntryPoints() {
 	b.quickCreateAPIs()
 	b.publicPermissions()
 	b.publicLoadBalancers()
-	b.guestRoles()
 	b.publicMessaging()
 }
 
-func (b *builder) addEntry(ep EntryPoint) {
-	if f := b.functions[ep.Function]; f != nil && f.Reserved != nil && *f.Reserved == 1 {
+func (b *facts) addEntry(ep EntryPoint) {
+	b.m.EntryPoints = append(b.m.EntryPoints, throttled(ep, b.functions))
+}
+
+func (b *reacher) addEntry(ep EntryPoint) {
+	b.m.EntryPoints = append(b.m.EntryPoints, throttled(ep, b.functions))
+}
+
+// throttled marks an entry point whose function has a reserved
+// concurrency of 1.
+func throttled(ep EntryPoint, fns map[string]*Function) EntryPoint {
+	if f := fns[ep.Function]; f != nil && f.Reserved != nil && *f.Reserved == 1 {
 		ep.Throttled = true
 	}
-	b.m.EntryPoints = append(b.m.EntryPoints, ep)
+	return ep
 }
 
 // quickCreateAPIs: `target` on an HTTP API makes API Gateway create a
 // catch-all $default route with no authorization, an integration and an
 // auto-deployed stage.
-func (b *builder) quickCreateAPIs() {
+func (b *facts) quickCreateAPIs() {
 	for _, r := range b.ix.byType["aws_apigatewayv2_api"] {
 		if r.Data || (getStr(r.Values, "target") == "" && len(refsAt(r, "target")) == 0) {
 			continue
@@ -48,7 +57,7 @@ func (b *builder) quickCreateAPIs() {
 // service principal without source_arn or source_account, lets a caller
 // in any account invoke the function (for a service, through a resource
 // of their own).
-func (b *builder) publicPermissions() {
+func (b *facts) publicPermissions() {
 	for _, r := range b.ix.byType["aws_lambda_permission"] {
 		if !permitsInvoke(getStr(r.Values, "action")) {
 			continue
@@ -89,7 +98,7 @@ func restricted(r *res, key string) bool {
 // lambda runs the attached function for any caller, unless the action
 // list authenticates first (authenticate-cognito / authenticate-oidc) or
 // the balancer's security groups admit no one from the internet.
-func (b *builder) publicLoadBalancers() {
+func (b *facts) publicLoadBalancers() {
 	lbTypes := []string{"aws_lb", "aws_alb"}
 	tgTypes := []string{"aws_lb_target_group", "aws_alb_target_group"}
 	// Target group → functions attached.
@@ -182,7 +191,7 @@ func (b *builder) publicLoadBalancers() {
 
 // lbClosed: every security group of the balancer is in the plan and none
 // admits 0.0.0.0/0 or ::/0, so the internet cannot connect.
-func (b *builder) lbClosed(r *res) bool {
+func (b *facts) lbClosed(r *res) bool {
 	sgs := b.link(r, r.Values, r.Unknown, "security_groups", []string{"security_groups"}, "aws_security_group")
 	if len(sgs.Addrs) == 0 || len(sgs.Raw) > 0 || len(sgs.Lost) > 0 {
 		return false
@@ -209,7 +218,7 @@ func (b *builder) lbClosed(r *res) bool {
 // guestRoles: an identity pool that allows unauthenticated identities hands
 // anyone credentials for its unauthenticated role. Whatever that role can
 // make run, or reach itself, anyone can.
-func (b *builder) guestRoles() {
+func (b *reacher) guestRoles() {
 	openPools := map[string]bool{}
 	for _, r := range b.ix.byType["aws_cognito_identity_pool"] {
 		if !r.Data && getBool(r.Values, "allow_unauthenticated_identities") {
@@ -258,7 +267,7 @@ func (b *builder) guestRoles() {
 // known ARN, or through the configuration references of `roles` (the map
 // is one expression, so with several roles referenced the pick is marked
 // unresolved and every referenced role is kept).
-func (b *builder) guestRole(r *res) ([]string, bool) {
+func (b *facts) guestRole(r *res) ([]string, bool) {
 	if m := getMap(r.Values, "roles"); m != nil {
 		if v, ok := m["unauthenticated"].(string); ok && v != "" {
 			if a := b.roleByARN(v); a != "" {
@@ -277,7 +286,7 @@ func (b *builder) guestRole(r *res) ([]string, bool) {
 
 // publicMessaging: a topic or queue whose resource policy lets anyone
 // publish or send runs every function it triggers for any caller.
-func (b *builder) publicMessaging() {
+func (b *facts) publicMessaging() {
 	for _, src := range sortedKeysOf(b.publicPolicy) {
 		r := b.ix.byAddr[src]
 		if r == nil {

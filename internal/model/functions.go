@@ -11,7 +11,7 @@ type funcExtra struct {
 	ipv6       bool // ipv6_allowed_for_dual_stack
 }
 
-func (b *builder) buildFunctions() {
+func (b *facts) buildFunctions() {
 	for _, r := range b.ix.byType["aws_lambda_function"] {
 		if r.Data {
 			continue
@@ -101,14 +101,14 @@ func (b *builder) buildFunctions() {
 
 // vpcConfigHint says why a vpc_config left unknown could not be followed
 // and, without sources, what to pass.
-func (b *builder) vpcConfigHint() string {
+func (b *facts) vpcConfigHint() string {
 	if b.ix.src == nil {
 		return "unknown at plan time; a dynamic vpc_config block is not in the plan's configuration: pass the Terraform sources with --source DIR"
 	}
 	return "unknown at plan time and not resolvable through the sources"
 }
 
-func (b *builder) functionIPv6(addr string) bool {
+func (b *facts) functionIPv6(addr string) bool {
 	r := b.ix.byAddr[addr]
 	if r == nil {
 		return false

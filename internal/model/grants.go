@@ -34,7 +34,7 @@ type targetIndex struct {
 	byScope map[string][]int
 }
 
-func (b *builder) targetsFor(action string) *targetIndex {
+func (b *facts) targetsFor(action string) *targetIndex {
 	if t, ok := b.targetCache[action]; ok {
 		return t
 	}
@@ -59,7 +59,7 @@ func (b *builder) targetsFor(action string) *targetIndex {
 
 // moduleOf is the module instance of a target (a synthetic master secret
 // lives with its cluster).
-func (b *builder) moduleOf(addr string) string {
+func (b *facts) moduleOf(addr string) string {
 	if r := b.ix.byAddr[strings.TrimSuffix(addr, MasterSecretSuffix)]; r != nil {
 		return r.Module
 	}
@@ -166,7 +166,7 @@ func nameInARN(action, arn string) string {
 	return hopNameInARN(action, arn)
 }
 
-func (b *builder) computeTargets(action string) []grantTarget {
+func (b *facts) computeTargets(action string) []grantTarget {
 	var out []grantTarget
 	switch action {
 	case iam.ActionSecretRead:
@@ -308,7 +308,7 @@ func fill(seg string) string {
 	return strings.NewReplacer("*", "", "?", "x").Replace(seg)
 }
 
-func (b *builder) computeGrants(rs *roleState) {
+func (b *facts) computeGrants(rs *roleState) {
 	if len(rs.stmts) == 0 {
 		return
 	}
@@ -402,7 +402,7 @@ func targetKind(action string) string {
 
 // grantSteps is the evidence chain role → policy → statement → action →
 // resource.
-func (b *builder) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
+func (b *facts) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 	name := st.Sid
 	if name == "" {
 		name = "#" + strconv.Itoa(st.s.Index)

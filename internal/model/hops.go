@@ -50,7 +50,7 @@ func hopActionOn(typ string) string {
 
 // hopTargets lists the grant targets of a hop action with the ARN shape
 // each certainly has (ARN formats: docs/facts/iam-hops.md).
-func (b *builder) hopTargets(action string) []grantTarget {
+func (b *facts) hopTargets(action string) []grantTarget {
 	var out []grantTarget
 	for _, typ := range hopTargetTypes[action] {
 		for _, r := range b.ix.byType[typ] {
@@ -154,7 +154,7 @@ type trigger struct {
 // buildTriggers indexes, by the address of the thing that is called, the
 // functions each call runs: SNS subscriptions, SQS event source mappings,
 // state machine definitions and IAM-authorised API routes.
-func (b *builder) buildTriggers() {
+func (b *facts) buildTriggers() {
 	b.triggers = map[string][]trigger{}
 	add := func(src, fn string, fromUnknown bool, steps ...Step) {
 		f := b.functions[fn]
@@ -202,7 +202,7 @@ func (b *builder) buildTriggers() {
 // invokes: Task states whose Resource is a function ARN, or the
 // lambda:invoke integration with Parameters.FunctionName. An unknown
 // definition is resolved through the functions it references.
-func (b *builder) stateMachineFunctions(r *res) ([]string, bool) {
+func (b *facts) stateMachineFunctions(r *res) ([]string, bool) {
 	if def := getStr(r.Values, "definition"); def != "" {
 		var doc any
 		if json.Unmarshal([]byte(def), &doc) == nil {
@@ -253,7 +253,7 @@ func walkJSONStrings(v any, fn func(key, value string)) {
 // names a role allows it without any identity policy (role trust policies
 // name who may assume). Also records public topics and queues and every
 // role's trust policy.
-func (b *builder) resourceGrants() {
+func (b *facts) resourceGrants() {
 	b.trust = map[string][]rpStatement{}
 	b.trustKnown = map[string]bool{}
 	b.publicPolicy = map[string][]Step{}
@@ -334,7 +334,7 @@ func (b *builder) resourceGrants() {
 
 // lambdaPermissionGrants: aws_lambda_permission whose principal is a role
 // of the plan lets that role invoke the function.
-func (b *builder) lambdaPermissionGrants(grant func(roleAddr, action, target, kind string, via ...Step)) {
+func (b *facts) lambdaPermissionGrants(grant func(roleAddr, action, target, kind string, via ...Step)) {
 	for _, r := range b.ix.byType["aws_lambda_permission"] {
 		if !permitsInvoke(getStr(r.Values, "action")) {
 			continue
@@ -367,7 +367,7 @@ func permitsInvoke(action string) bool {
 // trustAdmits tells whether role target's trust policy lets caller assume
 // it: by naming it, its account, or anyone. An unreadable trust policy is
 // assumed to admit, and the hop is marked unresolved.
-func (b *builder) trustAdmits(target, caller string) (ok, unresolved bool, step Step) {
+func (b *facts) trustAdmits(target, caller string) (ok, unresolved bool, step Step) {
 	if !b.trustKnown[target] && len(b.trust[target]) == 0 {
 		return true, true, assumedStep("policy", target, "trust policy unknown at plan time", "assumed to admit the caller")
 	}
@@ -395,7 +395,7 @@ type hopEdge struct {
 }
 
 // roleEdges lists the hops out of a role, computed once per role.
-func (b *builder) roleEdges(ra string) []hopEdge {
+func (b *reacher) roleEdges(ra string) []hopEdge {
 	if e, ok := b.edgeCache[ra]; ok {
 		return e
 	}
@@ -463,9 +463,7 @@ type fnEdge struct {
 // each callee's data paths to its callers, once per (caller, callee,
 // database), and revisits a caller's own callers when it gains a database:
 // work is bounded by edges × databases, never all pairs of functions.
-func (b *builder) hopPaths() {
-	b.edgeCache = map[string][]hopEdge{}
-	b.buildTriggers()
+func (b *reacher) hopPaths() {
 	var edges []fnEdge
 	for _, fa := range sortedKeysOf(b.functions) {
 		f := b.functions[fa]
@@ -487,7 +485,7 @@ func (b *builder) hopPaths() {
 // too unless own: a function's own grants are its iamPaths already) and
 // the calls any reached role can make into functions. Every path and call
 // starts with prefix.
-func (b *builder) walkRoles(start []string, prefix []Step, unresolved, own bool) ([]Path, []fnEdge) {
+func (b *reacher) walkRoles(start []string, prefix []Step, unresolved, own bool) ([]Path, []fnEdge) {
 	type visit struct {
 		role       string
 		chain      []Step // role hops after prefix
@@ -542,7 +540,7 @@ func (b *builder) walkRoles(start []string, prefix []Step, unresolved, own bool)
 // set long before on any real plan.
 const maxHopSteps = 256
 
-func (b *builder) propagate(edges []fnEdge) {
+func (b *reacher) propagate(edges []fnEdge) {
 	byCallee := map[string][]int{}
 	queue := make([]int, len(edges))
 	for i, e := range edges {

@@ -9,7 +9,7 @@ import (
 
 var sgTypes = []string{"aws_security_group", "aws_default_security_group"}
 
-func (b *builder) buildNetwork() {
+func (b *facts) buildNetwork() {
 	b.buildSecurityGroups()
 	b.buildGateways()
 	b.buildSubnets()
@@ -18,7 +18,7 @@ func (b *builder) buildNetwork() {
 	b.markOpenRules()
 }
 
-func (b *builder) buildSecurityGroups() {
+func (b *facts) buildSecurityGroups() {
 	for _, t := range sgTypes {
 		for _, r := range b.ix.byType[t] {
 			if r.Data {
@@ -97,7 +97,7 @@ func (b *builder) buildSecurityGroups() {
 
 // noteLost marks a rule unresolved and warns when a peer reference could
 // not be followed.
-func (b *builder) noteLost(r *res, key string, l linkResult, unresolved *bool) {
+func (b *facts) noteLost(r *res, key string, l linkResult, unresolved *bool) {
 	if l.Approx {
 		*unresolved = true
 		b.warn("unresolved-reference", r.Address, "%s comes from a for_each/count value the plan does not split per instance; peers %s are a guess, so the rule is treated as unresolved", key, strings.Join(l.Addrs, ", "))
@@ -110,7 +110,7 @@ func (b *builder) noteLost(r *res, key string, l linkResult, unresolved *bool) {
 }
 
 // attachRule puts a standalone rule onto its security group.
-func (b *builder) attachRule(r *res, rule SGRule, dir string) {
+func (b *facts) attachRule(r *res, rule SGRule, dir string) {
 	if rule.CIDRs == nil {
 		rule.CIDRs = []string{}
 	}
@@ -153,7 +153,7 @@ func (b *builder) attachRule(r *res, rule SGRule, dir string) {
 // inlineRules reads ingress/egress blocks of an aws_security_group. When the
 // whole block set is unknown (an unknown peer id inside it), the rules are
 // rebuilt from the configuration blocks.
-func (b *builder) inlineRules(r *res, kind string) []SGRule {
+func (b *facts) inlineRules(r *res, kind string) []SGRule {
 	blocks := getBlocks(r.Values, kind)
 	var cfgBlocks []map[string]*tfjson.Expression
 	if r.Config != nil {
@@ -212,7 +212,7 @@ func (b *builder) inlineRules(r *res, kind string) []SGRule {
 // peersFromConfig resolves unknown peer groups of an inline rule through
 // the configuration: union of the security_groups references of all blocks
 // of that kind (blocks cannot be aligned reliably because sets reorder).
-func (b *builder) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tfjson.Expression, rule *SGRule) {
+func (b *facts) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tfjson.Expression, rule *SGRule) {
 	var refs []string
 	for _, cb := range cfgBlocks {
 		if e := cb["security_groups"]; e != nil && e.ExpressionData != nil {
@@ -235,7 +235,7 @@ func (b *builder) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*t
 	}
 }
 
-func (b *builder) ruleFromConfig(r *res, cb map[string]*tfjson.Expression) SGRule {
+func (b *facts) ruleFromConfig(r *res, cb map[string]*tfjson.Expression) SGRule {
 	cv := func(k string) (any, bool) {
 		e := cb[k]
 		if e == nil || e.ExpressionData == nil || e.ConstantValue == nil || e.ConstantValue == tfjson.UnknownConstantValue {
@@ -323,7 +323,7 @@ func ports(v map[string]any, proto string) (int, int) {
 	return from, to
 }
 
-func (b *builder) buildGateways() {
+func (b *facts) buildGateways() {
 	for _, r := range b.ix.byType["aws_nat_gateway"] {
 		g := Gateway{Address: r.Address, Private: getStr(r.Values, "connectivity_type") == "private"}
 		if s := b.link(r, r.Values, r.Unknown, "subnet_id", []string{"subnet_id"}, "aws_subnet"); len(s.Addrs) > 0 {
@@ -351,7 +351,7 @@ func (b *builder) buildGateways() {
 	}
 }
 
-func (b *builder) buildSubnets() {
+func (b *facts) buildSubnets() {
 	for _, t := range []string{"aws_subnet", "aws_default_subnet"} {
 		for _, r := range b.ix.byType[t] {
 			if r.Data {
@@ -368,7 +368,7 @@ func (b *builder) buildSubnets() {
 	}
 }
 
-func (b *builder) buildEndpoints() {
+func (b *facts) buildEndpoints() {
 	for _, r := range b.ix.byType["aws_vpc_endpoint"] {
 		if r.Data {
 			continue

@@ -17,14 +17,14 @@ const maxOpenKeys = 512
 // another open port 22 as surely as 0.0.0.0/0 does, because security group
 // rules are allow rules whose union is what AWS admits
 // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
-func (b *builder) markOpenRules() {
+func (b *facts) markOpenRules() {
 	for _, addr := range sortedKeysOf(b.sgs) {
 		sg := b.sgs[addr]
 		b.markOpen(sg.Ingress)
 	}
 }
 
-func (b *builder) markOpen(rules []SGRule) {
+func (b *facts) markOpen(rules []SGRule) {
 	if len(rules) == 0 {
 		return
 	}
@@ -92,7 +92,7 @@ func ruleIncludes(o, r SGRule) bool {
 // ruleSources is the address set a rule names: its CIDRs and the entries
 // of prefix lists known in the plan. Bad CIDRs are warned about, never
 // guessed at.
-func (b *builder) ruleSources(r SGRule) addrset.Set {
+func (b *facts) ruleSources(r SGRule) addrset.Set {
 	s, bad := addrset.Parse(r.CIDRs)
 	if len(bad) > 0 {
 		b.warn("unresolved-reference", r.Address, "not CIDR blocks (AWS would reject them), ignored: %s", strings.Join(bad, ", "))

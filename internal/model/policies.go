@@ -41,7 +41,7 @@ func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {
 // plan time it follows the configuration reference (to an
 // aws_iam_policy_document data source or an aws_iam_policy). known is false
 // when the statements could not be recovered; a Warning says so.
-func (b *builder) document(r *res, values, _ map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
+func (b *facts) document(r *res, values, _ map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
 	if len(cfgPath) == 0 {
 		cfgPath = []string{key}
 	}
@@ -49,7 +49,7 @@ func (b *builder) document(r *res, values, _ map[string]any, key, origin string,
 }
 
 // documentRefs is document with the configuration references given.
-func (b *builder) documentRefs(r *res, values map[string]any, key, origin string, refs []string) (out []stmt, known, fromUnknown bool) {
+func (b *facts) documentRefs(r *res, values map[string]any, key, origin string, refs []string) (out []stmt, known, fromUnknown bool) {
 	if doc := getStr(values, key); doc != "" {
 		return b.parseDoc(origin, doc, false), true, false
 	}
@@ -89,7 +89,7 @@ func (b *builder) documentRefs(r *res, values map[string]any, key, origin string
 	return out, true, true
 }
 
-func (b *builder) parseDoc(origin, doc string, fromUnknown bool) []stmt {
+func (b *facts) parseDoc(origin, doc string, fromUnknown bool) []stmt {
 	p, errs := iam.Parse([]byte(doc))
 	for _, e := range errs {
 		b.warn("invalid-policy", origin, "%v", e)
@@ -107,7 +107,7 @@ func (b *builder) parseDoc(origin, doc string, fromUnknown bool) []stmt {
 // dataDocument returns the statements of an aws_iam_policy_document data
 // source: from its json when known, else rebuilt from after.statement with
 // unknown resources resolved through configuration references.
-func (b *builder) dataDocument(r *res, origin string) ([]stmt, bool) {
+func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 	if doc := getStr(r.Values, "json"); doc != "" {
 		return b.parseDoc(origin, doc, false), true
 	}
@@ -204,7 +204,7 @@ func stmtName(s iam.Statement) string {
 // Blocks are aligned by position when the configuration has as many static
 // blocks as the plan; otherwise (dynamic blocks) all blocks' references are
 // used, which over-approximates.
-func (b *builder) statementRefs(r *res, i, n int, k string) []string {
+func (b *facts) statementRefs(r *res, i, n int, k string) []string {
 	var static []map[string]*tfjson.Expression
 	if r.Config != nil {
 		if e := r.Config.Expressions["statement"]; e != nil && e.ExpressionData != nil {
@@ -245,7 +245,7 @@ func (b *builder) statementRefs(r *res, i, n int, k string) []string {
 // references (a DB secret, a database, a function) is assumed to be granted
 // the notable action for that object. The statements are FromUnknown, so
 // every path through them is marked as resting on an unresolved link.
-func (b *builder) assumeFromRefs(r *res, origin string, ts []target) ([]stmt, string) {
+func (b *facts) assumeFromRefs(r *res, origin string, ts []target) ([]stmt, string) {
 	var out []stmt
 	var what []string
 	add := func(action []string, resource string) {

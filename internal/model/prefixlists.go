@@ -8,10 +8,7 @@ var prefixListTypes = []string{"aws_ec2_managed_prefix_list"}
 // in the plan) to its addresses. ok is false when the plan does not hold its
 // entries: an AWS-managed list read by no data source, or entries unknown
 // until apply. Callers then treat it as may-match, never as a fact.
-func (b *builder) prefixList(ref string) (addrset.Set, bool) {
-	if b.plSets == nil {
-		b.buildPrefixLists()
-	}
+func (b *facts) prefixList(ref string) (addrset.Set, bool) {
 	addr := b.lookup(ref, prefixListTypes...)
 	if addr == "" {
 		return addrset.Empty, false
@@ -22,7 +19,7 @@ func (b *builder) prefixList(ref string) (addrset.Set, bool) {
 
 // buildPrefixLists gathers entries from the list resources and data
 // sources (entry blocks) and from aws_ec2_managed_prefix_list_entry.
-func (b *builder) buildPrefixLists() {
+func (b *facts) buildPrefixLists() {
 	b.plSets = map[string]addrset.Set{}
 	cidrs := map[string][]string{}
 	unknown := map[string]bool{}
@@ -62,7 +59,7 @@ func (b *builder) buildPrefixLists() {
 
 // prefixListRefs resolves prefix list ids unknown at plan time through the
 // configuration; a reference that leads nowhere leaves the rule unresolved.
-func (b *builder) prefixListRefs(r *res, refs []string, rule *SGRule) []string {
+func (b *facts) prefixListRefs(r *res, refs []string, rule *SGRule) []string {
 	ts, _ := b.ix.resolve(r.Module, refs)
 	addrs := b.ix.addrsOf(ts, prefixListTypes...)
 	if len(addrs) == 0 && len(refs) > 0 {

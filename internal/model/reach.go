@@ -3,15 +3,59 @@ package model
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/letsleep/letsleep/internal/addrset"
 	"github.com/letsleep/letsleep/internal/iam"
 )
 
-// reach derives each function's egress and data paths. Every join is a map
-// lookup: security groups → databases, role → grants, grant → target.
-func (b *builder) reach() {
+// reacher is the reach stage at work: it reads the facts and writes only
+// its own copies of the functions and of the model.
+type reacher struct {
+	*facts
+	// m is the model being finished: a copy of the facts' model objects,
+	// with paths, guest-role entry points and schedules added.
+	m *Model
+	// functions: copies of the facts' functions that receive the paths.
+	functions map[string]*Function
+	// edgeCache: hop edges of each role (hops.go).
+	edgeCache map[string][]hopEdge
+	// vpcSets: VPC address → all its address ranges (built on first use).
+	vpcSets map[string]vpcRange
+	notes
+}
+
+// reach derives the evidence paths from the facts: each function's egress
+// and data paths (through the network, grants, credentials and hops), the
+// entry points of guest roles and what each schedule wakes. It returns the
+// finished Model.
+func reach(fx *facts) *Model {
+	m := *fx.m
+	m.EntryPoints = slices.Clone(m.EntryPoints)
+	m.Proxies = slices.Clone(m.Proxies)
+	m.NATGateways = slices.Clone(m.NATGateways)
+	m.InternetGateway = slices.Clone(m.InternetGateway)
+	m.Tables = slices.Clone(m.Tables)
+	m.Endpoints = slices.Clone(m.Endpoints)
+	m.Schedules = slices.Clone(m.Schedules)
+	b := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}}
+	for a, f := range fx.functions {
+		c := *f
+		c.Egress, c.DataPaths = slices.Clone(c.Egress), slices.Clone(c.DataPaths)
+		b.functions[a] = &c
+	}
+	b.functionPaths()
+	b.guestRoles()
+	b.buildSchedules()
+	b.finish()
+	return b.m
+}
+
+// functionPaths derives each function's egress and data paths. Every join
+// is a map lookup: security groups → databases, role → grants, grant →
+// target.
+func (b *reacher) functionPaths() {
 	dbBySG := map[string][]string{}
 	for _, d := range sortedDBs(b.dbs) {
 		for _, sg := range d.SecurityGroups {
@@ -71,7 +115,7 @@ func fnStep(f *Function) Step {
 	return Step{Kind: "function", Address: f.Address, Detail: d}
 }
 
-func (b *builder) egress(f *Function) {
+func (b *reacher) egress(f *Function) {
 	if f.Role == RoleEgress {
 		f.Egress = append(f.Egress, Path{Kind: PathDeclared, Target: "internet", Steps: []Step{
 			fnStep(f), {Kind: "internet", Detail: "declared egress (" + TagRole + "=egress, source " + f.RoleSource + ")"},
@@ -127,7 +171,7 @@ func isOpenCIDR(c string) bool {
 	return len(bad) == 0 && len(s.OpenFamilies()) > 0
 }
 
-func (b *builder) functionVPC(f *Function) string {
+func (b *facts) functionVPC(f *Function) string {
 	for _, sn := range f.Subnets {
 		if s := b.subnets[sn]; s != nil && s.VPC != "" {
 			return s.VPC
@@ -136,7 +180,7 @@ func (b *builder) functionVPC(f *Function) string {
 	return ""
 }
 
-func (b *builder) dbVPC(d *Database) string {
+func (b *facts) dbVPC(d *Database) string {
 	for _, sg := range d.SecurityGroups {
 		if g := b.sgs[sg]; g != nil && g.VPC != "" {
 			return g.VPC
@@ -148,7 +192,7 @@ func (b *builder) dbVPC(d *Database) string {
 // networkPaths: function SG egress allows the DB port toward the DB's SG
 // (or a CIDR covering it) AND the DB SG ingress allows the function's SG
 // (or a CIDR covering its subnets), in the same VPC when known.
-func (b *builder) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR map[string]string, cidrCands []*Database) {
+func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR map[string]string, cidrCands []*Database) {
 	if !f.InVPC {
 		return
 	}
@@ -304,7 +348,7 @@ func dbStep(d *Database) Step {
 }
 
 // iamPaths turns the execution role's grants into data paths.
-func (b *builder) iamPaths(f *Function) {
+func (b *reacher) iamPaths(f *Function) {
 	cands := b.fnRoles[f.Address]
 	for _, ra := range cands {
 		rs := b.roles[ra]
@@ -315,14 +359,14 @@ func (b *builder) iamPaths(f *Function) {
 	}
 }
 
-func (b *builder) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
+func (b *reacher) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
 	f.DataPaths = append(f.DataPaths, b.grantDataPaths(rs, b.roleHead(f, ambiguous), ambiguous)...)
 }
 
 // roleHead starts the IAM paths of f: its own step, and when its execution
 // role could not be pinned down, the assumption that it may be any of the
 // candidates.
-func (b *builder) roleHead(f *Function, ambiguous bool) []Step {
+func (b *facts) roleHead(f *Function, ambiguous bool) []Step {
 	if !ambiguous {
 		return []Step{fnStep(f)}
 	}
@@ -336,7 +380,7 @@ func (b *builder) roleHead(f *Function, ambiguous bool) []Step {
 
 // grantDataPaths turns a role's grants on database objects into data
 // paths, each starting with prefix (the function, and any role hops).
-func (b *builder) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) []Path {
+func (b *reacher) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) []Path {
 	if rs == nil {
 		return nil
 	}

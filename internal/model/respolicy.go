@@ -33,7 +33,7 @@ type rpStatement struct {
 // warning when it is unknown (the caller decides what an unknown policy
 // means). Roles named only through configuration references (a role ARN
 // unknown at plan time) are resolved to their addresses.
-func (b *builder) resourcePolicy(r *res, values map[string]any, key string, cfgPath ...string) (out []rpStatement, known bool) {
+func (b *facts) resourcePolicy(r *res, values map[string]any, key string, cfgPath ...string) (out []rpStatement, known bool) {
 	if len(cfgPath) == 0 {
 		cfgPath = []string{key}
 	}
@@ -95,7 +95,7 @@ func (p *principalSet) addRole(a string) {
 // principalsOf resolves the AWS principals of a statement: "*", an
 // account, or a role of the plan (by ARN, or by the name inside a role ARN
 // with any path).
-func (b *builder) principalsOf(p *iam.Principal) principalSet {
+func (b *facts) principalsOf(p *iam.Principal) principalSet {
 	var out principalSet
 	if p == nil {
 		return out
@@ -127,7 +127,7 @@ func isAccountPrincipal(id string) bool {
 
 // roleByARN finds a role of the plan by its ARN, or by the name at the end
 // of a role ARN.
-func (b *builder) roleByARN(arn string) string {
+func (b *facts) roleByARN(arn string) string {
 	if a := b.lookup(arn, roleTypes...); a != "" {
 		return a
 	}
@@ -145,7 +145,7 @@ func (b *builder) roleByARN(arn string) string {
 // the roles its principals reference in the configuration (identifiers
 // unknown at plan time). Blocks are aligned by position when the counts
 // agree; otherwise every block gets every role (an over-approximation).
-func (b *builder) principalRefRoles(dr *res) map[int][]string {
+func (b *facts) principalRefRoles(dr *res) map[int][]string {
 	out := map[int][]string{}
 	if dr.Config == nil {
 		return out

@@ -22,7 +22,7 @@ type roleState struct {
 func grantKey(g Grant) string { return g.Action + "\x00" + g.Resource + "\x00" + g.Target }
 
 func (r *roleState) toModel() Role {
-	out := Role{Address: r.addr, Name: r.name, Policies: r.policies, Grants: r.grants, Unresolved: sortedUnique(r.unresolved)}
+	out := Role{Address: r.addr, Name: r.name, Policies: r.policies, Grants: r.grants, Unresolved: sortedCopy(r.unresolved)}
 	if out.Policies == nil {
 		out.Policies = []PolicyRef{}
 	}
@@ -58,7 +58,7 @@ var attachmentTypes = []struct{ typ, key, principal string }{
 	{"aws_iam_group_policy_attachment", "group", "aws_iam_group"},
 }
 
-func (b *builder) buildRoles() {
+func (b *facts) buildRoles() {
 	for _, r := range b.ix.byType["aws_iam_role"] {
 		if r.Data {
 			continue
@@ -142,7 +142,7 @@ func (b *builder) buildRoles() {
 
 // rolesOf returns the role states a link names, warning for roles outside
 // the plan.
-func (b *builder) rolesOf(r *res, l linkResult) []*roleState {
+func (b *facts) rolesOf(r *res, l linkResult) []*roleState {
 	var out []*roleState
 	for _, a := range l.Addrs {
 		if rs := b.roles[a]; rs != nil {
@@ -155,7 +155,7 @@ func (b *builder) rolesOf(r *res, l linkResult) []*roleState {
 	return out
 }
 
-func (b *builder) lostRefs(rs *roleState, r *res, key string, l linkResult) {
+func (b *facts) lostRefs(rs *roleState, r *res, key string, l linkResult) {
 	if len(l.Lost) == 0 {
 		return
 	}
@@ -164,7 +164,7 @@ func (b *builder) lostRefs(rs *roleState, r *res, key string, l linkResult) {
 }
 
 // attachFrom handles policy_arn of an attachment resource.
-func (b *builder) attachFrom(rs *roleState, r *res, source string) {
+func (b *facts) attachFrom(rs *roleState, r *res, source string) {
 	if arn := getStr(r.Values, "policy_arn"); arn != "" {
 		b.attachARN(rs, r, arn, source)
 		return
@@ -186,7 +186,7 @@ func (b *builder) attachFrom(rs *roleState, r *res, source string) {
 
 // attachARN attaches a policy named by a known ARN: an aws_iam_policy in
 // the plan, an AWS-managed policy from the table, or an unknown policy.
-func (b *builder) attachARN(rs *roleState, r *res, arn, source string) {
+func (b *facts) attachARN(rs *roleState, r *res, arn, source string) {
 	if a := b.lookup(arn, "aws_iam_policy"); a != "" {
 		b.attachPolicyResource(rs, a, source)
 		return
@@ -209,7 +209,7 @@ func (b *builder) attachARN(rs *roleState, r *res, arn, source string) {
 	}
 }
 
-func (b *builder) attachPolicyResource(rs *roleState, addr, source string) {
+func (b *facts) attachPolicyResource(rs *roleState, addr, source string) {
 	pr := b.ix.byAddr[addr]
 	if pr == nil {
 		return
@@ -218,7 +218,7 @@ func (b *builder) attachPolicyResource(rs *roleState, addr, source string) {
 	b.addPolicy(rs, PolicyRef{Address: addr, Source: source, Known: known}, st)
 }
 
-func (b *builder) addPolicy(rs *roleState, ref PolicyRef, st []stmt) {
+func (b *facts) addPolicy(rs *roleState, ref PolicyRef, st []stmt) {
 	for _, p := range rs.policies {
 		if p.Address == ref.Address && p.Source == ref.Source {
 			return

@@ -14,7 +14,7 @@ type routeState struct {
 	routes []Route
 }
 
-func (b *builder) buildRouteTables() {
+func (b *facts) buildRouteTables() {
 	tables := map[string]*routeState{}
 	for _, t := range []string{"aws_route_table", "aws_default_route_table"} {
 		for _, r := range b.ix.byType[t] {
@@ -147,7 +147,7 @@ var routeTargets = []struct {
 
 // route reads one route (an inline block or an aws_route) into routes, one
 // per destination.
-func (b *builder) route(r *res, blk map[string]any, addr string, inline bool) []Route {
+func (b *facts) route(r *res, blk map[string]any, addr string, inline bool) []Route {
 	var dests []string
 	for _, k := range []string{"cidr_block", "destination_cidr_block", "ipv6_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"} {
 		if v := getStr(blk, k); v != "" {

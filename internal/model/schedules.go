@@ -13,7 +13,7 @@ import (
 // with a data path, or a Scheduler universal target that calls rds-data or
 // an RDS API that wakes a paused cluster. AWS facts:
 // docs/facts/keep-warm-schedules.md. Runs after reach.
-func (b *builder) buildSchedules() {
+func (b *reacher) buildSchedules() {
 	rules := map[string]*Schedule{}
 	for _, r := range b.ix.byType["aws_cloudwatch_event_rule"] {
 		expr := getStr(r.Values, "schedule_expression")
@@ -70,7 +70,7 @@ func (b *builder) buildSchedules() {
 }
 
 // addSchedule keeps one wake per database (the first in a stable order).
-func (b *builder) addSchedule(s *Schedule) {
+func (b *reacher) addSchedule(s *Schedule) {
 	s.Targets = sortedUnique(s.Targets)
 	sortPaths(s.Wakes)
 	seen := map[string]bool{}
@@ -87,7 +87,7 @@ func (b *builder) addSchedule(s *Schedule) {
 
 // scheduleTargets names what a target ARN runs: the functions it links to
 // (by reference or by name), else the ARN as written when known.
-func (b *builder) scheduleTargets(r *res, values, unknown map[string]any, key string, cfgPath []string) []string {
+func (b *facts) scheduleTargets(r *res, values, unknown map[string]any, key string, cfgPath []string) []string {
 	l := b.link(r, values, unknown, key, cfgPath, functionTypes...)
 	out := append([]string{}, l.Addrs...)
 	if v := getStr(values, key); v != "" && len(out) == 0 {
@@ -102,7 +102,7 @@ func (b *builder) scheduleTargets(r *res, values, unknown map[string]any, key st
 
 // targetWakes: the target ARN names a function, or a topic, queue or state
 // machine that runs functions; each function's data paths become wakes.
-func (b *builder) targetWakes(r *res, values, unknown map[string]any, key string, cfgPath []string, tstep Step) []Path {
+func (b *reacher) targetWakes(r *res, values, unknown map[string]any, key string, cfgPath []string, tstep Step) []Path {
 	var out []Path
 	l := b.link(r, values, unknown, key, cfgPath, append(append([]string{}, functionTypes...), "aws_sns_topic", "aws_sqs_queue", "aws_sfn_state_machine")...)
 	targets := l.Addrs
@@ -163,7 +163,7 @@ var wakingRDSAPIs = map[string]bool{
 // universalWakes: a universal target calling rds-data (any action) or a
 // waking RDS API wakes the database its input names; an input that names
 // no database of the plan may name any (unresolved).
-func (b *builder) universalWakes(r *res, t map[string]any, svc, api string) []Path {
+func (b *reacher) universalWakes(r *res, t map[string]any, svc, api string) []Path {
 	if svc != "rdsdata" && !(svc == "rds" && wakingRDSAPIs[strings.ToLower(api)]) {
 		return nil
 	}
@@ -220,7 +220,7 @@ func (b *builder) universalWakes(r *res, t map[string]any, svc, api string) []Pa
 }
 
 // dbByIdentifier finds a database by its cluster or instance identifier.
-func (b *builder) dbByIdentifier(v string) string {
+func (b *facts) dbByIdentifier(v string) string {
 	for _, a := range sortedKeysOf(b.dbs) {
 		if b.dbs[a].Identifier == v {
 			return a

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/plan"
@@ -70,5 +71,63 @@ func TestResolveStage(t *testing.T) {
 	}
 	if len(rx.list) != 0 {
 		t.Errorf("warnings = %v, want none", rx.list)
+	}
+}
+
+// The normalise stage alone: model objects joined, no path derived yet.
+func TestNormaliseStage(t *testing.T) {
+	fx := normalise(resolve(loadStagePlan(t), nil), Config{})
+	f := fx.functions["aws_lambda_function.fn"]
+	if f == nil || f.Name != "fn" || f.InVPC {
+		t.Fatalf("function = %+v, want fn outside a VPC", f)
+	}
+	if got := fx.fnRoles[f.Address]; len(got) != 1 || got[0] != "aws_iam_role.app" {
+		t.Errorf("execution role candidates = %v, want the referenced role", got)
+	}
+	if fx.roles["aws_iam_role.app"] == nil || fx.dbs["aws_rds_cluster.db"] == nil {
+		t.Errorf("role or database missing: roles %v, databases %v", sortedKeysOf(fx.roles), sortedKeysOf(fx.dbs))
+	}
+	if fx.fnByName["fn"] != f.Address {
+		t.Errorf("function name index = %v", fx.fnByName)
+	}
+	if len(f.Egress)+len(f.DataPaths) != 0 {
+		t.Errorf("normalise derived paths %+v %+v; reach derives them", f.Egress, f.DataPaths)
+	}
+}
+
+// The reach stage alone, on the stack fixture's facts: it derives paths
+// and never writes into the facts it reads.
+func TestReachStage(t *testing.T) {
+	fx := normalise(resolve(loadFixturePlan(t, "stack"), nil), Config{})
+	snapshot := func() string {
+		t.Helper()
+		roles := map[string]Role{}
+		for a, rs := range fx.roles {
+			roles[a] = rs.toModel()
+		}
+		data, err := json.Marshal([]any{fx.m, fx.functions, fx.sgs, fx.subnets, fx.dbs, fx.secrets, roles, fx.notes.list, fx.resolved.list})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	before := snapshot()
+	m := reach(fx)
+	if after := snapshot(); after != before {
+		t.Errorf("reach wrote into the facts")
+	}
+	var paths int
+	for _, f := range m.Functions {
+		paths += len(f.Egress) + len(f.DataPaths)
+		if fx.functions[f.Address] == nil {
+			t.Errorf("function %s is not one of the facts'", f.Address)
+		}
+	}
+	if paths == 0 || len(m.Functions) != len(fx.functions) {
+		t.Errorf("reach derived %d paths over %d functions (facts: %d)", paths, len(m.Functions), len(fx.functions))
+	}
+	egress := fn(t, m, "aws_lambda_function.egress")
+	if len(egress.Egress) == 0 {
+		t.Errorf("egress function has no egress path: %+v", egress)
 	}
 }
