@@ -27,6 +27,7 @@ import data.letsleep.lib.model
 
 deny contains f if {
 	some w in model.section("warnings")
+	not w.address in causes
 	f := {
 		"resource": resource(w),
 		"message": sprintf("%s: %s; to fix: %s", [w.kind, w.message, advice(w.kind)]),
@@ -35,23 +36,67 @@ deny contains f if {
 	}
 }
 
-# A function that must stay away from the data (egress, hot) placed in a
-# VPC whose subnets or security groups cannot be resolved: whether it
-# reaches the database is unknown, and guessing either way would be wrong.
-# It fails the run at medium (never higher: it rests on no known path) and
-# says what to pass. The lambda community module writes vpc_config as a
-# dynamic block, which the plan does not carry.
-deny contains f if {
+# One finding per cause, at medium, when what could not be resolved (even
+# with the sources) decides whether a function that must stay away from
+# the data reaches it: the run fails, the message says what is unknown
+# and what to do, and the low warnings of the same resource are folded in.
+# Never higher: it rests on no known path.
+causes := object.keys(placement_unknown) | object.keys(grant_unknown)
+
+# placement_unknown[fn] lists the vpc_config keys of an egress or hot
+# function in a VPC that could not be resolved. The lambda community module
+# writes vpc_config as a dynamic block, which the plan does not carry.
+placement_unknown[fn.address] := keys if {
 	some fn in model.functions
 	fn.role in {"egress", "hot"}
 	fn.in_vpc
-	some key in ["vpc_config.subnet_ids", "vpc_config.security_group_ids"]
-	key in object.get(fn, "unresolved", [])
+	keys := [key |
+		some key in ["vpc_config.subnet_ids", "vpc_config.security_group_ids"]
+		key in object.get(fn, "unresolved", [])
+	]
+	count(keys) > 0
+}
+
+deny contains f if {
+	some address, keys in placement_unknown
+	fn := model.functions_by_address[address]
+	what := concat(" and ", keys)
 	f := {
-		"resource": fn.address,
-		"message": sprintf("placement-unknown: %s function %s is placed in a VPC but its %s could not be resolved, so whether it reaches the database is unknown; to fix: pass the Terraform sources with --source DIR (a dynamic vpc_config block or a local is not in the plan), or make the value known at plan time", [fn.role, fn.address, key]),
-		"path": [model.step("function", fn.address, sprintf("%s function in a VPC, %s unknown", [fn.role, key]))],
-		"unresolved": true,
+		"resource": address,
+		"message": sprintf("placement-unknown: %s function %s is placed in a VPC but its %s could not be resolved, so whether it reaches the database is unknown; to fix: pass the Terraform sources with --source DIR (a dynamic vpc_config block or a local is not in the plan), or make the value known at plan time", [fn.role, address, what]),
+		"path": [model.step("function", address, sprintf("%s function in a VPC, %s unknown", [fn.role, what]))],
+		"assumptions": [model.assumption(address, sprintf("%s could not be resolved", [what]), "no placement is taken as fact: the function is not judged on it")],
+		"severity": "medium",
+	}
+}
+
+# grant_unknown[origin] is the set of functions that must stay away from
+# the data (egress, hot, viewer, or undeclared with a way out) whose role
+# holds a statement of policy origin with resources that could not be
+# resolved: what it grants them is unknown.
+grant_unknown := model.group([[st.origin, fn.address, true] |
+	some fn in model.functions
+	guarded(fn)
+	role := model.roles_by_address[fn.execution_role]
+	some st in model.as_array(role.statements)
+	st.effect == "Allow"
+	"(unknown)" in model.as_array(st.resources)
+])
+
+guarded(fn) if fn.role in {"egress", "hot", "viewer"}
+
+guarded(fn) if {
+	not model.has_role(fn)
+	model.non_empty(fn.egress)
+}
+
+deny contains f if {
+	some origin, fns in grant_unknown
+	f := {
+		"resource": origin,
+		"message": sprintf("grant-unknown: a statement of %s has resources that could not be resolved, even through the sources, so whether %s reach the database through it is unknown; to fix: pass the Terraform sources with --source DIR if you did not, or make the statement's resources known at plan time (a reference to a resource in the plan, or a value set in the root module)", [origin, model.list(fns)]),
+		"path": array.concat([model.step("policy", origin, "statement resources unknown")], [model.step("function", a, "must stay away from the data") | some a in sort(fns)]),
+		"assumptions": [model.assumption(origin, "the statement's resources", "they match the resources of its own module (what that reaches is reported on the functions)")],
 		"severity": "medium",
 	}
 }

@@ -63,14 +63,51 @@ test_deny_egress_in_vpc_with_unknown_placement_at_medium if {
 	count(findings) == 1
 	some d in findings
 	d.severity == "medium"
-	d.unresolved == true
+	fx.rests_on_assumption(d)
 	contains(d.message, "--source DIR")
 	d.resource == "module.f.aws_lambda_function.this[0]"
 }
 
-test_deny_hot_in_vpc_one_finding_per_unknown_key if {
-	findings := deny with input as fx.input_of({"functions": [fn("hot", ["vpc_config.subnet_ids", "vpc_config.security_group_ids"])]})
+# One finding per cause: both keys of one dynamic vpc_config block, and the
+# model's low warning on the same function, make one medium finding.
+test_deny_hot_in_vpc_one_finding_per_function if {
+	findings := deny with input as fx.input_of({
+		"functions": [fn("hot", ["vpc_config.subnet_ids", "vpc_config.security_group_ids"])],
+		"warnings": [w("unresolved-reference", "module.f.aws_lambda_function.this[0]", "vpc_config.subnet_ids unknown")],
+	})
+	count(findings) == 1
+	some d in findings
+	d.severity == "medium"
+	contains(d.message, "vpc_config.subnet_ids and vpc_config.security_group_ids could not be resolved")
+}
+
+role_with_unknown(address, origin) := {"address": address, "statements": [{"origin": origin, "effect": "Allow", "actions": ["secretsmanager:GetSecretValue"], "resources": ["(unknown)"]}], "grants": []}
+
+guarded_fn(address, role, exec) := {"address": address, "role": role, "in_vpc": false, "execution_role": exec, "egress": [fx.outside_vpc(address)], "data_paths": [], "unresolved": []}
+
+# A statement whose resources could not be resolved, on the role of a
+# function that must stay away from the data: one medium finding on the
+# statement's policy for every function it concerns, and the low warning
+# folded in; the same on a control function's role decides nothing.
+test_deny_unknown_grant_of_egress_functions_once_at_medium if {
+	doc := "module.e.data.aws_iam_policy_document.inline[0]"
+	findings := deny with input as fx.input_of({
+		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.r"), guarded_fn("aws_lambda_function.b", "", "aws_iam_role.r"), guarded_fn("aws_lambda_function.c", "control", "aws_iam_role.c")],
+		"roles": [role_with_unknown("aws_iam_role.r", doc), role_with_unknown("aws_iam_role.c", "aws_iam_policy.c")],
+		"warnings": [
+			w("unresolved-reference", doc, "statement #0: resources unknown at plan time and not resolvable"),
+			w("unresolved-reference", "aws_iam_policy.c", "statement #0: resources unknown at plan time and not resolvable"),
+		],
+	})
 	count(findings) == 2
+	some d in findings
+	d.resource == doc
+	d.severity == "medium"
+	contains(d.message, "whether aws_lambda_function.a, aws_lambda_function.b reach the database through it is unknown")
+	contains(d.message, "--source DIR")
+	some low in findings
+	low.resource == "aws_iam_policy.c"
+	not low.severity
 }
 
 test_allow_control_in_vpc_with_unknown_placement if {
