@@ -31,10 +31,23 @@ func (c *Config) Attribute(path, resKey, instance string, attrPath ...string) ([
 		// arguments: the answer is this call's, not the folder's.
 		memo += "\x00" + path
 	}
-	return cachedFound(m, memo, func(out *[]string) bool {
+	find := func(out *[]string) bool {
 		sc := c.instanceScope(path, m, attrExpr(r.body, "for_each"), attrExpr(r.body, "count"), instance)
 		return blockNarrow(r.body, attrPath, sc, out)
-	})
+	}
+	if instance != "" {
+		// One answer per instance: memoising would hold one entry per
+		// instance of a large for_each; narrowing is cheap to redo.
+		var out []string
+		if !find(&out) {
+			return nil, false
+		}
+		if out == nil {
+			return []string{}, true
+		}
+		return dedup(out), true
+	}
+	return cachedFound(m, memo, find)
 }
 
 // Argument returns the references of what the caller passes for var.name

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -44,6 +45,10 @@ type Config struct {
 	// Parsed counts the module folders parsed: one per folder, however
 	// many calls or instances share it.
 	Parsed int
+	// itemsByKey indexes object literals by key (*hclsyntax.ObjectConsExpr
+	// → map[string]int), so narrowing each of n instances into an n-key
+	// for_each map stays linear.
+	itemsByKey sync.Map
 }
 
 // Module returns the module at a call path ("" is the root).

@@ -254,20 +254,40 @@ func narrowObject(x *hclsyntax.ObjectConsExpr, sc *scope, sel []string, depth in
 		}
 		return
 	}
-	var computed []hclsyntax.Expression
-	for _, item := range x.Items {
-		k, ok := objectKey(item.KeyExpr)
-		switch {
-		case !ok:
-			computed = append(computed, item.ValueExpr)
-		case k == sel[0]:
-			narrow(item.ValueExpr, sc, sel[1:], depth+1, out)
-			return
+	keys := sc.c.objectItems(x)
+	if i, ok := keys[sel[0]]; ok {
+		narrow(x.Items[i].ValueExpr, sc, sel[1:], depth+1, out)
+		return
+	}
+	for i, item := range x.Items {
+		if _, ok := objectKey(item.KeyExpr); !ok {
+			narrow(x.Items[i].ValueExpr, sc, sel[1:], depth+1, out) // a computed key may be it
 		}
 	}
-	for _, v := range computed {
-		narrow(v, sc, sel[1:], depth+1, out)
+}
+
+// objectItems maps the constant keys of an object literal to their item,
+// computed once per literal. The first item of a key wins, as in HCL.
+func (c *Config) objectItems(x *hclsyntax.ObjectConsExpr) map[string]int {
+	build := func() map[string]int {
+		keys := make(map[string]int, len(x.Items))
+		for i, item := range x.Items {
+			if k, ok := objectKey(item.KeyExpr); ok {
+				if _, dup := keys[k]; !dup {
+					keys[k] = i
+				}
+			}
+		}
+		return keys
 	}
+	if c == nil {
+		return build()
+	}
+	if v, ok := c.itemsByKey.Load(x); ok {
+		return v.(map[string]int)
+	}
+	v, _ := c.itemsByKey.LoadOrStore(x, build())
+	return v.(map[string]int)
 }
 
 // objectKey is the constant key of an object item: a bare name or a
