@@ -8,6 +8,9 @@
 #   the RDS Data API reaches Aurora over HTTPS from outside the VPC, so IAM
 #   alone (rds-data plus the cluster secret) is a data path without any network
 #   path (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html).
+#   When the function is also on the hot path (hot, viewer or egress role),
+#   the finding says that user traffic wakes the database too; LSL-002 then
+#   stays silent, so one violation gives one finding.
 # scope: package
 # custom:
 #   id: LSL-001
@@ -31,7 +34,7 @@ deny contains finding if {
 	dp := model.first_path(f.data_paths)
 	finding := {
 		"resource": f.address,
-		"message": sprintf("function %s can go out (%s) and reaches the database (%s)%s", [f.address, model.describe_path(out), model.describe_path(dp), more(f)]),
+		"message": sprintf("function %s can go out (%s) and reaches the database (%s)%s%s", [f.address, model.describe_path(out), model.describe_path(dp), more(f), wakes(f)]),
 		"path": array.concat(model.from_function(f, model.steps(out)), model.after_function(f, model.steps(dp))),
 		"unresolved": unresolved(out, dp),
 	}
@@ -42,6 +45,10 @@ more(f) := "" if count(f.data_paths) + count(f.egress) == 2
 more(f) := sprintf("; %d egress and %d data paths in all", [count(f.egress), count(f.data_paths)]) if {
 	count(f.data_paths) + count(f.egress) > 2
 }
+
+wakes(f) := sprintf("; its role %s is on the hot path, so user traffic also wakes the database", [f.role]) if f.role in model.hot_roles
+
+default wakes(_) := ""
 
 unresolved(out, dp) if model.path_unresolved(out)
 

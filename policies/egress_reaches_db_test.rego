@@ -13,6 +13,7 @@ test_deny_egress_outside_vpc_with_data_api if {
 	d.resource == egress_fn
 	contains(d.message, "outside-vpc path to internet")
 	contains(d.message, "data-api path to module.data.aws_rds_cluster.this")
+	contains(d.message, "its role egress is on the hot path, so user traffic also wakes the database")
 
 	# the evidence is the egress path followed by the data path, naming the
 	# function once
@@ -29,6 +30,22 @@ test_deny_untagged_function_by_capability if {
 	some d in findings
 	d.resource == "aws_lambda_function.untagged"
 	contains(d.message, "nat path")
+	not contains(d.message, "wake")
+}
+
+test_deny_hot_function_that_goes_out_names_the_wake if {
+	f := fx.fn("aws_lambda_function.feed", "hot", [fx.outside_vpc("aws_lambda_function.feed")], [fx.network("aws_lambda_function.feed")])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	count(findings) == 1
+	some d in findings
+	endswith(d.message, "its role hot is on the hot path, so user traffic also wakes the database")
+}
+
+test_deny_control_function_that_goes_out_does_not_name_a_wake if {
+	f := fx.fn("aws_lambda_function.ctl", "control", [fx.nat("aws_lambda_function.ctl")], [fx.network("aws_lambda_function.ctl")])
+	findings := deny with input as fx.input_of({"functions": [f]})
+	some d in findings
+	not contains(d.message, "wake")
 }
 
 test_deny_one_finding_per_function_with_many_paths if {

@@ -8,7 +8,9 @@
 #   seconds and restarts the idle clock for at least 20 minutes
 #   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html).
 #   Warm-up functions may wake the database (that is their job) and are
-#   checked by LSL-003 and LSL-014 instead.
+#   checked by LSL-003 and LSL-014 instead. A hot function that can also go
+#   out is reported once, by LSL-001 (critical), whose message names the wake:
+#   its fix (remove the data path) is this rule's fix too.
 # scope: package
 # custom:
 #   id: LSL-002
@@ -24,12 +26,13 @@ package letsleep.checks.hot_path_reaches_db
 
 import data.letsleep.lib.model
 
-hot_roles := {"hot", "viewer", "egress"}
-
 deny contains finding if {
 	some f in model.functions
-	f.role in hot_roles
+	f.role in model.hot_roles
 	model.non_empty(f.data_paths)
+
+	# LSL-001 reports this function, and the wake with it.
+	not model.non_empty(f.egress)
 	dp := model.first_path(f.data_paths)
 	finding := {
 		"resource": f.address,

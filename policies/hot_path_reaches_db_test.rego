@@ -24,9 +24,19 @@ test_deny_path_without_function_step_gets_one if {
 }
 
 test_deny_viewer_with_data_api if {
-	f := fx.fn("aws_lambda_function.viewer", "viewer", [fx.outside_vpc("aws_lambda_function.viewer")], [fx.data_api("aws_lambda_function.viewer")])
+	f := fx.fn("aws_lambda_function.viewer", "viewer", [], [fx.data_api("aws_lambda_function.viewer")])
 	findings := deny with input as fx.input_of({"functions": [f]})
 	count(findings) == 1
+}
+
+# A hot function that can also go out is LSL-001's finding (critical), which
+# names the wake: reporting it here too would count one violation twice.
+test_allow_hot_path_function_that_goes_out_left_to_lsl_001 if {
+	fns := [
+		fx.fn("aws_lambda_function.viewer", "viewer", [fx.outside_vpc("aws_lambda_function.viewer")], [fx.data_api("aws_lambda_function.viewer")]),
+		fx.fn("aws_lambda_function.out", "egress", [fx.nat("aws_lambda_function.out")], [fx.network("aws_lambda_function.out")]),
+	]
+	count(deny) == 0 with input as fx.input_of({"functions": fns})
 }
 
 test_deny_egress_role_with_data_path if {

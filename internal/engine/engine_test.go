@@ -78,7 +78,17 @@ func TestEvalFindsBrokenWirings(t *testing.T) {
 			mutate: func(m *model.Model) {
 				m.Functions[1].DataPaths = []model.Path{networkPath(m.Functions[1].Address)}
 			},
-			want: []string{"LSL-001 module.egress.aws_lambda_function.this", "LSL-002 module.egress.aws_lambda_function.this"},
+			// one violation, one finding: LSL-001 names the wake, LSL-002 stays silent
+			want: []string{"LSL-001 module.egress.aws_lambda_function.this"},
+		},
+		{
+			name: "hot function in the VPC without egress, with an SG path",
+			mutate: func(m *model.Model) {
+				m.Functions[2].Egress = nil
+				m.Functions[2].InVPC = true
+				m.Functions[2].DataPaths = []model.Path{networkPath(m.Functions[2].Address)}
+			},
+			want: []string{"LSL-002 module.hot.aws_lambda_function.this"},
 		},
 		{
 			name: "hot function with a data-api grant",
@@ -86,7 +96,7 @@ func TestEvalFindsBrokenWirings(t *testing.T) {
 				m.Functions[2].DataPaths = []model.Path{dataAPIPath(m.Functions[2].Address)}
 				m.Roles = append(m.Roles, model.Role{Address: "module.hot.aws_iam_role.this", Grants: []model.Grant{{Action: "rds-data:ExecuteStatement", Resource: "*", Broad: true}}})
 			},
-			want: []string{"LSL-001 module.hot.aws_lambda_function.this", "LSL-002 module.hot.aws_lambda_function.this", "LSL-011 module.hot.aws_iam_role.this"},
+			want: []string{"LSL-001 module.hot.aws_lambda_function.this", "LSL-011 module.hot.aws_iam_role.this"},
 		},
 		{
 			name: "NAT gateway and proxy",

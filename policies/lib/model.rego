@@ -118,6 +118,11 @@ has_role(f) if {
 # never reported as a critical or high fact.
 assumption(address, unknown, assumed) := {"address": address, "unknown": unknown, "assumed": assumed}
 
+# hot_roles run on user traffic, so any data path from them wakes the
+# database. LSL-002 reports it; LSL-001 says so in its own finding when the
+# function can also go out, so one violation gives one finding.
+hot_roles := {"hot", "viewer", "egress"}
+
 # path_unresolved holds when a path rests on an unresolved link.
 # A step marked from_unknown was resolved through the plan's configuration,
 # so it is evidence, not an assumption: only the model's unresolved flag counts.
