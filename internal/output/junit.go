@@ -72,7 +72,7 @@ func writeJUnit(w io.Writer, r *report.Report, opts Options) error {
 		byRule[wf.Rule] = append(byRule[wf.Rule], junitCase{
 			Name:      wf.Resource,
 			Classname: "letsleep." + wf.Rule,
-			Skipped:   &junitSkipped{Message: fmt.Sprintf("waived until %s: %s", wf.Waiver.Expires, wf.Waiver.Reason)},
+			Skipped:   &junitSkipped{Message: fmt.Sprintf("waived until %s: %s%s", wf.Waiver.Expires, wf.Waiver.Reason, waivedBy(wf.Waiver))},
 		})
 	}
 	all := junitSuites{Name: "letsleep"}

@@ -42,3 +42,20 @@ func LocationString(f report.Finding) string {
 func RuleDocURL(id string) string {
 	return infoURI + "/blob/main/docs/rules/" + id + ".md"
 }
+
+// waivedBy says where an in-source suppression is, or "" for a waiver from
+// the waivers file.
+func waivedBy(w report.Waiver) string {
+	if w.Kind != report.KindInSource {
+		return ""
+	}
+	return " [letsleep:ignore at " + w.Source + "]"
+}
+
+// waivedCount is "N waived", with how many of them by comments in the sources.
+func waivedCount(s report.Summary) string {
+	if s.Suppressed == 0 {
+		return fmt.Sprintf("%d waived", s.Waived)
+	}
+	return fmt.Sprintf("%d waived (%d in source)", s.Waived, s.Suppressed)
+}

@@ -48,8 +48,8 @@ func markdownBody(w io.Writer, r *report.Report, opts Options) error {
 		icon = "❌"
 	}
 	fmt.Fprintf(bw, "## %s letsleep: %s\n\n", icon, verdict(r))
-	fmt.Fprintf(bw, "%d finding(s), %d waived, %d notice(s). Fail-on: `%s`, profile: `%s`.\n\n",
-		len(r.Findings), len(r.Waived), len(r.Warnings), orDash(r.Summary.FailOn), orDash(r.Summary.Profile))
+	fmt.Fprintf(bw, "%d finding(s), %s, %d notice(s). Fail-on: `%s`, profile: `%s`.\n\n",
+		len(r.Findings), waivedCount(r.Summary), len(r.Warnings), orDash(r.Summary.FailOn), orDash(r.Summary.Profile))
 	fmt.Fprintf(bw, "%s.\n\n", mdCell(upperFirst(r.Summary.Analysed.String())))
 	if len(r.Plans) > 0 {
 		for _, p := range r.Plans {
@@ -96,7 +96,7 @@ func markdownBody(w io.Writer, r *report.Report, opts Options) error {
 	if len(r.Waived) > 0 {
 		bw.WriteString("### Waived\n\n| rule | resource | reason | expires |\n|---|---|---|---|\n")
 		for _, wf := range r.Waived {
-			fmt.Fprintf(bw, "| %s | `%s` | %s | %s |\n", mdCell(wf.Rule), mdCode(wf.Resource), mdCell(wf.Waiver.Reason), mdCell(wf.Waiver.Expires))
+			fmt.Fprintf(bw, "| %s | `%s` | %s | %s |\n", mdCell(wf.Rule), mdCode(wf.Resource), mdCell(wf.Waiver.Reason+waivedBy(wf.Waiver)), mdCell(wf.Waiver.Expires))
 		}
 		bw.WriteString("\n")
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
@@ -85,13 +86,7 @@ func writeSARIF(w io.Writer, r *report.Report, opts Options) error {
 	}
 	for i, wf := range r.Waived {
 		res := addResult(run, r, wf.Finding, fps[len(r.Findings)+i])
-		// go-sarif writes every suppression field, null included, which the
-		// schema rejects: fill them all.
-		res.AddSuppression(sarif.NewSuppression("external").
-			WithStatus("accepted").
-			WithGuid(stableGUID("waiver", wf.Rule, wf.Resource)).
-			WithLocation(resourceLocation(r, wf.Finding)).
-			WithJustifcation(fmt.Sprintf("%s (waiver until %s)", wf.Waiver.Reason, wf.Waiver.Expires)))
+		res.AddSuppression(suppression(r, wf))
 	}
 	log.AddRun(run)
 	// go-sarif's PrettyWrite has no trailing newline; encode ourselves for a
@@ -119,6 +114,35 @@ func assumptionLines(f report.Finding) string {
 		s += "\nAssumed: " + a.String()
 	}
 	return s
+}
+
+// suppression is a waived result's SARIF suppression: "external" for the
+// waivers file, "inSource" at the comment for a letsleep:ignore comment.
+// go-sarif writes every suppression field, null included, which the schema
+// rejects: fill them all.
+func suppression(r *report.Report, wf report.WaivedFinding) *sarif.Suppression {
+	if wf.Waiver.Kind == report.KindInSource {
+		return sarif.NewSuppression("inSource").
+			WithStatus("accepted").
+			WithGuid(stableGUID("ignore", wf.Rule, wf.Resource, wf.Waiver.Source)).
+			WithLocation(sourceLocation(commentLocation(wf.Waiver.Source))).
+			WithJustifcation(fmt.Sprintf("%s (letsleep:ignore until %s)", wf.Waiver.Reason, wf.Waiver.Expires))
+	}
+	return sarif.NewSuppression("external").
+		WithStatus("accepted").
+		WithGuid(stableGUID("waiver", wf.Rule, wf.Resource)).
+		WithLocation(resourceLocation(r, wf.Finding)).
+		WithJustifcation(fmt.Sprintf("%s (waiver until %s)", wf.Waiver.Reason, wf.Waiver.Expires))
+}
+
+// commentLocation reads a waiver's "file:line" back into a location.
+func commentLocation(src string) *report.Location {
+	if i := strings.LastIndexByte(src, ':'); i >= 0 {
+		if n, err := strconv.Atoi(src[i+1:]); err == nil && n > 0 {
+			return &report.Location{File: src[:i], StartLine: n, EndLine: n}
+		}
+	}
+	return &report.Location{File: src, StartLine: 1, EndLine: 1}
 }
 
 func addResult(run *sarif.Run, r *report.Report, f report.Finding, fingerprint string) *sarif.Result {

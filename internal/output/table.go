@@ -75,7 +75,7 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 	if len(r.Waived) > 0 {
 		fmt.Fprintf(bw, "\nWaived (%d):\n", len(r.Waived))
 		for _, wf := range r.Waived {
-			wrapTo(bw, width, "  ", fmt.Sprintf("%s %s %s: %s (until %s)", wf.Rule, wf.Severity, wf.Resource, wf.Waiver.Reason, wf.Waiver.Expires))
+			wrapTo(bw, width, "  ", fmt.Sprintf("%s %s %s: %s (until %s)%s", wf.Rule, wf.Severity, wf.Resource, wf.Waiver.Reason, wf.Waiver.Expires, waivedBy(wf.Waiver)))
 		}
 	}
 	if len(r.Warnings) > 0 {
@@ -92,8 +92,8 @@ func writeTable(w io.Writer, r *report.Report, opts Options) error {
 		}
 	}
 	fmt.Fprintln(bw)
-	wrapTo(bw, width, "", fmt.Sprintf("%s: %d finding(s), %d waived, fail-on %s, profile %s",
-		verdict(r), r.Summary.Total, r.Summary.Waived, orDash(r.Summary.FailOn), orDash(r.Summary.Profile)))
+	wrapTo(bw, width, "", fmt.Sprintf("%s: %d finding(s), %s, fail-on %s, profile %s",
+		verdict(r), r.Summary.Total, waivedCount(r.Summary), orDash(r.Summary.FailOn), orDash(r.Summary.Profile)))
 	wrapTo(bw, width, "", r.Summary.Analysed.String())
 	return bw.Flush()
 }

@@ -56,12 +56,21 @@ type Location struct {
 	Call      *Location `json:"module_call,omitempty"`
 }
 
-// Waiver is the waiver that suppressed a finding.
+// KindInSource marks a waiver that is a `letsleep:ignore` comment in the
+// Terraform sources (SARIF's suppression kind "inSource"); waivers from the
+// waivers file have no kind.
+const KindInSource = "inSource"
+
+// Waiver is the waiver that suppressed a finding: an entry of the waivers
+// file, or a `letsleep:ignore` comment in the sources (Kind "inSource",
+// Source its file:line).
 type Waiver struct {
 	Rule     string `json:"rule"`
 	Resource string `json:"resource"`
 	Reason   string `json:"reason"`
 	Expires  string `json:"expires"` // YYYY-MM-DD
+	Kind     string `json:"kind,omitempty"`
+	Source   string `json:"source,omitempty"`
 }
 
 // WaivedFinding is a finding kept out of the verdict by a live waiver.
@@ -92,9 +101,12 @@ type Summary struct {
 	BySeverity map[string]int `json:"by_severity"`
 	ByCategory map[string]int `json:"by_category"`
 	Waived     int            `json:"waived"`
-	FailOn     string         `json:"fail_on"`
-	Profile    string         `json:"profile"`
-	Failed     bool           `json:"failed"`
+	// Suppressed counts the waived findings waived by a comment in the
+	// sources (they are part of Waived).
+	Suppressed int    `json:"suppressed_in_source"`
+	FailOn     string `json:"fail_on"`
+	Profile    string `json:"profile"`
+	Failed     bool   `json:"failed"`
 	// Analysed states what the checks looked at, so that "no findings"
 	// never hides "nothing was read".
 	Analysed Analysed `json:"analysed"`

@@ -64,7 +64,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, selectFindings(opts, an.Findings)...)
+		kept, suppressed, notices, err := suppress(selectFindings(opts, an.Findings), an.Sources, waivable(a.engine.Catalogue()), opts.Now())
+		if err != nil {
+			return nil, suppressError(path, err)
+		}
+		all = append(all, kept...)
+		rep.Waived = append(rep.Waived, suppressed...)
+		rep.Warnings = appendNew(rep.Warnings, notices...)
 		res.Models = append(res.Models, an.Model)
 		rep.Plans = append(rep.Plans, report.PlanRef{
 			Source:           an.Plan.Source,
@@ -89,6 +95,25 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	rep.Summary = Summarise(rep, opts.FailOn, opts.Profile, opts.Strict)
 	rep.Summary.Analysed = analysed
 	return res, nil
+}
+
+// appendNew appends the notices not already present: two plans read from
+// one source folder share its suppression comments.
+func appendNew(have []report.Notice, more ...report.Notice) []report.Notice {
+	if len(more) == 0 {
+		return have
+	}
+	seen := make(map[report.Notice]bool, len(have))
+	for _, h := range have {
+		seen[h] = true
+	}
+	for _, n := range more {
+		if !seen[n] {
+			seen[n] = true
+			have = append(have, n)
+		}
+	}
+	return have
 }
 
 // waivable lists what a waiver may name: every rule id and every category.
@@ -124,6 +149,11 @@ func Summarise(rep *report.Report, failOn, profile string, strict bool) report.S
 	threshold := report.Rank(failOn)
 	if failOn == FailOnNone {
 		threshold = len(report.Severities) + 1 // above every severity
+	}
+	for _, w := range rep.Waived {
+		if w.Waiver.Kind == report.KindInSource {
+			s.Suppressed++
+		}
 	}
 	for _, f := range rep.Findings {
 		s.BySeverity[f.Severity]++

@@ -199,7 +199,7 @@ func (l *loader) parseDir(dir string) (*Module, error) {
 		if !ok {
 			continue
 		}
-		m.addFile(body)
+		m.addFile(body, fileComments(data, f), f)
 	}
 	l.parsed[abs] = m
 	l.cfg.Parsed++

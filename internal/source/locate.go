@@ -11,6 +11,9 @@ import (
 type Place struct {
 	Block Range
 	Call  *Range
+	// Ignores are the suppression comments on the resource block and on
+	// every module block on the way to it.
+	Ignores []Directive
 }
 
 // Locate finds the block of a resource instance address such as
@@ -29,6 +32,12 @@ func (c *Config) Locate(address string) (Place, bool) {
 		return Place{}, false
 	}
 	p := Place{Block: r.Range}
+	for i := range calls {
+		if call := c.calls[strings.Join(calls[:i+1], ".")]; call != nil {
+			p.Ignores = append(p.Ignores, call.Ignores...)
+		}
+	}
+	p.Ignores = append(p.Ignores, r.Ignores...)
 	if len(calls) > 0 {
 		if call := c.calls[calls[0]]; call != nil {
 			rr := call.Range

@@ -32,6 +32,8 @@ type Module struct {
 	Outputs   map[string]hclsyntax.Expression
 	Resources map[string]*Resource // "aws_x.name" or "data.aws_x.name"
 	Calls     map[string]*Call
+	// Stray are suppression comments that sit on no block.
+	Stray []Directive
 
 	mu   sync.Mutex
 	memo map[string][]string // extracted references by query, filled lazily
@@ -40,8 +42,9 @@ type Module struct {
 // Resource is one resource or data block.
 type Resource struct {
 	Key   string
-	Range Range
-	body  *hclsyntax.Body
+	Range   Range
+	Ignores []Directive // suppression comments on or above the block
+	body    *hclsyntax.Body
 }
 
 // Call is one module block.
@@ -50,6 +53,9 @@ type Call struct {
 	Source string
 	Range  Range
 	Args   map[string]hclsyntax.Expression
+	// Ignores are suppression comments on or above the module block; they
+	// cover every resource the call instantiates.
+	Ignores []Directive
 }
 
 func newModule(dir string) *Module {
@@ -63,8 +69,11 @@ func newModule(dir string) *Module {
 	}
 }
 
-// addFile records the blocks of one parsed file.
-func (m *Module) addFile(body *hclsyntax.Body) {
+// addFile records the blocks of one parsed file and the suppression
+// comments on them.
+func (m *Module) addFile(body *hclsyntax.Body, comments []comment, filename string) {
+	ignores, stray := attachIgnores(comments, body.Blocks, filename)
+	m.Stray = append(m.Stray, stray...)
 	for _, blk := range body.Blocks {
 		switch blk.Type {
 		case "resource", "data":
@@ -75,7 +84,7 @@ func (m *Module) addFile(body *hclsyntax.Body) {
 			if blk.Type == "data" {
 				key = "data." + key
 			}
-			m.Resources[key] = &Resource{Key: key, Range: rangeOf(blk.Range()), body: blk.Body}
+			m.Resources[key] = &Resource{Key: key, Range: rangeOf(blk.Range()), Ignores: ignores[blk], body: blk.Body}
 		case "locals":
 			for name, a := range blk.Body.Attributes {
 				m.Locals[name] = a.Expr
@@ -90,7 +99,7 @@ func (m *Module) addFile(body *hclsyntax.Body) {
 			if len(blk.Labels) != 1 {
 				continue
 			}
-			c := &Call{Name: blk.Labels[0], Range: rangeOf(blk.Range()), Args: map[string]hclsyntax.Expression{}}
+			c := &Call{Name: blk.Labels[0], Range: rangeOf(blk.Range()), Args: map[string]hclsyntax.Expression{}, Ignores: ignores[blk]}
 			for name, a := range blk.Body.Attributes {
 				if name == "source" {
 					c.Source = constString(a.Expr)
