@@ -16,6 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/output/sarifschema"
 	"github.com/letsleep/letsleep/internal/report"
 )
 
@@ -103,20 +104,7 @@ func TestJSONDeterministic(t *testing.T) {
 
 func compileSARIFSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif-schema-2.1.0.json")
+	sch, err := sarifschema.Schema()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,10 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -18,37 +15,11 @@ import (
 
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/output"
+	"github.com/letsleep/letsleep/internal/output/sarifschema"
 	"github.com/letsleep/letsleep/internal/report"
 )
 
-var (
-	fuzzSchemaOnce sync.Once
-	fuzzSchema     *jsonschema.Schema
-	fuzzSchemaErr  error
-)
-
-func sarifSchemaForFuzz() (*jsonschema.Schema, error) {
-	fuzzSchemaOnce.Do(func() {
-		f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
-		if err != nil {
-			fuzzSchemaErr = err
-			return
-		}
-		defer f.Close()
-		doc, err := jsonschema.UnmarshalJSON(f)
-		if err != nil {
-			fuzzSchemaErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-			fuzzSchemaErr = err
-			return
-		}
-		fuzzSchema, fuzzSchemaErr = c.Compile("sarif-schema-2.1.0.json")
-	})
-	return fuzzSchema, fuzzSchemaErr
-}
+func sarifSchemaForFuzz() (*jsonschema.Schema, error) { return sarifschema.Schema() }
 
 // FuzzWriters renders a report whose user-controlled strings (resource
 // addresses come from for_each keys, messages quote them) are arbitrary,

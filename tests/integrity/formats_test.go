@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/letsleep/letsleep/internal/output/sarifschema"
 )
 
 // jsonFindings is the part of the JSON report these tests compare with.
@@ -37,21 +37,7 @@ func checkJSON(t *testing.T, args ...string) jsonFindings {
 // sarifSchema compiles the SARIF 2.1.0 schema the output package vendors.
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	path := filepath.Join(repoRoot, "internal", "output", "testdata", "sarif-schema-2.1.0.json")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("SARIF schema not vendored at %s: %v", path, err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif-schema-2.1.0.json")
+	sch, err := sarifschema.Schema()
 	if err != nil {
 		t.Fatal(err)
 	}
