@@ -128,7 +128,7 @@ func TestInlineSuppressionsWithSource(t *testing.T) {
 					Kind      string `json:"kind"`
 					Locations struct {
 						Physical struct {
-							Artifact struct{ URI string } `json:"artifactLocation"`
+							Artifact struct{ URI string }    `json:"artifactLocation"`
 							Region   struct{ StartLine int } `json:"region"`
 						} `json:"physicalLocation"`
 					} `json:"location"`

@@ -41,7 +41,7 @@ type Module struct {
 
 // Resource is one resource or data block.
 type Resource struct {
-	Key   string
+	Key     string
 	Range   Range
 	Ignores []Directive // suppression comments on or above the block
 	body    *hclsyntax.Body
