@@ -4,30 +4,76 @@
 # lambda:InvokeFunction): every function reaches every tenant's data.
 # Usage: scripts/bench-tenants.sh [N ...]   (default 100 200 400 1000)
 # LETSLEEP_BENCH_TENANT_TIMEOUT bounds each run (seconds, default 600).
+# Ends with the linearity verdict (issue 14): PASS when the peak RSS added
+# per tenant over the last step of sizes is at most 1.5 times the RSS added
+# per tenant over the first step; FAIL (exit 1) otherwise, or when a size
+# did not finish. A run is stopped when its RSS passes
+# LETSLEEP_BENCH_TENANT_MAX_MIB (default 4096), so a quadratic build cannot
+# take the memory of a shared machine; that counts as not finished.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100 200 400 1000)
 limit=${LETSLEEP_BENCH_TENANT_TIMEOUT:-600}
+maxmib=${LETSLEEP_BENCH_TENANT_MAX_MIB:-4096}
+# rss_kib PID: resident KiB of PID and all its descendants.
+rss_kib() {
+  ps -eo pid=,ppid=,rss= | awk -v root="$1" '{p[$1]=$2; r[$1]=$3}
+    END{t=0; for (x in p) {y=x; while (y != "" && y != root && y in p && y != 1) y=p[y]; if (y == root) t+=r[x]} print t}'
+}
 out=build/bench/tenants
 mkdir -p "$out" bin
 go build -trimpath -o bin/letsleep ./cmd/letsleep
 go build -trimpath -o bin/letsleep-plangen ./cmd/letsleep-plangen
 printf '%-8s %-10s %-10s %-10s %-12s %s\n' tenants resources "plan MB" seconds "peak RSS" "MiB/tenant"
+ns=() mibs=() unfinished=""
 for n in "${sizes[@]}"; do
   plan="$out/wild-$n.json"
   [ -s "$plan" ] || bin/letsleep-plangen wildcard-tenants "$n" -o "$plan" 2>/dev/null
   res=$((n * 5))
   mb=$(( $(stat -c %s "$plan") / 1000000 ))
   set +e
-  /usr/bin/time -f '%e %M' -o "$out/time-$n" timeout "$limit" bin/letsleep check --format json "$plan" >/dev/null 2>"$out/stderr-$n"
+  /usr/bin/time -f '%e %M' -o "$out/time-$n" timeout "$limit" bin/letsleep check --format json "$plan" >/dev/null 2>"$out/stderr-$n" &
+  run=$! over=""
+  while kill -0 "$run" 2>/dev/null; do
+    if [ "$(rss_kib "$run")" -gt $((maxmib * 1024)) ]; then
+      over=1
+      kill -TERM $(pgrep -P "$run") 2>/dev/null  # timeout passes it on to letsleep
+    fi
+    sleep 0.5
+  done
+  wait "$run"
   code=$?
   set -e
   read -r secs kb < <(tail -1 "$out/time-$n")
+  if [ -n "$over" ]; then
+    printf '%-8s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" "$secs" ">${maxmib} MiB" "stopped over the memory bound"
+    unfinished="$unfinished $n"
+    continue
+  fi
   if [ "$code" -eq 124 ]; then
     printf '%-8s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" ">$limit" "-" "did not finish"
+    unfinished="$unfinished $n"
     continue
   fi
   mib=$((kb / 1024))
   printf '%-8s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" "$secs" "${mib} MiB" "$(awk -v m="$mib" -v n="$n" 'BEGIN{printf "%.2f", m/n}')"
+  ns+=("$n") mibs+=("$mib")
 done
+if [ -n "$unfinished" ]; then
+  echo "tenants linearity: FAIL (did not finish within ${limit}s and ${maxmib} MiB:$unfinished)"
+  exit 1
+fi
+k=${#ns[@]}
+if [ "$k" -lt 3 ]; then
+  echo "tenants linearity: UNMEASURED (needs three sizes or more)"
+  exit 0
+fi
+awk -v n0="${ns[0]}" -v n1="${ns[1]}" -v na="${ns[k-2]}" -v nb="${ns[k-1]}" \
+    -v m0="${mibs[0]}" -v m1="${mibs[1]}" -v ma="${mibs[k-2]}" -v mb="${mibs[k-1]}" 'BEGIN{
+  first = (m1 - m0) / (n1 - n0); last = (mb - ma) / (nb - na)
+  if (first <= 0) first = 0.01
+  r = last / first
+  printf "tenants linearity: %s (peak RSS per added tenant %.2f MiB from %d to %d, %.2f MiB from %d to %d: %.1fx; PASS needs <= 1.5x)\n", (r <= 1.5 ? "PASS" : "FAIL"), first, n0, n1, last, na, nb, r
+  exit (r <= 1.5 ? 0 : 1)
+}'
