@@ -14,7 +14,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build lab-build cross check test lab bench fuzz probes plans community-plans functions clean
+.PHONY: all deps build lab-build lab-artifacts cross check test lab bench fuzz probes plans community-plans functions clean
 
 all: build
 
@@ -54,10 +54,23 @@ test: deps build cross
 	@scripts/fuzz.sh short $(FUZZTIME)
 
 ## lab: the lab backend of the boundary and sleep suites (root)
-lab: deps lab-build
-	$(GO) build -trimpath -o $(BUILD)/lab/probe ./probes/probe
+# The Lambda Runtime Interface Emulator the lab runs the deployed bootstraps
+# under, pinned (the Go module proxy serves it at a pseudo-version).
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+RIE         := $(BUILD)/lab/aws-lambda-rie
+
+$(RIE):
+	GOBIN=$(BUILD)/lab $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+## lab-artifacts: the probe and handler bootstraps as make probes / make functions build them (host arch)
+lab-artifacts:
+	CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -o $(BUILD)/lab/probe ./probes/probe
+	@for dir in functions/*/; do name=$$(basename $$dir); \
+	  CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -o $(BUILD)/lab/functions/$$name/bootstrap ./functions/$$name; done
+
+lab: deps lab-build $(RIE) lab-artifacts
 	LETSLEEP_TIERS=lab,terraform LETSLEEP_LAB_BIN=$(LABBIN) $(GO) test -count=1 -timeout 5m -v -run 'TestLabUp' ./internal/labcli/
-	LETSLEEP_TIERS=lab,terraform LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe \
+	LETSLEEP_TIERS=lab,terraform LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe LETSLEEP_RIE_BIN=$(RIE) LETSLEEP_FUNCTIONS_DIR=$(BUILD)/lab/functions \
 	  $(GO) test -p 1 -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... ./suites/mutation/... -args -ginkgo.label-filter=lab -ginkgo.v
 
 ## bench: performance figures (see README "Performance")

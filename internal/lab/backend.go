@@ -49,6 +49,17 @@ func (l *Lab) Probe(ctx context.Context, function string, req probe.Request) (pr
 	deadline := time.Duration(probe.DefaultDeadlineMS+5000) * time.Millisecond
 	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
+	if r, ok := l.probeRIE[function]; ok {
+		out, err := r.invoke(ctx, body)
+		if err != nil {
+			return probe.Response{}, fmt.Errorf("probe in %s: %w", n.NS, err)
+		}
+		var resp probe.Response
+		if err := json.Unmarshal(out, &resp); err != nil {
+			return probe.Response{}, fmt.Errorf("probe in %s: bad response %q: %w", n.NS, tail(string(out), 200), err)
+		}
+		return resp, nil
+	}
 	var cmd *exec.Cmd
 	if l.opts.ProbeBin != "" {
 		cmd = exec.CommandContext(ctx, "ip", "netns", "exec", n.NS, l.opts.ProbeBin)

@@ -39,6 +39,14 @@ type Options struct {
 	// DenyWake stops positive controls that wake the DB. The lab allows them
 	// by default: waking the sentinel costs nothing.
 	DenyWake bool
+	// RIEBin is the Lambda Runtime Interface Emulator (aws-lambda-rie);
+	// "" takes $LETSLEEP_RIE_BIN. With it, the probe (ProbeBin, built as
+	// `make probes` builds it) and the handler bootstraps in FunctionsDir
+	// run under the emulator in the function namespaces.
+	RIEBin string
+	// FunctionsDir holds <role>/bootstrap, built as `make functions`
+	// builds them; "" takes $LETSLEEP_FUNCTIONS_DIR.
+	FunctionsDir string
 }
 
 func (o *Options) defaults() {
@@ -54,6 +62,12 @@ func (o *Options) defaults() {
 	if o.ProbeBin == "" {
 		o.ProbeBin = os.Getenv("LETSLEEP_PROBE_BIN")
 	}
+	if o.RIEBin == "" {
+		o.RIEBin = os.Getenv("LETSLEEP_RIE_BIN")
+	}
+	if o.FunctionsDir == "" {
+		o.FunctionsDir = os.Getenv("LETSLEEP_FUNCTIONS_DIR")
+	}
 }
 
 // Lab is a running twin.
@@ -66,16 +80,18 @@ type Lab struct {
 	Sentinels map[string]*Sentinel
 	PG        *Postgres
 
-	opts     Options
-	dir      string
-	self     string
-	lock     *os.File
-	sockets  map[string]string // function address → handler socket
-	dataAPI  dataAPI
-	mu       sync.Mutex
-	closers  []func() error
-	once     sync.Once
-	closeErr error
+	opts    Options
+	dir     string
+	self    string
+	lock    *os.File
+	sockets map[string]string // function address → handler socket
+	dataAPI dataAPI
+	// The runtime emulators by function address.
+	probeRIE, handlerRIE map[string]rieFunction
+	mu                   sync.Mutex
+	closers              []func() error
+	once                 sync.Once
+	closeErr             error
 }
 
 // Up builds the lab for m. On any error everything made so far is removed.
@@ -94,7 +110,7 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 		return nil, fmt.Errorf("find own binary: %w", err)
 	}
 	l = &Lab{Model: m, opts: opts, self: self, Sentinels: map[string]*Sentinel{},
-		sockets: map[string]string{}}
+		sockets: map[string]string{}, probeRIE: map[string]rieFunction{}, handlerRIE: map[string]rieFunction{}}
 	step := l.stepper()
 	if err := step("lock", func() error {
 		l.lock, err = lockFile(ctx, opts.StateDir, opts.LockWait, func(owner string) {
@@ -166,6 +182,9 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 		return nil, err
 	}
 	if err := step("rds proxies (pooling processes)", func() error { return l.startProxies() }); err != nil {
+		return nil, err
+	}
+	if err := step("lambda runtime emulator", func() error { return l.startRuntimes(ctx) }); err != nil {
 		return nil, err
 	}
 	if err := step("handlers", func() error { return l.startHandlers(ctx) }); err != nil {
@@ -368,6 +387,12 @@ func (l *Lab) startHandlers(ctx context.Context) error {
 		}
 		if l.PG != nil {
 			spec.DBUser, spec.DBPassword = l.PG.User, l.PG.Password
+		}
+		if r, ok := l.handlerRIE[n.Address]; ok {
+			if err := l.rieFront(n.Address, r, l.sockets[n.Address]); err != nil {
+				return err
+			}
+			continue
 		}
 		raw, _ := json.Marshal(spec)
 		if err := l.startChild(n, "handler", handlerEnv+"="+string(raw)); err != nil {

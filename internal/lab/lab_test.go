@@ -5,7 +5,6 @@ package lab
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -170,21 +169,6 @@ func TestLabReferenceLike(t *testing.T) {
 		if containsStr(left, ns) {
 			t.Errorf("namespace %s left after Close", ns)
 		}
-	}
-}
-
-// dialFrom dials TCP from inside namespace ns, for clients that stand in a
-// function's place.
-func dialFrom(ns string) func(ctx context.Context, _, addr string) (net.Conn, error) {
-	return func(ctx context.Context, _, addr string) (net.Conn, error) {
-		var c net.Conn
-		err := inNS(ns, func() error {
-			var d net.Dialer
-			var err error
-			c, err = d.DialContext(ctx, "tcp4", addr)
-			return err
-		})
-		return c, err
 	}
 }
 

@@ -86,7 +86,13 @@ func (l *Lab) startProxies() error {
 func (l *Lab) startChild(n *Node, kind string, env ...string) error {
 	cmd := exec.Command("ip", "netns", "exec", n.NS, l.self)
 	cmd.Env = append(append(os.Environ(), childEnv+"="+kind), env...)
-	logf, err := os.Create(filepath.Join(l.dir, n.NS+".log"))
+	return l.startProc(n.NS, cmd)
+}
+
+// startProc starts cmd in its own process group, logging to
+// <lab dir>/<name>.log, and registers its stop (SIGTERM, then SIGKILL).
+func (l *Lab) startProc(name string, cmd *exec.Cmd) error {
+	logf, err := os.Create(filepath.Join(l.dir, name+".log"))
 	if err != nil {
 		return err
 	}

@@ -69,8 +69,11 @@ type Outcome struct {
 	Sleep      *sleep.Report
 	// Seen is the evidence of the declared signal; "" when it did not appear.
 	Seen string
-	Err  error
-	Took time.Duration
+	// Runtime says how the lab ran the functions' code (the runtime
+	// emulator or the in-process handler host).
+	Runtime string
+	Err     error
+	Took    time.Duration
 }
 
 // Caught reports whether the declared signal appeared. Any other violation
@@ -140,6 +143,9 @@ func WriteSummary(w io.Writer, ref *Outcome, outs []Outcome) Tally {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Case.Name, policy, oneLine(declared), verdict, oneLine(ev))
 	}
 	_ = tw.Flush()
+	if rt := runtimeOf(ref, outs); rt != "" {
+		fmt.Fprintf(w, "lab runtime: %s\n", rt)
+	}
 	fmt.Fprintf(w, "mutation: caught %d/%d, not observable %d/%d (reasons above), missed %d/%d\n",
 		t.Caught, t.Total, t.NotObservable, t.Total, t.Missed, t.Total)
 	return t
@@ -162,4 +168,17 @@ func Only(cases []Case, names []string) []Case {
 		}
 	}
 	return out
+}
+
+// runtimeOf is how the lab ran the functions in this summary's runs.
+func runtimeOf(ref *Outcome, outs []Outcome) string {
+	if ref != nil && ref.Runtime != "" {
+		return ref.Runtime
+	}
+	for _, o := range outs {
+		if o.Runtime != "" {
+			return o.Runtime
+		}
+	}
+	return ""
 }

@@ -34,6 +34,7 @@ func Run(ctx context.Context, c Case, path string, opts Options) Outcome {
 		return out
 	}
 	defer l.Close()
+	out.Runtime = l.Runtimes()
 	out.Boundary, err = boundary.Run(ctx, l, l.Model, opts.Boundary)
 	if err != nil {
 		out.Err = err

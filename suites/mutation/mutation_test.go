@@ -68,6 +68,9 @@ var _ = Describe("mutation: every wrong wiring is caught by its declared signal"
 	run := func(ctx SpecContext, c mutation.Case) mutation.Outcome {
 		o := mutation.Run(ctx, c, plans[c.Name], opts)
 		labsuite.Report(func(w io.Writer) {
+			if o.Runtime != "" {
+				fmt.Fprintf(w, "lab runtime (%s): %s\n", c.Name, o.Runtime)
+			}
 			if o.Boundary != nil {
 				o.Boundary.Write(w)
 			}
