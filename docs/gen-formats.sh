@@ -72,8 +72,8 @@ a duplicate is an input error (exit 2) naming the file and line.
 | format | for | notes |
 |---|---|---|
 | `table` | people at a terminal (default) | colour only on a terminal; `NO_COLOR` turns it off |
-| `json` | scripts | the stable contract: sorted findings, byte-identical across runs, `[]` for empty arrays |
-| `sarif` | GitHub code scanning and other SARIF viewers | SARIF 2.1.0, one rule per check with `security-severity`, the evidence path as a code flow, waived findings as suppressed results |
+| `json` | scripts | the stable contract: sorted findings, byte-identical across runs, `[]` for empty arrays; each finding's `assumptions`, and `summary.analysed` |
+| `sarif` | GitHub code scanning and other SARIF viewers | SARIF 2.1.0, one rule per check with `security-severity`, the evidence path as a code flow, waived findings as suppressed results, a finding's assumptions in the result's `properties` |
 | `junit` | CI test reports | one test suite per rule, a failing test case per finding, a skipped one per waived finding |
 | `markdown` | pull-request comments, job summaries | summary table, collapsible evidence, Mermaid boundary graph |
 | `github` | GitHub Actions annotations | one `::error`/`::warning`/`::notice` workflow command per finding, escaped per GitHub's rules |
@@ -104,7 +104,37 @@ MD
     fi
     echo
   done
+  cp "$root/internal/model/testdata/community/dynvpc/plan.json" guess.json
   cat <<'MD'
+## A finding that rests on an assumption
+
+What letsleep could not know is never reported as a fact. Each finding has
+`assumptions` (`[]` for a fact), each `{address, unknown, assumed}`; a
+finding with any is at most `medium`, so the run still fails at the default
+threshold. The table and markdown print them after the path, `github` and
+`junit` in the message, SARIF in the message and in the result's
+`properties` (`unresolved`, `assumptions`). Every summary also states what
+was analysed (`summary.analysed` in JSON).
+
+`letsleep check guess.json`, the plan of
+`internal/model/testdata/community/dynvpc` read without its `.tf` files (the
+egress function's `vpc_config` is a `dynamic` block, which the plan does not
+carry):
+
+```text
+MD
+  "$ll" check guess.json || true
+  cat <<'MD'
+```
+
+The same finding in `--format json`:
+
+```json
+MD
+  { "$ll" check guess.json --format json || true; } | jq '.findings[] | select(.category == "unanalysed" and .severity == "medium")'
+  cat <<'MD'
+```
+
 ## `letsleep explain`
 
 `letsleep explain plan.json LSL-011` (a rule id or category; a function address gives its capabilities):

@@ -72,8 +72,9 @@ deny contains f if {
 
 # grant_unknown[origin] is the set of functions that must stay away from
 # the data (egress, hot, viewer, or undeclared with a way out) whose role
-# holds a statement of policy origin with resources that could not be
-# resolved: what it grants them is unknown.
+# holds a statement of policy origin, allowing an action that can open a
+# data path, with resources that could not be resolved: what it grants
+# them is unknown.
 grant_unknown := model.group([[st.origin, fn.address, true] |
 	some fn in model.functions
 	guarded(fn)
@@ -81,7 +82,25 @@ grant_unknown := model.group([[st.origin, fn.address, true] |
 	some st in model.as_array(role.statements)
 	st.effect == "Allow"
 	"(unknown)" in model.as_array(st.resources)
+	may_open_a_data_path(st)
 ])
+
+# The actions that reach the data or hop to what does (docs/facts).
+data_path_actions := [
+	"secretsmanager:getsecretvalue", "ssm:getparameter", "ssm:getparameters",
+	"rds-data:executestatement", "rds-db:connect", "lambda:invokefunction",
+	"sts:assumerole", "sns:publish", "sqs:sendmessage", "states:startexecution",
+	"execute-api:invoke",
+]
+
+may_open_a_data_path(st) if {
+	some a in model.as_array(st.actions)
+	some want in data_path_actions
+	glob.match(lower(a), [], want)
+}
+
+# NotAction allows everything it does not name: assume it may.
+may_open_a_data_path(st) if model.non_empty(object.get(st, "not_actions", []))
 
 guarded(fn) if fn.role in {"egress", "hot", "viewer"}
 

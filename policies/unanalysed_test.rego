@@ -81,7 +81,13 @@ test_deny_hot_in_vpc_one_finding_per_function if {
 	contains(d.message, "vpc_config.subnet_ids and vpc_config.security_group_ids could not be resolved")
 }
 
-role_with_unknown(address, origin) := {"address": address, "statements": [{"origin": origin, "effect": "Allow", "actions": ["secretsmanager:GetSecretValue"], "resources": ["(unknown)"]}], "grants": []}
+role_with_unknown(address, origin) := {
+	"address": address, "statements": [
+		{"origin": origin, "effect": "Allow", "actions": ["secretsmanager:Get*"], "resources": ["(unknown)"]},
+		{"origin": "aws_iam_role_policy.logs", "effect": "Allow", "actions": ["logs:PutLogEvents"], "resources": ["(unknown)"]},
+	],
+	"grants": [],
+}
 
 guarded_fn(address, role, exec) := {"address": address, "role": role, "in_vpc": false, "execution_role": exec, "egress": [fx.outside_vpc(address)], "data_paths": [], "unresolved": []}
 
@@ -116,4 +122,11 @@ test_allow_control_in_vpc_with_unknown_placement if {
 
 test_allow_egress_with_resolved_placement if {
 	count(deny) == 0 with input as fx.input_of({"functions": [fn("egress", [])]})
+}
+
+# NotAction may allow a data-path action: an unknown resource then decides.
+test_deny_unknown_grant_with_not_action if {
+	role := {"address": "aws_iam_role.r", "statements": [{"origin": "aws_iam_policy.p", "effect": "Allow", "not_actions": ["iam:*"], "resources": ["(unknown)"]}], "grants": []}
+	findings := deny with input as fx.input_of({"functions": [guarded_fn("aws_lambda_function.a", "hot", "aws_iam_role.r")], "roles": [role]})
+	count(findings) == 1
 }
