@@ -2,6 +2,8 @@
 # Regenerates testdata/<case>/plan.json with the real terraform and the AWS
 # provider from the local mirror, fully offline (fake keys, var.offline).
 # Usage: internal/model/testdata/regen.sh [case...]   (default: every case)
+# A case may also be a folder path (other packages' fixtures, e.g.
+# internal/graph/testdata/paths).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -15,6 +17,7 @@ if [ ${#cases[@]} -eq 0 ]; then
 fi
 for c in "${cases[@]}"; do
   dir="$here/$c"
+  case $c in */*) dir=$(cd "$c" && pwd) ;; esac
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   terraform -chdir="$dir" init -input=false -no-color >/dev/null

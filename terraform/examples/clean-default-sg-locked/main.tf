@@ -1,7 +1,8 @@
 # A small standalone stack (no shared module): a VPC, an Aurora Serverless v2
 # cluster that can pause, and the functions around it.
 resource "aws_vpc" "main" {
-  cidr_block = "10.20.0.0/16"
+  cidr_block                       = "10.20.0.0/16"
+  assign_generated_ipv6_cidr_block = true
 }
 
 resource "aws_subnet" "a" {
@@ -68,29 +69,71 @@ resource "aws_route_table_association" "a" {
   route_table_id = aws_route_table.private.id
 }
 
-resource "aws_subnet" "public" {
-  vpc_id     = aws_vpc.main.id
-  cidr_block = "10.20.100.0/24"
+resource "aws_egress_only_internet_gateway" "out" {
+  vpc_id = aws_vpc.main.id
 }
 
-resource "aws_eip" "nat" {
-  domain = "vpc"
+resource "aws_route" "v6" {
+  route_table_id              = aws_route_table.private.id
+  destination_ipv6_cidr_block = "::/0"
+  egress_only_gateway_id      = aws_egress_only_internet_gateway.out.id
 }
 
-resource "aws_nat_gateway" "nat" {
-  subnet_id     = aws_subnet.public.id
-  allocation_id = aws_eip.nat.id
+resource "aws_security_group" "control" {
+  name   = "default-sg-locked-control"
+  vpc_id = aws_vpc.main.id
 }
 
-resource "aws_route" "default" {
-  route_table_id         = aws_route_table.private.id
-  destination_cidr_block = "0.0.0.0/0"
-  nat_gateway_id         = aws_nat_gateway.nat.id
+resource "aws_vpc_security_group_egress_rule" "control_to_db" {
+  security_group_id            = aws_security_group.control.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_default_security_group.default.id
 }
 
-# The default group admits nothing and lets nothing out.
+resource "aws_security_group" "egress" {
+  name   = "default-sg-locked-egress"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "egress_https_v6" {
+  security_group_id = aws_security_group.egress.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "::/0"
+}
+
+# The default group no longer admits its own members: only the control
+# group, on 5432. Everything else of AWS's default rules is removed.
 resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.main.id
+  ingress {
+    protocol        = "tcp"
+    from_port       = 5432
+    to_port         = 5432
+    security_groups = [aws_security_group.control.id]
+  }
+}
+
+resource "aws_iam_role" "control" {
+  name               = "default-sg-locked-control"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_lambda_function" "control" {
+  function_name = "default-sg-locked-control"
+  role          = aws_iam_role.control.arn
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  s3_bucket     = "code"
+  s3_key        = "control.zip"
+  tags          = { "letsleep:role" = "control" }
+  vpc_config {
+    subnet_ids         = [aws_subnet.b.id]
+    security_group_ids = [aws_security_group.control.id]
+  }
 }
 
 resource "aws_iam_role" "egress" {
@@ -98,6 +141,7 @@ resource "aws_iam_role" "egress" {
   assume_role_policy = data.aws_iam_policy_document.assume.json
 }
 
+# Looks wrong: a member of the database's (default) group, going out over IPv6.
 resource "aws_lambda_function" "egress" {
   function_name = "egress"
   role          = aws_iam_role.egress.arn
@@ -107,7 +151,8 @@ resource "aws_lambda_function" "egress" {
   s3_key        = "egress.zip"
   tags          = { "letsleep:role" = "egress" }
   vpc_config {
-    subnet_ids         = [aws_subnet.a.id]
-    security_group_ids = [aws_default_security_group.default.id]
+    subnet_ids                  = [aws_subnet.a.id]
+    security_group_ids          = [aws_security_group.egress.id, aws_default_security_group.default.id]
+    ipv6_allowed_for_dual_stack = true
   }
 }
