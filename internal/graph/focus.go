@@ -25,9 +25,33 @@ func (g *Graph) Focus(targets []string, findings []report.Finding) (*Graph, erro
 	for id := range keep {
 		centre[id] = true
 	}
+	via := map[string]bool{}
+	for _, n := range g.Nodes {
+		if isVia(n.Kind) && !centre[n.ID] {
+			via[n.ID] = true
+		}
+	}
+	// A neighbour that a path only passes through (a secret, a gateway, a
+	// security group) is followed one edge further in the same direction,
+	// so a focused function still shows the database or internet it reaches.
+	ahead, behind := map[string]bool{}, map[string]bool{}
 	for _, e := range g.Edges {
 		if centre[e.From] || centre[e.To] {
 			keep[e.From], keep[e.To] = true, true
+		}
+		if centre[e.From] && via[e.To] {
+			ahead[e.To] = true
+		}
+		if centre[e.To] && via[e.From] {
+			behind[e.From] = true
+		}
+	}
+	for _, e := range g.Edges {
+		if ahead[e.From] {
+			keep[e.To] = true
+		}
+		if behind[e.To] {
+			keep[e.From] = true
 		}
 	}
 	out := &Graph{Nodes: []Node{}, Edges: []Edge{}}

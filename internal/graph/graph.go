@@ -65,7 +65,7 @@ type Graph struct {
 }
 
 // groupOrder is the order groups are drawn in.
-var groupOrder = []string{GroupEntry, model.RoleHot, model.RoleViewer, model.RoleWarmup, model.RoleControl, model.RoleEgress, GroupUnassigned, GroupFlagged, GroupData, GroupResources, GroupOutside}
+var groupOrder = []string{GroupEntry, model.RoleHot, model.RoleViewer, model.RoleWarmup, model.RoleControl, model.RoleEgress, GroupUnassigned, GroupFlagged, GroupCredentials, GroupData, GroupNetwork, GroupResources, GroupOutside}
 
 // categories whose findings sit on a violating path.
 var violatingCategories = map[string]bool{
@@ -80,6 +80,10 @@ type builder struct {
 	// pairs indexes the edge keys by from and to, so marking the edges of
 	// one pair stays constant-time on a plan of thousands of findings.
 	pairs map[[2]string][]string
+	// through indexes, by (function, target), the edges of paths drawn via
+	// a secret, gateway or security group, so a finding on the pair marks
+	// the whole way red.
+	through map[[2]string][]string
 }
 
 func (b *builder) node(id, label, kind, group string) {
@@ -109,7 +113,7 @@ func splitModule(label string) string {
 	return strings.TrimSuffix(prefix, ".") + "\n" + rest
 }
 
-func (b *builder) edge(from, to, label string, violating bool) {
+func (b *builder) edge(from, to, label string, violating bool) string {
 	k := from + "\x00" + to + "\x00" + label
 	e, seen := b.edges[k]
 	if !seen {
@@ -119,13 +123,14 @@ func (b *builder) edge(from, to, label string, violating bool) {
 	e.From, e.To, e.Label = from, to, label
 	e.Violating = e.Violating || violating
 	b.edges[k] = e
+	return k
 }
 
 // Build draws the graph of m. Findings of the reach categories mark their
 // function's edges red too, so a path found by a user policy shows up. m may
 // be nil: the graph is then drawn from the findings' evidence paths alone.
 func Build(m *model.Model, findings []report.Finding) *Graph {
-	b := &builder{nodes: map[string]Node{}, edges: map[string]Edge{}, pairs: map[[2]string][]string{}}
+	b := &builder{nodes: map[string]Node{}, edges: map[string]Edge{}, pairs: map[[2]string][]string{}, through: map[[2]string][]string{}}
 	flagged := map[string]bool{}
 	for _, f := range findings {
 		if violatingCategories[f.Category] {
@@ -166,7 +171,7 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 		red := bothWays || flagged[fn.Address]
 		for _, p := range fn.Egress {
 			b.node(InternetID, "internet", KindInternet, GroupOutside)
-			b.edge(fn.Address, InternetID, p.Kind, red)
+			b.pathEdges(fn.Address, InternetID, p, red)
 		}
 		for _, p := range fn.DataPaths {
 			if p.Target == "" {
@@ -175,7 +180,7 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 			if _, ok := b.nodes[p.Target]; !ok {
 				b.node(p.Target, p.Target, KindDatabase, GroupData)
 			}
-			b.edge(fn.Address, p.Target, p.Kind, red || hotToDB)
+			b.pathEdges(fn.Address, p.Target, p, red || hotToDB)
 		}
 		for _, st := range roles[fn.ExecutionRole].Statements {
 			b.statementEdges(fn.Address, st, m.Tables)
@@ -325,15 +330,19 @@ func (b *builder) markOrAdd(from, to, label string) {
 		b.edge(from, to, label, true)
 		return
 	}
-	for _, k := range b.pairs[[2]string{from, to}] {
+	p := [2]string{from, to}
+	for _, k := range append(append([]string{}, b.pairs[p]...), b.through[p]...) {
 		e := b.edges[k]
 		e.Violating = true
 		b.edges[k] = e
 	}
 }
 
+// hasEdge reports whether from reaches to by one edge, or by a path drawn
+// through a via node.
 func (b *builder) hasEdge(from, to string) bool {
-	return len(b.pairs[[2]string{from, to}]) > 0
+	p := [2]string{from, to}
+	return len(b.pairs[p]) > 0 || len(b.through[p]) > 0
 }
 
 func (b *builder) sorted() *Graph {

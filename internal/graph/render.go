@@ -72,6 +72,12 @@ func mermaidShape(n Node) string {
 		return "[/\"" + label + "\"/]"
 	case KindEntry:
 		return ">\"" + label + "\"]"
+	case KindSecret:
+		return "[[\"" + label + "\"]]"
+	case KindGateway:
+		return "[/\"" + label + "\"\\]"
+	case KindSecurityGroup:
+		return "{{\"" + label + "\"}}"
 	default:
 		return "[\"" + label + "\"]"
 	}
@@ -131,6 +137,12 @@ func dotShape(kind string) string {
 		return "doublecircle"
 	case KindBucket:
 		return "folder"
+	case KindSecret:
+		return "note"
+	case KindGateway:
+		return "trapezium"
+	case KindSecurityGroup:
+		return "octagon"
 	default:
 		return "box"
 	}
@@ -144,6 +156,10 @@ func dotFill(kind string) string {
 		return "#e8e8e8"
 	case KindEntry:
 		return "#e6f4ea"
+	case KindSecret:
+		return "#f3e8fd"
+	case KindGateway, KindSecurityGroup:
+		return "#eef3f3"
 	default:
 		return "#e8f0fe"
 	}
