@@ -92,6 +92,8 @@ func (b *facts) link(r *res, values, unknown map[string]any, key string, cfgPath
 		ts, lost, settled := b.ix.resolveSettled(r.Module, refs)
 		if onlyIteration(refs) {
 			ts, lost = b.iterationTargets(r)
+		} else if indexedByIteration(refs) {
+			ts = ownInstance(r, ts)
 		}
 		addrs := b.ix.addrsOf(ts, types...)
 		if contains(types, "aws_security_group") {
@@ -365,6 +367,30 @@ func (rx *resolved) iterationTargets(r *res) ([]target, []string) {
 		return ts, lost
 	}
 	return ts, append(lost, ApproxMarker+"each.value")
+}
+
+// ownInstance narrows the targets of an expression such as
+// aws_subnet.x[each.key] or aws_subnet.x[count.index] to the instance with
+// r's own key. Terraform lists that reference as "aws_subnet.x" plus
+// "each.key", which alone would resolve to every instance of x and mix the
+// instances' links (every subnet associated with every route table). When
+// no target has r's key the expression indexes something else, and all are
+// kept.
+func ownInstance(r *res, ts []target) []target {
+	idx := indexSuffix(r.Address)
+	if idx == "" {
+		return ts
+	}
+	var same []target
+	for _, t := range ts {
+		if strings.HasSuffix(t.Addr, idx) {
+			same = append(same, t)
+		}
+	}
+	if len(same) == 0 {
+		return ts
+	}
+	return same
 }
 
 // targetsNamed keeps the targets of one address whose module call or

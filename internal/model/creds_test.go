@@ -66,6 +66,10 @@ func TestCredentialsDefaultGroupsAndLiteralNames(t *testing.T) {
 	if !hasStep(envpw, "credential", "", "DB_PASSWORD") {
 		t.Errorf("credential path must name the variable: %+v", envpw.Steps)
 	}
+	shared := findPath(t, fn(t, m, "aws_lambda_function.shares_default").DataPaths, PathNetwork)
+	if !hasStep(shared, "security_group", "aws_vpc.main"+DefaultSGSuffix, "the VPC default group, with AWS's default rules") {
+		t.Errorf("a path through the default group must say so: %+v", shared.Steps)
+	}
 }
 
 // The query editor's rds-db-credentials/* secrets can only exist for a

@@ -68,3 +68,17 @@ func (b *facts) applyDefaultSGs() {
 		d.SecurityGroups = []string{b.defaultSG(vpc)}
 	}
 }
+
+// dbGroupDetail is the evidence text of a database's security group; it
+// says when that group is the VPC default group, which a database without
+// vpc_security_group_ids gets and whose members admit each other unless
+// aws_default_security_group rewrites its rules.
+func (fx *facts) dbGroupDetail(sg string) string {
+	if strings.HasSuffix(sg, DefaultSGSuffix) {
+		return "database security group: the VPC default group, with AWS's default rules (every member admits the others)"
+	}
+	if r := fx.ix.byAddr[sg]; r != nil && r.Type == "aws_default_security_group" {
+		return "database security group: the VPC default group, with the rules aws_default_security_group gives it"
+	}
+	return "database security group"
+}

@@ -325,7 +325,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				}
 				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: c.unresolved || in.Unresolved, Steps: []Step{
 					fnStep(f), ownSG, egressStep,
-					{Kind: "security_group", Address: dsgA, Detail: "database security group"},
+					{Kind: "security_group", Address: dsgA, Detail: b.dbGroupDetail(dsgA)},
 					inStep,
 					dbStep(d),
 				}})

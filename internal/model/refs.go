@@ -472,6 +472,17 @@ func contains(list []string, s string) bool {
 // approximation (through a module's for_each/count expression).
 const ApproxMarker = "~approx:"
 
+// indexedByIteration reports whether an expression uses its own resource's
+// instance key (each.key or count.index), as in aws_subnet.x[each.key].
+func indexedByIteration(refs []string) bool {
+	for _, r := range refs {
+		if r == "each.key" || r == "count.index" {
+			return true
+		}
+	}
+	return false
+}
+
 func onlyIteration(refs []string) bool {
 	for _, r := range refs {
 		if !strings.HasPrefix(r, "each.") && !strings.HasPrefix(r, "count.") {
