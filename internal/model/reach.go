@@ -171,6 +171,34 @@ func isOpenCIDR(c string) bool {
 	return len(bad) == 0 && len(s.OpenFamilies()) > 0
 }
 
+// openOver reports whether block c alone covers every address of one of the
+// families a connection may use.
+func openOver(c string, fams map[string]bool) bool {
+	s, bad := addrset.Parse([]string{c})
+	if len(bad) > 0 {
+		return false
+	}
+	for _, f := range s.OpenFamilies() {
+		if fams[f] {
+			return true
+		}
+	}
+	return false
+}
+
+// dbFamilies are the address families a function may reach a database
+// over: IPv4 always; IPv6 too only when the function is dual-stack and the
+// database is (network_type = "DUAL"). An IPv6-only rule (::/0) does not
+// let a function reach an IPv4 database.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.IP_addressing
+func (b *facts) dbFamilies(f *Function, d *Database) map[string]bool {
+	fams := map[string]bool{addrset.IPv4: true}
+	if r := b.ix.byAddr[d.Address]; r != nil && strings.EqualFold(getStr(r.Values, "network_type"), "DUAL") && b.functionIPv6(f.Address) {
+		fams[addrset.IPv6] = true
+	}
+	return fams
+}
+
 func (b *facts) functionVPC(f *Function) string {
 	for _, sn := range f.Subnets {
 		if s := b.subnets[sn]; s != nil && s.VPC != "" {
@@ -242,7 +270,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				}
 				dVPC := b.dbVPC(d)
 				for _, c := range r.CIDRs {
-					if isOpenCIDR(c) {
+					if openOver(c, b.dbFamilies(f, d)) {
 						addCand(d.Address, cand{egress: r, sg: sgA, unresolved: r.Unresolved})
 						break
 					}
@@ -298,7 +326,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				}
 				if how == "" {
 					for _, cidr := range in.CIDRs {
-						if isOpenCIDR(cidr) {
+						if openOver(cidr, b.dbFamilies(f, d)) {
 							how = "from " + cidr
 							break
 						}

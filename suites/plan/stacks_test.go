@@ -42,21 +42,21 @@ func stacks(root string) ([]stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list examples: %w", err)
 	}
-	only := map[string]bool{}
+	only, unseen := map[string]bool{}, map[string]bool{}
 	for _, n := range strings.Split(os.Getenv(onlyEnv), ",") {
 		if n = strings.TrimSpace(n); n != "" {
-			only[n] = true
+			only[n], unseen[n] = true, true
 		}
 	}
 	for _, e := range entries {
 		if e.IsDir() && (len(only) == 0 || only[e.Name()]) {
 			list = append(list, stack{Name: e.Name(), Rel: filepath.Join("examples", e.Name())})
-			delete(only, e.Name())
+			delete(unseen, e.Name())
 		}
 	}
-	if len(only) > 0 {
+	if len(unseen) > 0 {
 		var unknown []string
-		for n := range only {
+		for n := range unseen {
 			unknown = append(unknown, n)
 		}
 		sort.Strings(unknown)

@@ -79,7 +79,8 @@ resource "aws_route" "v6" {
   egress_only_gateway_id      = aws_egress_only_internet_gateway.out.id
 }
 
-# The default group keeps its self rule and gains IPv6 egress.
+# Written out "as AWS has it": the default group keeps its self rule and its
+# all-traffic egress, for IPv6 as well as IPv4.
 resource "aws_default_security_group" "default" {
   vpc_id = aws_vpc.main.id
   ingress {
@@ -92,6 +93,7 @@ resource "aws_default_security_group" "default" {
     protocol         = "-1"
     from_port        = 0
     to_port          = 0
+    cidr_blocks      = ["0.0.0.0/0"]
     ipv6_cidr_blocks = ["::/0"]
   }
 }
