@@ -89,8 +89,26 @@ func visibleFinding(f report.Finding, clean func(string) string) report.Finding 
 	steps := make([]model.Step, len(f.Path))
 	for i, s := range f.Path {
 		s.Kind, s.Address, s.Detail = clean(s.Kind), clean(s.Address), clean(s.Detail)
+		if s.Assumption != nil {
+			a := visibleAssumption(*s.Assumption, clean)
+			s.Assumption = &a
+		}
 		steps[i] = s
 	}
 	f.Path = steps
+	if f.Assumptions != nil {
+		as := make([]model.Assumption, len(f.Assumptions))
+		for i, a := range f.Assumptions {
+			as[i] = visibleAssumption(a, clean)
+		}
+		f.Assumptions = as
+	}
 	return f
+}
+
+// visibleAssumption cleans an assumption: its address and texts quote the
+// plan, so they carry whatever the plan's names carry.
+func visibleAssumption(a model.Assumption, clean func(string) string) model.Assumption {
+	a.Address, a.Unknown, a.Assumed = clean(a.Address), clean(a.Unknown), clean(a.Assumed)
+	return a
 }
