@@ -34,7 +34,8 @@ the sleep-first shape (min 0, no NAT, no proxy) and the always-on shape.
 --awake-hours N applies the decision rule: under ~100 h/month keep min 0 with
 wake-ahead; 100-250 h compare with a small always-on RDS instance; over 250 h
 go always-on (or min 0.5). Prices come from an embedded per-region table
-(see --prices to override); every figure states its assumptions.`,
+(see --prices to override), for the plan's own region unless --region is
+given; every figure states its assumptions, the region's source among them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "table" && format != "json" {
@@ -44,6 +45,9 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 				return err
 			}
 			co := cost.Options{Region: region}
+			if cmd.Flags().Changed("region") {
+				co.RegionFrom = "--region"
+			}
 			if pricesFile != "" {
 				t, err := cost.LoadPrices(pricesFile)
 				if err != nil {
@@ -57,9 +61,12 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 			opts.Progress = progressWriter(format)
 			var est *cost.Estimate
 			err := withDeadline(cmd.Context(), timeout, "cost", func(ctx context.Context) error {
-				m, err := runner.BuildModel(ctx, args[0], opts)
+				p, m, err := runner.BuildPlanModel(ctx, args[0], opts)
 				if err != nil {
 					return err
+				}
+				if co.RegionFrom == "" {
+					co.Region, co.RegionFrom = cost.RegionOf(p.Doc)
 				}
 				est, err = cost.Compute(m, co)
 				return err
@@ -73,7 +80,7 @@ go always-on (or min 0.5). Prices come from an embedded per-region table
 	f := cmd.Flags()
 	enumFlag(cmd, &format, "format", "table", "output format", []string{"table", "json"})
 	f.StringVarP(&outFile, "output", "o", "", "write to FILE instead of stdout")
-	f.StringVar(&region, "region", "us-east-1", "AWS region whose prices to use (us-east-1, eu-west-1, eu-central-1, ap-northeast-1, or one from --prices)")
+	f.StringVar(&region, "region", "", "AWS region whose prices to use (us-east-1, eu-west-1, eu-central-1, ap-northeast-1, or one from --prices); default: the plan's region (aws provider, else its ARNs and AZs), else us-east-1, said in the output")
 	f.StringVar(&pricesFile, "prices", "", "YAML price table overriding the embedded one (same shape)")
 	f.Float64Var(&awakeHours, "awake-hours", 0, "hours per month the database must be awake: applies the sleep-first/always-on decision rule")
 	f.StringVar(&opts.ConfigFile, "config", "", "YAML boundary config mapping address patterns to function roles")

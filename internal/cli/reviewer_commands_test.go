@@ -105,8 +105,22 @@ func TestCostCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var est cost.Estimate
-	if err := json.Unmarshal([]byte(js), &est); err != nil || est.Region != "us-east-1" || est.Decision != nil {
+	// The reference plan deploys to eu-west-1 (its aws provider's region is
+	// var.region): cost prices that region, not us-east-1, and says why.
+	if err := json.Unmarshal([]byte(js), &est); err != nil || est.Region != "eu-west-1" || est.RegionFrom != "the aws provider's region (var.region)" || est.Decision != nil {
 		t.Errorf("json estimate: %v %+v", err, est)
+	}
+	// --region overrides the plan.
+	js, _ = run(t, NewCostCommand(), referencePlan, "--format", "json", "--region", "us-east-1")
+	if err := json.Unmarshal([]byte(js), &est); err != nil || est.Region != "us-east-1" || est.RegionFrom != "--region" {
+		t.Errorf("--region us-east-1: %v %+v", err, est)
+	}
+	// A plan that names no region: us-east-1, said to be assumed.
+	bare := filepath.Join(t.TempDir(), "bare.json")
+	os.WriteFile(bare, []byte(`{"format_version":"1.2","terraform_version":"1.9.8","planned_values":{"root_module":{}},"resource_changes":[],"configuration":{"root_module":{}}}`), 0o644)
+	text, err = run(t, NewCostCommand(), bare)
+	if err != nil || !strings.Contains(text, "Idle floor per month, us-east-1, USD") || !strings.Contains(text, "assumed: the plan names no region; pass --region") {
+		t.Errorf("plan without a region: %v\n%s", err, text)
 	}
 	bad := filepath.Join(t.TempDir(), "prices.yaml")
 	os.WriteFile(bad, []byte("regions:\n  eu-west-1:\n    nat_gateway_hour: 0\n"), 0o644)

@@ -40,6 +40,9 @@ const AlwaysOnMinACU = 0.5
 // Options choose the region, prices and the decision-rule input.
 type Options struct {
 	Region     string
+	// RegionFrom says where Region came from ("--region", the plan's
+	// provider configuration…); empty means the default was assumed.
+	RegionFrom string
 	Prices     *PriceTable // nil: the embedded table
 	AwakeHours *float64    // nil: no decision rule
 }
@@ -77,6 +80,7 @@ type Decision struct {
 // Estimate is the result of `letsleep cost`.
 type Estimate struct {
 	Region        string    `json:"region"`
+	RegionFrom    string    `json:"region_from"`
 	Currency      string    `json:"currency"`
 	HoursPerMonth float64   `json:"hours_per_month"`
 	PriceSource   string    `json:"price_source"`
@@ -111,11 +115,18 @@ func Compute(m *model.Model, opts Options) (*Estimate, error) {
 			return nil, err
 		}
 	}
-	region := opts.Region
+	region, from := opts.Region, opts.RegionFrom
+	var notes []string
 	if region == "" {
-		region = "us-east-1"
+		region, from = DefaultRegion, "assumed: the plan names no region; pass --region"
 	}
 	p, err := table.Region(region)
+	if err != nil && opts.RegionFrom != "" && opts.RegionFrom != "--region" {
+		// The plan's own region has no prices: say so and price the default.
+		notes = append(notes, fmt.Sprintf("the plan deploys to %s (from %s), which the price table lacks: priced at %s rates; give --prices with %s for real figures", region, opts.RegionFrom, DefaultRegion, region))
+		region, from = DefaultRegion, "assumed: no prices for the plan's region "+opts.Region
+		p, err = table.Region(region)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +137,7 @@ func Compute(m *model.Model, opts Options) (*Estimate, error) {
 		return nil, inputErrorf("--awake-hours %v is outside 0..%v (hours in a month)", *opts.AwakeHours, HoursPerMonth)
 	}
 	e := &Estimate{
-		Region: region, Currency: "USD", HoursPerMonth: HoursPerMonth,
+		Region: region, RegionFrom: from, Currency: "USD", HoursPerMonth: HoursPerMonth,
 		PriceSource: table.Source, PricesTaken: table.Taken,
 		Unconfirmed: append([]string{}, p.Unconfirmed...),
 		IdleFloor:   Shape{Name: "as planned", Items: []Item{}, Note: "what the plan bills with zero traffic"},
@@ -136,8 +147,10 @@ func Compute(m *model.Model, opts Options) (*Estimate, error) {
 		Assumptions: []string{
 			fmt.Sprintf("%v hours per month; on-demand prices in USD for %s; storage, I/O, backups and data transfer are not part of the idle floor", HoursPerMonth, region),
 			"zero traffic: nothing wakes a paused Aurora cluster",
+			fmt.Sprintf("region %s, from %s", region, from),
 		},
 	}
+	e.Assumptions = append(e.Assumptions, notes...)
 	c := calc{p: p, e: e, proxied: map[string]bool{}}
 	for _, px := range m.Proxies {
 		for _, t := range px.Targets {

@@ -205,6 +205,24 @@ func (s *streamer) field(name string, doc *tfjson.Plan, keys *topKeys) error {
 		}
 		doc.Config = (*tfjson.Config)(c)
 		return nil
+	case "variables":
+		// Small (one value per root variable); cost reads the region from
+		// it. A value Go cannot hold (1e400) leaves that variable out
+		// instead of refusing a valid plan.
+		var raw map[string]jsontext.Value
+		if err := json.UnmarshalDecode(s.dec, &raw, s.opts); err != nil {
+			return err
+		}
+		for name, v := range raw {
+			var pv tfjson.PlanVariable
+			if json.Unmarshal(v, &pv, s.opts) == nil {
+				if doc.Variables == nil {
+					doc.Variables = map[string]*tfjson.PlanVariable{}
+				}
+				doc.Variables[name] = &pv
+			}
+		}
+		return nil
 	case "values":
 		keys.values = true
 	case "lineage":
@@ -214,7 +232,7 @@ func (s *streamer) field(name string, doc *tfjson.Plan, keys *topKeys) error {
 	case "serial":
 		keys.serial = true
 	}
-	// Everything else (variables, output_changes, resource_drift,
+	// Everything else (output_changes, resource_drift,
 	// relevant_attributes, checks, timestamp, newer additions) is read by
 	// nothing: the tokenizer checks it is JSON and builds nothing.
 	return s.dec.SkipValue()

@@ -143,13 +143,20 @@ func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) 
 
 // BuildModel loads one PATH and builds its boundary model, without policies.
 func BuildModel(ctx context.Context, path string, opts Options) (*model.Model, error) {
+	_, m, err := BuildPlanModel(ctx, path, opts)
+	return m, err
+}
+
+// BuildPlanModel is BuildModel that also hands back the loaded plan, for a
+// command that reads more of it than the model holds (cost: the region).
+func BuildPlanModel(ctx context.Context, path string, opts Options) (*plan.Plan, *model.Model, error) {
 	opts = opts.withDefaults()
 	cfg, err := loadConfig(opts.ConfigFile)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	_, m, _, err := loadAndBuild(ctx, path, opts, cfg)
-	return m, err
+	p, m, _, err := loadAndBuild(ctx, path, opts, cfg)
+	return p, m, err
 }
 
 func loadConfig(path string) (model.Config, error) {
