@@ -25,7 +25,14 @@ func (b *builder) findingResources(findings []report.Finding) {
 		b.nodes[f.Resource] = n
 		prev := ""
 		for _, s := range f.Path {
-			if _, drawn := b.nodes[s.Address]; !drawn || s.Address == prev {
+			n, drawn := b.nodes[s.Address]
+			if !drawn || s.Address == prev {
+				continue
+			}
+			// A gateway, secret or group the path passes through is already
+			// joined by the path's own edges: chaining from it would join
+			// the NAT to the database's group.
+			if isVia(n.Kind) && s.Address != f.Resource {
 				continue
 			}
 			if prev != "" && !b.hasEdge(prev, s.Address) && !b.hasEdge(s.Address, prev) {

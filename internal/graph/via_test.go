@@ -114,3 +114,19 @@ func TestFindingMarksThePathThroughASecret(t *testing.T) {
 		t.Errorf("focus on %s went past the database to other functions: %v", fn, kept)
 	}
 }
+
+// A finding whose evidence runs through a gateway and the database's group
+// adds no edge between the two: the path's own edges already join them.
+func TestFindingPathSkipsWhatPathsPassThrough(t *testing.T) {
+	fn, tgw, sg, db := "aws_lambda_function.tgw", "aws_ec2_transit_gateway.tgw", "aws_vpc.main"+model.DefaultSGSuffix, "aws_rds_cluster.db"
+	f := report.Finding{Category: "egress-reaches-db", Resource: fn, Path: []model.Step{
+		{Kind: "function", Address: fn}, {Kind: "route", Address: tgw}, {Kind: "internet"},
+		{Kind: "security_group", Address: sg}, {Kind: "database", Address: db},
+	}}
+	g := Build(pathsModel(t), []report.Finding{f})
+	for _, e := range g.Edges {
+		if e.Label == f.Category {
+			t.Errorf("finding chained what paths pass through: %s", edgeKey(e))
+		}
+	}
+}
