@@ -86,7 +86,7 @@ var _ = Describe("mutation: every wrong wiring is caught by its declared signal"
 		ref = &o
 		Expect(o.Err).NotTo(HaveOccurred())
 		Expect(o.Violations).To(BeEmpty())
-	}, NodeTimeout(2*time.Minute))
+	}, NodeTimeout(17*time.Minute)) // the lab lock may wait up to 15 min for another lab
 
 	It("catches every observable example by its declared signal", func(ctx SpecContext) {
 		var missed []string
