@@ -17,6 +17,10 @@ mkdir -p "$out/logs"
 stack=terraform/stacks/reference
 say() { printf '%s\n' "$*" | tee -a "$results"; }
 
+if [ "$runs" -lt 1 ]; then
+  say "- directory mode (letsleep check $stack): **UNMEASURED** (BENCH_DIR_RUNS=$runs)"
+  exit 0
+fi
 if ! command -v terraform >/dev/null || [ ! -f build/terraformrc ]; then
   say "- directory mode (letsleep check $stack): **UNMEASURED** (terraform or build/terraformrc missing)"
   exit 0
