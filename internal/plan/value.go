@@ -16,16 +16,9 @@ import (
 // resource, so one string per name is kept instead of one per occurrence.
 type valueReader struct {
 	keys map[string]string
-	// sizes remembers, by an object's first key, how many members the last
-	// such object had: objects of one resource type repeat their shape, so
-	// the map is made at its final size instead of growing two or three
-	// times (growth was a tenth of the load's CPU at 50k resources).
-	sizes map[string]int
 }
 
-func newValueReader() *valueReader {
-	return &valueReader{keys: make(map[string]string, 1024), sizes: make(map[string]int, 1024)}
-}
+func newValueReader() *valueReader { return &valueReader{keys: make(map[string]string, 1024)} }
 
 // maxValueDepth matches encoding/json's nesting limit.
 const maxValueDepth = 10000
@@ -43,32 +36,19 @@ func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
-		if dec.PeekKind() == '}' {
-			_, err := dec.ReadToken()
-			return map[string]any{}, err
-		}
-		first, err := vr.key(dec)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]any, vr.sizes[first])
-		for k := first; ; {
+		m := make(map[string]any)
+		for dec.PeekKind() != '}' {
+			k, err := vr.key(dec)
+			if err != nil {
+				return nil, err
+			}
 			v, err := vr.value(dec, depth+1)
 			if err != nil {
 				return nil, err
 			}
 			m[k] = v
-			if dec.PeekKind() == '}' {
-				break
-			}
-			if k, err = vr.key(dec); err != nil {
-				return nil, err
-			}
 		}
-		if len(m) > 8 && len(vr.sizes) < 1<<16 {
-			vr.sizes[first] = len(m)
-		}
-		_, err = dec.ReadToken()
+		_, err := dec.ReadToken()
 		return m, err
 	case '[':
 		if _, err := dec.ReadToken(); err != nil {
