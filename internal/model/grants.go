@@ -303,10 +303,17 @@ func concreteShape(pattern, shape string) string {
 	return strings.Join(sp, ":")
 }
 
-// fill turns a pattern segment into one string it matches.
+// fill turns a pattern segment into one string it matches. The replacer is
+// built once: building it per call was a fifth of the CPU of a 20k-resource
+// community plan (fill runs per grant pattern and target shape).
 func fill(seg string) string {
-	return strings.NewReplacer("*", "", "?", "x").Replace(seg)
+	if !strings.ContainsAny(seg, "*?") {
+		return seg
+	}
+	return wildcardFill.Replace(seg)
 }
+
+var wildcardFill = strings.NewReplacer("*", "", "?", "x")
 
 func (b *facts) computeGrants(rs *roleState) {
 	if len(rs.stmts) == 0 {
