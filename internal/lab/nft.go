@@ -211,8 +211,8 @@ func (c *compiler) nodeIn(n *Node, p netip.Prefix) bool {
 		return false
 	}
 	var nets []netip.Prefix
-	if n.Kind == KindDB {
-		nets = c.vpcNets[n.VPC]
+	if n.Kind == KindDB && len(n.Subnets) == 0 {
+		nets = c.vpcNets[n.VPC] // no DB subnet group known: any subnet of its VPC
 	} else {
 		for _, s := range n.Subnets {
 			if sp, ok := c.subnets[s]; ok {

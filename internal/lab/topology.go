@@ -122,11 +122,19 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 	}
 	for i, d := range m.Databases {
 		n := &Node{Kind: KindDB, Address: d.Address, NS: nsName(id, fmt.Sprintf("d%d", i)), SGs: d.SecurityGroups,
-			Port: d.Port, Proxies: d.Proxies}
+			Port: d.Port, Proxies: d.Proxies, Subnets: d.Subnets}
 		if n.Port == 0 {
 			n.Port = 5432
 		}
+		// Its DB subnet group places it; else its groups' VPC.
+		if v := vpcOf(d.Subnets); v != "" {
+			n.VPC = v
+			addVPC(v)
+		}
 		for _, g := range d.SecurityGroups {
+			if n.VPC != "" {
+				break
+			}
 			if v := sgVPC[g]; v != "" && slices.Contains(vpcs, v) {
 				n.VPC = v
 				break
@@ -251,7 +259,9 @@ func (t *Topology) address() error {
 			return err
 		}
 		r.PeerIP, r.IP = peer, node
-		r.IfInet, r.IfPeer = ifName(t.ID, 100+i, 'n'), ifName(t.ID, 100+i, 'p')
+		// Own letters: node numbers pass 100 on big labs, and a router's
+		// inet-side name must never meet a node's in the internet namespace.
+		r.IfInet, r.IfPeer = ifName(t.ID, i, 'r'), ifName(t.ID, i, 'i')
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ package labcli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,17 +30,20 @@ func NewRootCommand() *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w; run '%s --help' to see the flags", err, cmd.CommandPath())
 	})
-	root.AddCommand(NewUpCommand(), NewDownCommand(), NewStatusCommand())
+	root.AddCommand(NewUpCommand(), NewDownCommand(), NewStatusCommand(), NewDiffCommand())
 	return root
 }
 
-// Execute runs the command tree and returns the exit code: 0 done, 2 usage
-// or lab error.
+// Execute runs the command tree and returns the exit code: 0 done, 1
+// disagreements (diff), 2 usage or lab error.
 func Execute() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := NewRootCommand().ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "letsleep-lab: %v\n", err)
+		if errors.As(err, new(errDisagree)) {
+			return 1
+		}
 		return 2
 	}
 	return 0

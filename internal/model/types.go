@@ -183,7 +183,10 @@ type Database struct {
 	ActivityStream        string       `json:"activity_stream,omitempty"`
 	ZeroETL               []string     `json:"zero_etl"`
 	Proxies               []string     `json:"proxies"`
-	Unknown               []string     `json:"unknown"` // attributes unknown at plan time
+	// Subnets are those of its DB subnet group: its network interfaces
+	// live there.
+	Subnets []string `json:"subnets,omitempty"`
+	Unknown []string `json:"unknown"` // attributes unknown at plan time
 }
 
 // DBInstance is an instance that belongs to a cluster.
