@@ -14,7 +14,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build lab-build lab-artifacts cross check test lab bench fuzz probes plans community-plans functions clean
+.PHONY: all deps build lab-build lab-artifacts cross check test lab lab-diff bench fuzz probes plans community-plans functions clean
 
 all: build
 
@@ -72,6 +72,11 @@ lab: deps lab-build $(RIE) lab-artifacts
 	LETSLEEP_TIERS=lab,terraform LETSLEEP_LAB_BIN=$(LABBIN) $(GO) test -count=1 -timeout 5m -v -run 'TestLabUp' ./internal/labcli/
 	LETSLEEP_TIERS=lab,terraform LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe LETSLEEP_RIE_BIN=$(RIE) LETSLEEP_FUNCTIONS_DIR=$(BUILD)/lab/functions \
 	  $(GO) test -p 1 -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... ./suites/mutation/... -args -ginkgo.label-filter=lab -ginkgo.v
+
+## lab-diff: N random stacks (default 200) judged by the model and by packets in the lab (root); SEED=S replays a run
+N ?= 200
+lab-diff: deps lab-build
+	$(LABBIN) diff --n $(N) $(if $(SEED),--seed $(SEED)) --terraformrc $(TFRC)
 
 ## bench: performance figures (see README "Performance")
 bench: deps build

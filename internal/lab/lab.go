@@ -239,39 +239,57 @@ func (l *Lab) dbAddr() string {
 
 // buildNetwork makes the namespaces, veth links, addresses and routes.
 // Links are created directly between lab namespaces, so no interface, address
-// or route ever appears in the host namespace.
+// or route ever appears in the host namespace. The commands go to one
+// `ip -batch` per namespace, not one process each: a lab-diff lab has
+// hundreds of namespaces, and a fork is slow on a loaded machine.
 func (l *Lab) buildNetwork(ctx context.Context) error {
 	t := l.Topo
+	var adds strings.Builder
 	for _, ns := range t.Namespaces() {
-		if err := ip(ctx, "netns", "add", ns); err != nil {
-			return err
-		}
-		if err := ip(ctx, "-n", ns, "link", "set", "lo", "up"); err != nil {
-			return err
-		}
+		fmt.Fprintf(&adds, "netns add %s\n", ns)
 	}
-	if err := ip(ctx, "-n", t.InternetNS, "addr", "add", t.CanaryIP+"/32", "dev", "lo"); err != nil {
+	if err := ipBatch(ctx, "", adds.String()); err != nil {
 		return err
 	}
-	link := func(nsA, ifA, ipA, nsB, ifB, ipB string) error {
-		if err := ip(ctx, "-n", nsA, "link", "add", ifA, "type", "veth", "peer", "name", ifB, "netns", nsB); err != nil {
-			return err
+	// Three phases, each after the one before: a veth's far end exists
+	// only once the node (phase 1) or router (phase 2) that makes it ran.
+	phases := [3]map[string]*strings.Builder{{}, {}, {}}
+	phaseOf := map[string]int{t.InternetNS: 2}
+	for _, r := range t.Routers {
+		phaseOf[r.NS] = 1
+	}
+	cmd := func(ns, format string, args ...any) {
+		b := phases[phaseOf[ns]][ns]
+		if b == nil {
+			b = &strings.Builder{}
+			phases[phaseOf[ns]][ns] = b
 		}
-		for _, s := range []struct{ ns, ifn, addr string }{{nsA, ifA, ipA}, {nsB, ifB, ipB}} {
-			if err := ip(ctx, "-n", s.ns, "addr", "add", s.addr+"/30", "dev", s.ifn); err != nil {
-				return err
-			}
-			if err := ip(ctx, "-n", s.ns, "link", "set", s.ifn, "up"); err != nil {
-				return err
-			}
-		}
-		return nil
+		fmt.Fprintf(b, format+"\n", args...)
+	}
+	for _, ns := range t.Namespaces() {
+		cmd(ns, "link set lo up")
+	}
+	cmd(t.InternetNS, "addr add %s/32 dev lo", t.CanaryIP)
+	link := func(nsA, ifA, ipA, nsB, ifB, ipB string) {
+		cmd(nsA, "link add %s type veth peer name %s netns %s", ifA, ifB, nsB)
+		cmd(nsA, "addr add %s/30 dev %s", ipA, ifA)
+		cmd(nsA, "link set %s up", ifA)
+		cmd(nsB, "addr add %s/30 dev %s", ipB, ifB)
+		cmd(nsB, "link set %s up", ifB)
 	}
 	for _, n := range t.Nodes {
-		if err := link(n.NS, n.IfNode, n.IP, n.PeerNS, n.IfPeer, n.PeerIP); err != nil {
-			return err
+		link(n.NS, n.IfNode, n.IP, n.PeerNS, n.IfPeer, n.PeerIP)
+		cmd(n.NS, "route add default via %s", n.PeerIP)
+	}
+	for _, r := range t.Routers {
+		if !r.NAT {
+			continue
 		}
-		if err := ip(ctx, "-n", n.NS, "route", "add", "default", "via", n.PeerIP); err != nil {
+		link(r.NS, r.IfInet, r.IP, t.InternetNS, r.IfPeer, r.PeerIP)
+		cmd(r.NS, "route add default via %s", r.PeerIP)
+	}
+	for _, ph := range phases {
+		if err := forEachNS(ctx, ph, func(ns string, b *strings.Builder) error { return ipBatch(ctx, ns, b.String()) }); err != nil {
 			return err
 		}
 	}
@@ -279,26 +297,17 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 		if _, err := sh(ctx, "", "ip", "netns", "exec", r.NS, "sysctl", "-qw", "net.ipv4.ip_forward=1"); err != nil {
 			return err
 		}
-		if !r.NAT {
-			continue
-		}
-		if err := link(r.NS, r.IfInet, r.IP, t.InternetNS, r.IfPeer, r.PeerIP); err != nil {
-			return err
-		}
-		if err := ip(ctx, "-n", r.NS, "route", "add", "default", "via", r.PeerIP); err != nil {
-			return err
-		}
 	}
 	return nil
 }
 
 func (l *Lab) applyRules(ctx context.Context) error {
-	for ns, rs := range l.Rulesets {
+	return forEachNS(ctx, l.Rulesets, func(ns, rs string) error {
 		if _, err := sh(ctx, rs, "ip", "netns", "exec", ns, "nft", "-f", "-"); err != nil {
 			return fmt.Errorf("load ruleset into %s: %w\n%s", ns, err, rs)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (l *Lab) startCanary() error {
@@ -433,13 +442,17 @@ func (l *Lab) Close() error {
 				errs = append(errs, err)
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
 		if l.Topo != nil {
+			// A few at once, and time that grows with the lab: a lab-diff
+			// lab has hundreds of namespaces.
+			all := map[string]bool{}
 			for _, ns := range l.Topo.Namespaces() {
-				if err := deleteNS(ctx, ns); err != nil {
-					errs = append(errs, err)
-				}
+				all[ns] = true
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second+time.Duration(len(all))*time.Second)
+			defer cancel()
+			if err := forEachNS(ctx, all, func(ns string, _ bool) error { return deleteNS(ctx, ns) }); err != nil {
+				errs = append(errs, err)
 			}
 		}
 		if l.dir != "" {

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -21,7 +22,12 @@ import (
 // sh runs one command (ip, nft, ...) and returns its output; a failure
 // carries the command line and its stderr.
 func sh(ctx context.Context, stdin string, name string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	return shWithin(ctx, 20*time.Second, stdin, name, args...)
+}
+
+// shWithin is sh with its own time limit.
+func shWithin(ctx context.Context, limit time.Duration, stdin string, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	if stdin != "" {
@@ -38,6 +44,50 @@ func sh(ctx context.Context, stdin string, name string, args ...string) (string,
 func ip(ctx context.Context, args ...string) error {
 	_, err := sh(ctx, "", "ip", args...)
 	return err
+}
+
+// ipBatch runs commands, one per line, through one `ip -batch` process,
+// inside namespace ns ("" for the host, used only to add namespaces). It
+// stops at the first failing line and says which.
+func ipBatch(ctx context.Context, ns, commands string) error {
+	args := []string{"-batch", "-"}
+	if ns != "" {
+		args = append([]string{"-n", ns}, args...)
+	}
+	// A batch holds hundreds of lines on a big lab: more time than one command.
+	_, err := shWithin(ctx, 3*time.Minute, commands, "ip", args...)
+	return err
+}
+
+// forEachNS runs fn for every namespace of m, a few at once, and returns
+// the first error (the others still finish: the caller tears down).
+func forEachNS[V any](ctx context.Context, m map[string]V, fn func(ns string, v V) error) error {
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for ns, v := range m {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := fn(ns, v); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
 }
 
 // listLabNS lists the namespaces whose name carries the lab prefix.

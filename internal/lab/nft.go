@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"go4.org/netipx"
+
 	"github.com/letsleep/letsleep/internal/model"
 )
 
@@ -228,20 +230,26 @@ func (c *compiler) nodeIn(n *Node, p netip.Prefix) bool {
 	return false
 }
 
-var privateNets = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("169.254.0.0/16"), netip.MustParsePrefix("127.0.0.0/8"),
-}
-
-func private(p netip.Prefix) bool {
-	for _, n := range privateNets {
-		if n.Bits() <= p.Bits() && n.Contains(p.Addr()) {
-			return true
-		}
+// notInternet4 are the IPv4 special-purpose blocks that are not globally
+// reachable (IANA IPv4 special-purpose address registry, RFC 6890):
+// private and shared space, loopback, link-local, documentation,
+// benchmarking, multicast and reserved. A rule naming only these can never
+// reach the internet, so it never matches the canary.
+var notInternet4 = func() *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	for _, c := range []string{
+		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+		"192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+		"203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+	} {
+		b.AddPrefix(netip.MustParsePrefix(c))
 	}
-	return false
-}
+	s, _ := b.IPSet()
+	return s
+}()
+
+// private: p holds no internet address.
+func private(p netip.Prefix) bool { return notInternet4.ContainsPrefix(p) }
 
 func (c *compiler) routerRuleset(r *Router) string {
 	var b strings.Builder

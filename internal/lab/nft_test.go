@@ -3,6 +3,7 @@
 package lab
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -97,6 +98,21 @@ func TestRulesetsNATAndOpenCIDR(t *testing.T) {
 	} {
 		if !strings.Contains(fn, want) {
 			t.Errorf("ruleset lacks %q:\n%s", want, fn)
+		}
+	}
+}
+
+// Only a block holding some globally reachable address is the internet
+// (IANA special-purpose registry): documentation and benchmarking ranges,
+// multicast and reserved space are not, however they are spelled.
+func TestPrivateFollowsTheSpecialPurposeRegistry(t *testing.T) {
+	for cidr, want := range map[string]bool{
+		"10.0.0.0/8": true, "203.0.113.0/24": true, "198.51.100.0/25": true, "198.18.0.0/15": true,
+		"240.0.0.0/3": true, "100.64.0.0/10": true,
+		"8.8.8.0/24": false, "128.0.0.0/1": false, "192.0.0.0/23": false, "0.0.0.0/1": false,
+	} {
+		if got := private(netip.MustParsePrefix(cidr)); got != want {
+			t.Errorf("private(%s) = %v, want %v", cidr, got, want)
 		}
 	}
 }

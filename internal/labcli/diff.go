@@ -29,6 +29,9 @@ func NewDiffCommand() *cobra.Command {
 		dir       string
 		cliConfig string
 		planFile  string
+		keep      string
+		why       string
+		stack     int
 	)
 	cmd := &cobra.Command{
 		Use:   "diff",
@@ -52,6 +55,16 @@ connections in the lab. It prints every cell where the two disagree and exits
 			if cliConfig == "" {
 				cliConfig = os.Getenv("TF_CLI_CONFIG_FILE")
 			}
+			if keep != "" {
+				if stack < 0 || why == "" || seed == 0 {
+					return fmt.Errorf("--keep needs --seed, --stack and --why")
+				}
+				if err := labdiff.KeepFixture(cmd.Context(), seed, stack, keep, why, cliConfig, labdiff.LabOptions{Progress: cmd.ErrOrStderr()}); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "lab-diff: kept stack %d of seed %d as %s\n", stack, seed, keep)
+				return nil
+			}
 			rep, err := labdiff.Run(cmd.Context(), labdiff.RunOptions{N: n, Seed: seed, Dir: dir, CLIConfig: cliConfig, Plan: planFile,
 				Out: cmd.OutOrStdout(), Progress: cmd.ErrOrStderr()})
 			if err != nil {
@@ -67,6 +80,9 @@ connections in the lab. It prints every cell where the two disagree and exits
 	cmd.Flags().Uint64Var(&seed, "seed", 0, "generator seed (0: from the clock, printed)")
 	cmd.Flags().StringVar(&dir, "dir", "", "where the Terraform root, plan.json and report.json go (default a temp folder named by the seed)")
 	cmd.Flags().StringVar(&cliConfig, "terraformrc", "", "terraform CLI config for the offline provider mirror (default $TF_CLI_CONFIG_FILE)")
+	cmd.Flags().StringVar(&keep, "keep", "", "keep one stack (--seed, --stack) as a fixture in this folder: main.tf, plan.json, expected.json")
+	cmd.Flags().IntVar(&stack, "stack", -1, "with --keep: the stack number (s007 is 7)")
+	cmd.Flags().StringVar(&why, "why", "", "with --keep: the disagreement the fixture keeps and which side was fixed")
 	cmd.Flags().StringVar(&planFile, "plan", "", "judge this plan.json of an earlier run again instead of generating")
 	return cmd
 }

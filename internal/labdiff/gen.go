@@ -21,9 +21,20 @@ func stackName(k int) string { return fmt.Sprintf("s%03d", k) }
 // Generate writes the Terraform of n random stacks drawn from seed. The
 // same seed and n always give the same text.
 func Generate(seed uint64, n int) string {
+	ks := make([]int, n)
+	for k := range ks {
+		ks[k] = k
+	}
+	return GenerateStacks(seed, ks)
+}
+
+// GenerateStacks writes only the stacks numbered ks of the run with this
+// seed, each exactly as Generate writes it (a stack draws from its own
+// stream), so one stack of a big run can be replayed or kept as a fixture.
+func GenerateStacks(seed uint64, ks []int) string {
 	var b strings.Builder
 	b.WriteString(header)
-	for k := 0; k < n; k++ {
+	for _, k := range ks {
 		r := rand.New(rand.NewPCG(seed, uint64(k)))
 		g := &stackGen{r: r, b: &b, name: stackName(k), k: k}
 		g.stack()

@@ -44,6 +44,9 @@ type Report struct {
 // Run generates N stacks from the seed, plans them in one root, judges
 // every cell by the model and by the lab, and prints the disagreements.
 func Run(ctx context.Context, o RunOptions) (*Report, error) {
+	if o.Lab.Progress == nil {
+		o.Lab.Progress = o.Progress
+	}
 	rep := &Report{Seed: o.Seed, Stacks: o.N}
 	var raw []byte
 	start := time.Now()
@@ -148,4 +151,44 @@ func reachWord(b bool) string {
 		return "reachable"
 	}
 	return "not reachable"
+}
+
+// KeepFixture plans stack k of the run with seed alone, judges it by both
+// sides, and, when they agree, writes dir/main.tf, dir/plan.json and
+// dir/expected.json (the lab's matrix). A fixture is kept after the fix:
+// a disagreement left is an error, not a fixture.
+func KeepFixture(ctx context.Context, seed uint64, k int, dir, why, cliConfig string, o LabOptions) error {
+	tf := GenerateStacks(seed, []int{k})
+	work, err := os.MkdirTemp("", "labdiff-fixture-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if err := WriteRoot(work, tf); err != nil {
+		return err
+	}
+	raw, err := PlanJSON(ctx, work, PlanOptions{CLIConfig: cliConfig})
+	if err != nil {
+		return err
+	}
+	modelV, labV, err := Judge(ctx, raw, o)
+	if err != nil {
+		return err
+	}
+	if d := Compare(modelV, labV); len(d) > 0 {
+		return fmt.Errorf("stack %d of seed %d: %d disagreements left; fix them before keeping it", k, seed, len(d))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	exp, err := json.MarshalIndent(Fixture{Why: fmt.Sprintf("%s (seed %d, stack %d)", why, seed, k), Expected: Matrix(labV)}, "", "  ")
+	if err != nil {
+		return err
+	}
+	for name, b := range map[string][]byte{"main.tf": []byte(tf), "plan.json": raw, "expected.json": append(exp, '\n')} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

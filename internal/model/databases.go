@@ -105,6 +105,7 @@ func (b *facts) newDB(r *res, kind, ident string) *Database {
 		d.Unknown = append(d.Unknown, "vpc_security_group_ids")
 		b.warn("unresolved-reference", r.Address, "vpc_security_group_ids could not be resolved (%s)", strings.Join(sgs.Lost, ", "))
 	}
+	d.Subnets = b.dbSubnets(r)
 	for _, k := range []string{"engine_version", "port", "arn", "endpoint", "cluster_resource_id"} {
 		if unknownAt(r.Unknown, k) {
 			d.Unknown = append(d.Unknown, k)
@@ -346,4 +347,23 @@ func (b *facts) buildProxies() {
 	for _, p := range proxies {
 		b.m.Proxies = append(b.m.Proxies, *p)
 	}
+}
+
+// dbSubnets are the subnets of a database's DB subnet group, where RDS
+// puts its network interfaces; nil when the group or any of its subnets is
+// not in the plan (callers then place it anywhere in its VPC).
+func (b *facts) dbSubnets(r *res) []string {
+	g := b.link(r, r.Values, r.Unknown, "db_subnet_group_name", []string{"db_subnet_group_name"}, "aws_db_subnet_group")
+	if len(g.Addrs) != 1 {
+		return nil
+	}
+	gr := b.ix.byAddr[g.Addrs[0]]
+	if gr == nil {
+		return nil
+	}
+	sn := b.link(gr, gr.Values, gr.Unknown, "subnet_ids", []string{"subnet_ids"}, "aws_subnet", "aws_default_subnet")
+	if len(sn.Raw) > 0 || len(sn.Lost) > 0 || sn.Approx {
+		return nil
+	}
+	return sn.Addrs
 }

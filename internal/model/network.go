@@ -59,8 +59,9 @@ func (b *facts) buildSecurityGroups() {
 			Address: r.Address, Form: "aws_security_group_rule",
 			Protocol: normProto(getStr(r.Values, "protocol")),
 			CIDRs:    append(getStrings(r.Values, "cidr_blocks"), getStrings(r.Values, "ipv6_cidr_blocks")...),
-			Self:     getBool(r.Values, "self"), PrefixLists: getStrings(r.Values, "prefix_list_ids"),
+			Self:     getBool(r.Values, "self"),
 		}
+		rule.PrefixLists = b.rulePrefixLists(r, "prefix_list_ids", &rule)
 		rule.FromPort, rule.ToPort = ports(r.Values, rule.Protocol)
 		if unknownAt(r.Unknown, "cidr_blocks") || unknownAt(r.Unknown, "ipv6_cidr_blocks") {
 			rule.Unresolved = true
@@ -83,9 +84,7 @@ func (b *facts) buildSecurityGroups() {
 					b.warn("unresolved-reference", r.Address, "%s is unknown at plan time; the rule is treated as unresolved", k)
 				}
 			}
-			if v := getStr(r.Values, "prefix_list_id"); v != "" {
-				rule.PrefixLists = []string{v}
-			}
+			rule.PrefixLists = b.rulePrefixLists(r, "prefix_list_id", &rule)
 			rule.FromPort, rule.ToPort = ports(r.Values, rule.Protocol)
 			peer := b.link(r, r.Values, r.Unknown, "referenced_security_group_id", []string{"referenced_security_group_id"}, sgTypes...)
 			rule.PeerGroups = append(peer.Addrs, peer.Raw...)
@@ -93,6 +92,18 @@ func (b *facts) buildSecurityGroups() {
 			b.attachRule(r, rule, pair[1])
 		}
 	}
+}
+
+// rulePrefixLists reads a standalone rule's prefix lists: ids known at plan
+// time, or a list made in the same plan (its id is unknown until apply, so
+// the reference is followed through the configuration).
+func (b *facts) rulePrefixLists(r *res, key string, rule *SGRule) []string {
+	if !unknownAt(r.Unknown, key) {
+		return getStrings(r.Values, key) // known ids (an empty list from a variable, say)
+	}
+	l := b.link(r, r.Values, r.Unknown, key, []string{key}, prefixListTypes...)
+	b.noteLost(r, key, l, &rule.Unresolved)
+	return append(l.Addrs, l.Raw...)
 }
 
 // noteLost marks a rule unresolved and warns when a peer reference could

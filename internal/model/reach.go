@@ -261,7 +261,8 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 					}
 				}
 			}
-			if len(r.CIDRs) == 0 {
+			cidrs, plUnknown := b.ruleBlocks(r)
+			if len(cidrs) == 0 && !plUnknown {
 				continue
 			}
 			for _, d := range cidrCands {
@@ -269,16 +270,18 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 					continue
 				}
 				dVPC := b.dbVPC(d)
-				for _, c := range r.CIDRs {
+				if plUnknown {
+					addCand(d.Address, cand{egress: r, sg: sgA, unresolved: true})
+					continue
+				}
+				for _, c := range cidrs {
 					if openOver(c, b.dbFamilies(f, d)) {
 						addCand(d.Address, cand{egress: r, sg: sgA, unresolved: r.Unresolved})
 						break
 					}
-					if cidr := vpcCIDR[dVPC]; cidr != "" {
-						if ov, ok := cidrOverlaps(c, cidr); ok && ov {
-							addCand(d.Address, cand{egress: r, sg: sgA, unresolved: r.Unresolved})
-							break
-						}
+					if dbOverlaps(c, b.dbBlocks(d, vpcCIDR[dVPC])) {
+						addCand(d.Address, cand{egress: r, sg: sgA, unresolved: r.Unresolved})
+						break
 					}
 				}
 			}
@@ -317,7 +320,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				if !ruleAllowsPort(in, d.Port) {
 					continue
 				}
-				how := ""
+				how, plAssumed := "", false
 				for _, p := range in.PeerGroups {
 					if fSGs[p] {
 						how = "from " + p
@@ -325,7 +328,14 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 					}
 				}
 				if how == "" {
-					for _, cidr := range in.CIDRs {
+					inCIDRs, inPLUnknown := b.ruleBlocks(in)
+					if inPLUnknown {
+						how, plAssumed = "from a prefix list whose entries the plan does not hold", true
+					}
+					for _, cidr := range inCIDRs {
+						if how != "" {
+							break
+						}
 						if openOver(cidr, b.dbFamilies(f, d)) {
 							how = "from " + cidr
 							break
@@ -350,8 +360,10 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				inStep := Step{Kind: "sg_rule", Address: in.Address, Detail: fmt.Sprintf("ingress %s %s %s", in.Protocol, portString(in.FromPort, in.ToPort), how)}
 				if in.Unresolved {
 					inStep = assume(inStep, in.Address, "part of this ingress rule is unknown at plan time", "it admits the function")
+				} else if plAssumed {
+					inStep = assume(inStep, in.Address, "the entries of a prefix list in this ingress rule are not in the plan", "they hold the function's addresses")
 				}
-				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: c.unresolved || in.Unresolved, Steps: []Step{
+				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: c.unresolved || in.Unresolved || plAssumed, Steps: []Step{
 					fnStep(f), ownSG, egressStep,
 					{Kind: "security_group", Address: dsgA, Detail: b.dbGroupDetail(dsgA)},
 					inStep,
@@ -365,6 +377,51 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 			}
 		}
 	}
+}
+
+// dbBlocks are the address blocks a database's interfaces live in: the
+// CIDRs of its DB subnet group's subnets, or its VPC's block when the plan
+// does not place it that precisely.
+func (b *facts) dbBlocks(d *Database, vpcCIDR string) []string {
+	var out []string
+	for _, sn := range d.Subnets {
+		s := b.subnets[sn]
+		if s == nil || s.CIDR == "" {
+			out = nil
+			break
+		}
+		out = append(out, s.CIDR)
+	}
+	if len(out) == 0 && vpcCIDR != "" {
+		out = []string{vpcCIDR}
+	}
+	return out
+}
+
+func dbOverlaps(cidr string, blocks []string) bool {
+	for _, blk := range blocks {
+		if ov, ok := cidrOverlaps(cidr, blk); ok && ov {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleBlocks is a rule's address blocks: its CIDRs and the entries of its
+// prefix lists. unknown is true when a prefix list's entries are not in the
+// plan (an AWS-managed list, entries unknown until apply): it may hold
+// anything, so callers err open and mark the path unresolved.
+func (b *facts) ruleBlocks(r SGRule) (cidrs []string, unknown bool) {
+	cidrs = append(cidrs, r.CIDRs...)
+	for _, pl := range r.PrefixLists {
+		s, ok := b.prefixList(pl)
+		if !ok {
+			unknown = true
+			continue
+		}
+		cidrs = append(cidrs, s.Prefixes()...)
+	}
+	return cidrs, unknown
 }
 
 func dbStep(d *Database) Step {

@@ -1,0 +1,78 @@
+package labdiff
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestGenerateIsReproducible(t *testing.T) {
+	a, b := Generate(42, 5), Generate(42, 5)
+	if a != b {
+		t.Fatal("the same seed gave two different roots")
+	}
+	if Generate(43, 5) == a {
+		t.Fatal("two seeds gave the same root")
+	}
+}
+
+// One stack replayed alone is the same text as in the whole run, so a
+// disagreement found among 200 stacks can be kept as a one-stack fixture.
+func TestGenerateStacksReplaysOneStack(t *testing.T) {
+	all := Generate(9, 6)
+	one := strings.TrimPrefix(GenerateStacks(9, []int{4}), header)
+	if !strings.Contains(all, one) {
+		t.Fatal("stack 4 replayed alone differs from stack 4 of the run")
+	}
+	if strings.Contains(one, "s003") || strings.Contains(one, "s005") {
+		t.Fatal("the replay holds other stacks")
+	}
+}
+
+// Over a modest run every form the issue lists appears: the four spellings
+// of a security-group rule, every peer kind, routes inline and separate,
+// the main table both ways, every gateway, functions in and out of VPCs,
+// clusters and instances behind a DB subnet group.
+func TestGenerateCoversEveryForm(t *testing.T) {
+	tf := Generate(1, 60)
+	for _, want := range []string{
+		`resource "aws_security_group_rule"`, `resource "aws_vpc_security_group_ingress_rule"`,
+		`resource "aws_vpc_security_group_egress_rule"`, "  ingress {", "  egress {",
+		"cidr_blocks = [", "ipv6_cidr_blocks = [", "prefix_list_ids = [", "self = true", "security_groups = [",
+		"source_security_group_id =", "referenced_security_group_id =", "cidr_ipv4 =", "cidr_ipv6 =", "prefix_list_id =",
+		`protocol  = "-1"`, `ip_protocol = "-1"`, "from_port = 5000",
+		`resource "aws_route"`, "  route {", `resource "aws_route_table_association"`,
+		`resource "aws_main_route_table_association"`, `resource "aws_default_route_table"`,
+		`resource "aws_nat_gateway"`, `connectivity_type = "private"`, `resource "aws_internet_gateway"`,
+		`resource "aws_egress_only_internet_gateway"`, "egress_only_gateway_id", "::/0",
+		"vpc_config {", `resource "aws_db_subnet_group"`, `resource "aws_rds_cluster"`, `resource "aws_db_instance"`,
+	} {
+		if !strings.Contains(tf, want) {
+			t.Errorf("60 stacks never write %q", want)
+		}
+	}
+	outside := regexp.MustCompile(`filename      = "fn.zip"\n}`)
+	if !outside.MatchString(tf) {
+		t.Error("no function outside a VPC")
+	}
+}
+
+func TestStackOf(t *testing.T) {
+	for addr, want := range map[string]string{
+		"aws_lambda_function.s007_f1": "s007", "aws_rds_cluster.s120_d0": "s120", "aws_iam_role.fn": "",
+	} {
+		if got := StackOf(addr); got != want {
+			t.Errorf("StackOf(%s) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+func TestCompareListsEveryDifferenceAndMissingCell(t *testing.T) {
+	a := Cell{Stack: "s000", Function: "aws_lambda_function.s000_f0", Target: Internet}
+	b := Cell{Stack: "s000", Function: "aws_lambda_function.s000_f0", Target: "aws_rds_cluster.s000_d0"}
+	c := Cell{Stack: "s000", Function: "aws_lambda_function.s000_f1", Target: Internet}
+	got := Compare(map[Cell]Verdict{a: {Reach: true}, b: {}, c: {}}, map[Cell]Verdict{a: {Reach: true}, b: {Reach: true}})
+	if len(got) != 2 || got[0].Cell != b || got[1].Cell != c || !strings.Contains(got[1].Lab.Why, "missing") {
+		t.Fatalf("Compare = %+v", got)
+	}
+}
