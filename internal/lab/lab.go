@@ -112,54 +112,20 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 	l = &Lab{Model: m, opts: opts, self: self, Sentinels: map[string]*Sentinel{},
 		sockets: map[string]string{}, probeRIE: map[string]rieFunction{}, handlerRIE: map[string]rieFunction{}}
 	step := l.stepper()
-	if err := step("lock", func() error {
-		l.lock, err = lockFile(ctx, opts.StateDir, opts.LockWait, func(owner string) {
-			if opts.Progress != nil {
-				fmt.Fprintf(opts.Progress, "lab:   another lab is up%s; waiting up to %s\n", owner, opts.LockWait)
-			}
-		})
-		return err
-	}); err != nil {
-		return nil, err
-	}
+	// The returns below set l to nil before this runs: close the lab
+	// through its own variable, or a failed step would leave it all up.
+	built := l
 	defer func() {
 		if r := recover(); r != nil {
-			_ = l.Close()
+			_ = built.Close()
 			panic(r)
 		}
 		if err != nil {
-			_ = l.Close()
+			_ = built.Close()
 			l = nil
 		}
 	}()
-	if err := step("clean leftovers", func() error {
-		removed, err := CleanLeftovers(ctx, opts.StateDir)
-		if len(removed) > 0 && opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "lab:   removed leftover namespaces %v\n", removed)
-		}
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	id := randomID()
-	if err := step("plan topology", func() error {
-		l.Topo, err = BuildTopology(m, id)
-		if err != nil {
-			return err
-		}
-		l.Rulesets = Rulesets(l.Topo, m)
-		l.dir = filepath.Join(opts.StateDir, "lab-"+id)
-		if err := os.MkdirAll(l.dir, 0o755); err != nil {
-			return err
-		}
-		return l.saveState()
-	}); err != nil {
-		return nil, err
-	}
-	if err := step("namespaces and links", func() error { return l.buildNetwork(ctx) }); err != nil {
-		return nil, err
-	}
-	if err := step("nftables from security groups", func() error { return l.applyRules(ctx) }); err != nil {
+	if err := l.upNetwork(ctx, step); err != nil {
 		return nil, err
 	}
 	if err := step("internet canary (stub LLM API)", func() error { return l.startCanary() }); err != nil {

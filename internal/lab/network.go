@@ -24,7 +24,31 @@ func UpNetwork(ctx context.Context, m *model.Model, opts Options) (l *Lab, err e
 		return nil, ErrNotRoot
 	}
 	l = &Lab{Model: m, opts: opts, Sentinels: map[string]*Sentinel{}, handlers: map[string]*exec.Cmd{}, sockets: map[string]string{}}
-	step := l.stepper()
+	// The returns below set l to nil before this runs: close the lab
+	// through its own variable, or a failed step would leave it all up.
+	built := l
+	defer func() {
+		if r := recover(); r != nil {
+			_ = built.Close()
+			panic(r)
+		}
+		if err != nil {
+			_ = built.Close()
+			l = nil
+		}
+	}()
+	if err := l.upNetwork(ctx, l.stepper()); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// upNetwork takes the lock, removes leftovers of a killed lab, lays out
+// the topology and makes its namespaces, links and nftables rules: the
+// steps a full lab and a network-only one share. The caller closes l on
+// error.
+func (l *Lab) upNetwork(ctx context.Context, step func(string, func() error) error) (err error) {
+	opts := l.opts
 	if err := step("lock", func() error {
 		l.lock, err = lockFile(ctx, opts.StateDir, opts.LockWait, func(owner string) {
 			if opts.Progress != nil {
@@ -33,46 +57,36 @@ func UpNetwork(ctx context.Context, m *model.Model, opts Options) (l *Lab, err e
 		})
 		return err
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			_ = l.Close()
-			panic(r)
-		}
-		if err != nil {
-			_ = l.Close()
-			l = nil
-		}
-	}()
 	if err := step("clean leftovers", func() error {
-		_, err := CleanLeftovers(ctx, opts.StateDir)
+		removed, err := CleanLeftovers(ctx, opts.StateDir)
+		if len(removed) > 0 && opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "lab:   removed leftover namespaces %v\n", removed)
+		}
 		return err
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	id := randomID()
 	if err := step("plan topology", func() error {
-		l.Topo, err = BuildTopology(m, id)
+		l.Topo, err = BuildTopology(l.Model, id)
 		if err != nil {
 			return err
 		}
-		l.Rulesets = Rulesets(l.Topo, m)
+		l.Rulesets = Rulesets(l.Topo, l.Model)
 		l.dir = filepath.Join(opts.StateDir, "lab-"+id)
 		if err := os.MkdirAll(l.dir, 0o755); err != nil {
 			return err
 		}
 		return l.saveState()
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	if err := step("namespaces and links", func() error { return l.buildNetwork(ctx) }); err != nil {
-		return nil, err
+		return err
 	}
-	if err := step("nftables from security groups", func() error { return l.applyRules(ctx) }); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return step("nftables from security groups", func() error { return l.applyRules(ctx) })
 }
 
 // ListenIn opens a TCP listener on addr inside the lab namespace ns.
