@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 
 	"github.com/letsleep/letsleep/internal/model"
@@ -23,7 +22,7 @@ func UpNetwork(ctx context.Context, m *model.Model, opts Options) (l *Lab, err e
 	if os.Geteuid() != 0 {
 		return nil, ErrNotRoot
 	}
-	l = &Lab{Model: m, opts: opts, Sentinels: map[string]*Sentinel{}, handlers: map[string]*exec.Cmd{}, sockets: map[string]string{}}
+	l = &Lab{Model: m, opts: opts, Sentinels: map[string]*Sentinel{}, sockets: map[string]string{}}
 	// The returns below set l to nil before this runs: close the lab
 	// through its own variable, or a failed step would leave it all up.
 	built := l
