@@ -39,7 +39,7 @@ const AlwaysOnMinACU = 0.5
 
 // Options choose the region, prices and the decision-rule input.
 type Options struct {
-	Region     string
+	Region string
 	// RegionFrom says where Region came from ("--region", the plan's
 	// provider configuration…); empty means the default was assumed.
 	RegionFrom string
