@@ -183,13 +183,26 @@ func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Conf
 		err   error
 	}
 	read := make(chan sourcesRead, 1)
-	go func() {
+	readNow := func() {
 		src, notes, err := readSources(path, opts)
 		read <- sourcesRead{src, notes, err}
-	}()
+	}
+	// A directory check's sources are read after terraform init, which
+	// installs the registry modules they call; a plan file's are read while
+	// the plan loads.
+	dirCheck := isDirCheck(path, opts)
+	if !dirCheck {
+		go readNow()
+	}
 	done := step(opts.Progress, "load "+path)
 	p, err := plan.Load(ctx, path, popts)
-	sr := <-read
+	if dirCheck && err == nil {
+		readNow()
+	}
+	var sr sourcesRead
+	if !dirCheck || err == nil {
+		sr = <-read
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/report"
 	"github.com/letsleep/letsleep/internal/source"
+	"github.com/letsleep/letsleep/internal/tfexec"
 )
 
 // Sources is the Terraform configuration read for one PATH, and the root
@@ -27,7 +28,7 @@ type Sources struct {
 // none.
 func readSources(path string, opts Options) (*Sources, []string, error) {
 	dir, explicit := opts.Source, opts.Source != ""
-	if info, err := os.Stat(path); err == nil && info.IsDir() && !explicit {
+	if isDirCheck(path, opts) {
 		dir, explicit = path, true
 	}
 	if dir == "" {
@@ -41,7 +42,7 @@ func readSources(path string, opts Options) (*Sources, []string, error) {
 	if dir == "" {
 		return nil, nil, nil
 	}
-	cfg, err := source.Load(dir)
+	cfg, err := loadSources(dir)
 	if err != nil {
 		if explicit {
 			return nil, nil, fmt.Errorf("read sources: %w", err)
@@ -53,6 +54,27 @@ func readSources(path string, opts Options) (*Sources, []string, error) {
 		root = gitTop(dir)
 	}
 	return &Sources{Config: cfg, Root: root}, nil, nil
+}
+
+// isDirCheck tells whether path is a folder that letsleep plans itself and
+// whose sources are therefore that folder.
+func isDirCheck(path string, opts Options) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir() && opts.Source == ""
+}
+
+// loadSources reads the configuration in dir. Its own
+// .terraform/modules/modules.json comes first; else the manifest a directory
+// check left in letsleep's terraform data folder, where init installed the
+// registry modules.
+func loadSources(dir string) (*source.Config, error) {
+	own := filepath.Join(dir, ".terraform", "modules", "modules.json")
+	if _, err := os.Stat(own); err != nil {
+		if m := tfexec.ModulesManifest(dir); m != "" {
+			return source.LoadWithManifest(dir, m)
+		}
+	}
+	return source.Load(dir)
 }
 
 // gitTop is the nearest folder at or above dir holding .git, or dir.

@@ -74,13 +74,21 @@ type manifest struct {
 	} `json:"Modules"`
 }
 
-// Load reads the root module in dir and every module it calls.
+// Load reads the root module in dir and every module it calls, finding
+// module folders through dir's .terraform/modules/modules.json.
 func Load(dir string) (*Config, error) {
+	return LoadWithManifest(dir, filepath.Join(dir, ".terraform", "modules", "modules.json"))
+}
+
+// LoadWithManifest is Load with the module manifest at manifest: terraform
+// writes it under TF_DATA_DIR, which a directory check keeps outside the
+// user's folder.
+func LoadWithManifest(dir, manifest string) (*Config, error) {
 	if !HasTerraform(dir) {
 		return nil, fmt.Errorf("%w: %s holds no .tf files; pass the root module folder with --source", ErrInput, dir)
 	}
 	l := &loader{parsed: map[string]*Module{}, cfg: &Config{Dir: dir, modules: map[string]*Module{}, calls: map[string]*Call{}}}
-	if err := l.readManifest(dir); err != nil {
+	if err := l.readManifest(dir, manifest); err != nil {
 		return nil, err
 	}
 	root, err := l.parseDir(dir)
@@ -100,8 +108,9 @@ type loader struct {
 	cfg      *Config
 }
 
-func (l *loader) readManifest(root string) error {
-	path := filepath.Join(root, ".terraform", "modules", "modules.json")
+// readManifest reads the manifest at path; its folders are relative to the
+// root module, where terraform ran.
+func (l *loader) readManifest(root, path string) error {
 	data, err := readBounded(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

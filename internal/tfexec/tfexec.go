@@ -135,17 +135,42 @@ func PlanDir(ctx context.Context, dir string, progress io.Writer) ([]byte, error
 // the user's cache (mode 0700), keyed by the folder's absolute path, or
 // under tmp when there is no usable cache directory.
 func dataDir(dir, tmp string) string {
-	cache, err := os.UserCacheDir()
-	abs, absErr := filepath.Abs(dir)
-	if err != nil || absErr != nil {
+	d, ok := CacheDataDir(dir)
+	if !ok {
 		return filepath.Join(tmp, "data")
 	}
-	sum := sha256.Sum256([]byte(abs))
-	d := filepath.Join(cache, "letsleep", "terraform", hex.EncodeToString(sum[:8]))
 	if err := os.MkdirAll(d, 0o700); err != nil {
 		return filepath.Join(tmp, "data")
 	}
 	return d
+}
+
+// CacheDataDir is the data directory in the user's cache that directory
+// checks of dir use.
+func CacheDataDir(dir string) (string, bool) {
+	cache, err := os.UserCacheDir()
+	abs, absErr := filepath.Abs(dir)
+	if err != nil || absErr != nil {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(cache, "letsleep", "terraform", hex.EncodeToString(sum[:8])), true
+}
+
+// ModulesManifest is where the last directory check of dir left
+// terraform's module manifest, or "" when it kept none: the source reader
+// needs it to find registry modules, which init installs there and not in
+// the user's folder.
+func ModulesManifest(dir string) string {
+	d, ok := CacheDataDir(dir)
+	if !ok {
+		return ""
+	}
+	path := filepath.Join(d, "modules", "modules.json")
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	return path
 }
 
 // keepLockFile remembers the lock file before init and returns the func
