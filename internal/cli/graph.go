@@ -15,11 +15,12 @@ import (
 // NewGraphCommand builds `letsleep graph PLAN`.
 func NewGraphCommand() *cobra.Command {
 	var (
-		opts    runner.Options
-		format  string
-		outFile string
-		focus   []string
-		timeout time.Duration
+		opts     runner.Options
+		format   string
+		outFile  string
+		focus    []string
+		maxLinks int
+		timeout  time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "graph PLAN",
@@ -44,6 +45,11 @@ draws one resource, module or rule's findings and their neighbours.`,
 				an, err := runner.Analyze(ctx, args[0], opts)
 				if err != nil {
 					return err
+				}
+				if len(focus) == 0 {
+					if err := graph.TooBig(an.Model, an.Findings, maxLinks); err != nil {
+						return err
+					}
 				}
 				g := graph.Build(an.Model, an.Findings)
 				if len(focus) > 0 {
@@ -81,5 +87,6 @@ draws one resource, module or rule's findings and their neighbours.`,
 	addSourceFlags(f, &opts)
 	f.StringArrayVar(&focus, "focus", nil, "draw only this resource, module (module.NAME) or rule id's findings, and their neighbours (repeatable)")
 	f.DurationVar(&timeout, "timeout", 60*time.Second, "bound on the whole command: analysis and drawing")
+	f.IntVar(&maxLinks, "max-links", graph.MaxLinks, "refuse a whole picture with more links than this (0: no bound); --focus draws part of a bigger one")
 	return cmd
 }

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/letsleep/letsleep/internal/report"
@@ -112,22 +111,10 @@ func (g *Graph) Hint() string {
 	if len(g.Nodes) <= BigPicture {
 		return ""
 	}
-	modules := map[string]bool{}
-	for _, n := range g.Nodes {
-		if m, _, ok := strings.Cut(n.ID, "."); ok && m == "module" {
-			rest := strings.TrimPrefix(n.ID, "module.")
-			name, _, _ := strings.Cut(rest, ".")
-			modules["module."+name] = true
-		}
+	ids := make([]string, len(g.Nodes))
+	for i, n := range g.Nodes {
+		ids[i] = n.ID
 	}
-	example := "aws_lambda_function.NAME"
-	if len(modules) > 0 {
-		names := make([]string, 0, len(modules))
-		for m := range modules {
-			names = append(names, m)
-		}
-		sort.Strings(names)
-		example = names[0]
-	}
+	example := focusExample(ids)
 	return fmt.Sprintf("the picture has %d nodes and %d edges, too many to read: draw part of it with --focus (a function, a database, a module such as %s, or a rule id)", len(g.Nodes), len(g.Edges), example)
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -335,5 +336,31 @@ func TestFocus(t *testing.T) {
 	}
 	if _, err := g.Focus([]string{"aws_lambda_function.nope"}, nil); err == nil || !strings.Contains(err.Error(), "--focus aws_lambda_function.nope matches nothing in the picture: pass") {
 		t.Errorf("unknown focus: %v", err)
+	}
+}
+
+// The bound is decided from the model before any picture is built, and the
+// refusal names a module to focus on.
+func TestTooBigRefusesAWholePictureOverTheLinkBound(t *testing.T) {
+	m := &model.Model{}
+	for i := 0; i < 3; i++ {
+		fn := model.Function{Address: fmt.Sprintf(`module.tenant["t%d"].aws_lambda_function.this`, i)}
+		for j := 0; j < 3; j++ {
+			fn.DataPaths = append(fn.DataPaths, model.Path{Kind: "data-api", Target: fmt.Sprintf("db%d", j)})
+		}
+		m.Functions = append(m.Functions, fn)
+	}
+	if n := Links(m, nil); n != 9 {
+		t.Fatalf("Links = %d, want 9 (3 functions × 3 databases)", n)
+	}
+	if err := TooBig(m, nil, 9); err != nil {
+		t.Fatalf("at the bound: %v", err)
+	}
+	err := TooBig(m, nil, 8)
+	if err == nil || !strings.Contains(err.Error(), `--focus`) || !strings.Contains(err.Error(), `module.tenant["t0"]`) {
+		t.Fatalf("over the bound: %v", err)
+	}
+	if err := TooBig(m, nil, 0); err != nil {
+		t.Fatalf("0 means no bound: %v", err)
 	}
 }
