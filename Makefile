@@ -47,18 +47,23 @@ cross:
 	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/letsleep
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/letsleep
 
-## test: every test, offline; the terraform tier always, the lab tier when root
-test: deps build cross
-	$(GO) vet ./...
-	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m ./...
-	@scripts/fuzz.sh short $(FUZZTIME)
-
-## lab: the lab backend of the boundary and sleep suites (root)
 # The Lambda Runtime Interface Emulator the lab runs the deployed bootstraps
 # under, pinned (the Go module proxy serves it at a pseudo-version).
 RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
 RIE         := $(BUILD)/lab/aws-lambda-rie
+RIE_ENV     := LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe LETSLEEP_RIE_BIN=$(RIE) LETSLEEP_FUNCTIONS_DIR=$(BUILD)/lab/functions
+LAB_ON      := $(findstring lab,$(TIERS))
 
+## test: every test, offline; the terraform tier always, the lab tier when root
+# With the lab tier, the runtime-emulator test runs on its own with the
+# deployed bootstraps; the rest of the suites keep the in-process handlers.
+test: deps build cross $(if $(LAB_ON),$(RIE) lab-artifacts)
+	$(GO) vet ./...
+	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m $(if $(LAB_ON),-skip '^TestLabUnderRuntimeEmulator$$') ./...
+	$(if $(LAB_ON),LETSLEEP_TIERS=$(TIERS) $(RIE_ENV) $(GO) test -count=1 -timeout 10m -run '^TestLabUnderRuntimeEmulator$$' ./internal/lab/)
+	@scripts/fuzz.sh short $(FUZZTIME)
+
+## lab: the lab backend of the boundary and sleep suites (root)
 $(RIE):
 	GOBIN=$(BUILD)/lab $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
 
@@ -70,7 +75,7 @@ lab-artifacts:
 
 lab: deps lab-build $(RIE) lab-artifacts
 	LETSLEEP_TIERS=lab,terraform LETSLEEP_LAB_BIN=$(LABBIN) $(GO) test -count=1 -timeout 5m -v -run 'TestLabUp' ./internal/labcli/
-	LETSLEEP_TIERS=lab,terraform LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe LETSLEEP_RIE_BIN=$(RIE) LETSLEEP_FUNCTIONS_DIR=$(BUILD)/lab/functions \
+	LETSLEEP_TIERS=lab,terraform $(RIE_ENV) \
 	  $(GO) test -p 1 -count=1 -timeout 30m -v ./suites/boundary/... ./suites/sleep/... ./suites/mutation/... -args -ginkgo.label-filter=lab -ginkgo.v
 
 ## lab-diff: N random stacks (default 200) judged by the model and by packets in the lab (root); SEED=S replays a run
