@@ -27,7 +27,7 @@ import data.letsleep.lib.model
 
 deny contains f if {
 	some w in model.section("warnings")
-	not w.address in causes
+	not folded(w)
 	f := {
 		"resource": resource(w),
 		"message": sprintf("%s: %s; to fix: %s", [w.kind, w.message, advice(w.kind)]),
@@ -39,9 +39,24 @@ deny contains f if {
 # One finding per cause, at medium, when what could not be resolved (even
 # with the sources) decides whether a function that must stay away from
 # the data reaches it: the run fails, the message says what is unknown
-# and what to do, and the low warnings of the same resource are folded in.
+# and what to do, and the low warnings of that cause are folded in.
 # Never higher: it rests on no known path.
-causes := object.keys(placement_unknown) | object.keys(grant_unknown)
+folded(w) if w.address in object.keys(placement_unknown)
+
+# A policy's own warnings, when the policy is the cause.
+folded(w) if {
+	some cause in grant_unknown
+	cause.document == ""
+	w.address == cause.address
+}
+
+# Only the warning of the very statement that is the cause: the other
+# statements of the same document are other causes.
+folded(w) if {
+	some cause in grant_unknown
+	w.address == cause.document
+	object.get(w, "part", "") in cause.parts
+}
 
 # placement_unknown[fn] lists the vpc_config keys of an egress or hot
 # function in a VPC that could not be resolved. The lambda community module
@@ -70,12 +85,13 @@ deny contains f if {
 	}
 }
 
-# grant_unknown[origin] is the set of functions that must stay away from
-# the data (egress, hot, viewer, or undeclared with a way out) whose role
-# holds a statement of policy origin, allowing an action that can open a
-# data path, with resources that could not be resolved: what it grants
-# them is unknown.
-grant_unknown := model.group([[st.origin, fn.address, true] |
+# unknown_grants lists the statements, allowing an action that can open a
+# data path, with resources that could not be resolved, on the role of a
+# function that must stay away from the data (egress, hot, viewer, or
+# undeclared with a way out): what they grant it is unknown. The cause is
+# the aws_iam_policy_document the statement was read from when there is
+# one (several role policies may use its json), else the policy.
+unknown_grants := [g |
 	some fn in model.functions
 	guarded(fn)
 	role := model.roles_by_address[fn.execution_role]
@@ -83,7 +99,30 @@ grant_unknown := model.group([[st.origin, fn.address, true] |
 	st.effect == "Allow"
 	"(unknown)" in model.as_array(st.resources)
 	may_open_a_data_path(st)
-])
+	document := object.get(st, "document", "")
+	g := {
+		"cause": cause_of(st), "document": document, "part": object.get(st, "part", ""),
+		"origin": st.origin, "role": role.address, "function": fn.address,
+	}
+]
+
+cause_of(st) := st.document if object.get(st, "document", "") != ""
+
+cause_of(st) := st.origin if object.get(st, "document", "") == ""
+
+# grant_unknown: one entry per cause, with the parts, policies, roles and
+# functions it concerns.
+grant_unknown := [{
+	"address": address,
+	"document": gs[0].document,
+	"parts": {g.part | some g in gs; g.part != ""},
+	"origins": {g.origin | some g in gs},
+	"roles": {g.role | some g in gs},
+	"functions": {g.function | some g in gs},
+} |
+	some address in {g.cause | some g in unknown_grants}
+	gs := [g | some g in unknown_grants; g.cause == address]
+]
 
 # The actions that reach the data or hop to what does (docs/facts).
 data_path_actions := [
@@ -110,15 +149,32 @@ guarded(fn) if {
 }
 
 deny contains f if {
-	some origin, fns in grant_unknown
+	some cause in grant_unknown
 	f := {
-		"resource": origin,
-		"message": sprintf("grant-unknown: a statement of %s has resources that could not be resolved, even through the sources, so whether %s reach the database through it is unknown; to fix: pass the Terraform sources with --source DIR if you did not, or make the statement's resources known at plan time (a reference to a resource in the plan, or a value set in the root module)", [origin, model.list(fns)]),
-		"path": array.concat([model.step("policy", origin, "statement resources unknown")], [model.step("function", a, "must stay away from the data") | some a in sort(fns)]),
-		"assumptions": [model.assumption(origin, "the statement's resources", "they match the resources of its own module (what that reaches is reported on the functions)")],
+		"resource": cause.address,
+		"message": sprintf("grant-unknown: %s has resources that could not be resolved, even through the sources, so whether %s reach the database through it is unknown; to fix: pass the Terraform sources with --source DIR if you did not, or make the statement's resources known at plan time (a reference to a resource in the plan, or a value set in the root module)", [what_is_unknown(cause), model.list(cause.functions)]),
+		"path": array.concat(
+			array.concat([cause_step(cause)], [model.step("policy", o, sprintf("on role %s", [model.list(roles_of(o))])) | some o in sort(cause.origins); o != cause.address]),
+			[model.step("function", a, "must stay away from the data") | some a in sort(cause.functions)],
+		),
+		"assumptions": [model.assumption(cause.address, sprintf("the resources of %s", [statements(cause)]), "they match the resources of its own module (what that reaches is reported on the functions)")],
 		"severity": "medium",
 	}
 }
+
+roles_of(origin) := {g.role | some g in unknown_grants; g.origin == origin}
+
+statements(cause) := "a statement" if count(cause.parts) == 0
+
+statements(cause) := model.list(cause.parts) if count(cause.parts) > 0
+
+what_is_unknown(cause) := sprintf("a statement of %s (on role %s)", [cause.address, model.list(cause.roles)]) if cause.document == ""
+
+what_is_unknown(cause) := sprintf("%s of policy document %s (the policy of %s, on role %s)", [statements(cause), cause.address, model.list(cause.origins), model.list(cause.roles)]) if cause.document != ""
+
+cause_step(cause) := model.step("policy", cause.address, "statement resources unknown") if cause.document == ""
+
+cause_step(cause) := model.step("policy", cause.address, sprintf("%s: resources unknown", [statements(cause)])) if cause.document != ""
 
 resource(w) := w.address if {
 	is_string(w.address)

@@ -96,24 +96,73 @@ guarded_fn(address, role, exec) := {"address": address, "role": role, "in_vpc": 
 # statement's policy for every function it concerns, and the low warning
 # folded in; the same on a control function's role decides nothing.
 test_deny_unknown_grant_of_egress_functions_once_at_medium if {
-	doc := "module.e.data.aws_iam_policy_document.inline[0]"
 	findings := deny with input as fx.input_of({
 		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.r"), guarded_fn("aws_lambda_function.b", "", "aws_iam_role.r"), guarded_fn("aws_lambda_function.c", "control", "aws_iam_role.c")],
-		"roles": [role_with_unknown("aws_iam_role.r", doc), role_with_unknown("aws_iam_role.c", "aws_iam_policy.c")],
+		"roles": [role_with_unknown("aws_iam_role.r", "aws_iam_policy.r"), role_with_unknown("aws_iam_role.c", "aws_iam_policy.c")],
 		"warnings": [
-			w("unresolved-reference", doc, "statement #0: resources unknown at plan time and not resolvable"),
+			w("unknown-policy", "aws_iam_policy.r", "policy document policy cannot be read"),
 			w("unresolved-reference", "aws_iam_policy.c", "statement #0: resources unknown at plan time and not resolvable"),
 		],
 	})
 	count(findings) == 2
 	some d in findings
-	d.resource == doc
+	d.resource == "aws_iam_policy.r"
 	d.severity == "medium"
+	contains(d.message, "a statement of aws_iam_policy.r (on role aws_iam_role.r)")
 	contains(d.message, "whether aws_lambda_function.a, aws_lambda_function.b reach the database through it is unknown")
 	contains(d.message, "--source DIR")
 	some low in findings
 	low.resource == "aws_iam_policy.c"
 	not low.severity
+}
+
+# A role policy whose json comes from an aws_iam_policy_document: the
+# warning sits on the document, the statement on the policy. They are one
+# cause, so one medium finding names the document, the policy and the
+# role; another statement of the same document stays its own low warning.
+doc := "module.e.data.aws_iam_policy_document.inline[0]"
+
+role_with_document(address, origin, part) := {
+	"address": address, "statements": [{
+		"origin": origin, "effect": "Allow", "actions": ["lambda:InvokeFunction"], "resources": ["(unknown)"],
+		"document": doc, "part": part,
+	}],
+	"grants": [],
+}
+
+doc_warning(part) := object.union(w("unresolved-reference", doc, sprintf("%s: resources unknown at plan time and not resolvable", [part])), {"part": part})
+
+test_deny_unknown_grant_from_policy_document_once_naming_document_and_role if {
+	findings := deny with input as fx.input_of({
+		"functions": [guarded_fn("module.e.aws_lambda_function.this[0]", "egress", "module.e.aws_iam_role.lambda[0]")],
+		"roles": [role_with_document("module.e.aws_iam_role.lambda[0]", "module.e.aws_iam_role_policy.inline[0]", "statement invoke")],
+		"warnings": [doc_warning("statement invoke"), doc_warning("statement #1")],
+	})
+	count(findings) == 2
+	some d in findings
+	d.severity == "medium"
+	d.resource == doc
+	contains(d.message, sprintf("statement invoke of policy document %s (the policy of module.e.aws_iam_role_policy.inline[0], on role module.e.aws_iam_role.lambda[0])", [doc]))
+	fx.rests_on_assumption(d)
+	[s.address | some s in d.path] == [doc, "module.e.aws_iam_role_policy.inline[0]", "module.e.aws_lambda_function.this[0]"]
+	some low in findings
+	low.resource == doc
+	not low.severity
+	contains(low.message, "statement #1")
+}
+
+# One document used by two role policies of two roles is still one cause.
+test_deny_unknown_grant_one_finding_for_a_document_on_two_roles if {
+	findings := deny with input as fx.input_of({
+		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.a"), guarded_fn("aws_lambda_function.b", "hot", "aws_iam_role.b")],
+		"roles": [role_with_document("aws_iam_role.a", "aws_iam_role_policy.a", "statement invoke"), role_with_document("aws_iam_role.b", "aws_iam_role_policy.b", "statement invoke")],
+		"warnings": [doc_warning("statement invoke")],
+	})
+	count(findings) == 1
+	some d in findings
+	d.resource == doc
+	contains(d.message, "the policy of aws_iam_role_policy.a, aws_iam_role_policy.b, on role aws_iam_role.a, aws_iam_role.b")
+	contains(d.message, "whether aws_lambda_function.a, aws_lambda_function.b reach")
 }
 
 test_allow_control_in_vpc_with_unknown_placement if {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -151,7 +152,7 @@ func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 				s.Principal.Federated = append(s.Principal.Federated, ids...)
 			}
 		}
-		fromUnknown := false
+		fromUnknown, unresolvedPart := false, ""
 		for _, k := range []string{"resources", "not_resources"} {
 			if !unknownAt(u, k) {
 				continue
@@ -160,7 +161,9 @@ func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 			addrs := b.statementRefs(r, i, len(blocks), k)
 			if len(addrs) == 0 {
 				addrs = []string{UnknownResource}
-				b.warn("unresolved-reference", r.Address, "statement %s: %s unknown at plan time and not resolvable (%s); assumed to match the resources of its own module", stmtName(s), k, b.localHint())
+				unresolvedPart = "statement " + stmtName(s)
+				b.add(Warning{Kind: "unresolved-reference", Address: r.Address, Part: unresolvedPart,
+					Message: fmt.Sprintf("%s: %s unknown at plan time and not resolvable (%s); assumed to match the resources of its own module", unresolvedPart, k, b.localHint())})
 			}
 			if k == "resources" {
 				s.Resources = append(s.Resources, addrs...)
@@ -174,6 +177,9 @@ func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 		}
 		ns := normStatement(origin, s, fromUnknown)
 		ns.scope = r.Module
+		if unresolvedPart != "" {
+			ns.Document, ns.Part = r.Address, unresolvedPart
+		}
 		out = append(out, ns)
 	}
 	for _, k := range []string{"source_policy_documents", "override_policy_documents", "source_json", "override_json"} {

@@ -117,3 +117,44 @@ func TestWithoutSourcesWarningsSayWhatToPass(t *testing.T) {
 		t.Fatal("no unresolved-reference warning without sources")
 	}
 }
+
+// A statement of an aws_iam_policy_document whose resources stay unknown
+// names its document and block, and its warning the same address and
+// part, so that a check can report the two as one cause.
+func TestUnresolvedStatementNamesItsDocument(t *testing.T) {
+	m := buildCommunity(t, "routesvar", false)
+	const doc = "module.egress.data.aws_iam_policy_document.additional_inline[0]"
+	var parts []string
+	for _, r := range m.Roles {
+		for _, st := range r.Statements {
+			if st.Document == doc {
+				parts = append(parts, st.Part+" on "+st.Origin)
+			}
+		}
+	}
+	slices.Sort(parts)
+	want := []string{
+		"statement describecontrol on module.egress.aws_iam_role_policy.additional_inline[0]",
+		"statement handoff on module.egress.aws_iam_role_policy.additional_inline[0]",
+	}
+	if !slices.Equal(parts, want) {
+		t.Fatalf("statements of %s = %q, want %q", doc, parts, want)
+	}
+	var warned []string
+	for _, w := range m.Warnings {
+		if w.Address == doc {
+			warned = append(warned, w.Part)
+		}
+	}
+	slices.Sort(warned)
+	if !slices.Equal(warned, []string{"statement describecontrol", "statement handoff"}) {
+		t.Fatalf("warnings on %s name parts %q", doc, warned)
+	}
+	for _, r := range buildCommunity(t, "routesvar", true).Roles {
+		for _, st := range r.Statements {
+			if st.Document != "" {
+				t.Errorf("with the sources %s %s is resolved, yet names its document %s", st.Origin, st.Sid, st.Document)
+			}
+		}
+	}
+}

@@ -145,6 +145,12 @@ type Statement struct {
 	NotResources []string `json:"not_resources,omitempty"`
 	Conditional  bool     `json:"conditional,omitempty"`
 	FromUnknown  bool     `json:"from_unknown,omitempty"`
+	// Document and Part name, for a statement of an aws_iam_policy_document
+	// whose resources could not be resolved, the data source and the block
+	// ("statement NAME"); its warning carries the same address and part,
+	// so a check that reports the cause can fold that warning in.
+	Document string `json:"document,omitempty"`
+	Part     string `json:"part,omitempty"`
 }
 
 // Grant is a notable permission a role effectively holds after Deny.
@@ -335,5 +341,8 @@ type VPCEndpoint struct {
 type Warning struct {
 	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy|invalid-role|deferred
 	Address string `json:"address"`
+	// Part narrows the address to the part it concerns ("statement NAME"
+	// of a policy document), when a Statement names the same part.
+	Part    string `json:"part,omitempty"`
 	Message string `json:"message"`
 }
