@@ -83,10 +83,9 @@ N ?= 200
 lab-diff: deps lab-build
 	$(LABBIN) diff --n $(N) $(if $(SEED),--seed $(SEED)) --terraformrc $(TFRC)
 
-## bench: performance figures (see README "Performance")
+## bench: performance figures and target verdicts in build/bench/results.md (about 25 min; docs/performance.md)
 bench: deps build
 	@scripts/bench.sh
-	@scripts/bench-tenants.sh
 
 ## fuzz: the long fuzz run
 fuzz:

@@ -5,7 +5,8 @@
 # first run starts from an empty terraform data dir (init runs), the others
 # find it current (init is skipped). Target: letsleep's own analysis adds at
 # most 10% to terraform's time. Appends to build/bench/results.md.
-# BENCH_DIR_RUNS runs (default 3). Needs terraform and build/terraformrc
+# BENCH_DIR_RUNS runs (default 3), each stopped after BENCH_DIR_TIMEOUT
+# seconds (default 600; a run stopped so is a FAIL). Needs terraform and build/terraformrc
 # (make deps); without them the row is UNMEASURED and the hook passes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,9 +57,13 @@ for ((i = 1; i <= runs; i++)); do
   err=$out/logs/dirmode-$i.err
   load=$(cut -d' ' -f1 /proc/loadavg)
   rc=0
-  /usr/bin/time -f '%e %U %S' -o "$out/logs/dirmode.time" bin/letsleep check --format json "$stack" >/dev/null 2>"$err" || rc=$?
+  timeout --kill-after=5 "${BENCH_DIR_TIMEOUT:-600}" /usr/bin/time -f '%e %U %S' -o "$out/logs/dirmode.time" bin/letsleep check --format json "$stack" >/dev/null 2>"$err" || rc=$?
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    say "- directory mode: letsleep adds ≤ 10% to terraform: **FAIL** (run $i timed out after ${BENCH_DIR_TIMEOUT:-600}s)"
+    exit 1
+  fi
   if [ "$rc" -gt 1 ]; then
-    say "- directory mode run $i: **FAIL** (exit $rc: $(grep -v '^terraform' "$err" | head -n 1))"
+    say "- directory mode: letsleep adds ≤ 10% to terraform: **FAIL** (run $i exit $rc: $(grep -v '^terraform' "$err" | head -n 1))"
     exit 1
   fi
   read -r wall u s < <(tail -n 1 "$out/logs/dirmode.time")
