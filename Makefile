@@ -55,12 +55,12 @@ RIE_ENV     := LETSLEEP_PROBE_BIN=$(BUILD)/lab/probe LETSLEEP_RIE_BIN=$(RIE) LET
 LAB_ON      := $(findstring lab,$(TIERS))
 
 ## test: every test, offline; the terraform tier always, the lab tier when root
-# With the lab tier, the runtime-emulator test runs on its own with the
+# With the lab tier, the runtime-emulator tests (TestLabUnderRuntimeEmulator*) run on their own with the
 # deployed bootstraps; the rest of the suites keep the in-process handlers.
 test: deps build cross $(if $(LAB_ON),$(RIE) lab-artifacts)
 	$(GO) vet ./...
-	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m $(if $(LAB_ON),-skip '^TestLabUnderRuntimeEmulator$$') ./...
-	$(if $(LAB_ON),LETSLEEP_TIERS=$(TIERS) $(RIE_ENV) $(GO) test -count=1 -timeout 10m -run '^TestLabUnderRuntimeEmulator$$' ./internal/lab/)
+	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m $(if $(LAB_ON),-skip '^TestLabUnderRuntimeEmulator') ./...
+	$(if $(LAB_ON),LETSLEEP_TIERS=$(TIERS) $(RIE_ENV) $(GO) test -count=1 -timeout 10m -run '^TestLabUnderRuntimeEmulator' ./internal/lab/)
 	@scripts/fuzz.sh short $(FUZZTIME)
 
 ## lab: the lab backend of the boundary and sleep suites (root)

@@ -3,9 +3,11 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -65,12 +67,21 @@ func QueryStatus(ctx context.Context, sock string) (*Status, error) {
 // unixJSON sends one request to an HTTP server on a unix socket and decodes
 // its JSON answer into out.
 func unixJSON(ctx context.Context, sock, method, url string, timeout time.Duration, out any) error {
+	return unixJSONBody(ctx, sock, method, url, timeout, nil, out)
+}
+
+// unixJSONBody is unixJSON with a request body (nil sends none).
+func unixJSONBody(ctx context.Context, sock, method, url string, timeout time.Duration, body []byte, out any) error {
 	client := &http.Client{Timeout: timeout, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", sock)
 		}}}
-	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
 		return err
 	}

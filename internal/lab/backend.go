@@ -212,11 +212,18 @@ func (l *Lab) HotEndpoints() []backend.Endpoint {
 
 // Invoke calls a function's handler as the Lambda service would.
 func (l *Lab) Invoke(ctx context.Context, function string) (InvokeResult, error) {
+	return l.InvokeWith(ctx, function, nil)
+}
+
+// InvokeWith invokes function with payload as its event, as the Lambda API
+// does; a nil payload sends the event of its entry point (its function URL
+// or route, see rolePayload).
+func (l *Lab) InvokeWith(ctx context.Context, function string, payload []byte) (InvokeResult, error) {
 	sock, ok := l.sockets[function]
 	if !ok {
 		return InvokeResult{}, fmt.Errorf("invoke: no handler for %s", function)
 	}
-	res, err := invokeSocket(ctx, sock)
+	res, err := invokeSocket(ctx, sock, payload)
 	if err != nil {
 		return res, fmt.Errorf("invoke %s: %w", function, err)
 	}
@@ -224,9 +231,9 @@ func (l *Lab) Invoke(ctx context.Context, function string) (InvokeResult, error)
 }
 
 // invokeSocket posts one invocation to a handler's unix socket.
-func invokeSocket(ctx context.Context, sock string) (InvokeResult, error) {
+func invokeSocket(ctx context.Context, sock string, payload []byte) (InvokeResult, error) {
 	var res InvokeResult
-	if err := unixJSON(ctx, sock, http.MethodPost, "http://lambda/invoke", 15*time.Second, &res); err != nil {
+	if err := unixJSONBody(ctx, sock, http.MethodPost, "http://lambda/invoke", 15*time.Second, payload, &res); err != nil {
 		return InvokeResult{}, err
 	}
 	return res, nil

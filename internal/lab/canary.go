@@ -23,13 +23,17 @@ import (
 // from "reached something".
 type Canary struct {
 	CAPEM string
-	srv   *http.Server
-	mu    sync.Mutex
-	hits  map[string]int // client IP → requests
+	// AWS, when set before Serve, answers the AWS API calls that reach
+	// the same address (the AWS regional endpoints are on the internet).
+	AWS  http.Handler
+	srv  *http.Server
+	mu   sync.Mutex
+	hits map[string]int // client IP → requests
 }
 
-// NewCanary makes a CA and a server certificate for ip (valid one day).
-func NewCanary(ip string) (*Canary, error) {
+// NewCanary makes a CA and a server certificate for ip and the extra
+// addresses that relay to it (valid one day).
+func NewCanary(ip string, extra ...string) (*Canary, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("canary ca key: %w", err)
@@ -55,6 +59,9 @@ func NewCanary(ip string) (*Canary, error) {
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
+	for _, e := range extra {
+		tmpl.IPAddresses = append(tmpl.IPAddresses, net.ParseIP(e))
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
 	if err != nil {
 		return nil, fmt.Errorf("canary cert: %w", err)
@@ -74,7 +81,13 @@ func NewCanary(ip string) (*Canary, error) {
 		fmt.Fprint(w, "letsleep lab internet canary\n")
 	})
 	c.srv = &http.Server{
-		Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if c.AWS != nil && isAWSRequest(r) {
+				c.AWS.ServeHTTP(w, r)
+				return
+			}
+			mux.ServeHTTP(w, r)
+		}), ReadHeaderTimeout: 5 * time.Second,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12},
 	}
 	return c, nil

@@ -71,11 +71,11 @@ func (s memSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecr
 // the invoked function's handler socket, as the Lambda service would.
 type socketLambda struct{ sock string }
 
-func (s socketLambda) Invoke(ctx context.Context, _ *lambda.InvokeInput, _ ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
+func (s socketLambda) Invoke(ctx context.Context, in *lambda.InvokeInput, _ ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
 	if s.sock == "" {
 		return nil, errors.New("lab lambda: no function to invoke (the stack has no control function)")
 	}
-	res, err := invokeSocket(ctx, s.sock)
+	res, err := invokeSocket(ctx, s.sock, in.Payload)
 	if err != nil {
 		return nil, err
 	}

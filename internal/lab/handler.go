@@ -53,6 +53,9 @@ type InvokeResult struct {
 	Detail    string          `json:"detail"`
 	LatencyMS float64         `json:"latency_ms"`
 	Payload   json.RawMessage `json:"payload,omitempty"` // the handler's own response
+	// FunctionError is set when the function failed (the Lambda API's
+	// X-Amz-Function-Error); it names the error without its payload.
+	FunctionError string `json:"function_error,omitempty"`
 }
 
 // handlerChild serves one function's handler on its unix socket until
@@ -163,6 +166,7 @@ func (iv *invoker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		res.Detail = shortErr(err)
+		res.FunctionError = res.Detail
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(res)

@@ -88,6 +88,7 @@ type Lab struct {
 	dataAPI dataAPI
 	// The runtime emulators by function address.
 	probeRIE, handlerRIE map[string]rieFunction
+	aws                  *awsState // the AWS API stand-ins
 	mu                   sync.Mutex
 	closers              []func() error
 	once                 sync.Once
@@ -128,7 +129,7 @@ func Up(ctx context.Context, m *model.Model, opts Options) (l *Lab, err error) {
 	if err := l.upNetwork(ctx, step); err != nil {
 		return nil, err
 	}
-	if err := step("internet canary (stub LLM API)", func() error { return l.startCanary() }); err != nil {
+	if err := step("internet canary, AWS API stand-ins", func() error { return l.startCanary() }); err != nil {
 		return nil, err
 	}
 	if err := step("postgresql", func() error {
@@ -276,19 +277,32 @@ func (l *Lab) applyRules(ctx context.Context) error {
 	})
 }
 
+// startCanary serves the internet service address: the LLM stub and the
+// AWS API stand-ins, also reached through the interface VPC endpoints'
+// relays (their addresses are in the certificate).
 func (l *Lab) startCanary() error {
-	c, err := NewCanary(l.Topo.CanaryIP)
-	if err != nil {
-		return err
+	var endpoints []string
+	for _, n := range l.Topo.Nodes {
+		if n.Kind == KindEndpoint {
+			endpoints = append(endpoints, n.IP)
+		}
 	}
-	ln, err := listenIn(l.Topo.InternetNS, net.JoinHostPort(l.Topo.CanaryIP, "443"))
+	c, err := NewCanary(l.Topo.CanaryIP, endpoints...)
 	if err != nil {
 		return err
 	}
 	l.canary = c
+	if l.aws, err = l.newAWSState(); err != nil {
+		return err
+	}
+	c.AWS = l.aws.api
+	ln, err := listenIn(l.Topo.InternetNS, net.JoinHostPort(l.Topo.CanaryIP, "443"))
+	if err != nil {
+		return err
+	}
 	go func() { _ = c.Serve(ln) }()
 	l.closers = append(l.closers, c.Close)
-	return nil
+	return l.startEndpoints()
 }
 
 func (l *Lab) attribute(ip string) string {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/letsleep/letsleep/internal/model"
@@ -34,12 +35,24 @@ const (
 	rieProbePorts   = "127.0.0.1:8081 127.0.0.1:9002"
 )
 
-// rieRoles are the handlers whose deployed bootstrap the lab runs under the
-// emulator: their code needs only the database the lab has. The others
-// (hot: DynamoDB, egress: Secrets Manager, warm-up: the Lambda API) call
-// AWS services the lab does not serve over HTTP, so they stay on the
-// in-process handler host.
-var rieRoles = map[string]bool{model.RoleControl: true}
+// rieRoles are the roles with a reference handler (functions/<role>): the
+// lab runs their deployed bootstrap under the emulator. Their AWS calls go
+// to the lab's stand-ins (awsapi.go); a function of another role has no
+// code of its own in the lab and answers from the handler host.
+var rieRoles = map[string]bool{model.RoleControl: true, model.RoleHot: true, model.RoleEgress: true, model.RoleWarmup: true}
+
+// functionTimeout is the function timeout the emulator enforces, scaled
+// down like the pause delay and below the lab's 15 s invocation bound: a
+// call the network drops (a SYN to a closed endpoint) then fails in
+// seconds, as it fails on Lambda after the function's timeout. A wake
+// (control, warm-up) gets the time PostgreSQL needs to start on a loaded
+// machine.
+func functionTimeout(n *Node, name string) int {
+	if name != "probe" && (n.Role == model.RoleControl || n.Role == model.RoleWarmup) {
+		return 12
+	}
+	return 5
+}
 
 // rieFunction is one emulator the lab started.
 type rieFunction struct {
@@ -69,6 +82,12 @@ func (r rieFunction) invoke(ctx context.Context, payload []byte) ([]byte, error)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return body, fmt.Errorf("runtime emulator in %s: status %d: %s", r.ns, resp.StatusCode, tail(string(body), 200))
+	}
+	if !json.Valid(body) {
+		// The emulator's own answer for a timed-out or crashed runtime
+		// ("Task timed out after 12.00 seconds"); a function's answer is
+		// JSON. Only its head is kept.
+		return nil, fmt.Errorf("function error: %s", tail(strings.SplitN(string(body), "\n", 2)[0], 80))
 	}
 	if json.Unmarshal(body, &fnErr) == nil && fnErr.Type != "" {
 		return body, fmt.Errorf("function error %s: %s", fnErr.Type, fnErr.Message)
@@ -101,7 +120,7 @@ func (l *Lab) startRIE(ctx context.Context, n *Node, name, bootstrap, ports stri
 	// A Lambda environment: what the Terraform sets, plus what the service
 	// sets; nothing inherited from the lab process.
 	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-west-1",
-		"AWS_LAMBDA_FUNCTION_NAME=" + name, "AWS_LAMBDA_FUNCTION_TIMEOUT=30", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
+		"AWS_LAMBDA_FUNCTION_NAME=" + l.functionName(n, name), "AWS_LAMBDA_FUNCTION_TIMEOUT=" + strconv.Itoa(functionTimeout(n, name)), "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
 		"AWS_ACCESS_KEY_ID=lab-fake", "AWS_SECRET_ACCESS_KEY=lab-fake", "LOG_LEVEL=warn"}, env...)
 	if err := l.startProc(n.NS+"-"+name, cmd); err != nil {
 		return r, err
@@ -122,6 +141,14 @@ func (l *Lab) startRIE(ctx context.Context, n *Node, name, bootstrap, ports stri
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// functionName is the Lambda name of n's function (name for the probe).
+func (l *Lab) functionName(n *Node, name string) string {
+	if l.aws != nil && l.aws.names[n.Address] != "" && name != "probe" {
+		return l.aws.names[n.Address]
+	}
+	return name
 }
 
 // startRuntimes starts, when the emulator and the artifacts are given, the
@@ -150,14 +177,7 @@ func (l *Lab) startRuntimes(ctx context.Context) error {
 		if _, err := os.Stat(bootstrap); err != nil {
 			return fmt.Errorf("%s: no deployed artifact: %w (make lab builds it)", n.Address, err)
 		}
-		// The control function's environment as the stack's Terraform sets
-		// it (terraform/modules/control), with the lab database; DB_PASSWORD
-		// is the lab's stand-in for the IAM auth token.
-		env := []string{"DB_HOST=" + db.IP, "DB_PORT=" + strconv.Itoa(db.Port), "DB_NAME=postgres", "DB_REGION=eu-west-1"}
-		if l.PG != nil {
-			env = append(env, "DB_USER="+l.PG.User, "DB_PASSWORD="+l.PG.Password)
-		}
-		r, err := l.startRIE(ctx, n, n.Role, bootstrap, rieHandlerPorts, env)
+		r, err := l.startRIE(ctx, n, n.Role, bootstrap, rieHandlerPorts, l.functionEnv(n, db))
 		if err != nil {
 			return err
 		}
@@ -166,25 +186,81 @@ func (l *Lab) startRuntimes(ctx context.Context) error {
 	return nil
 }
 
+// functionEnv is the environment the stack's Terraform gives a function of
+// n's role (terraform/modules/<role module>, checked by
+// TestFunctionEnvMatchesTheTerraform), with the lab's values for what is
+// known only after apply, plus where the SDK finds the AWS APIs: the
+// standard AWS_ENDPOINT_URL_<SERVICE> variables, and the lab CA in
+// AWS_CA_BUNDLE and SSL_CERT_FILE (the lab's stand-in for the public CAs
+// the Lambda runtime trusts).
+func (l *Lab) functionEnv(n *Node, db *Node) []string {
+	env := []string{"AWS_CA_BUNDLE=" + l.aws.caFile, "SSL_CERT_FILE=" + l.aws.caFile,
+		"AWS_ENDPOINT_URL_DYNAMODB=" + l.serviceURL(n, "dynamodb"),
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + l.serviceURL(n, "secretsmanager"),
+		"AWS_ENDPOINT_URL_LAMBDA=" + l.serviceURL(n, "lambda")}
+	switch n.Role {
+	case model.RoleControl:
+		// DB_PASSWORD is the lab's stand-in for the IAM auth token.
+		env = append(env, "DB_HOST="+db.IP, "DB_PORT="+strconv.Itoa(db.Port), "DB_NAME=postgres", "DB_REGION="+labRegion)
+		if l.PG != nil {
+			env = append(env, "DB_USER="+l.PG.User, "DB_PASSWORD="+l.PG.Password)
+		}
+	case model.RoleHot:
+		env = append(env, "TABLE_NAME="+l.aws.hotTable, "ITEM_TTL_SECONDS=86400")
+	case model.RoleEgress:
+		env = append(env, "API_KEY_SECRET_ID="+l.aws.apiKeyID, "LLM_API_URL="+l.canaryURL())
+	case model.RoleWarmup:
+		control := "lab-no-control-function"
+		for _, f := range l.Model.Functions {
+			if f.Role == model.RoleControl {
+				control = l.aws.names[f.Address]
+				break
+			}
+		}
+		env = append(env, "CONTROL_FUNCTION="+control)
+	}
+	return env
+}
+
 // rieFront serves a function's invocation socket by invoking its bootstrap
-// through the emulator, so callers (the suites, the warm-up's Lambda
-// client) reach the deployed artifact the same way they reach the others.
+// through the emulator, so callers (the suites, the Lambda API stand-in)
+// reach the deployed artifact the same way they reach the others. A call
+// with a payload (a Lambda Invoke) passes it on as it is; a call without
+// one is a request on the function's entry point, translated to that
+// entry point's event (rolePayload), and the handler's HTTP status comes
+// back as the call's status, as a function URL or an API route does.
 func (l *Lab) rieFront(fn string, r rieFunction, sock string) error {
 	_ = os.Remove(sock)
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
 		return err
 	}
-	payload := rolePayload(l.Topo.Node(fn).Role)
+	event := rolePayload(l.Topo.Node(fn).Role)
+	// One execution environment: the emulator runs one invocation at a
+	// time, so concurrent callers (a schedule and a warm-up) take turns.
+	var one sync.Mutex
 	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		payload, _ := io.ReadAll(io.LimitReader(req.Body, 6<<20))
+		one.Lock()
+		defer one.Unlock()
+		front := len(payload) == 0
+		if front {
+			payload = event
+		}
 		start := time.Now()
 		body, err := r.invoke(req.Context(), payload)
 		res := InvokeResult{Status: http.StatusOK, LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
 		if json.Valid(body) {
 			res.Payload = body
 		}
+		var httpResp struct {
+			StatusCode int `json:"statusCode"`
+		}
+		if front && json.Unmarshal(body, &httpResp) == nil && httpResp.StatusCode != 0 {
+			res.Status = httpResp.StatusCode
+		}
 		if err != nil {
-			res.Status, res.Detail = http.StatusBadGateway, shortErr(err)
+			res.Status, res.Detail, res.FunctionError = http.StatusBadGateway, shortErr(err), shortErr(err)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(res)
@@ -194,30 +270,49 @@ func (l *Lab) rieFront(fn string, r rieFunction, sock string) error {
 	return nil
 }
 
-// rolePayload is the event the lab sends a role's function.
+// rolePayload is the event of a role's entry point: the hot function's URL
+// (GET ?key=feed), the warm-up's API route (POST /wake), the egress
+// function's direct invocation with a prompt, the control function's wake.
 func rolePayload(role string) []byte {
-	if role == model.RoleControl {
+	switch role {
+	case model.RoleControl:
 		return []byte(`{"action":"wake"}`)
+	case model.RoleHot:
+		return []byte(`{"version":"2.0","rawPath":"/","rawQueryString":"key=` + labHotKey + `","queryStringParameters":{"key":"` + labHotKey + `"},` +
+			`"requestContext":{"http":{"method":"GET","path":"/","protocol":"HTTP/1.1","sourceIp":"10.213.255.1"}},"isBase64Encoded":false}`)
+	case model.RoleWarmup:
+		return []byte(`{"version":"2.0","routeKey":"POST /wake","rawPath":"/wake","rawQueryString":"",` +
+			`"requestContext":{"routeKey":"POST /wake","http":{"method":"POST","path":"/wake","protocol":"HTTP/1.1"}},"isBase64Encoded":false}`)
+	case model.RoleEgress:
+		return []byte(`{"prompt":"say hi"}`)
 	}
 	return []byte(`{}`)
 }
 
-// Runtimes says how the lab runs each function's code, for the reports.
+// Runtimes says how the lab runs each function's code, for the reports:
+// one line per function.
 func (l *Lab) Runtimes() string {
 	if len(l.probeRIE) == 0 && len(l.handlerRIE) == 0 {
 		return "in-process handler host and probe processes (no runtime emulator given: make lab passes LETSLEEP_RIE_BIN)"
 	}
-	var rie, host []string
+	var lines []string
 	for _, n := range l.Topo.Nodes {
 		if n.Kind != KindFunction {
 			continue
 		}
-		if _, ok := l.handlerRIE[n.Address]; ok {
-			rie = append(rie, n.Role)
-		} else {
-			host = append(host, n.Role)
+		handler := "handler bootstrap (" + n.Role + ") under the Lambda Runtime Interface Emulator"
+		if _, ok := l.handlerRIE[n.Address]; !ok {
+			role := n.Role
+			if role == "" {
+				role = "none declared"
+			}
+			handler = "no reference handler for role " + role + ": answered by the lab's handler host"
 		}
+		probe := "probe bootstrap under the emulator"
+		if _, ok := l.probeRIE[n.Address]; !ok {
+			probe = "probe as a process"
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s; %s", n.Address, handler, probe))
 	}
-	return fmt.Sprintf("invoked through the Lambda Runtime Interface Emulator (aws-lambda-rie): the probe bootstrap in %d function namespace(s), the handler bootstrap of %v; on the in-process handler host: %v",
-		len(l.probeRIE), rie, host)
+	return "invoked through the Lambda Runtime Interface Emulator (aws-lambda-rie), per function:\n  " + strings.Join(lines, "\n  ")
 }

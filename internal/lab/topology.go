@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/letsleep/letsleep/internal/model"
 )
@@ -17,6 +18,9 @@ const (
 	KindDB       = "db"
 	// KindProxy is an RDS Proxy: its pooling process runs in this node.
 	KindProxy = "proxy"
+	// KindEndpoint is an interface VPC endpoint: its network interface,
+	// behind its security groups, relays to the lab's AWS API stand-ins.
+	KindEndpoint = "endpoint"
 )
 
 // Lab addresses. Every address lives inside a namespace the lab created; the
@@ -28,23 +32,26 @@ var (
 
 // Node is one namespace with one link: a function context or a database.
 type Node struct {
-	Kind     string   `json:"kind"`
-	Address  string   `json:"address"` // model address
-	Role     string   `json:"role,omitempty"`
-	NS       string   `json:"netns"`
-	VPC      string   `json:"vpc,omitempty"` // "" when outside any VPC
-	Subnets  []string `json:"subnets,omitempty"`
-	SGs      []string `json:"security_groups,omitempty"`
-	IP       string   `json:"ip"`      // node side of its link
-	PeerIP   string   `json:"peer_ip"` // router or internet side
-	IfNode   string   `json:"if_node"`
-	IfPeer   string   `json:"if_peer"`
-	PeerNS   string   `json:"peer_netns"`
-	NAT      bool     `json:"nat,omitempty"`  // a subnet routes 0.0.0.0/0 to a NAT
-	Port     int      `json:"port,omitempty"` // DB port; a proxy's listening port
-	Proxies  []string `json:"proxies,omitempty"`
-	Targets  []string `json:"targets,omitempty"` // a proxy's databases
-	Internet bool     `json:"internet"`          // the model gives it a way out
+	Kind    string   `json:"kind"`
+	Address string   `json:"address"` // model address
+	Role    string   `json:"role,omitempty"`
+	NS      string   `json:"netns"`
+	VPC     string   `json:"vpc,omitempty"` // "" when outside any VPC
+	Subnets []string `json:"subnets,omitempty"`
+	SGs     []string `json:"security_groups,omitempty"`
+	IP      string   `json:"ip"`      // node side of its link
+	PeerIP  string   `json:"peer_ip"` // router or internet side
+	IfNode  string   `json:"if_node"`
+	IfPeer  string   `json:"if_peer"`
+	PeerNS  string   `json:"peer_netns"`
+	NAT     bool     `json:"nat,omitempty"`  // a subnet routes 0.0.0.0/0 to a NAT
+	Port    int      `json:"port,omitempty"` // DB port; a proxy's listening port
+	Proxies []string `json:"proxies,omitempty"`
+	Targets []string `json:"targets,omitempty"` // a proxy's databases
+	Service string   `json:"service,omitempty"` // an endpoint's service, e.g. "lambda"
+	// PrivateDNS: an endpoint whose service name resolves to it in its VPC.
+	PrivateDNS bool `json:"private_dns,omitempty"`
+	Internet   bool `json:"internet"` // the model gives it a way out
 }
 
 // Router is a VPC's router namespace; members hang off it.
@@ -185,6 +192,7 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 		addVPC(n.VPC)
 		t.Nodes = append(t.Nodes, n)
 	}
+	t.addEndpoints(m, vpcs, vpcOf, sgVPC)
 	sort.Strings(vpcs)
 	for i, v := range vpcs {
 		r := &Router{VPC: v, NS: nsName(id, fmt.Sprintf("v%d", i))}
@@ -200,6 +208,37 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// addEndpoints places every interface VPC endpoint of a VPC the lab builds,
+// by its subnets and security groups like any network interface.
+func (t *Topology) addEndpoints(m *model.Model, vpcs []string, vpcOf func([]string) string, sgVPC map[string]string) {
+	for i, e := range m.Endpoints {
+		if e.Type != "Interface" {
+			continue
+		}
+		n := &Node{Kind: KindEndpoint, Address: e.Address, NS: nsName(t.ID, fmt.Sprintf("e%d", i)), Subnets: e.Subnets,
+			SGs: e.SecurityGroups, VPC: vpcOf(e.Subnets), Service: serviceOf(e.Service), PrivateDNS: e.PrivateDNS}
+		for _, g := range e.SecurityGroups {
+			if v := sgVPC[g]; n.VPC == "" && v != "" {
+				n.VPC = v
+			}
+		}
+		if !slices.Contains(vpcs, n.VPC) {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: in no VPC the lab builds; not placed", e.Address))
+			continue
+		}
+		t.Nodes = append(t.Nodes, n)
+	}
+}
+
+// serviceOf is the short name of an endpoint service:
+// com.amazonaws.eu-west-1.secretsmanager → secretsmanager.
+func serviceOf(name string) string {
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }
 
 // natRouted reports whether any of the subnets sends the default route to a

@@ -93,6 +93,8 @@ func writeLabSummary(w io.Writer, l *lab.Lab) {
 			role = "database"
 		case lab.KindProxy:
 			role = "rds proxy (pool)"
+		case lab.KindEndpoint:
+			role = "vpc endpoint (" + n.Service + ")"
 		}
 		vpc := n.VPC
 		if vpc == "" {

@@ -229,6 +229,9 @@ func (b *reacher) finish() {
 		if m.Endpoints[i].Subnets == nil {
 			m.Endpoints[i].Subnets = []string{}
 		}
+		if m.Endpoints[i].SecurityGroups == nil {
+			m.Endpoints[i].SecurityGroups = []string{}
+		}
 	}
 	emptyIfNil(m)
 }

@@ -390,6 +390,9 @@ func (b *facts) buildEndpoints() {
 		}
 		sn := b.link(r, r.Values, r.Unknown, "subnet_ids", []string{"subnet_ids"}, "aws_subnet")
 		e.Subnets = sortedUnique(append(sn.Addrs, sn.Raw...))
+		sg := b.link(r, r.Values, r.Unknown, "security_group_ids", []string{"security_group_ids"}, "aws_security_group")
+		e.SecurityGroups = sortedUnique(append(sg.Addrs, sg.Raw...))
+		e.PrivateDNS = getBool(r.Values, "private_dns_enabled")
 		b.m.Endpoints = append(b.m.Endpoints, e)
 	}
 }

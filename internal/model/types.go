@@ -334,6 +334,12 @@ type VPCEndpoint struct {
 	Service string   `json:"service"`
 	Type    string   `json:"type"`
 	Subnets []string `json:"subnets"`
+	// SecurityGroups filter an interface endpoint's network interfaces
+	// (the lab places the endpoint behind them).
+	SecurityGroups []string `json:"security_groups"`
+	// PrivateDNS: the service's regional name resolves to the endpoint
+	// inside its VPC, so the SDK's default endpoint goes through it.
+	PrivateDNS bool `json:"private_dns"`
 }
 
 // Warning is something the model could not analyse. It is never dropped:
