@@ -240,8 +240,13 @@ func invokeSocket(ctx context.Context, sock string, payload []byte) (InvokeResul
 }
 
 // Hit implements backend.Backend.
+// A request the handler answers with a server error (it could not reach
+// what it needs) counts as an error too.
 func (l *Lab) Hit(ctx context.Context, e backend.Endpoint) error {
-	_, err := l.Invoke(ctx, e.Function)
+	res, err := l.Invoke(ctx, e.Function)
+	if err == nil && res.Status >= 500 {
+		err = fmt.Errorf("%s answered %d", e.Function, res.Status)
+	}
 	return err
 }
 

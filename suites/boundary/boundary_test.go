@@ -3,6 +3,8 @@
 package boundary_test
 
 import (
+	"fmt"
+	"io"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -96,6 +98,7 @@ var _ = Describe("boundary on the lab twin of the reference stack", Label("lab")
 		l, err := lab.Up(ctx, m, lab.Options{Progress: GinkgoWriter, LockWait: 15 * time.Minute, Source: "reference"})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(l.Close)
+		labsuite.Report(func(w io.Writer) { fmt.Fprintf(w, "lab runtime: %s\n", l.Runtimes()) })
 		return l
 	}, boundary.Options{CheckTimeout: time.Second})
 })

@@ -4,6 +4,8 @@ package sleep_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -95,6 +97,7 @@ var _ = Describe("sleep on the lab twin of the reference stack", Label("lab"), O
 		})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(l.Close)
+		labsuite.Report(func(w io.Writer) { fmt.Fprintf(w, "lab runtime: %s\n", l.Runtimes()) })
 		return l
 	}, timing{
 		firstPause: 15 * time.Second, poll: 100 * time.Millisecond,
