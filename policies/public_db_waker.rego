@@ -36,7 +36,7 @@ deny contains finding if {
 	reason := waker(f)
 	finding := {
 		"resource": ep.address,
-		"message": sprintf("%s %s has auth %s and fronts %s, which %s", [ep.kind, ep.address, ep.auth, f.address, reason.text]),
+		"message": sprintf("%s %s has auth %s and %s, which %s", [ep.kind, ep.address, ep.auth, model.fronts(ep), reason.text]),
 		"path": array.concat(array.concat([entry_step(ep)], model.as_array(object.get(ep, "steps", []))), model.from_function(f, reason.steps)),
 		"assumptions": auth_assumptions(ep),
 	}

@@ -135,3 +135,28 @@ test_deny_unresolved_entry_carries_its_assumption if {
 	some d in findings
 	fx.rests_on_assumption(d)
 }
+
+# Without the sources a route of a for_each map may front any of the
+# functions the map names: the model gives one unresolved entry point per
+# candidate. Each finding names every candidate, says "may", and rests on
+# the assumption its integration step carries; never a fact.
+candidate_route(fn) := {
+	"address": "module.api.aws_apigatewayv2_route.this[\"GET /x\"]", "kind": "apigw_v2_route", "auth": "NONE",
+	"function": fn, "throttled": true, "unresolved": true, "candidates": [ctl, warm],
+	"steps": [{
+		"kind": "integration", "address": "module.api.aws_apigatewayv2_integration.this[\"GET /x\"]", "detail": "may invoke", "from_unknown": true,
+		"assumption": {"address": "module.api.aws_apigatewayv2_route.this[\"GET /x\"]", "unknown": "which function it invokes", "assumed": sprintf("it may invoke %s", [fn])},
+	}],
+}
+
+test_deny_route_with_candidate_functions_names_them_all_as_a_guess if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(ctl, "control", [], [fx.network(ctl)]), fx.fn(warm, "hot", [], [])],
+		"entry_points": [candidate_route(ctl), candidate_route(warm)],
+	})
+	count(findings) == 1
+	some d in findings
+	contains(d.message, sprintf("may front %s (it invokes one of %s, %s; which one is unknown at plan time: pass --source DIR)", [ctl, ctl, warm]))
+	fx.rests_on_assumption(d)
+	[s.kind | some s in d.path][1] == "integration"
+}

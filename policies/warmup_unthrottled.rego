@@ -32,13 +32,17 @@ deny contains f if {
 	not ep.throttled
 	f := {
 		"resource": ep.address,
-		"message": sprintf("%s %s reaches warm-up function %s without throttling, and the function has %s", [ep.kind, ep.address, fn.address, concurrency(fn)]),
-		"path": [
-			model.step("entry_point", ep.address, sprintf("%s, not throttled", [ep.kind])),
-			model.step("function", fn.address, sprintf("role warmup, %s", [concurrency(fn)])),
-		],
+		"message": sprintf("%s %s %s warm-up function %s without throttling, and the function has %s%s", [ep.kind, ep.address, reaches(ep), fn.address, concurrency(fn), model.candidates_note(ep)]),
+		"path": array.concat(
+			array.concat([model.step("entry_point", ep.address, sprintf("%s, not throttled", [ep.kind]))], model.as_array(object.get(ep, "steps", []))),
+			[model.step("function", fn.address, sprintf("role warmup, %s", [concurrency(fn)]))],
+		),
 	}
 }
+
+reaches(ep) := "reaches" if not model.non_empty(object.get(ep, "candidates", []))
+
+reaches(ep) := "may reach" if model.non_empty(object.get(ep, "candidates", []))
 
 single_flight(fn) if fn.reserved_concurrency == 1
 

@@ -42,3 +42,15 @@ test_allow_non_warmup_function if {
 test_allow_reference_stack if {
 	count(deny) == 0 with input as fx.reference_input
 }
+
+# A route that may front the warm-up function, among other candidates the
+# plan does not tell apart, is reported as a guess that names them all.
+test_deny_unthrottled_candidate_route_says_may if {
+	candidate := object.union(route(false), {"unresolved": true, "candidates": ["module.hot.aws_lambda_function.this", warm], "steps": [{"kind": "integration", "address": "i", "detail": "may invoke", "assumption": {"address": "r", "unknown": "which function", "assumed": "the warm-up one"}}]})
+	findings := deny with input as given(fx.fn(warm, "warmup", [], []), [candidate])
+	count(findings) == 1
+	some d in findings
+	contains(d.message, sprintf("may reach warm-up function %s", [warm]))
+	contains(d.message, "it invokes one of module.hot.aws_lambda_function.this, module.warmup.aws_lambda_function.this")
+	fx.rests_on_assumption(d)
+}

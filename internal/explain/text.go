@@ -96,7 +96,11 @@ func writeFunction(b *strings.Builder, c *Capabilities, at func(string) string) 
 	}
 	fmt.Fprintf(b, "  execution role: %s\n", orNone(c.ExecutionRole))
 	for _, ep := range c.EntryPoints {
-		fmt.Fprintf(b, "  entry point:    %s (%s, auth %s)\n", ep.Address, ep.Kind, ep.Auth)
+		guess := ""
+		if len(ep.Candidates) > 0 {
+			guess = fmt.Sprintf("; fronts one of %s, which one is unknown without the sources  %s", list(ep.Candidates), markAssumed)
+		}
+		fmt.Fprintf(b, "  entry point:    %s (%s, auth %s%s)\n", ep.Address, ep.Kind, ep.Auth, guess)
 	}
 	fmt.Fprintf(b, "\nEgress (%d): %s\n", len(c.Egress), verdict(len(c.Egress), "it cannot go out"))
 	for _, p := range c.Egress {

@@ -207,7 +207,11 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 		}
 		b.node(ep.Address, ep.Address+"\n("+ep.Kind+", auth "+ep.Auth+")", KindEntry, GroupEntry)
 		open := ep.Auth == "NONE"
-		b.edge(ep.Address, ep.Function, "invokes", (open && reachesDB[ep.Function]) || flagged[ep.Address])
+		label := "invokes"
+		if len(ep.Candidates) > 0 {
+			label = "may invoke" // one of several candidates the plan does not tell apart
+		}
+		b.edge(ep.Address, ep.Function, label, (open && reachesDB[ep.Function]) || flagged[ep.Address])
 	}
 }
 

@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 var functionTypes = []string{"aws_lambda_function"}
 
@@ -27,40 +30,51 @@ func (b *facts) buildEntryPoints() {
 }
 
 // functionRef resolves an attribute naming a function (name, ARN or invoke
-// ARN) to its address.
+// ARN) to its address: the first candidate when references name several.
 func (b *facts) functionRef(r *res, values, unknown map[string]any, key string) string {
+	if fns := b.functionCandidates(r, values, unknown, key); len(fns) > 0 {
+		return fns[0]
+	}
+	return ""
+}
+
+// functionCandidates lists every function an attribute may name: one when
+// its value is known, every function its configuration references may
+// lead to when it is not (the known value itself when it names nothing in
+// the plan).
+func (b *facts) functionCandidates(r *res, values, unknown map[string]any, key string) []string {
 	v := getStr(values, key)
 	if v != "" {
 		if a := b.lookup(v, functionTypes...); a != "" {
-			return a
+			return []string{a}
 		}
 		if a := b.functionByName(v); a != "" {
-			return a
+			return []string{a}
 		}
 	}
 	l := b.link(r, values, unknown, key, []string{key}, functionTypes...)
 	if len(l.Addrs) > 0 {
-		return l.Addrs[0]
+		return l.Addrs
 	}
 	// Invoke ARNs from a function's invoke_arn: look through references of
 	// any type once more (aliases point at functions too).
 	ts, _ := b.ix.resolve(r.Module, refsAt(r, key))
 	for _, t := range ts {
 		if tr := b.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_lambda_alias" {
-			return b.functionRef(tr, tr.Values, tr.Unknown, "function_name")
+			return b.functionCandidates(tr, tr.Values, tr.Unknown, "function_name")
 		}
 	}
 	if v != "" {
-		return v
+		return []string{v}
 	}
-	return ""
+	return nil
 }
 
 func (b *facts) httpAPIRoutes() {
 	// Integrations → functions, stages → throttled APIs.
-	integ := map[string]string{}
+	integ := map[string][]string{}
 	for _, r := range b.ix.byType["aws_apigatewayv2_integration"] {
-		integ[r.Address] = b.functionRef(r, r.Values, r.Unknown, "integration_uri")
+		integ[r.Address] = b.functionCandidates(r, r.Values, r.Unknown, "integration_uri")
 	}
 	throttledAPI := map[string]bool{}
 	for _, r := range b.ix.byType["aws_apigatewayv2_stage"] {
@@ -80,26 +94,49 @@ func (b *facts) httpAPIRoutes() {
 	for _, r := range b.ix.byType["aws_apigatewayv2_route"] {
 		ep := EntryPoint{Address: r.Address, Kind: "apigw_v2_route", Auth: routeAuth(r)}
 		tgt := b.link(r, r.Values, r.Unknown, "target", []string{"target"}, "aws_apigatewayv2_integration")
-		for _, a := range tgt.Addrs {
-			if fn := integ[a]; fn != "" {
-				ep.Function = fn
-				break
+		integrations := tgt.Addrs
+		if t := getStr(r.Values, "target"); len(integrations) == 0 && strings.HasPrefix(t, "integrations/") {
+			if a := b.lookup(strings.TrimPrefix(t, "integrations/"), "aws_apigatewayv2_integration"); a != "" {
+				integrations = []string{a}
 			}
 		}
-		if ep.Function == "" {
-			if t := getStr(r.Values, "target"); strings.HasPrefix(t, "integrations/") {
-				if a := b.lookup(strings.TrimPrefix(t, "integrations/"), "aws_apigatewayv2_integration"); a != "" {
-					ep.Function = integ[a]
-				}
-			}
+		var fns []string
+		for _, a := range integrations {
+			fns = append(fns, integ[a]...)
 		}
+		fns = sortedUnique(fns)
 		api := b.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
 		for _, a := range append(api.Addrs, api.Raw...) {
 			ep.Throttled = ep.Throttled || throttledAPI[a]
 		}
 		b.entryAPI[r.Address] = api.Addrs
-		b.m.EntryPoints = append(b.m.EntryPoints, ep)
+		b.m.EntryPoints = append(b.m.EntryPoints, candidateEntryPoints(ep, integrations, fns)...)
 	}
+}
+
+// candidateEntryPoints is ep fronting fns: itself when there is at most one
+// function; else, since the plan does not tell which one the route invokes
+// (an integration of a for_each map whose uri is unknown without the
+// sources), one unresolved entry point per candidate, each naming all of
+// them and carrying the assumption in a step, so no finding takes a guess
+// for the function behind the route.
+func candidateEntryPoints(ep EntryPoint, integrations, fns []string) []EntryPoint {
+	if len(fns) <= 1 {
+		if len(fns) == 1 {
+			ep.Function = fns[0]
+		}
+		return []EntryPoint{ep}
+	}
+	out := make([]EntryPoint, 0, len(fns))
+	for _, fn := range fns {
+		c := ep
+		c.Function, c.Unresolved, c.Candidates = fn, true, fns
+		unknown := "which of " + strings.Join(fns, ", ") + " it invokes (the integration's uri is unknown at plan time and its references name them all; pass --source DIR)"
+		c.Steps = []Step{assume(Step{Kind: "integration", Address: strings.Join(integrations, ", "), Detail: "may invoke " + fn + ", one of " + strconv.Itoa(len(fns)) + " candidates", FromUnknown: true},
+			ep.Address, unknown, "it may invoke "+fn)}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (b *facts) restMethods() {

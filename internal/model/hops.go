@@ -192,7 +192,8 @@ func (b *facts) buildTriggers() {
 	for _, ep := range b.m.EntryPoints {
 		if ep.Auth == "AWS_IAM" && ep.Function != "" {
 			for _, api := range b.entryAPI[ep.Address] {
-				add(api, ep.Function, false, Step{Kind: "entry_point", Address: ep.Address, Detail: ep.Kind + " with authorization AWS_IAM: a signed execute-api:Invoke call runs the function"})
+				steps := append([]Step{{Kind: "entry_point", Address: ep.Address, Detail: ep.Kind + " with authorization AWS_IAM: a signed execute-api:Invoke call runs the function"}}, ep.Steps...)
+				add(api, ep.Function, ep.Unresolved, steps...)
 			}
 		}
 	}

@@ -298,6 +298,11 @@ type EntryPoint struct {
 	DataPaths []Path `json:"data_paths,omitempty"`
 	// Unresolved: the entry point rests on a link unknown at plan time.
 	Unresolved bool `json:"unresolved,omitempty"`
+	// Candidates: every function the entry point may front when the plan
+	// does not tell which (an integration of a for_each map without the
+	// sources). There is one entry point per candidate, each Unresolved,
+	// with a step that carries the assumption.
+	Candidates []string `json:"candidates,omitempty"`
 }
 
 // Schedule is an EventBridge rule or EventBridge Scheduler schedule with

@@ -141,3 +141,14 @@ first_path(paths) := known[0] if {
 describe_path(p) := sprintf("%s path to %s", [p.kind, p.target])
 
 default path_unresolved(_) := false
+
+# fronts says which function an entry point runs: a fact, or, when the plan
+# does not tell which of several candidates it invokes (the model then has
+# one unresolved entry point per candidate), a guess that names them all.
+fronts(ep) := sprintf("fronts %s", [ep.function]) if not non_empty(object.get(ep, "candidates", []))
+
+fronts(ep) := sprintf("may front %s%s", [ep.function, candidates_note(ep)]) if non_empty(object.get(ep, "candidates", []))
+
+candidates_note(ep) := "" if not non_empty(object.get(ep, "candidates", []))
+
+candidates_note(ep) := sprintf(" (it invokes one of %s; which one is unknown at plan time: pass --source DIR)", [list(ep.candidates)]) if non_empty(object.get(ep, "candidates", []))
