@@ -56,3 +56,82 @@ func SizeName(n int) string {
 	}
 	return fmt.Sprint(n)
 }
+
+// Bench shapes: the plan layouts the Go benchmarks and make bench time.
+const (
+	ShapeEach      = "each"      // replicas of the builtin templates under one for_each call
+	ShapeDistinct  = "distinct"  // every replica its own module call
+	ShapeCommunity = "community" // the terraform/community stacks, with their sources
+)
+
+// WriteShape generates a plan of at least resources resource changes in
+// one of the bench shapes into dir and returns its path and, for the
+// community shape, the folder of its generated sources (for --source).
+// repoRoot is the letsleep checkout (the community stacks are read from
+// repoRoot/terraform/community).
+func WriteShape(dir, repoRoot string, resources int, shape string) (planPath, sourceDir string, err error) {
+	opts := Options{Resources: resources, Seed: 1}
+	var ts []*Template
+	sources := map[string]string{}
+	switch shape {
+	case ShapeEach, ShapeDistinct:
+		if ts, err = Builtin(); err != nil {
+			return "", "", err
+		}
+		opts.Distinct = shape == ShapeDistinct
+	case ShapeCommunity:
+		if ts, sources, err = communityStacks(filepath.Join(repoRoot, "terraform", "community")); err != nil {
+			return "", "", err
+		}
+		sourceDir = filepath.Join(dir, "src")
+	default:
+		return "", "", fmt.Errorf("unknown bench shape %q", shape)
+	}
+	planPath = filepath.Join(dir, fmt.Sprintf("plan-%s-%d.json", shape, resources))
+	f, err := os.Create(planPath)
+	if err != nil {
+		return "", "", fmt.Errorf("create plan: %w", err)
+	}
+	if _, err := Generate(f, ts, opts); err != nil {
+		f.Close()
+		return "", "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", "", fmt.Errorf("write plan: %w", err)
+	}
+	if sourceDir != "" {
+		if err := WriteSource(sourceDir, ts, sources, opts); err != nil {
+			return "", "", fmt.Errorf("write sources: %w", err)
+		}
+	}
+	return planPath, sourceDir, nil
+}
+
+// communityStacks loads every stack folder under dir that has a plan.json
+// as a template, with the folder as its source.
+func communityStacks(dir string) ([]*Template, map[string]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("community stacks: %w", err)
+	}
+	var ts []*Template
+	sources := map[string]string{}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name(), "plan.json")
+		f, err := os.Open(path)
+		if err != nil {
+			continue // a stack without a committed plan
+		}
+		t, err := LoadTemplate(e.Name(), f)
+		f.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		ts = append(ts, t)
+		sources[e.Name()] = filepath.Join(dir, e.Name())
+	}
+	if len(ts) == 0 {
+		return nil, nil, fmt.Errorf("no stack with a plan.json under %s", dir)
+	}
+	return ts, sources, nil
+}
