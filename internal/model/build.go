@@ -307,27 +307,50 @@ func sortRules(rules []SGRule) {
 
 // sortPaths puts known paths before assumed ones, so that a path's first
 // entry (the evidence the checks quote) is a fact whenever one exists.
+// The evidence key of each path is built once, not per comparison: a
+// function with hundreds of paths (wildcard grants) built it ~n·log n
+// times, half a GB of garbage on the 50k community plan.
 func sortPaths(ps []Path) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		if ps[i].Unresolved != ps[j].Unresolved {
-			return !ps[i].Unresolved
+	if len(ps) < 2 {
+		return
+	}
+	type keyed struct {
+		p   Path
+		key string
+	}
+	ks := make([]keyed, len(ps))
+	for i, p := range ps {
+		ks[i] = keyed{p, stepsKey(p.Steps)}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		a, c := &ks[i].p, &ks[j].p
+		if a.Unresolved != c.Unresolved {
+			return !a.Unresolved
 		}
-		if ps[i].Kind != ps[j].Kind {
-			return ps[i].Kind < ps[j].Kind
+		if a.Kind != c.Kind {
+			return a.Kind < c.Kind
 		}
-		if ps[i].Target != ps[j].Target {
-			return ps[i].Target < ps[j].Target
+		if a.Target != c.Target {
+			return a.Target < c.Target
 		}
-		return stepsKey(ps[i].Steps) < stepsKey(ps[j].Steps)
+		return ks[i].key < ks[j].key
 	})
+	for i := range ks {
+		ps[i] = ks[i].p
+	}
 }
 
 func stepsKey(s []Step) string {
-	out := ""
+	var b strings.Builder
 	for _, st := range s {
-		out += st.Kind + "|" + st.Address + "|" + st.Detail + ";"
+		b.WriteString(st.Kind)
+		b.WriteByte('|')
+		b.WriteString(st.Address)
+		b.WriteByte('|')
+		b.WriteString(st.Detail)
+		b.WriteByte(';')
 	}
-	return out
+	return b.String()
 }
 
 // iterationTargets resolves each.value / count.index references of r

@@ -284,10 +284,10 @@ func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) 
 		*rs.lost = append(*rs.lost, ref+" ("+HintSource+")")
 		return
 	}
-	refs, ok := ix.src.Local(configPath(mod), name)
+	refs, ok := ix.src.Local(ix.configPath(mod), name)
 	if sel := tfaddr.Steps(ref)[2:]; ok && len(sel) > 0 {
 		// local.defaults.runtime is one attribute of the local, not all.
-		if narrowed, found := ix.src.LocalAt(configPath(mod), name, sel...); found {
+		if narrowed, found := ix.src.LocalAt(ix.configPath(mod), name, sel...); found {
 			refs = narrowed
 		}
 	}
@@ -320,7 +320,7 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 		return
 	}
 	parent := strings.TrimSuffix(strings.TrimSuffix(mod, segs[len(segs)-1].instance), ".")
-	pm := ix.modConfigs[configPath(parent)]
+	pm := ix.modConfigs[ix.configPath(parent)]
 	if pm == nil || pm.ModuleCalls[segs[len(segs)-1].call] == nil {
 		*lost = append(*lost, "var."+name)
 		return
@@ -330,7 +330,7 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || onlyIteration(e.References)) {
 		// The plan flattens the argument's references; the sources keep
 		// its shape, so a key or the call's own each picks one part.
-		if refs, ok := ix.src.Argument(configPath(mod), indexSuffix(mod), name, sel...); ok {
+		if refs, ok := ix.src.Argument(ix.configPath(mod), indexSuffix(mod), name, sel...); ok {
 			rs.settled = rs.settled || len(refs) == 0
 			ix.resolveInto(parent, refs, depth+1, rs)
 			return
@@ -385,7 +385,7 @@ func instanceKey(addr string) string {
 func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *resolution) {
 	lost := rs.lost
 	childPath := call
-	if p := configPath(mod); p != "" {
+	if p := ix.configPath(mod); p != "" {
 		childPath = p + "." + call
 	}
 	cm := ix.modConfigs[childPath]
@@ -432,6 +432,21 @@ func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *res
 func dedupTargets(in []target) []target {
 	if len(in) < 2 {
 		return in
+	}
+	if len(in) <= 8 {
+		// Most reference lists name a handful of targets: a scan of the
+		// kept ones is cheaper than a map per call.
+		out := in[:0]
+	next:
+		for _, t := range in {
+			for _, k := range out {
+				if k == t {
+					continue next
+				}
+			}
+			out = append(out, t)
+		}
+		return out
 	}
 	seen := make(map[target]bool, len(in))
 	out := in[:0]

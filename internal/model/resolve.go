@@ -40,7 +40,7 @@ type resolved struct {
 func resolve(p *plan.Plan, src Sources) *resolved {
 	doc := p.Doc
 	rx := &resolved{
-		ix:     newIndex(src),
+		ix:     newIndex(src, len(doc.ResourceChanges)),
 		plan:   PlanInfo{Source: p.Source, TerraformVersion: doc.TerraformVersion, FormatVersion: doc.FormatVersion},
 		byID:   map[string]string{},
 		byARN:  map[string]string{},

@@ -53,7 +53,7 @@ func (ix *index) sourceRefs(r *res, path ...string) []string {
 	if ix.src == nil || r == nil {
 		return nil
 	}
-	refs, _ := ix.src.Block(configPath(r.Module), r.key(), path...)
+	refs, _ := ix.src.Block(ix.configPath(r.Module), r.key(), path...)
 	return refs
 }
 
