@@ -175,42 +175,10 @@ func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Conf
 	if popts.Progress == nil {
 		popts.Progress = opts.Progress
 	}
-	// The sources are parsed while the plan loads: neither needs the other,
-	// and on two cores the parse then costs no wall time.
-	type sourcesRead struct {
-		src   *Sources
-		notes []string
-		err   error
-	}
-	read := make(chan sourcesRead, 1)
-	readNow := func() {
-		src, notes, err := readSources(path, opts)
-		read <- sourcesRead{src, notes, err}
-	}
-	// A directory check's sources are read after terraform init, which
-	// installs the registry modules they call; a plan file's are read while
-	// the plan loads.
-	dirCheck := isDirCheck(path, opts)
-	if !dirCheck {
-		go readNow()
-	}
 	done := step(opts.Progress, "load "+path)
-	p, err := plan.Load(ctx, path, popts)
-	if dirCheck && err == nil {
-		readNow()
-	}
-	var sr sourcesRead
-	if !dirCheck || err == nil {
-		sr = <-read
-	}
+	p, src, notes, err := loadPlanAndSources(ctx, path, opts, popts)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	done()
-	done = step(opts.Progress, "read sources")
-	src, notes := sr.src, sr.notes
-	if sr.err != nil {
-		return nil, nil, nil, sr.err
 	}
 	done()
 	done = step(opts.Progress, "build boundary model")
@@ -224,6 +192,41 @@ func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Conf
 	}
 	done()
 	return p, m, src, nil
+}
+
+// loadPlanAndSources loads the plan at path and reads its sources. A
+// directory check reads its sources after the load, since terraform init
+// installs the registry modules they call; a plan file's sources are
+// parsed while the plan loads: neither needs the other, and on two cores
+// the parse then costs no wall time.
+func loadPlanAndSources(ctx context.Context, path string, opts Options, popts plan.Options) (*plan.Plan, *Sources, []string, error) {
+	if isDirCheck(path, opts) {
+		p, err := plan.Load(ctx, path, popts)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		src, notes, err := readSources(path, opts, true)
+		return p, src, notes, err
+	}
+	type sourcesRead struct {
+		src   *Sources
+		notes []string
+		err   error
+	}
+	read := make(chan sourcesRead, 1)
+	go func() {
+		src, notes, err := readSources(path, opts, false)
+		read <- sourcesRead{src, notes, err}
+	}()
+	p, err := plan.Load(ctx, path, popts)
+	sr := <-read
+	switch {
+	case err != nil:
+		return nil, nil, nil, err
+	case sr.err != nil:
+		return nil, nil, nil, sr.err
+	}
+	return p, sr.src, sr.notes, nil
 }
 
 // Analyze is the one-plan shortcut used by explain, graph and cost.

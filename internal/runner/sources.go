@@ -21,14 +21,14 @@ type Sources struct {
 }
 
 // readSources finds and reads the .tf sources of one PATH: the directory
-// itself for a directory check; for a plan file, --source, else the plan
-// file's folder when it holds .tf files, else the working directory when
-// it does. Sources found by default that cannot be read are a warning, not
-// an error: the plan alone is still checked. It returns nil when there are
-// none.
-func readSources(path string, opts Options) (*Sources, []string, error) {
+// itself for a directory check (dirCheck); for a plan file, --source, else
+// the plan file's folder when it holds .tf files, else the working
+// directory when it does. Sources found by default that cannot be read are
+// a warning, not an error: the plan alone is still checked. It returns nil
+// when there are none.
+func readSources(path string, opts Options, dirCheck bool) (*Sources, []string, error) {
 	dir, explicit := opts.Source, opts.Source != ""
-	if isDirCheck(path, opts) {
+	if dirCheck {
 		dir, explicit = path, true
 	}
 	if dir == "" {
@@ -42,7 +42,9 @@ func readSources(path string, opts Options) (*Sources, []string, error) {
 	if dir == "" {
 		return nil, nil, nil
 	}
-	cfg, err := loadSources(dir)
+	// A directory check's terraform init wrote the manifest, and installed
+	// the registry modules, in letsleep's terraform data folder.
+	cfg, err := source.Load(dir, tfexec.ModulesManifest(dir))
 	if err != nil {
 		if explicit {
 			return nil, nil, fmt.Errorf("read sources: %w", err)
@@ -61,20 +63,6 @@ func readSources(path string, opts Options) (*Sources, []string, error) {
 func isDirCheck(path string, opts Options) bool {
 	info, err := os.Stat(path)
 	return err == nil && info.IsDir() && opts.Source == ""
-}
-
-// loadSources reads the configuration in dir. Its own
-// .terraform/modules/modules.json comes first; else the manifest a directory
-// check left in letsleep's terraform data folder, where init installed the
-// registry modules.
-func loadSources(dir string) (*source.Config, error) {
-	own := filepath.Join(dir, ".terraform", "modules", "modules.json")
-	if _, err := os.Stat(own); err != nil {
-		if m := tfexec.ModulesManifest(dir); m != "" {
-			return source.LoadWithManifest(dir, m)
-		}
-	}
-	return source.Load(dir)
 }
 
 // gitTop is the nearest folder at or above dir holding .git, or dir.

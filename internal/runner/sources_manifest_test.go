@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/letsleep/letsleep/internal/source"
 	"github.com/letsleep/letsleep/internal/tfexec"
 )
 
@@ -18,10 +19,7 @@ func TestDirectoryCheckReadsModulesFromTheDataDirManifest(t *testing.T) {
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "main.tf"), "module \"remote\" {\n  source = \"terraform-aws-modules/x/aws\"\n}\n")
 
-	cfg, err := loadSources(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := dirCheckSources(t, dir)
 	if len(cfg.Notices) != 1 {
 		t.Fatalf("before init: notices = %+v, want the one registry-module notice", cfg.Notices)
 	}
@@ -40,16 +38,23 @@ func TestDirectoryCheckReadsModulesFromTheDataDirManifest(t *testing.T) {
 	mustWrite(t, filepath.Join(data, "modules", "modules.json"),
 		`{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"remote","Source":"registry.terraform.io/terraform-aws-modules/x/aws","Dir":"`+mod+`"}]}`)
 
-	cfg, err = loadSources(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg = dirCheckSources(t, dir)
 	if len(cfg.Notices) != 0 {
 		t.Fatalf("after init: notices = %+v, want none", cfg.Notices)
 	}
 	if _, ok := cfg.Local("remote", "a"); !ok {
 		t.Fatal("the module installed in the data dir was not read")
 	}
+}
+
+// dirCheckSources reads dir's sources as a directory check does.
+func dirCheckSources(t *testing.T, dir string) *source.Config {
+	t.Helper()
+	src, notes, err := readSources(dir, Options{}, true)
+	if err != nil || len(notes) > 0 || src == nil {
+		t.Fatalf("read sources of %s: %v %q", dir, err, notes)
+	}
+	return src.Config
 }
 
 func mustWrite(t *testing.T, path, text string) {

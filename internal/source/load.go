@@ -75,21 +75,26 @@ type manifest struct {
 }
 
 // Load reads the root module in dir and every module it calls, finding
-// module folders through dir's .terraform/modules/modules.json.
-func Load(dir string) (*Config, error) {
-	return LoadWithManifest(dir, filepath.Join(dir, ".terraform", "modules", "modules.json"))
-}
-
-// LoadWithManifest is Load with the module manifest at manifest: terraform
-// writes it under TF_DATA_DIR, which a directory check keeps outside the
-// user's folder.
-func LoadWithManifest(dir, manifest string) (*Config, error) {
+// module folders through the first module manifest that exists: dir's own
+// .terraform/modules/modules.json, then each of fallbackManifests in order
+// (terraform writes the manifest under TF_DATA_DIR, which a directory check
+// keeps outside the user's folder). Empty fallbacks are skipped.
+func Load(dir string, fallbackManifests ...string) (*Config, error) {
 	if !HasTerraform(dir) {
 		return nil, fmt.Errorf("%w: %s holds no .tf files; pass the root module folder with --source", ErrInput, dir)
 	}
 	l := &loader{parsed: map[string]*Module{}, cfg: &Config{Dir: dir, modules: map[string]*Module{}, calls: map[string]*Call{}}}
-	if err := l.readManifest(dir, manifest); err != nil {
-		return nil, err
+	for _, m := range append([]string{filepath.Join(dir, ".terraform", "modules", "modules.json")}, fallbackManifests...) {
+		if m == "" {
+			continue
+		}
+		found, err := l.readManifest(dir, m)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			break
+		}
 	}
 	root, err := l.parseDir(dir)
 	if err != nil {
@@ -108,19 +113,19 @@ type loader struct {
 	cfg      *Config
 }
 
-// readManifest reads the manifest at path; its folders are relative to the
-// root module, where terraform ran.
-func (l *loader) readManifest(root, path string) error {
+// readManifest reads the manifest at path, telling whether it exists; its
+// folders are relative to the root module, where terraform ran.
+func (l *loader) readManifest(root, path string) (bool, error) {
 	data, err := readBounded(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	var mf manifest
 	if err := json.Unmarshal(data, &mf); err != nil {
-		return fmt.Errorf("%w: %s: %v; run terraform init again", ErrInput, path, err)
+		return false, fmt.Errorf("%w: %s: %v; run terraform init again", ErrInput, path, err)
 	}
 	l.manifest = map[string]string{}
 	for _, m := range mf.Modules {
@@ -133,7 +138,7 @@ func (l *loader) readManifest(root, path string) error {
 		}
 		l.manifest[m.Key] = d
 	}
-	return nil
+	return true, nil
 }
 
 func (l *loader) walk(path, dir string, m *Module, depth int) error {

@@ -104,6 +104,42 @@ func TestManifestNamesModuleFolders(t *testing.T) {
 	}
 }
 
+// The folder's own manifest wins over a fallback (the one a directory
+// check leaves in letsleep's data folder); a fallback is read only when the
+// folder has none, and a missing or empty one is skipped.
+func TestOwnManifestFirstThenFallbacks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "main.tf"), "module \"remote\" {\n  source = \"terraform-aws-modules/x/aws\"\n}\n")
+	for name, ref := range map[string]string{"own": "aws_vpc.own.id", "data": "aws_vpc.data.id"} {
+		write(t, filepath.Join(dir, name, "main.tf"), "locals {\n  a = "+ref+"\n}\n")
+	}
+	manifest := func(folder string) string {
+		return `{"Modules":[{"Key":"remote","Source":"registry.terraform.io/terraform-aws-modules/x/aws","Dir":"` + folder + `"}]}`
+	}
+	fallback := filepath.Join(t.TempDir(), "modules.json")
+	write(t, fallback, manifest(filepath.Join(dir, "data")))
+	local := func(c *Config) string {
+		refs, _ := c.Local("remote", "a")
+		return strings.Join(refs, ",")
+	}
+
+	c, err := Load(dir, "", filepath.Join(t.TempDir(), "missing.json"), fallback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := local(c); got != "aws_vpc.data.id" || len(c.Notices) != 0 {
+		t.Fatalf("without its own manifest: local = %q, notices %+v; want the fallback's folder", got, c.Notices)
+	}
+
+	write(t, filepath.Join(dir, ".terraform/modules/modules.json"), manifest("own"))
+	if c, err = Load(dir, fallback); err != nil {
+		t.Fatal(err)
+	}
+	if got := local(c); got != "aws_vpc.own.id" {
+		t.Fatalf("with its own manifest: local = %q, want the folder's own manifest first", got)
+	}
+}
+
 func TestLocateGivesBlockLinesAndRootCallSite(t *testing.T) {
 	c := load(t, "testdata/basic")
 	p, ok := c.Locate(`module.fn_sg.aws_security_group_rule.egress`)
