@@ -36,7 +36,7 @@ func (s *streamer) module(depth int, keep func(mode string) bool, onResource fun
 		}
 		switch k {
 		case "address":
-			err = json.UnmarshalDecode(s.dec, &mod.Address, s.opts)
+			mod.Address, err = s.str(true)
 		case "resources":
 			err = s.array(func() error {
 				start := s.dec.InputOffset()
@@ -111,14 +111,14 @@ func (s *streamer) resource(keep func(string) bool) (*stateResource, error) {
 		}
 		switch k {
 		case "address":
-			err = json.UnmarshalDecode(s.dec, &r.address, s.opts)
+			r.address, err = s.str(false)
 		case "mode":
 			seenMode = true
-			err = json.UnmarshalDecode(s.dec, &r.mode, s.opts)
+			r.mode, err = s.str(true)
 		case "type":
-			err = json.UnmarshalDecode(s.dec, &r.typ, s.opts)
+			r.typ, err = s.str(true)
 		case "name":
-			err = json.UnmarshalDecode(s.dec, &r.name, s.opts)
+			r.name, err = s.str(true)
 		case "index":
 			r.index, err = s.vr.read(s.dec)
 		case "values":
@@ -126,7 +126,7 @@ func (s *streamer) resource(keep func(string) bool) (*stateResource, error) {
 				err = s.dec.SkipValue()
 				break
 			}
-			err = json.UnmarshalDecode(s.dec, &r.values, s.opts)
+			r.values, err = s.objectValue()
 			r.hasValues = true
 		default:
 			err = s.dec.SkipValue()
@@ -141,6 +141,20 @@ func (s *streamer) resource(keep func(string) bool) (*stateResource, error) {
 		r.hasValues = true
 	}
 	return r, s.expect('}')
+}
+
+// objectValue reads an object of generic values (null reads as nil).
+func (s *streamer) objectValue() (map[string]any, error) {
+	switch s.dec.PeekKind() {
+	case 'n':
+		_, err := s.dec.ReadToken()
+		return nil, err
+	case '{':
+		v, err := s.vr.read(s.dec)
+		m, _ := v.(map[string]any)
+		return m, err
+	}
+	return nil, errShape
 }
 
 func isData(mode string) bool { return mode == string(tfjson.DataResourceMode) }

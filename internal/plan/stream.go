@@ -25,39 +25,6 @@ import (
 // over the whole input, which names the problem with its JSON path, line
 // and column: an error costs a second read, a valid plan never does.
 
-// leanChange is tfjson.ResourceChange without what no check reads: before,
-// before_sensitive, after_sensitive, replace_paths, importing. Unknown
-// members are skipped by the tokenizer without building anything.
-type leanChange struct {
-	Address         string              `json:"address"`
-	PreviousAddress string              `json:"previous_address"`
-	ModuleAddress   string              `json:"module_address"`
-	Mode            tfjson.ResourceMode `json:"mode"`
-	Type            string              `json:"type"`
-	Name            string              `json:"name"`
-	Index           any                 `json:"index"`
-	ProviderName    string              `json:"provider_name"`
-	DeposedKey      string              `json:"deposed"`
-	ActionReason    string              `json:"action_reason"`
-	Change          *struct {
-		Actions      tfjson.Actions `json:"actions"`
-		After        any            `json:"after"`
-		AfterUnknown any            `json:"after_unknown"`
-	} `json:"change"`
-}
-
-func (l *leanChange) toTF() *tfjson.ResourceChange {
-	rc := &tfjson.ResourceChange{
-		Address: l.Address, PreviousAddress: l.PreviousAddress, ModuleAddress: l.ModuleAddress,
-		Mode: l.Mode, Type: l.Type, Name: l.Name, Index: l.Index, ProviderName: l.ProviderName,
-		DeposedKey: l.DeposedKey, ActionReason: tfjson.ActionReason(l.ActionReason),
-	}
-	if l.Change != nil {
-		rc.Change = &tfjson.Change{Actions: l.Change.Actions, After: l.Change.After, AfterUnknown: l.Change.AfterUnknown}
-	}
-	return rc
-}
-
 // Aliases without tfjson's UnmarshalJSON (which re-parses with
 // encoding/json and rejects unknown format versions).
 type (
@@ -170,25 +137,7 @@ func (s *streamer) field(name string, doc *tfjson.Plan, keys *topKeys) error {
 		keys.resourceChanges = true
 		return s.changes(&doc.ResourceChanges)
 	case "deferred_changes":
-		var list []*struct {
-			Reason         string      `json:"reason"`
-			ResourceChange *leanChange `json:"resource_change"`
-		}
-		if err := json.UnmarshalDecode(s.dec, &list, s.opts); err != nil {
-			return err
-		}
-		for _, d := range list {
-			if d == nil {
-				doc.DeferredChanges = append(doc.DeferredChanges, nil)
-				continue
-			}
-			dc := &tfjson.DeferredResourceChange{Reason: d.Reason}
-			if d.ResourceChange != nil {
-				dc.ResourceChange = d.ResourceChange.toTF()
-			}
-			doc.DeferredChanges = append(doc.DeferredChanges, dc)
-		}
-		return nil
+		return s.deferred(&doc.DeferredChanges)
 	case "complete":
 		return json.UnmarshalDecode(s.dec, &doc.Complete, s.opts)
 	case "errored":
@@ -256,14 +205,40 @@ func (s *streamer) changes(dst *[]*tfjson.ResourceChange) error {
 			out = append(out, nil)
 			continue
 		}
-		var l leanChange
-		if err := json.UnmarshalDecode(s.dec, &l, s.opts); err != nil {
+		rc, err := s.resourceChange()
+		if err != nil {
 			return err
 		}
-		out = append(out, l.toTF())
+		out = append(out, rc)
 	}
 	*dst = out
 	return s.expect(']')
+}
+
+// deferred decodes deferred_changes: a reason and a resource change each.
+func (s *streamer) deferred(dst *[]*tfjson.DeferredResourceChange) error {
+	return s.array(func() error {
+		if s.dec.PeekKind() == 'n' {
+			_, err := s.dec.ReadToken()
+			*dst = append(*dst, nil)
+			return err
+		}
+		d := &tfjson.DeferredResourceChange{}
+		err := s.object(func(k string) error {
+			var err error
+			switch k {
+			case "reason":
+				d.Reason, err = s.str(true)
+			case "resource_change":
+				d.ResourceChange, err = s.resourceChange()
+			default:
+				err = s.skipUnread(k, []string{"reason", "resource_change"})
+			}
+			return err
+		})
+		*dst = append(*dst, d)
+		return err
+	})
 }
 
 // expression decodes a configuration expression the way tfjson does: an

@@ -16,6 +16,16 @@ import (
 // resource, so one string per name is kept instead of one per occurrence.
 type valueReader struct {
 	keys map[string]string
+	// members and items are stacks of the objects and arrays being read:
+	// a value's members are gathered here first, so its map or slice is
+	// allocated once at its final size instead of growing member by member.
+	members []member
+	items   []any
+}
+
+type member struct {
+	key string
+	val any
 }
 
 func newValueReader() *valueReader { return &valueReader{keys: make(map[string]string, 1024)} }
@@ -27,6 +37,17 @@ func (vr *valueReader) read(dec *jsontext.Decoder) (any, error) {
 	return vr.value(dec, 0)
 }
 
+// object builds the map of the members stacked from base, and pops them.
+func (vr *valueReader) object(base int) map[string]any {
+	m := make(map[string]any, len(vr.members)-base)
+	for _, kv := range vr.members[base:] {
+		m[kv.key] = kv.val // a repeated name: the last one wins
+	}
+	clear(vr.members[base:]) // drop the references the stack would keep
+	vr.members = vr.members[:base]
+	return m
+}
+
 func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
 	if depth > maxValueDepth {
 		return nil, errDeep
@@ -36,7 +57,7 @@ func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
-		m := make(map[string]any)
+		base := len(vr.members)
 		for dec.PeekKind() != '}' {
 			k, err := vr.key(dec)
 			if err != nil {
@@ -46,22 +67,27 @@ func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			m[k] = v
+			vr.members = append(vr.members, member{k, v})
 		}
+		m := vr.object(base)
 		_, err := dec.ReadToken()
 		return m, err
 	case '[':
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
-		list := []any{}
+		base := len(vr.items)
 		for dec.PeekKind() != ']' {
 			v, err := vr.value(dec, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			list = append(list, v)
+			vr.items = append(vr.items, v)
 		}
+		list := make([]any, len(vr.items)-base)
+		copy(list, vr.items[base:])
+		clear(vr.items[base:])
+		vr.items = vr.items[:base]
 		_, err := dec.ReadToken()
 		return list, err
 	case '"':
