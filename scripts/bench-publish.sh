@@ -3,7 +3,7 @@
 # (default build/bench/results.md) to bench/results.md and rewrites the
 # blocks between "<!-- bench:verdicts -->" and "<!-- /bench:verdicts -->" in
 # README.md and docs/performance.md with that run's header (date, commit,
-# load) and its verdict lines, so every figure the two documents quote
+# load) and its verdict lines as a table, so every figure the two documents quote
 # comes from one make bench output file.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +20,10 @@ trap 'rm -f "$block"' EXIT
   echo "$(grep -m1 -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' bench/results.md | cut -d';' -f1 | sed 's/, median of.*//')."
   grep -m1 '^Load average before/after:' bench/results.md | cut -d';' -f1 | sed 's/$/./'
   echo
-  grep -E '^- .*\*\*(PASS|FAIL|UNMEASURED)\*\*' bench/results.md
+  echo "| target | verdict | figures |"
+  echo "|---|---|---|"
+  grep -E '^- .*\*\*(PASS|FAIL|UNMEASURED)\*\*' bench/results.md |
+    sed -E 's/\|/\\|/g; s/^- (.*): \*\*(PASS|FAIL|UNMEASURED)\*\* \((.*)\)$/| \1 | **\2** | \3 |/'
 }>"$block"
 for doc in README.md docs/performance.md; do
   grep -q '^<!-- bench:verdicts -->$' "$doc" || { echo "bench-publish: $doc has no <!-- bench:verdicts --> block" >&2; exit 2; }
