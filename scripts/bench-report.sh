@@ -10,7 +10,10 @@
 #   meta  KEY  VALUE                      date, commit, cpus, go, runs,
 #                                         peer_runs, load_before, load_after,
 #                                         peers, source (1 when letsleep has
-#                                         --source), budget, elapsed
+#                                         --source), budget, elapsed,
+#                                         findings_row, findings_conftest,
+#                                         findings_opa (the peers' finding
+#                                         counts on one plan)
 #   row   ROW  PLAN_MIB                   ROW is SIZE:SHAPE, in table order
 #   m     TOOL ROW WALL CPU RSS_MIB RUNS LOAD NOTE
 #                                         TOOL: letsleep, scan (the floor),
@@ -159,6 +162,14 @@ for p in $peers; do
   detail=${detail%; }
   target "letsleep faster than $p (wall)" "$state" "${detail:-no plan measured}"
 done
+
+# The peers run one policy: the same plan must give the same findings.
+if [ -n "${meta[findings_row]:-}" ]; then
+  fc=${meta[findings_conftest]:-} fo=${meta[findings_opa]:-}
+  state=FAIL
+  num "$fc" && [ "$fc" = "$fo" ] && state=PASS
+  target "conftest and opa eval find the same on ${meta[findings_row]}" "$state" "conftest ${fc:-no output}, opa eval ${fo:-no output} findings"
+fi
 
 cat "$results"
 [ "$fails" -eq 0 ]

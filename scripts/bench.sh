@@ -28,8 +28,10 @@
 #                   reported (default 3; a first run over 30 s makes it 1)
 #   BENCH_PEER_RUNS runs of each peer per plan (default 3; a first run over
 #                   20 s makes it 1)
-#   BENCH_TIMEOUT   seconds before one run is stopped (default 120: a
-#                   letsleep run that long fails its targets anyway)
+#   BENCH_TIMEOUT   seconds before one run of letsleep or the floor is
+#                   stopped (default 120: a run that long fails its targets)
+#   BENCH_PEER_TIMEOUT  the same for a peer run (default 300: a peer at 100k
+#                   needs about 40 s of CPU, several minutes under load)
 #   BENCH_BUDGET    seconds of measuring after which the peers are skipped
 #                   (default 2400); letsleep and the floor always run
 #   BENCH_SEED      generator seed (default 1)
@@ -45,12 +47,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-sizes=${BENCH_SIZES:-10000 20000 50000 100000}
+sizes=${BENCH_SIZES-10000 20000 50000 100000}
 distinct_sizes=${BENCH_DISTINCT-50000}
 source_sizes=${BENCH_SOURCE-10000 20000 50000 100000}
 runs=${BENCH_RUNS:-3}
 peer_runs=${BENCH_PEER_RUNS:-3}
 run_timeout=${BENCH_TIMEOUT:-120}
+peer_timeout=${BENCH_PEER_TIMEOUT:-300}
 budget=${BENCH_BUDGET:-2400}
 seed=${BENCH_SEED:-1}
 peers=${BENCH_PEERS-conftest opa}
@@ -199,16 +202,16 @@ began=$SECONDS
 # recorded as the note and no figure. A first run over $cut s is not
 # repeated, so one slow plan cannot take the bench's time.
 measure() {
-  local tool=$1 row=$2 n=$3 ok=$4 cut=30; shift 4
-  [ "$tool" = letsleep ] || [ "$tool" = scan ] || [ "$tool" = source ] || cut=20
+  local tool=$1 row=$2 n=$3 ok=$4 cut=30 limit=$run_timeout; shift 4
+  [ "$tool" = letsleep ] || [ "$tool" = scan ] || [ "$tool" = source ] || cut=20 limit=$peer_timeout
   local times=() cpus=() rsss=() i tf=$out/logs/time.out errf=$out/logs/$tool-$row.err rc t r u s
   local load note="" wall="" cpu="" rss=""
   load=$(cut -d' ' -f1 /proc/loadavg)
   for ((i = 0; i < n; i++)); do
     rc=0
-    timeout --kill-after=5 "$run_timeout" /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >/dev/null 2>"$errf" || rc=$?
+    timeout --kill-after=5 "$limit" /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >/dev/null 2>"$errf" || rc=$?
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-      note="timed out after ${run_timeout}s" wall=">$run_timeout"
+      note="timed out after ${limit}s" wall=">$limit"
       break
     fi
     if ! [[ " $ok " == *" $rc "* ]]; then
@@ -277,6 +280,18 @@ for row in "${rows[@]}"; do
     esac
   done
 done
+
+# The two peers run the same policy, so they must find the same: compare
+# their finding counts on the smallest community plan, which has findings
+# (the for_each and distinct plans are clean), or the first plan (needs jq).
+row=${rows[0]}
+for r in "${rows[@]}"; do [ "${r#*:}" = community ] && row=$r && break; done
+if [ -n "${peer_bin[conftest]:-}" ] && [ -n "${peer_bin[opa]:-}" ] && command -v jq >/dev/null; then
+  log "finding counts of conftest and opa eval on $row"
+  record_meta findings_row "$row"
+  record_meta findings_conftest "$("${peer_bin[conftest]}" test --no-color --output json --policy bench/conftest/policy "${planfile[$row]}" 2>/dev/null | jq '[.[].failures // [] | .[]] | length' || true)"
+  record_meta findings_opa "$("${peer_bin[opa]}" eval --format json --data bench/conftest/policy --input "${planfile[$row]}" data.main.deny 2>/dev/null | jq '.result[0].expressions[0].value | length' || true)"
+fi
 
 record_meta date "$(date -u +%Y-%m-%dT%H:%MZ)"
 record_meta commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"

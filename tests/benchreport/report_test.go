@@ -74,7 +74,8 @@ func TestVerdicts(t *testing.T) {
 		m("opa", "10000:each", "3.00", "2.90", "280", "7.0", "") +
 		m("conftest", "10000:each", "0.40", "0.40", "300", "7.0", "") +
 		m("opa", "50000:each", "", "", "", "", "skipped: BENCH_BUDGET (2400 s) spent") +
-		m("conftest", "50000:each", ">120", "", "", "8.0", "timed out after 120s")
+		m("conftest", "50000:each", ">120", "", "", "8.0", "timed out after 120s") +
+		"meta\tfindings_row\t10000:each\nmeta\tfindings_conftest\t330\nmeta\tfindings_opa\t\n"
 	md, out, code := report(t, tsv)
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (targets FAIL)\n%s", code, out)
@@ -99,11 +100,13 @@ func TestVerdicts(t *testing.T) {
 		"- letsleep faster than opa (wall): **PASS** (10000:each: 0.50 s vs 3.00 s)",
 		"| 10000 | community | 33 | 0.50 / 0.50 / 100 (load 1.0) | 0.20 / 0.20 / 4 (load 1.0) | 2.50×, 2.50× | 0.60 / 0.60 / 110 (load 1.0) | 3.00× |",
 		"- opa at 50000:each: skipped: BENCH_BUDGET (2400 s) spent",
+		"- conftest and opa eval find the same on 10000:each: **FAIL** (conftest 330, opa eval no output findings)",
 	)
 }
 
 func TestAllPass(t *testing.T) {
-	tsv := meta + "row\t50000:each\t101\n" +
+	tsv := meta + "meta\tfindings_row\t50000:each\nmeta\tfindings_conftest\t60\nmeta\tfindings_opa\t60\n" +
+		"row\t50000:each\t101\n" +
 		m("letsleep", "50000:each", "2.40", "2.00", "400", "2.5", "") +
 		m("scan", "50000:each", "0.60", "0.50", "4", "2.5", "") +
 		m("opa", "50000:each", "20.00", "19.00", "1300", "2.5", "")
@@ -118,6 +121,7 @@ func TestAllPass(t *testing.T) {
 		"- 50000:distinct: ≤ 5× the token-scan floor (cpu), peak RSS < 512 MiB: **UNMEASURED** (not in BENCH_SIZES/BENCH_DISTINCT/BENCH_SOURCE)",
 		"- 100000:each: time(100k)/time(10k) ≤ 12: **UNMEASURED** (needs 10000:each and 100000:each)",
 		"- letsleep faster than opa (wall): **PASS**",
+		"- conftest and opa eval find the same on 50000:each: **PASS** (conftest 60, opa eval 60 findings)",
 	)
 }
 
