@@ -77,12 +77,18 @@ type stackGen struct {
 	k       int
 	ipv6    bool     // the VPC has an IPv6 block
 	subnets []string // resource names
-	sgs     []string
-	tables  []string
-	pl      string // prefix list resource name, "" when none
-	nat     string
-	igw     string
-	eigw    string
+	v6nets  []string // the subnets with an IPv6 block
+	// groups are the id expressions of the stack's security groups, in
+	// creation order: the VPC's default group first when the stack uses it
+	// (aws_vpc.X.default_security_group_id, managed or not by
+	// aws_default_security_group), then the aws_security_group ones.
+	groups    []string
+	defaultSG string // "unmanaged", "managed" or "" (not used)
+	tables    []string
+	pl        string // prefix list resource name, "" when none
+	nat       string
+	igw       string
+	eigw      string
 }
 
 func (g *stackGen) p(format string, args ...any) { fmt.Fprintf(g.b, format, args...) }
@@ -105,7 +111,7 @@ func (g *stackGen) some(xs []string, max int) []string {
 
 func (g *stackGen) stack() {
 	g.p("\n# ---- stack %s ----\n", g.name)
-	g.ipv6 = g.chance(30)
+	g.ipv6 = g.chance(40)
 	g.p("resource \"aws_vpc\" %q {\n  cidr_block = \"10.%d.0.0/16\"\n", g.name, g.k%250)
 	if g.ipv6 {
 		g.p("  assign_generated_ipv6_cidr_block = true\n")
@@ -115,19 +121,34 @@ func (g *stackGen) stack() {
 	for i := 0; i < ns; i++ {
 		sn := fmt.Sprintf("%s_n%d", g.name, i)
 		g.subnets = append(g.subnets, sn)
-		g.p("resource \"aws_subnet\" %q {\n  vpc_id            = aws_vpc.%s.id\n  cidr_block        = \"10.%d.%d.0/24\"\n  availability_zone = \"eu-west-1%c\"\n}\n",
+		g.p("resource \"aws_subnet\" %q {\n  vpc_id            = aws_vpc.%s.id\n  cidr_block        = \"10.%d.%d.0/24\"\n  availability_zone = \"eu-west-1%c\"\n",
 			sn, g.name, g.k%250, i, 'a'+rune(i%3))
+		if g.ipv6 && g.chance(75) {
+			// A dual-stack subnet: a /64 of the VPC's generated /56.
+			g.v6nets = append(g.v6nets, sn)
+			g.p("  ipv6_cidr_block   = cidrsubnet(aws_vpc.%s.ipv6_cidr_block, 8, %d)\n", g.name, i)
+		}
+		g.p("}\n")
 	}
 	g.gateways()
 	g.routeTables()
 	if g.chance(35) {
 		g.prefixList()
 	}
+	switch g.r.IntN(4) {
+	case 0:
+		g.defaultSG = "unmanaged"
+	case 1:
+		g.defaultSG = "managed"
+	}
+	if g.defaultSG != "" {
+		g.groups = append(g.groups, "aws_vpc."+g.name+".default_security_group_id")
+	}
 	nsg := 2 + g.r.IntN(3)
 	for i := 0; i < nsg; i++ {
-		g.sgs = append(g.sgs, fmt.Sprintf("%s_g%d", g.name, i))
+		g.groups = append(g.groups, fmt.Sprintf("aws_security_group.%s_g%d.id", g.name, i))
 	}
-	for i := range g.sgs {
+	for i := range g.groups {
 		g.securityGroup(i)
 	}
 	g.databases()
@@ -162,25 +183,45 @@ type route struct {
 	destKey, dest, targetKey, target string
 }
 
-// randomRoutes draws the non-local routes of one table.
+// randomRoutes draws the non-local routes of one table: the IPv4 default
+// route to the NAT or the internet gateway (a Lambda function has no
+// public IPv4, so only the NAT leads it out), sometimes a private range
+// to the NAT, and in a dual-stack VPC the IPv6 default route to the
+// egress-only or the internet gateway.
 func (g *stackGen) randomRoutes() []route {
 	var out []route
-	if g.nat != "" && g.chance(55) {
-		dest := "0.0.0.0/0"
-		if g.chance(15) {
-			dest = "192.168.0.0/16" // private: leads to no internet
-		}
-		out = append(out, route{"cidr_block", dest, "nat_gateway_id", "aws_nat_gateway." + g.nat + ".id"})
+	v4 := []string{""}
+	if g.nat != "" {
+		v4 = append(v4, "nat", "nat")
 	}
-	if g.igw != "" && g.chance(50) {
-		if len(out) == 0 || out[0].dest != "0.0.0.0/0" {
-			out = append(out, route{"cidr_block", "0.0.0.0/0", "gateway_id", "aws_internet_gateway." + g.igw + ".id"})
-		} else if g.ipv6 {
-			out = append(out, route{"ipv6_cidr_block", "::/0", "gateway_id", "aws_internet_gateway." + g.igw + ".id"})
-		}
+	if g.igw != "" {
+		v4 = append(v4, "igw")
 	}
-	if g.eigw != "" && g.chance(50) && !slices.ContainsFunc(out, func(r route) bool { return r.dest == "::/0" }) {
+	switch g.pick(v4) {
+	case "nat":
+		out = append(out, route{"cidr_block", "0.0.0.0/0", "nat_gateway_id", "aws_nat_gateway." + g.nat + ".id"})
+	case "igw":
+		out = append(out, route{"cidr_block", "0.0.0.0/0", "gateway_id", "aws_internet_gateway." + g.igw + ".id"})
+	}
+	if g.nat != "" && g.chance(15) {
+		// private: leads to no internet
+		out = append(out, route{"cidr_block", "192.168.0.0/16", "nat_gateway_id", "aws_nat_gateway." + g.nat + ".id"})
+	}
+	if !g.ipv6 {
+		return out
+	}
+	v6 := []string{""}
+	if g.eigw != "" {
+		v6 = append(v6, "eigw", "eigw")
+	}
+	if g.igw != "" {
+		v6 = append(v6, "igw")
+	}
+	switch g.pick(v6) {
+	case "eigw":
 		out = append(out, route{"ipv6_cidr_block", "::/0", "egress_only_gateway_id", "aws_egress_only_internet_gateway." + g.eigw + ".id"})
+	case "igw":
+		out = append(out, route{"ipv6_cidr_block", "::/0", "gateway_id", "aws_internet_gateway." + g.igw + ".id"})
 	}
 	return out
 }
@@ -243,7 +284,7 @@ func (g *stackGen) prefixList() {
 }
 
 // cidrPool: the stack's own subnets and VPC, private ranges elsewhere,
-// public ranges and the whole internet.
+// public ranges and the whole internet, whole or in halves.
 func (g *stackGen) cidrPool(withOpen bool) []string {
 	pool := []string{
 		fmt.Sprintf("10.%d.0.0/16", g.k%250),
@@ -254,33 +295,47 @@ func (g *stackGen) cidrPool(withOpen bool) []string {
 		"172.16.0.0/12", "8.8.8.0/24", "203.0.113.0/24",
 	}
 	if withOpen {
-		pool = append(pool, "0.0.0.0/0", "0.0.0.0/0", "128.0.0.0/1")
+		pool = append(pool, "0.0.0.0/0", "0.0.0.0/0", "128.0.0.0/1", "0.0.0.0/1")
 	}
 	return pool
 }
 
+// ipv6Pool: the whole IPv6 internet, its halves, a public range and the
+// documentation range (no internet address).
+var ipv6Pool = []string{"::/0", "::/0", "::/1", "8000::/1", "2600::/12", "2001:db8::/32"}
+
 // sgRule is one rule before it is written in one of the four forms.
 type sgRule struct {
 	egress    bool
-	proto     string // tcp, -1
-	from, to  int
+	proto     string // tcp, udp, icmp, -1
+	from, to  int    // ports; for icmp the type and code (-1: any)
 	peerKind  string // cidr, ipv6, pl, self, sg
 	cidrs     []string
-	peerGroup string // resource name of the peer group
+	peerGroup int // index into groups
 }
 
-var portChoices = [][2]int{{5432, 5432}, {3306, 3306}, {443, 443}, {0, 65535}, {5000, 6000}, {80, 80}, {1024, 65535}, {5433, 5440}}
+var (
+	tcpPorts = [][2]int{{5432, 5432}, {3306, 3306}, {443, 443}, {0, 65535}, {5000, 6000}, {80, 80}, {1024, 65535}, {5433, 5440}}
+	udpPorts = [][2]int{{53, 53}, {443, 443}, {5432, 5432}, {0, 65535}, {1024, 65535}, {123, 123}}
+	// ICMP: any type and code, or echo request only.
+	icmpTypes = [][2]int{{-1, -1}, {8, 0}}
+)
 
 func (g *stackGen) randomRule(self int, egress bool) sgRule {
-	r := sgRule{egress: egress, proto: "tcp"}
-	if g.chance(25) {
-		r.proto = "-1"
-	} else {
-		pc := portChoices[g.r.IntN(len(portChoices))]
-		r.from, r.to = pc[0], pc[1]
+	r := sgRule{egress: egress, proto: g.pick([]string{"tcp", "tcp", "tcp", "tcp", "-1", "-1", "udp", "icmp"})}
+	switch r.proto {
+	case "tcp":
+		r.from, r.to = pair(g, tcpPorts)
+	case "udp":
+		r.from, r.to = pair(g, udpPorts)
+	case "icmp":
+		r.from, r.to = pair(g, icmpTypes)
 	}
 	kinds := []string{"cidr", "cidr", "sg", "sg", "self"}
 	if g.ipv6 || g.chance(30) {
+		kinds = append(kinds, "ipv6")
+	}
+	if g.ipv6 {
 		kinds = append(kinds, "ipv6")
 	}
 	if g.pl != "" {
@@ -289,23 +344,46 @@ func (g *stackGen) randomRule(self int, egress bool) sgRule {
 	r.peerKind = g.pick(kinds)
 	switch r.peerKind {
 	case "cidr":
-		r.cidrs = g.some(g.cidrPool(true), 2)
+		if g.chance(10) {
+			r.cidrs = []string{"0.0.0.0/1", "128.0.0.0/1"} // the whole internet, in halves
+		} else {
+			r.cidrs = g.some(g.cidrPool(true), 2)
+		}
 	case "ipv6":
-		r.cidrs = []string{g.pick([]string{"::/0", "2001:db8::/32"})}
+		if g.chance(10) {
+			r.cidrs = []string{"::/1", "8000::/1"}
+		} else {
+			r.cidrs = g.some(ipv6Pool, 2)
+		}
+		if r.proto == "icmp" {
+			r.proto = "-1" // protocol icmp is ICMP for IPv4; an IPv6 rule takes -1 here
+			r.from, r.to = 0, 0
+		}
 	case "sg":
-		r.peerGroup = g.sgs[g.r.IntN(len(g.sgs))]
-		if r.peerGroup == g.sgs[self] {
-			r.peerKind, r.peerGroup = "self", ""
+		r.peerGroup = g.r.IntN(len(g.groups))
+		if r.peerGroup == self {
+			r.peerKind = "self"
 		}
 	}
 	return r
 }
 
+func pair(g *stackGen, xs [][2]int) (int, int) {
+	p := xs[g.r.IntN(len(xs))]
+	return p[0], p[1]
+}
+
 // securityGroup writes group i with its rules inline or as separate
 // resources of one of the three standalone forms (never both: the provider
-// documents that inline and separate rules fight over the group).
+// documents that inline and separate rules fight over the group). The
+// VPC's default group, when managed, takes inline rules only (the
+// provider documents aws_default_security_group as incompatible with
+// aws_security_group_rule); unmanaged it keeps AWS's own rules.
 func (g *stackGen) securityGroup(i int) {
-	name := g.sgs[i]
+	ref := g.groups[i]
+	if g.defaultSG == "unmanaged" && i == 0 {
+		return
+	}
 	var rules []sgRule
 	nIn, nOut := 1+g.r.IntN(3), g.r.IntN(3)
 	for j := 0; j < nIn; j++ {
@@ -314,40 +392,90 @@ func (g *stackGen) securityGroup(i int) {
 	for j := 0; j < nOut; j++ {
 		rules = append(rules, g.randomRule(i, true))
 	}
+	isDefault := g.defaultSG != "" && i == 0
 	form := g.r.IntN(3)
+	if isDefault {
+		form = 0
+	}
 	if form == 0 {
 		// Inline peers may only name earlier groups: a later one would be a
 		// reference cycle terraform refuses.
 		for j := range rules {
-			if rules[j].peerKind == "sg" && slices.Index(g.sgs, rules[j].peerGroup) >= i {
-				rules[j].peerKind, rules[j].peerGroup = "self", ""
+			if rules[j].peerKind == "sg" && rules[j].peerGroup >= i {
+				rules[j].peerKind = "self"
 			}
 		}
-		g.p("resource \"aws_security_group\" %q {\n  name   = %q\n  vpc_id = aws_vpc.%s.id\n", name, strings.ReplaceAll(name, "_", "-"), g.name)
+		if isDefault {
+			g.p("resource \"aws_default_security_group\" %q {\n  vpc_id = aws_vpc.%s.id\n", g.name, g.name)
+		} else {
+			g.p("resource \"aws_security_group\" %q {\n  name   = %q\n  vpc_id = aws_vpc.%s.id\n", g.groupName(i), strings.ReplaceAll(g.groupName(i), "_", "-"), g.name)
+		}
 		for _, r := range rules {
-			g.inlineRule(r)
+			dir := "ingress"
+			if r.egress {
+				dir = "egress"
+			}
+			g.p("  %s {\n", dir)
+			g.ruleBody(r, "    ", "inline", "security_groups = [%s]")
+			g.p("  }\n")
 		}
 		g.p("}\n")
 		return
 	}
+	name := g.groupName(i)
 	g.p("resource \"aws_security_group\" %q {\n  name   = %q\n  vpc_id = aws_vpc.%s.id\n}\n", name, strings.ReplaceAll(name, "_", "-"), g.name)
 	for j, r := range rules {
-		if form == 1 || (r.peerKind == "self") {
-			g.legacyRule(name, j, r)
-		} else {
-			g.vpcRules(name, j, r)
+		if form == 1 || r.peerKind == "self" {
+			typ := "ingress"
+			if r.egress {
+				typ = "egress"
+			}
+			g.p("resource \"aws_security_group_rule\" \"%s_%d\" {\n  security_group_id = %s\n  type = %q\n", name, j, ref, typ)
+			g.ruleBody(r, "  ", "legacy", "source_security_group_id = %s")
+			g.p("}\n")
+			continue
 		}
+		g.vpcRules(ref, name, j, r)
 	}
 }
 
-func (g *stackGen) ref(r sgRule) string {
-	switch r.peerKind {
-	case "pl":
-		return "aws_ec2_managed_prefix_list." + g.pl + ".id"
-	case "sg":
-		return "aws_security_group." + r.peerGroup + ".id"
+// groupName is the resource name of aws_security_group i.
+func (g *stackGen) groupName(i int) string {
+	ref := strings.TrimSuffix(strings.TrimPrefix(g.groups[i], "aws_security_group."), ".id")
+	return ref
+}
+
+// protoSpelling writes a protocol as one of the spellings its form
+// accepts: a name or its IANA number, and for aws_security_group_rule
+// "all" besides -1.
+func (g *stackGen) protoSpelling(proto, form string) string {
+	num := map[string]string{"tcp": "6", "udp": "17", "icmp": "1"}
+	switch {
+	case proto == "-1" && form == "legacy" && g.chance(40):
+		return "all"
+	case proto != "-1" && g.chance(25):
+		return num[proto]
 	}
-	return ""
+	return proto
+}
+
+// ruleBody writes the protocol, ports and peer of an inline block or an
+// aws_security_group_rule (they differ only in the key that names a peer
+// group, sgKey).
+func (g *stackGen) ruleBody(r sgRule, indent, form, sgKey string) {
+	g.p("%sprotocol  = %q\n%sfrom_port = %d\n%sto_port   = %d\n", indent, g.protoSpelling(r.proto, form), indent, r.from, indent, r.to)
+	switch r.peerKind {
+	case "cidr":
+		g.p("%scidr_blocks = [%s]\n", indent, quoteAll(r.cidrs))
+	case "ipv6":
+		g.p("%sipv6_cidr_blocks = [%s]\n", indent, quoteAll(r.cidrs))
+	case "pl":
+		g.p("%sprefix_list_ids = [aws_ec2_managed_prefix_list.%s.id]\n", indent, g.pl)
+	case "self":
+		g.p("%sself = true\n", indent)
+	case "sg":
+		g.p(indent+sgKey+"\n", g.groups[r.peerGroup])
+	}
 }
 
 func quoteAll(xs []string) string {
@@ -358,52 +486,9 @@ func quoteAll(xs []string) string {
 	return strings.Join(q, ", ")
 }
 
-func (g *stackGen) inlineRule(r sgRule) {
-	dir := "ingress"
-	if r.egress {
-		dir = "egress"
-	}
-	g.p("  %s {\n    protocol  = %q\n    from_port = %d\n    to_port   = %d\n", dir, r.proto, r.from, r.to)
-	switch r.peerKind {
-	case "cidr":
-		g.p("    cidr_blocks = [%s]\n", quoteAll(r.cidrs))
-	case "ipv6":
-		g.p("    ipv6_cidr_blocks = [%s]\n", quoteAll(r.cidrs))
-	case "pl":
-		g.p("    prefix_list_ids = [%s]\n", g.ref(r))
-	case "self":
-		g.p("    self = true\n")
-	case "sg":
-		g.p("    security_groups = [%s]\n", g.ref(r))
-	}
-	g.p("  }\n")
-}
-
-func (g *stackGen) legacyRule(sg string, j int, r sgRule) {
-	typ := "ingress"
-	if r.egress {
-		typ = "egress"
-	}
-	g.p("resource \"aws_security_group_rule\" \"%s_%d\" {\n  security_group_id = aws_security_group.%s.id\n  type      = %q\n  protocol  = %q\n  from_port = %d\n  to_port   = %d\n",
-		sg, j, sg, typ, r.proto, r.from, r.to)
-	switch r.peerKind {
-	case "cidr":
-		g.p("  cidr_blocks = [%s]\n", quoteAll(r.cidrs))
-	case "ipv6":
-		g.p("  ipv6_cidr_blocks = [%s]\n", quoteAll(r.cidrs))
-	case "pl":
-		g.p("  prefix_list_ids = [%s]\n", g.ref(r))
-	case "self":
-		g.p("  self = true\n")
-	case "sg":
-		g.p("  source_security_group_id = %s\n", g.ref(r))
-	}
-	g.p("}\n")
-}
-
 // vpcRules writes one aws_vpc_security_group_{ingress,egress}_rule per
 // peer (the resource takes exactly one).
-func (g *stackGen) vpcRules(sg string, j int, r sgRule) {
+func (g *stackGen) vpcRules(ref, name string, j int, r sgRule) {
 	typ := "aws_vpc_security_group_ingress_rule"
 	if r.egress {
 		typ = "aws_vpc_security_group_egress_rule"
@@ -413,7 +498,7 @@ func (g *stackGen) vpcRules(sg string, j int, r sgRule) {
 		peers = r.cidrs
 	}
 	for pi, c := range peers {
-		g.p("resource %q \"%s_%d_%d\" {\n  security_group_id = aws_security_group.%s.id\n  ip_protocol = %q\n", typ, sg, j, pi, sg, r.proto)
+		g.p("resource %q \"%s_%d_%d\" {\n  security_group_id = %s\n  ip_protocol = %q\n", typ, name, j, pi, ref, g.protoSpelling(r.proto, "vpc"))
 		if r.proto != "-1" {
 			g.p("  from_port   = %d\n  to_port     = %d\n", r.from, r.to)
 		}
@@ -423,12 +508,25 @@ func (g *stackGen) vpcRules(sg string, j int, r sgRule) {
 		case "ipv6":
 			g.p("  cidr_ipv6 = %q\n", c)
 		case "pl":
-			g.p("  prefix_list_id = %s\n", g.ref(r))
+			g.p("  prefix_list_id = aws_ec2_managed_prefix_list.%s.id\n", g.pl)
 		case "sg":
-			g.p("  referenced_security_group_id = %s\n", g.ref(r))
+			g.p("  referenced_security_group_id = %s\n", g.groups[r.peerGroup])
 		}
 		g.p("}\n")
 	}
+}
+
+// attachRefs picks 1-2 of the stack's groups for a function or database;
+// the default group is named either through the VPC or, when managed,
+// through aws_default_security_group.
+func (g *stackGen) attachRefs() string {
+	picked := g.some(g.groups, 2)
+	for i, ref := range picked {
+		if g.defaultSG == "managed" && strings.HasPrefix(ref, "aws_vpc.") && g.chance(50) {
+			picked[i] = "aws_default_security_group." + g.name + ".id"
+		}
+	}
+	return strings.Join(picked, ", ")
 }
 
 // databases writes one DB subnet group and one or two databases (an Aurora
@@ -440,7 +538,12 @@ func (g *stackGen) databases() {
 	for i := 0; i < nd; i++ {
 		name := fmt.Sprintf("%s_d%d", g.name, i)
 		port := g.pick([]string{"5432", "5432", "3306", "5433"})
-		sgs := g.refs("aws_security_group", g.some(g.sgs, 2))
+		// No vpc_security_group_ids: AWS gives the database its VPC's
+		// default group.
+		sgs := ""
+		if g.defaultSG == "" || g.chance(75) {
+			sgs = "\n  vpc_security_group_ids = [" + g.attachRefs() + "]"
+		}
 		if g.chance(60) {
 			g.p(`resource "aws_rds_cluster" %q {
   cluster_identifier     = %q
@@ -451,8 +554,7 @@ func (g *stackGen) databases() {
   master_password        = "offline-only-1"
   skip_final_snapshot    = true
   port                   = %s
-  db_subnet_group_name   = aws_db_subnet_group.%s.name
-  vpc_security_group_ids = [%s]
+  db_subnet_group_name   = aws_db_subnet_group.%s.name%s
   serverlessv2_scaling_configuration {
     min_capacity             = 0
     max_capacity             = 1
@@ -472,8 +574,7 @@ func (g *stackGen) databases() {
   password               = "offline-only-1"
   skip_final_snapshot    = true
   port                   = %s
-  db_subnet_group_name   = aws_db_subnet_group.%s.name
-  vpc_security_group_ids = [%s]
+  db_subnet_group_name   = aws_db_subnet_group.%s.name%s
 }
 `, name, strings.ReplaceAll(name, "_", "-"), port, g.name, sgs)
 	}
@@ -494,8 +595,17 @@ func (g *stackGen) function(i int) {
 	g.p("resource \"aws_lambda_function\" %q {\n  function_name = %q\n  role          = aws_iam_role.fn.arn\n  handler       = \"bootstrap\"\n  runtime       = \"provided.al2023\"\n  filename      = \"fn.zip\"\n",
 		name, strings.ReplaceAll(name, "_", "-"))
 	if g.chance(80) {
-		g.p("  vpc_config {\n    subnet_ids         = [%s]\n    security_group_ids = [%s]\n  }\n",
-			g.refs("aws_subnet", g.some(g.subnets, 2)), g.refs("aws_security_group", g.some(g.sgs, 2)))
+		subnets := g.some(g.subnets, 2)
+		g.p("  vpc_config {\n    subnet_ids         = [%s]\n    security_group_ids = [%s]\n", g.refs("aws_subnet", subnets), g.attachRefs())
+		// Lambda takes IPv6 out only from dual-stack subnets.
+		dual := len(g.v6nets) > 0
+		for _, s := range subnets {
+			dual = dual && slices.Contains(g.v6nets, s)
+		}
+		if dual && g.chance(70) {
+			g.p("    ipv6_allowed_for_dual_stack = true\n")
+		}
+		g.p("  }\n")
 	}
 	g.p("}\n")
 }
