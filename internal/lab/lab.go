@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -237,23 +238,41 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 		cmd(ns, "link set lo up")
 	}
 	cmd(t.InternetNS, "addr add %s/32 dev lo", t.CanaryIP)
-	link := func(nsA, ifA, ipA, nsB, ifB, ipB string) {
+	cmd(t.InternetNS, "addr add %s/128 dev lo", t.CanaryIP6)
+	// IPv6 addresses skip duplicate detection: on a fresh veth they would
+	// stay tentative (unusable) for a second or more.
+	link := func(nsA, ifA, ipA, ip6A, nsB, ifB, ipB, ip6B string) {
 		cmd(nsA, "link add %s type veth peer name %s netns %s", ifA, ifB, nsB)
 		cmd(nsA, "addr add %s/30 dev %s", ipA, ifA)
-		cmd(nsA, "link set %s up", ifA)
 		cmd(nsB, "addr add %s/30 dev %s", ipB, ifB)
+		if ip6A != "" {
+			cmd(nsA, "addr add %s/64 dev %s nodad", ip6A, ifA)
+			cmd(nsB, "addr add %s/64 dev %s nodad", ip6B, ifB)
+		}
+		cmd(nsA, "link set %s up", ifA)
 		cmd(nsB, "link set %s up", ifB)
 	}
 	for _, n := range t.Nodes {
-		link(n.NS, n.IfNode, n.IP, n.PeerNS, n.IfPeer, n.PeerIP)
+		link(n.NS, n.IfNode, n.IP, n.IP6, n.PeerNS, n.IfPeer, n.PeerIP, n.PeerIP6)
 		cmd(n.NS, "route add default via %s", n.PeerIP)
+		if n.IP6 != "" {
+			cmd(n.NS, "route add ::/0 via %s", n.PeerIP6)
+		}
 	}
 	for _, r := range t.Routers {
-		if !r.NAT {
+		if r.IfInet == "" {
 			continue
 		}
-		link(r.NS, r.IfInet, r.IP, t.InternetNS, r.IfPeer, r.PeerIP)
+		link(r.NS, r.IfInet, r.IP, r.IP6, t.InternetNS, r.IfPeer, r.PeerIP, r.PeerIP6)
 		cmd(r.NS, "route add default via %s", r.PeerIP)
+		cmd(r.NS, "route add ::/0 via %s", r.PeerIP6)
+		// IPv6 is not translated (an egress-only or internet gateway
+		// keeps the function's address): the internet routes it back.
+		for _, i := range r.Members {
+			if n := t.Nodes[i]; n.Out6 {
+				cmd(t.InternetNS, "route add %s via %s", netip.MustParsePrefix(n.IP6+"/64").Masked(), r.IP6)
+			}
+		}
 	}
 	for _, ph := range phases {
 		if err := forEachNS(ctx, ph, func(ns string, b *strings.Builder) error { return ipBatch(ctx, ns, b.String()) }); err != nil {
@@ -261,7 +280,7 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 		}
 	}
 	for _, r := range t.Routers {
-		if _, err := sh(ctx, "", "ip", "netns", "exec", r.NS, "sysctl", "-qw", "net.ipv4.ip_forward=1"); err != nil {
+		if _, err := sh(ctx, "", "ip", "netns", "exec", r.NS, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"); err != nil {
 			return err
 		}
 	}

@@ -160,12 +160,13 @@ func inNS(name string, fn func() error) error {
 	return ferr
 }
 
-// listenIn opens a TCP listener inside a namespace.
+// listenIn opens a TCP listener inside a namespace (the family is the
+// address's).
 func listenIn(ns, addr string) (net.Listener, error) {
 	var ln net.Listener
 	err := inNS(ns, func() error {
 		var err error
-		ln, err = net.Listen("tcp4", addr)
+		ln, err = net.Listen("tcp", addr)
 		return err
 	})
 	return ln, err

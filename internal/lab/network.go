@@ -91,15 +91,19 @@ func (l *Lab) upNetwork(ctx context.Context, step func(string, func() error) err
 // ListenIn opens a TCP listener on addr inside the lab namespace ns.
 func ListenIn(ns, addr string) (net.Listener, error) { return listenIn(ns, addr) }
 
-// DialIn dials a TCP address from inside the lab namespace ns; the
+// DialIn dials a TCP address (IPv4 or IPv6) from inside the lab namespace ns; the
 // connection stays in that namespace.
 func DialIn(ctx context.Context, ns, addr string) (net.Conn, error) {
 	var c net.Conn
 	err := inNS(ns, func() error {
 		var d net.Dialer
 		var err error
-		c, err = d.DialContext(ctx, "tcp4", addr)
+		c, err = d.DialContext(ctx, "tcp", addr)
 		return err
 	})
 	return c, err
 }
+
+// InNS runs fn on a thread switched into the lab namespace ns; sockets fn
+// makes stay in that namespace (UDP and ICMP probes).
+func InNS(ns string, fn func() error) error { return inNS(ns, fn) }

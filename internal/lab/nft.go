@@ -43,7 +43,7 @@ func Rulesets(t *Topology, m *model.Model) map[string]string {
 type compiler struct {
 	t       *Topology
 	sgs     map[string]model.SecurityGroup
-	members map[string][]string // SG address or id → node IPs carrying it
+	members map[string][]string // SG address or id → node IPs (v4 and v6) carrying it
 	subnets map[string]netip.Prefix
 	vpcNets map[string][]netip.Prefix
 }
@@ -61,10 +61,14 @@ func newCompiler(t *Topology, m *model.Model) *compiler {
 		}
 	}
 	for _, n := range t.Nodes {
+		ips := []string{n.IP}
+		if n.IP6 != "" {
+			ips = append(ips, n.IP6)
+		}
 		for _, g := range n.SGs {
-			c.members[g] = append(c.members[g], n.IP)
+			c.members[g] = append(c.members[g], ips...)
 			if sg, ok := c.sgs[g]; ok && sg.ID != "" && sg.ID != g {
-				c.members[sg.ID] = append(c.members[sg.ID], n.IP)
+				c.members[sg.ID] = append(c.members[sg.ID], ips...)
 			}
 		}
 	}
@@ -82,6 +86,9 @@ func (c *compiler) nodeRuleset(n *Node) string {
 		fmt.Fprintf(&b, "  chain %s {\n    type filter hook %s priority filter; policy drop;\n", dir.chain, dir.hook)
 		b.WriteString("    ct state established,related accept\n    ct state invalid drop\n")
 		fmt.Fprintf(&b, "    %s \"lo\" accept\n", dir.lo)
+		// Neighbour discovery is the link itself, which security groups
+		// do not filter (IPv4's ARP passes nftables' inet hooks unseen).
+		b.WriteString("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n")
 		for _, g := range n.SGs {
 			sg, ok := c.sgs[g]
 			if !ok {
@@ -105,19 +112,23 @@ func (c *compiler) nodeRuleset(n *Node) string {
 }
 
 // ruleLines renders one SG rule; a rule whose peers have no lab address
-// becomes a comment saying so (it can match nothing in the lab).
+// becomes a comment saying so (it can match nothing in the lab). An IPv4
+// block admits only IPv4 and an IPv6 block only IPv6; a peer group or self
+// admits its members' addresses of both families.
 func (c *compiler) ruleLines(sg string, r model.SGRule, peerDir string) []string {
 	head := fmt.Sprintf("# %s %s %d-%d", r.Address, r.Protocol, r.FromPort, r.ToPort)
 	proto, ok := protoMatch(r)
 	if !ok {
 		return []string{head + ": protocol not reproduced"}
 	}
-	any := false
+	anyFam := map[string]bool{}
 	var ips []string
 	var notes []string
 	for _, cidr := range r.CIDRs {
-		a, got, note := c.cidrPeers(cidr)
-		any = any || a
+		fam, got, note := c.cidrPeers(cidr)
+		if fam != "" {
+			anyFam[fam] = true
+		}
 		ips = append(ips, got...)
 		if note != "" {
 			notes = append(notes, note)
@@ -132,20 +143,33 @@ func (c *compiler) ruleLines(sg string, r model.SGRule, peerDir string) []string
 	if len(r.PrefixLists) > 0 {
 		notes = append(notes, "prefix lists not reproduced")
 	}
-	if r.Unresolved && !any && len(ips) == 0 {
+	if r.Unresolved && len(anyFam) == 0 && len(ips) == 0 {
 		// The peer was unknown at plan time. Assume the widest peer the rule
 		// could name inside its VPC: a lab that errs open finds more.
 		ips = c.vpcMembers(c.sgs[sg].VPC)
 		notes = append(notes, "peer unresolved at plan time: assumed open to the VPC")
 	}
 	lines := []string{head + noteText(notes)}
-	switch {
-	case any:
-		lines = append(lines, strings.TrimSpace(proto+" accept"))
-	case len(ips) > 0:
-		ips = uniqSorted(ips)
-		lines = append(lines, fmt.Sprintf("ip %s { %s } %s accept", peerDir, strings.Join(ips, ", "), proto))
-	default:
+	var v4, v6 []string
+	for _, a := range uniqSorted(ips) {
+		if strings.Contains(a, ":") {
+			v6 = append(v6, a)
+		} else {
+			v4 = append(v4, a)
+		}
+	}
+	for _, f := range []struct {
+		fam, nfproto, match string
+		ips                 []string
+	}{{"ipv4", "ipv4", "ip", v4}, {"ipv6", "ipv6", "ip6", v6}} {
+		switch {
+		case anyFam[f.fam]:
+			lines = append(lines, strings.Join(strings.Fields("meta nfproto "+f.nfproto+" "+proto+" accept"), " "))
+		case len(f.ips) > 0:
+			lines = append(lines, fmt.Sprintf("%s %s { %s } %s accept", f.match, peerDir, strings.Join(f.ips, ", "), proto))
+		}
+	}
+	if len(lines) == 1 {
 		lines[0] += ": no lab address matches"
 	}
 	return lines
@@ -178,24 +202,35 @@ func protoMatch(r model.SGRule) (string, bool) {
 		return ports("udp"), true
 	case "icmp", "1":
 		return "meta l4proto icmp", true
+	case "icmpv6", "58":
+		return "meta l4proto ipv6-icmp", true
 	}
 	return "", false
 }
 
-// cidrPeers translates a CIDR of the real VPC into lab addresses: 0.0.0.0/0
-// is anything; a CIDR covering model subnets means the lab nodes placed in
-// them (a database, whose subnets the model does not hold, counts as placed
-// in every subnet of its VPC); a public CIDR also means the internet canary.
-func (c *compiler) cidrPeers(cidr string) (any bool, ips []string, note string) {
+// cidrPeers translates a CIDR of the real VPC into lab addresses: a /0 is
+// every address of its family (fam); an IPv4 CIDR covering model subnets
+// means the lab nodes placed in them (a database, whose subnets the model
+// does not hold, counts as placed in every subnet of its VPC); a CIDR
+// holding any internet address also means the internet canary of its
+// family. The IPv6 blocks of subnets are assigned by AWS at apply, so no
+// narrower IPv6 CIDR is known to hold a lab node.
+func (c *compiler) cidrPeers(cidr string) (fam string, ips []string, note string) {
 	p, err := netip.ParsePrefix(cidr)
 	if err != nil {
-		return false, nil, "unparsable CIDR " + cidr
+		return "", nil, "unparsable CIDR " + cidr
 	}
 	if p.Bits() == 0 {
-		return p.Addr().Is4(), nil, ""
+		if p.Addr().Is4() {
+			return "ipv4", nil, ""
+		}
+		return "ipv6", nil, ""
 	}
 	if !p.Addr().Is4() {
-		return false, nil, "IPv6 " + cidr + " not reproduced"
+		if !private6(p) {
+			ips = append(ips, c.t.CanaryIP6)
+		}
+		return "", ips, ""
 	}
 	for _, n := range c.t.Nodes {
 		if c.nodeIn(n, p) {
@@ -205,7 +240,7 @@ func (c *compiler) cidrPeers(cidr string) (any bool, ips []string, note string) 
 	if !private(p) {
 		ips = append(ips, c.t.CanaryIP)
 	}
-	return false, ips, ""
+	return "", ips, ""
 }
 
 func (c *compiler) nodeIn(n *Node, p netip.Prefix) bool {
@@ -251,6 +286,25 @@ var notInternet4 = func() *netipx.IPSet {
 // private: p holds no internet address.
 func private(p netip.Prefix) bool { return notInternet4.ContainsPrefix(p) }
 
+// internet6 is the IPv6 space that holds internet addresses: global
+// unicast (2000::/3, IANA IPv6 address space registry; the rest is
+// reserved, unique-local, link-local or multicast) minus the blocks of the
+// IANA special-purpose registry that are not globally reachable and that
+// rules name in practice: documentation (2001:db8::/32, 3fff::/20),
+// benchmarking (2001:2::/48) and ORCHID (2001:10::/28).
+var internet6 = func() *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	b.AddPrefix(netip.MustParsePrefix("2000::/3"))
+	for _, c := range []string{"2001:db8::/32", "3fff::/20", "2001:2::/48", "2001:10::/28"} {
+		b.RemovePrefix(netip.MustParsePrefix(c))
+	}
+	s, _ := b.IPSet()
+	return s
+}()
+
+// private6: p holds no internet address.
+func private6(p netip.Prefix) bool { return !internet6.OverlapsPrefix(p) }
+
 func (c *compiler) routerRuleset(r *Router) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# router of %s\n", r.VPC)
@@ -260,14 +314,20 @@ func (c *compiler) routerRuleset(r *Router) string {
 		b.WriteString("    # local route: members reach each other; no way out\n    accept\n")
 	} else {
 		fmt.Fprintf(&b, "    # local route: members reach each other\n    iifname != %q oifname != %q accept\n", r.IfInet, r.IfInet)
-		var natted []string
+		var natted, out6 []string
 		for _, i := range r.Members {
 			if n := c.t.Nodes[i]; n.NAT {
 				natted = append(natted, fmt.Sprintf("%q", n.IfPeer))
 			}
+			if n := c.t.Nodes[i]; n.Out6 {
+				out6 = append(out6, fmt.Sprintf("%q", n.IfPeer))
+			}
 		}
 		if len(natted) > 0 {
-			fmt.Fprintf(&b, "    # subnets with 0.0.0.0/0 to a NAT\n    iifname { %s } oifname %q accept\n", strings.Join(natted, ", "), r.IfInet)
+			fmt.Fprintf(&b, "    # subnets with 0.0.0.0/0 to a NAT\n    meta nfproto ipv4 iifname { %s } oifname %q accept\n", strings.Join(natted, ", "), r.IfInet)
+		}
+		if len(out6) > 0 {
+			fmt.Fprintf(&b, "    # dual-stack functions in subnets with ::/0 to an internet or egress-only gateway\n    meta nfproto ipv6 iifname { %s } oifname %q accept\n", strings.Join(out6, ", "), r.IfInet)
 		}
 	}
 	b.WriteString("  }\n}\n")

@@ -116,3 +116,60 @@ func TestPrivateFollowsTheSpecialPurposeRegistry(t *testing.T) {
 		}
 	}
 }
+
+// A dual-stack function gets an IPv6 address; its subnet's ::/0 to an
+// egress-only gateway links the router to the internet for IPv6 only
+// (no NAT). An IPv4 block admits only IPv4, an IPv6 block only IPv6, and
+// an IPv6 block with internet addresses means the IPv6 canary.
+func TestRulesetsIPv6(t *testing.T) {
+	m := referenceLike()
+	m.Functions[2].DualStack = true // control
+	m.Subnets[0].Routes = append(m.Subnets[0].Routes, model.Route{Destination: "::/0", TargetKind: "egress-only-igw", Target: "aws_egress_only_internet_gateway.gw"})
+	m.SecurityGroups[0].Egress = append(m.SecurityGroups[0].Egress,
+		model.SGRule{Address: "v4-any", Protocol: "tcp", FromPort: 443, ToPort: 443, CIDRs: []string{"0.0.0.0/0"}},
+		model.SGRule{Address: "v6-any", Protocol: "-1", CIDRs: []string{"::/0"}},
+		model.SGRule{Address: "v6-public", Protocol: "udp", FromPort: 53, ToPort: 53, CIDRs: []string{"2600::/12"}},
+		model.SGRule{Address: "v6-doc", Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"2001:db8::/32"}},
+		model.SGRule{Address: "v6-reserved", Protocol: "tcp", FromPort: 23, ToPort: 23, CIDRs: []string{"8000::/1"}},
+	)
+	topo, err := BuildTopology(m, "t3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl, wrm := topo.Node("aws_lambda_function.control"), topo.Node("aws_lambda_function.warmup")
+	if ctl.IP6 == "" || !ctl.Out6 || wrm.IP6 != "" {
+		t.Fatalf("control ip6 %q out6 %v, warmup ip6 %q: want only control dual-stack and routed out", ctl.IP6, ctl.Out6, wrm.IP6)
+	}
+	r := topo.Routers[0]
+	if r.NAT || !r.Out6 || r.IP6 == "" {
+		t.Fatalf("router %+v: want an IPv6-only link to the internet", r)
+	}
+	rs := Rulesets(topo, m)
+	router := rs[r.NS]
+	for _, want := range []string{"meta nfproto ipv6 iifname { \"" + ctl.IfPeer + "\" } oifname", "iifname != "} {
+		if !strings.Contains(router, want) {
+			t.Errorf("router lacks %q:\n%s", want, router)
+		}
+	}
+	if strings.Contains(router, wrm.IfPeer+"\" } oifname") {
+		t.Errorf("router forwards the IPv4-only warmup out:\n%s", router)
+	}
+	fn := rs[ctl.NS]
+	for _, want := range []string{
+		"icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
+		"meta nfproto ipv4 tcp dport 443 accept",
+		"meta nfproto ipv6 accept",
+		"ip6 daddr { " + topo.CanaryIP6 + " } udp dport 53 accept",
+		"# v6-doc tcp 22-22: no lab address matches",
+		"# v6-reserved tcp 23-23: no lab address matches",
+	} {
+		if !strings.Contains(fn, want) {
+			t.Errorf("ruleset lacks %q:\n%s", want, fn)
+		}
+	}
+	// Peer groups admit their members' addresses of both families.
+	db := rs[topo.Node("aws_rds_cluster.db").NS]
+	if !strings.Contains(db, "ip6 saddr { "+ctl.IP6+" } tcp dport 5432 accept") {
+		t.Errorf("db ruleset lacks the dual-stack member's IPv6:\n%s", db)
+	}
+}

@@ -28,7 +28,16 @@ const (
 var (
 	labPrefix  = netip.MustParsePrefix("10.213.0.0/16")
 	canaryAddr = netip.MustParseAddr("10.213.255.1") // the "internet" service address
+	// canaryAddr6 stands for the IPv6 internet. It must be a global
+	// unicast address, so that rules translate it as an internet address;
+	// it exists only on lo of the lab's internet namespace.
+	canaryAddr6 = netip.MustParseAddr("2600:1f18::1")
 )
+
+// Lab IPv6 link addresses (dual-stack functions and routers' internet
+// links): one /64 per link, fd13:213:LINK::1 on the router or internet
+// side and ::2 on the node side.
+func link6(link int, side int) string { return fmt.Sprintf("fd13:213:%x::%d", link, side) }
 
 // Node is one namespace with one link: a function context or a database.
 type Node struct {
@@ -52,13 +61,21 @@ type Node struct {
 	// PrivateDNS: an endpoint whose service name resolves to it in its VPC.
 	PrivateDNS bool `json:"private_dns,omitempty"`
 	Internet   bool `json:"internet"` // the model gives it a way out
+	// Dual-stack functions have an IPv6 address too; Out6: one of their
+	// subnets routes ::/0 to an internet or egress-only gateway.
+	IP6     string `json:"ip6,omitempty"`
+	PeerIP6 string `json:"peer_ip6,omitempty"`
+	Out6    bool   `json:"out6,omitempty"`
 }
 
 // Router is a VPC's router namespace; members hang off it.
 type Router struct {
 	VPC     string `json:"vpc"`
 	NS      string `json:"netns"`
-	NAT     bool   `json:"nat"` // linked to the internet, with masquerade
+	NAT     bool   `json:"nat"`            // linked to the internet, with masquerade
+	Out6    bool   `json:"out6,omitempty"` // linked to the internet for members' IPv6
+	IP6     string `json:"inet_ip6,omitempty"`
+	PeerIP6 string `json:"inet_peer_ip6,omitempty"`
 	IP      string `json:"inet_ip,omitempty"`
 	PeerIP  string `json:"inet_peer_ip,omitempty"`
 	IfInet  string `json:"if_inet,omitempty"`
@@ -71,6 +88,7 @@ type Topology struct {
 	ID         string    `json:"id"`
 	InternetNS string    `json:"internet_netns"`
 	CanaryIP   string    `json:"canary_ip"`
+	CanaryIP6  string    `json:"canary_ip6"`
 	Nodes      []*Node   `json:"nodes"`
 	Routers    []*Router `json:"routers"`
 	// Subnet CIDRs of the model, used to translate SG CIDR rules.
@@ -87,7 +105,7 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 	if len(m.Databases) == 0 {
 		return nil, fmt.Errorf("model has no database: the lab needs one to put behind the sentinel")
 	}
-	t := &Topology{ID: id, InternetNS: nsName(id, "inet"), CanaryIP: canaryAddr.String(), SubnetCIDR: map[string]string{}}
+	t := &Topology{ID: id, InternetNS: nsName(id, "inet"), CanaryIP: canaryAddr.String(), CanaryIP6: canaryAddr6.String(), SubnetCIDR: map[string]string{}}
 	subnets := map[string]model.Subnet{}
 	for _, s := range m.Subnets {
 		subnets[s.Address] = s
@@ -124,6 +142,10 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 			}
 			addVPC(n.VPC)
 			n.NAT = natRouted(f.Subnets, subnets)
+			if f.DualStack {
+				n.IP6 = "pending" // given at addressing
+				n.Out6 = v6Routed(f.Subnets, subnets)
+			}
 		}
 		t.Nodes = append(t.Nodes, n)
 	}
@@ -200,6 +222,7 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 			if n.VPC == v {
 				r.Members = append(r.Members, j)
 				r.NAT = r.NAT || n.NAT
+				r.Out6 = r.Out6 || n.Out6
 			}
 		}
 		t.Routers = append(t.Routers, r)
@@ -254,6 +277,20 @@ func natRouted(subs []string, subnets map[string]model.Subnet) bool {
 	return false
 }
 
+// v6Routed reports whether any of the subnets sends ::/0 to an internet
+// or egress-only internet gateway (the ways out for a function's IPv6
+// address, which is public).
+func v6Routed(subs []string, subnets map[string]model.Subnet) bool {
+	for _, s := range subs {
+		for _, r := range subnets[s].Routes {
+			if (r.TargetKind == "igw" || r.TargetKind == "egress-only-igw") && r.Destination == "::/0" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // address hands out one /30 per link from 10.213.0.0/16: .1 on the router
 // or internet side, .2 on the node side.
 func (t *Topology) address() error {
@@ -282,6 +319,9 @@ func (t *Topology) address() error {
 			return err
 		}
 		n.PeerIP, n.IP = peer, node
+		if n.IP6 != "" {
+			n.PeerIP6, n.IP6 = link6(link, 1), link6(link, 2)
+		}
 		n.IfNode, n.IfPeer = ifName(t.ID, i, 'n'), ifName(t.ID, i, 'p')
 		if n.VPC == "" {
 			n.PeerNS = t.InternetNS
@@ -290,7 +330,7 @@ func (t *Topology) address() error {
 		}
 	}
 	for i, r := range t.Routers {
-		if !r.NAT {
+		if !r.NAT && !r.Out6 {
 			continue
 		}
 		peer, node, err := alloc()
@@ -298,6 +338,7 @@ func (t *Topology) address() error {
 			return err
 		}
 		r.PeerIP, r.IP = peer, node
+		r.PeerIP6, r.IP6 = link6(link, 1), link6(link, 2)
 		// Own letters: node numbers pass 100 on big labs, and a router's
 		// inet-side name must never meet a node's in the internet namespace.
 		r.IfInet, r.IfPeer = ifName(t.ID, i, 'r'), ifName(t.ID, i, 'i')

@@ -189,20 +189,8 @@ type route struct {
 // to the NAT, and in a dual-stack VPC the IPv6 default route to the
 // egress-only or the internet gateway.
 func (g *stackGen) randomRoutes() []route {
-	var out []route
-	v4 := []string{""}
-	if g.nat != "" {
-		v4 = append(v4, "nat", "nat")
-	}
-	if g.igw != "" {
-		v4 = append(v4, "igw")
-	}
-	switch g.pick(v4) {
-	case "nat":
-		out = append(out, route{"cidr_block", "0.0.0.0/0", "nat_gateway_id", "aws_nat_gateway." + g.nat + ".id"})
-	case "igw":
-		out = append(out, route{"cidr_block", "0.0.0.0/0", "gateway_id", "aws_internet_gateway." + g.igw + ".id"})
-	}
+	out := g.defaultRoute("cidr_block", "0.0.0.0/0",
+		gateway{g.nat, "nat_gateway_id", "aws_nat_gateway", 2}, gateway{g.igw, "gateway_id", "aws_internet_gateway", 1})
 	if g.nat != "" && g.chance(15) {
 		// private: leads to no internet
 		out = append(out, route{"cidr_block", "192.168.0.0/16", "nat_gateway_id", "aws_nat_gateway." + g.nat + ".id"})
@@ -210,20 +198,31 @@ func (g *stackGen) randomRoutes() []route {
 	if !g.ipv6 {
 		return out
 	}
-	v6 := []string{""}
-	if g.eigw != "" {
-		v6 = append(v6, "eigw", "eigw")
+	return append(out, g.defaultRoute("ipv6_cidr_block", "::/0",
+		gateway{g.eigw, "egress_only_gateway_id", "aws_egress_only_internet_gateway", 2}, gateway{g.igw, "gateway_id", "aws_internet_gateway", 1})...)
+}
+
+// gateway is a possible target of a default route: its resource name (""
+// when the stack has none), target attribute, type, and weight in the draw.
+type gateway struct {
+	name, key, typ string
+	weight         int
+}
+
+// defaultRoute draws where a default route goes: nowhere, or one of the
+// gateways the stack has, by weight.
+func (g *stackGen) defaultRoute(destKey, dest string, gws ...gateway) []route {
+	choices := []*gateway{nil}
+	for i := range gws {
+		for w := 0; gws[i].name != "" && w < gws[i].weight; w++ {
+			choices = append(choices, &gws[i])
+		}
 	}
-	if g.igw != "" {
-		v6 = append(v6, "igw")
+	c := choices[g.r.IntN(len(choices))]
+	if c == nil {
+		return nil
 	}
-	switch g.pick(v6) {
-	case "eigw":
-		out = append(out, route{"ipv6_cidr_block", "::/0", "egress_only_gateway_id", "aws_egress_only_internet_gateway." + g.eigw + ".id"})
-	case "igw":
-		out = append(out, route{"ipv6_cidr_block", "::/0", "gateway_id", "aws_internet_gateway." + g.igw + ".id"})
-	}
-	return out
+	return []route{{destKey, dest, c.key, c.typ + "." + c.name + ".id"}}
 }
 
 // routeTables writes 1-3 tables with inline routes or aws_route, each

@@ -46,6 +46,17 @@ func TestGenerateCoversEveryForm(t *testing.T) {
 		`resource "aws_nat_gateway"`, `connectivity_type = "private"`, `resource "aws_internet_gateway"`,
 		`resource "aws_egress_only_internet_gateway"`, "egress_only_gateway_id", "::/0",
 		"vpc_config {", `resource "aws_db_subnet_group"`, `resource "aws_rds_cluster"`, `resource "aws_db_instance"`,
+		// protocols and their spellings
+		`protocol  = "udp"`, `protocol  = "icmp"`, `protocol  = "6"`, `protocol  = "17"`, `protocol  = "1"`, `protocol  = "all"`,
+		`ip_protocol = "udp"`, `ip_protocol = "icmp"`, "from_port = 8\n", "from_port = -1",
+		// the VPC's default group, managed and not, as a peer and attached
+		`resource "aws_default_security_group"`, "referenced_security_group_id = aws_vpc.", "security_group_ids = [aws_vpc.",
+		"aws_default_security_group.s0", "source_security_group_id = aws_vpc.",
+		// IPv6: dual-stack subnets and functions, both gateways for ::/0
+		"ipv6_cidr_block   = cidrsubnet(", "ipv6_allowed_for_dual_stack = true", "destination_ipv6_cidr_block",
+		`gateway_id = aws_internet_gateway.`,
+		// the internet in halves, and IPv6 blocks with and without internet addresses
+		`"0.0.0.0/1", "128.0.0.0/1"`, `"::/1", "8000::/1"`, `"2600::/12"`, `"2001:db8::/32"`,
 	} {
 		if !strings.Contains(tf, want) {
 			t.Errorf("60 stacks never write %q", want)
@@ -54,6 +65,15 @@ func TestGenerateCoversEveryForm(t *testing.T) {
 	outside := regexp.MustCompile(`filename      = "fn.zip"\n}`)
 	if !outside.MatchString(tf) {
 		t.Error("no function outside a VPC")
+	}
+	// A database without vpc_security_group_ids gets its VPC's default group.
+	noGroups := regexp.MustCompile(`db_subnet_group_name   = aws_db_subnet_group.s\d+.name\n(}|  serverlessv2)`)
+	if !noGroups.MatchString(tf) {
+		t.Error("no database left to its VPC's default group")
+	}
+	v6igw := regexp.MustCompile(`(ipv6_cidr_block|destination_ipv6_cidr_block) = "::/0"\n\s+gateway_id = aws_internet_gateway`)
+	if !v6igw.MatchString(tf) {
+		t.Error("no ::/0 route to an internet gateway")
 	}
 }
 

@@ -31,10 +31,12 @@ type LabOptions struct {
 
 // LabVerdicts brings the lab network of in up (namespaces, veth, routes,
 // nftables from the security groups; traffic only inside namespaces the
-// lab made) and probes every cell with real TCP connections: the function
-// namespace dials the database's address and port, and the internet
-// canary on every port a rule of the plan names (a way out on any port is
-// a way out). Everything is torn down before it returns.
+// lab made) and probes every cell with real packets: the function
+// namespace opens a TCP connection to the database's address and port,
+// and reaches the internet canary (IPv4, and IPv6 from a dual-stack
+// function) by TCP and UDP on every port a rule of the plan names, and by
+// ICMP echo: a way out on any protocol or port is a way out. Everything is
+// torn down before it returns.
 func LabVerdicts(ctx context.Context, in *LabInput, o LabOptions) (map[Cell]Verdict, *lab.Lab, error) {
 	if o.DialTimeout <= 0 {
 		o.DialTimeout = 2 * time.Second
@@ -70,9 +72,19 @@ func LabVerdicts(ctx context.Context, in *LabInput, o LabOptions) (map[Cell]Verd
 		}
 	}
 	ports := probePorts(in.Model)
-	for _, p := range ports {
-		if err := listen(l.Topo.InternetNS, net.JoinHostPort(l.Topo.CanaryIP, strconv.Itoa(p))); err != nil {
-			return nil, nil, err
+	for _, ip := range []string{l.Topo.CanaryIP, l.Topo.CanaryIP6} {
+		for _, p := range ports.tcp {
+			if err := listen(l.Topo.InternetNS, net.JoinHostPort(ip, strconv.Itoa(p))); err != nil {
+				return nil, nil, err
+			}
+		}
+		for _, p := range ports.udp {
+			pc, err := listenUDPIn(l.Topo.InternetNS, net.JoinHostPort(ip, strconv.Itoa(p)))
+			if err != nil {
+				return nil, nil, err
+			}
+			defer pc.Close()
+			go echoUDP(pc)
 		}
 	}
 	var fns, dbs []string
@@ -112,7 +124,7 @@ func LabVerdicts(ctx context.Context, in *LabInput, o LabOptions) (map[Cell]Verd
 		return nil, nil, err
 	}
 	if o.Progress != nil {
-		fmt.Fprintf(o.Progress, "lab: probed %d cells in %s (ports to the internet: %v)\n", len(cells), time.Since(start).Round(time.Millisecond), ports)
+		fmt.Fprintf(o.Progress, "lab: probed %d cells in %s (to the internet: ICMP echo, TCP %v, UDP %v)\n", len(cells), time.Since(start).Round(time.Millisecond), ports.tcp, ports.udp)
 	}
 	return out, l, nil
 }
@@ -127,91 +139,103 @@ func acceptAndClose(ln net.Listener) {
 	}
 }
 
-// probePorts: 443 and both ends of every TCP port range in the plan's
-// rules. Every range holds one of its own ends, so a function whose groups
-// let some port out reaches the canary on one of these.
-func probePorts(m *model.Model) []int {
-	ports := []int{443}
-	add := func(p int) {
-		if p < 1 {
-			p = 1
-		}
-		if p > 65535 {
-			p = 65535
-		}
-		if !slices.Contains(ports, p) {
-			ports = append(ports, p)
+// ports are the canary's ports per protocol.
+type ports struct{ tcp, udp []int }
+
+// probePorts: 443 (and 53 for UDP) and both ends of every TCP and UDP
+// port range in the plan's rules. Every range holds one of its own ends,
+// so a function whose groups let some port out reaches the canary on one
+// of these.
+func probePorts(m *model.Model) ports {
+	out := ports{tcp: []int{443}, udp: []int{53, 443}}
+	add := func(list *[]int, p int) {
+		p = max(1, min(p, 65535))
+		if !slices.Contains(*list, p) {
+			*list = append(*list, p)
 		}
 	}
 	for _, g := range m.SecurityGroups {
 		for _, r := range append(slices.Clone(g.Ingress), g.Egress...) {
-			if r.Protocol == "tcp" {
-				add(r.FromPort)
-				add(r.ToPort)
+			switch r.Protocol {
+			case "tcp":
+				add(&out.tcp, r.FromPort)
+				add(&out.tcp, r.ToPort)
+			case "udp":
+				add(&out.udp, r.FromPort)
+				add(&out.udp, r.ToPort)
 			}
 		}
 	}
-	slices.Sort(ports)
-	return ports
+	slices.Sort(out.tcp)
+	slices.Sort(out.udp)
+	return out
 }
 
-// probeCell dials the cell's target from the function's namespace. A
-// connection means reachable; a timeout (dropped by nftables or by a
-// namespace with no route) twice means not.
-func probeCell(ctx context.Context, t *lab.Topology, c Cell, ports []int, timeout time.Duration) Verdict {
+// probeCell reaches the cell's target from the function's namespace. A
+// connection (or an answer) means reachable; a timeout (dropped by
+// nftables or by a namespace with no route) twice means not.
+func probeCell(ctx context.Context, t *lab.Topology, c Cell, ps ports, timeout time.Duration) Verdict {
 	fn := t.Node(c.Function)
 	if fn == nil {
 		return Verdict{Why: "function not in the lab"}
 	}
-	var addrs []string
+	var probes []probe
 	if c.Target == Internet {
-		for _, p := range ports {
-			addrs = append(addrs, net.JoinHostPort(t.CanaryIP, strconv.Itoa(p)))
+		ips := []string{t.CanaryIP}
+		if fn.IP6 != "" {
+			ips = append(ips, t.CanaryIP6)
+		}
+		for _, ip := range ips {
+			probes = append(probes, probe{"icmp", ip})
+			for _, p := range ps.tcp {
+				probes = append(probes, probe{"tcp", net.JoinHostPort(ip, strconv.Itoa(p))})
+			}
+			for _, p := range ps.udp {
+				probes = append(probes, probe{"udp", net.JoinHostPort(ip, strconv.Itoa(p))})
+			}
 		}
 	} else {
 		db := t.Node(c.Target)
 		if db == nil {
 			return Verdict{Why: "database not in the lab"}
 		}
-		addrs = []string{net.JoinHostPort(db.IP, strconv.Itoa(db.Port))}
+		probes = []probe{{"tcp", net.JoinHostPort(db.IP, strconv.Itoa(db.Port))}}
+	}
+	from := fn.IP
+	if fn.IP6 != "" {
+		from += ", " + fn.IP6
 	}
 	var last []string
 	for attempt := 0; attempt < 2; attempt++ {
-		ok, fails := dialAny(ctx, fn.NS, addrs, timeout)
+		ok, fails := dialAny(ctx, fn.NS, probes, timeout)
 		if ok != "" {
-			return Verdict{Reach: true, Why: fmt.Sprintf("connected from %s (%s) to %s", fn.NS, fn.IP, ok)}
+			return Verdict{Reach: true, Why: fmt.Sprintf("reached from %s (%s): %s", fn.NS, from, ok)}
 		}
 		last = fails
 	}
-	return Verdict{Why: fmt.Sprintf("no connection from %s (%s): %s", fn.NS, fn.IP, strings.Join(last, "; "))}
+	return Verdict{Why: fmt.Sprintf("no answer from %s (%s): %s", fn.NS, from, strings.Join(last, "; "))}
 }
 
-// dialAny dials every address at once and returns the first that
-// connects, or why each failed.
-func dialAny(ctx context.Context, ns string, addrs []string, timeout time.Duration) (string, []string) {
+// dialAny runs every probe at once and returns the first that is
+// answered, or why each failed.
+func dialAny(ctx context.Context, ns string, probes []probe, timeout time.Duration) (string, []string) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	type res struct {
-		addr string
-		err  error
+		p   probe
+		err error
 	}
-	ch := make(chan res, len(addrs))
-	for _, a := range addrs {
-		go func() {
-			c, err := lab.DialIn(ctx, ns, a)
-			if err == nil {
-				c.Close()
-			}
-			ch <- res{a, err}
-		}()
+	ch := make(chan res, len(probes))
+	for _, p := range probes {
+		go func() { ch <- res{p, p.run(ctx, ns)} }()
 	}
 	var fails []string
-	for range addrs {
+	for range probes {
 		r := <-ch
 		if r.err == nil {
-			return r.addr, nil
+			return r.p.String(), nil
 		}
-		fails = append(fails, r.addr+" "+failText(r.err))
+		fails = append(fails, r.p.String()+" "+failText(r.err))
 	}
 	slices.Sort(fails)
 	return "", fails

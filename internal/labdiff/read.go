@@ -156,15 +156,101 @@ func ReadLab(raw []byte, shared *model.Model) (*LabInput, error) {
 	m.Subnets = subnets
 	pls := ix.prefixLists()
 	for _, g := range shared.SecurityGroups {
+		if strings.HasSuffix(g.Address, model.DefaultSGSuffix) {
+			continue // the model's stand-in for an unmanaged default group: the reader writes its own
+		}
 		m.SecurityGroups = append(m.SecurityGroups, withPrefixEntries(g, pls))
 	}
-	if m.Functions, err = ix.functions(); err != nil {
+	dual := map[string]bool{}
+	for _, s := range ix.types["aws_subnet"] {
+		dual[s] = ix.exprs[s]["ipv6_cidr_block"] != nil || str(ix.values[s], "ipv6_cidr_block") != ""
+	}
+	if m.Functions, err = ix.functions(dual); err != nil {
 		return nil, err
 	}
 	if m.Databases, err = ix.databases(); err != nil {
 		return nil, err
 	}
+	m.SecurityGroups = append(m.SecurityGroups, ix.unmanagedDefaultGroups(m)...)
 	return &LabInput{Model: m}, nil
+}
+
+// groupRefs reads the security groups an expression names: groups and
+// managed default groups by their address, and a VPC's
+// default_security_group_id as that VPC's default group (the
+// aws_default_security_group that manages it, else the group AWS made).
+func (ix *planIndex) groupRefs(e *tfjson.Expression) []string {
+	out := refsIn(e, []string{"aws_security_group", "aws_default_security_group"})
+	if e == nil {
+		return out
+	}
+	for _, ref := range e.References {
+		vpc, ok := strings.CutSuffix(ref, ".default_security_group_id")
+		if !ok || !strings.HasPrefix(vpc, "aws_vpc.") {
+			continue
+		}
+		if g := ix.defaultGroup(vpc); !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// defaultGroup names the default group of a VPC: its
+// aws_default_security_group, else vpc + model.DefaultSGSuffix (the name
+// peers of the shared rule reading use for it).
+func (ix *planIndex) defaultGroup(vpc string) string {
+	for _, a := range ix.types["aws_default_security_group"] {
+		if slices.Contains(ix.refs(a, "vpc_id", "aws_vpc"), vpc) {
+			return a
+		}
+	}
+	return vpc + model.DefaultSGSuffix
+}
+
+// unmanagedDefaultGroups writes the rules AWS gives a VPC's default group
+// for every one the stack uses without aws_default_security_group: all
+// traffic in from its own members, all traffic out to 0.0.0.0/0, and to
+// ::/0 too when the VPC has an IPv6 block
+// (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html).
+func (ix *planIndex) unmanagedDefaultGroups(m *model.Model) []model.SecurityGroup {
+	used := map[string]bool{}
+	for _, f := range m.Functions {
+		for _, g := range f.SecurityGroups {
+			used[g] = true
+		}
+	}
+	for _, d := range m.Databases {
+		for _, g := range d.SecurityGroups {
+			used[g] = true
+		}
+	}
+	for _, g := range m.SecurityGroups {
+		for _, r := range append(slices.Clone(g.Ingress), g.Egress...) {
+			for _, p := range r.PeerGroups {
+				used[p] = true
+			}
+		}
+	}
+	var out []model.SecurityGroup
+	for _, vpc := range ix.types["aws_vpc"] {
+		addr := vpc + model.DefaultSGSuffix
+		if !used[addr] {
+			continue
+		}
+		all := model.SGRule{Address: addr, Protocol: "-1", FromPort: 0, ToPort: 65535}
+		in, out4 := all, all
+		in.Self, in.PeerGroups = true, []string{addr}
+		out4.CIDRs = []string{"0.0.0.0/0"}
+		g := model.SecurityGroup{Address: addr, Name: "default", VPC: vpc, Ingress: []model.SGRule{in}, Egress: []model.SGRule{out4}}
+		if v, _ := ix.values[vpc]["assign_generated_ipv6_cidr_block"].(bool); v {
+			out6 := all
+			out6.CIDRs = []string{"::/0"}
+			g.Egress = append(g.Egress, out6)
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // subnets reads each subnet with its effective route table: its explicit
@@ -354,17 +440,26 @@ func withPrefixEntries(g model.SecurityGroup, pls map[string][]string) model.Sec
 	return g
 }
 
-func (ix *planIndex) functions() ([]model.Function, error) {
+// functions reads each function's placement. A function in a VPC is
+// dual-stack when its vpc_config allows IPv6 and every subnet it uses has
+// an IPv6 block (dual[subnet]); Lambda then gives it an IPv6 address.
+func (ix *planIndex) functions(dual map[string]bool) ([]model.Function, error) {
 	var out []model.Function
 	for _, a := range ix.types["aws_lambda_function"] {
 		f := model.Function{Address: a, Name: str(ix.values[a], "function_name")}
-		if len(blocks(ix.values[a], "vpc_config")) > 0 {
+		if vc := blocks(ix.values[a], "vpc_config"); len(vc) > 0 {
 			f.Subnets = ix.blockRefs(a, "vpc_config", "subnet_ids", "aws_subnet")
-			f.SecurityGroups = ix.blockRefs(a, "vpc_config", "security_group_ids", "aws_security_group")
+			if e := ix.exprs[a]["vpc_config"]; e != nil && len(e.NestedBlocks) > 0 {
+				f.SecurityGroups = ix.groupRefs(e.NestedBlocks[0]["security_group_ids"])
+			}
 			if len(f.Subnets) == 0 || len(f.SecurityGroups) == 0 {
 				return nil, fmt.Errorf("%s: vpc_config without subnet or security group references", a)
 			}
 			f.InVPC = true
+			f.DualStack, _ = vc[0]["ipv6_allowed_for_dual_stack"].(bool)
+			for _, s := range f.Subnets {
+				f.DualStack = f.DualStack && dual[s]
+			}
 		}
 		out = append(out, f)
 	}
@@ -378,12 +473,20 @@ func (ix *planIndex) databases() ([]model.Database, error) {
 	for _, typ := range []string{"aws_rds_cluster", "aws_db_instance"} {
 		for _, a := range ix.types[typ] {
 			d := model.Database{Address: a, Port: num(ix.values[a], "port"),
-				SecurityGroups: ix.refs(a, "vpc_security_group_ids", "aws_security_group")}
+				SecurityGroups: ix.groupRefs(ix.exprs[a]["vpc_security_group_ids"])}
 			group, err := one(a, "DB subnet group", ix.refs(a, "db_subnet_group_name", "aws_db_subnet_group"))
 			if err != nil {
 				return nil, err
 			}
 			d.Subnets = ix.refs(group, "subnet_ids", "aws_subnet")
+			if len(d.SecurityGroups) == 0 && len(d.Subnets) > 0 {
+				// No groups named: RDS gives the database its VPC's default group.
+				vpc, err := one(d.Subnets[0], "VPC", ix.refs(d.Subnets[0], "vpc_id", "aws_vpc"))
+				if err != nil {
+					return nil, err
+				}
+				d.SecurityGroups = []string{ix.defaultGroup(vpc)}
+			}
 			if d.Port == 0 || len(d.SecurityGroups) == 0 || len(d.Subnets) == 0 {
 				return nil, fmt.Errorf("%s: port, security groups or subnets missing", a)
 			}

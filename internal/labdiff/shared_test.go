@@ -126,4 +126,28 @@ func TestSharedRuleReadingFollowsTheProviderDocs(t *testing.T) {
 	if !slices.Equal(r.CIDRs, []string{"10.9.2.0/24"}) || r.FromPort != 5432 || r.ToPort != 5433 {
 		t.Errorf("vpc rule cidr_ipv4 range: %+v", r)
 	}
+
+	// aws_default_security_group: only its own blocks (the provider removes
+	// AWS's rules on adoption); protocol 1 is ICMP, whose from/to are the
+	// ICMP type and code.
+	dg, ok := groups["aws_default_security_group.v"]
+	if !ok || len(dg.Ingress) != 1 || len(dg.Egress) != 1 {
+		t.Fatalf("default group: %+v", dg)
+	}
+	if r := dg.Ingress[0]; r.Protocol != "icmp" || r.FromPort != 8 || r.ToPort != 0 || !r.Self || !slices.Contains(r.PeerGroups, "aws_default_security_group.v") {
+		t.Errorf("default group icmp echo from self: %+v", r)
+	}
+	if r := dg.Egress[0]; r.Protocol != "-1" || !slices.Equal(r.CIDRs, []string{"::/0"}) {
+		t.Errorf("default group -1 to ::/0: %+v", r)
+	}
+	// A peer named through the VPC's default_security_group_id is the
+	// group that aws_default_security_group manages.
+	r = find("vpcrules", "egress", "aws_vpc_security_group_egress_rule.udp_to_default", nil)
+	if r.Protocol != "udp" || r.FromPort != 53 || r.ToPort != 53 || !slices.Equal(r.PeerGroups, []string{"aws_default_security_group.v"}) {
+		t.Errorf("vpc rule udp 17 to the default group: %+v", r)
+	}
+	r = find("legacy", "ingress", "aws_security_group_rule.icmp_echo_from_default", nil)
+	if r.Protocol != "icmp" || r.FromPort != 8 || r.ToPort != 0 || !slices.Equal(r.PeerGroups, []string{"aws_default_security_group.v"}) {
+		t.Errorf("legacy icmp echo from the default group: %+v", r)
+	}
 }

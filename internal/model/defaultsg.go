@@ -9,7 +9,8 @@ const DefaultSGSuffix = ".default_security_group"
 
 // defaultSG returns the default security group of a VPC. AWS gives every
 // VPC one, which admits all traffic from its own members and lets all
-// traffic out, until aws_default_security_group rewrites its rules
+// traffic out (to 0.0.0.0/0, and to ::/0 when the VPC has an IPv6 block),
+// until aws_default_security_group rewrites its rules
 // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html).
 func (b *facts) defaultSG(vpc string) string {
 	for _, r := range b.ix.byType["aws_default_security_group"] {
@@ -27,8 +28,27 @@ func (b *facts) defaultSG(vpc string) string {
 			Ingress: []SGRule{normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, Self: true, PeerGroups: []string{addr}})},
 			Egress:  []SGRule{normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, CIDRs: []string{"0.0.0.0/0"}})},
 		}
+		if b.vpcHasIPv6(vpc) {
+			g := b.sgs[addr]
+			g.Egress = append(g.Egress, normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, CIDRs: []string{"::/0"}}))
+		}
 	}
 	return addr
+}
+
+// vpcHasIPv6: the VPC is given an IPv6 block, on creation or by an
+// association in the plan.
+func (b *facts) vpcHasIPv6(vpc string) bool {
+	if v := b.ix.byAddr[vpc]; v != nil && (getBool(v.Values, "assign_generated_ipv6_cidr_block") || getStr(v.Values, "ipv6_cidr_block") != "" ||
+		getStr(v.Values, "ipv6_ipam_pool_id") != "" || unknownAt(v.Unknown, "ipv6_ipam_pool_id")) {
+		return true
+	}
+	for _, a := range b.ix.byType["aws_vpc_ipv6_cidr_block_association"] {
+		if contains(b.link(a, a.Values, a.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs, vpc) {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultSGRefs maps references to a VPC's default_security_group_id onto

@@ -81,6 +81,7 @@ func (b *facts) buildFunctions() {
 			}
 			// A block with known empty subnets is no VPC placement in AWS.
 			f.InVPC = len(f.Subnets) > 0 || len(sn.Lost) > 0
+			f.DualStack = f.InVPC && getBool(vc, "ipv6_allowed_for_dual_stack")
 			for _, l := range []struct {
 				key string
 				res linkResult

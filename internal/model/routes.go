@@ -29,15 +29,16 @@ func (b *facts) buildRouteTables() {
 			if len(blocks) == 0 && unknownAt(r.Unknown, "route") {
 				blocks = routeBlocksFromConfig(r)
 			}
-			for _, blk := range blocks {
-				rs.routes = append(rs.routes, b.route(r, blk, r.Address, true)...)
+			owned := b.inlineRouteOwners(r, blocks)
+			for i, blk := range blocks {
+				rs.routes = append(rs.routes, b.route(r, blk, r.Address, true, owned[i])...)
 			}
 			tables[r.Address] = rs
 		}
 	}
 	for _, r := range b.ix.byType["aws_route"] {
 		rt := b.link(r, r.Values, r.Unknown, "route_table_id", []string{"route_table_id"}, "aws_route_table", "aws_default_route_table")
-		routes := b.route(r, r.Values, r.Address, false)
+		routes := b.route(r, r.Values, r.Address, false, "")
 		if len(rt.Addrs) == 0 {
 			b.warn("unresolved-reference", r.Address, "route_table_id could not be resolved to a route table in the plan")
 			continue
@@ -145,9 +146,62 @@ var routeTargets = []struct {
 	{"core_network_arn", "tgw", nil},
 }
 
+// inlineRouteOwners pairs a table's inline route blocks with the targets
+// of its route expression, which the configuration keeps as one list of
+// references for all blocks. Each block's own unknown target attribute
+// (after_unknown, in the order of the planned blocks) says which types
+// it may point at; a referenced target whose type only one block's
+// attribute takes is that block's. Blocks left unpaired get "" (the
+// caller's conservative reading).
+func (b *facts) inlineRouteOwners(r *res, blocks []map[string]any) []string {
+	out := make([]string, len(blocks))
+	if r.Config == nil || r.Config.Expressions["route"] == nil || r.Config.Expressions["route"].ExpressionData == nil {
+		return out
+	}
+	ub := unknownBlocks(r.Unknown, "route")
+	if len(ub) != len(blocks) {
+		return out
+	}
+	keyTypes := make([][]string, len(blocks))
+	for i := range blocks {
+		for _, rt := range routeTargets {
+			if unknownAt(ub[i], rt.key) && getStr(blocks[i], rt.key) == "" {
+				if keyTypes[i] != nil {
+					return make([]string, len(blocks)) // several unknown targets: no pairing
+				}
+				keyTypes[i] = rt.types
+			}
+		}
+	}
+	ts, _ := b.ix.resolve(r.Module, r.Config.Expressions["route"].References)
+	for _, t := range b.ix.addrsOf(ts, "aws_nat_gateway", "aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_vpn_gateway", "aws_vpc_endpoint") {
+		typ := b.ix.byAddr[t].Type
+		owner := -1
+		for i, types := range keyTypes {
+			if contains(types, typ) {
+				if owner >= 0 {
+					owner = -2
+					break
+				}
+				owner = i
+			}
+		}
+		if owner >= 0 {
+			if out[owner] != "" && out[owner] != t {
+				out[owner] = "" // two targets claim one block: leave it to the caller
+				keyTypes[owner] = nil
+				continue
+			}
+			out[owner] = t
+		}
+	}
+	return out
+}
+
 // route reads one route (an inline block or an aws_route) into routes, one
-// per destination.
-func (b *facts) route(r *res, blk map[string]any, addr string, inline bool) []Route {
+// per destination. owned is the target inlineRouteOwners paired with an
+// inline block, or "".
+func (b *facts) route(r *res, blk map[string]any, addr string, inline bool, owned string) []Route {
 	var dests []string
 	for _, k := range []string{"cidr_block", "destination_cidr_block", "ipv6_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"} {
 		if v := getStr(blk, k); v != "" {
@@ -173,6 +227,14 @@ func (b *facts) route(r *res, blk map[string]any, addr string, inline bool) []Ro
 	var unknown map[string]any
 	if !inline {
 		unknown = r.Unknown
+	}
+	if inline && blk["__config"] == nil && !hasRouteTarget(blk) && owned != "" {
+		kind, target = kindOfTarget(b.ix.byAddr[owned].Type, "unknown"), owned
+		out := make([]Route, 0, len(dests))
+		for _, d := range dests {
+			out = append(out, Route{Address: addr, Destination: d, TargetKind: kind, Target: target})
+		}
+		return out
 	}
 	if inline && blk["__config"] == nil && !hasRouteTarget(blk) {
 		// Attributes-as-blocks: the target id is unknown inside the set and

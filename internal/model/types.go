@@ -113,6 +113,8 @@ type Function struct {
 	Egress         []Path            `json:"egress"`     // how it can go out; empty means it cannot
 	DataPaths      []Path            `json:"data_paths"` // how it can reach a DB; empty means it cannot
 	Unresolved     []string          `json:"unresolved"`
+	// DualStack: ipv6_allowed_for_dual_stack, so it has an IPv6 address too.
+	DualStack bool `json:"dual_stack,omitempty"`
 }
 
 // Role is an IAM role with every policy it carries, flattened. IAM users

@@ -161,3 +161,40 @@ resource "aws_security_group_rule" "legacy_pl" {
   to_port           = 0
   prefix_list_ids   = [aws_ec2_managed_prefix_list.pl.id]
 }
+
+# The VPC's default group managed by terraform: only the blocks written
+# here remain (the provider removes AWS's own rules on adoption).
+resource "aws_default_security_group" "v" {
+  vpc_id = aws_vpc.v.id
+  ingress {
+    protocol  = "1"
+    from_port = 8
+    to_port   = 0
+    self      = true
+  }
+  egress {
+    protocol         = "-1"
+    from_port        = 0
+    to_port          = 0
+    ipv6_cidr_blocks = ["::/0"]
+  }
+}
+
+# Peers named through the VPC's default_security_group_id are the default
+# group; UDP by number.
+resource "aws_vpc_security_group_egress_rule" "udp_to_default" {
+  security_group_id            = aws_security_group.vpcrules.id
+  ip_protocol                  = "17"
+  from_port                    = 53
+  to_port                      = 53
+  referenced_security_group_id = aws_vpc.v.default_security_group_id
+}
+
+resource "aws_security_group_rule" "icmp_echo_from_default" {
+  security_group_id        = aws_security_group.legacy.id
+  type                     = "ingress"
+  protocol                 = "icmp"
+  from_port                = 8
+  to_port                  = 0
+  source_security_group_id = aws_vpc.v.default_security_group_id
+}
