@@ -41,21 +41,25 @@ deny contains f if {
 # the data reaches it: the run fails, the message says what is unknown
 # and what to do, and the low warnings of that cause are folded in.
 # Never higher: it rests on no known path.
-folded(w) if w.address in object.keys(placement_unknown)
+folded(w) if w.address in folded_addresses
 
-# A policy's own warnings, when the policy is the cause.
-folded(w) if {
+folded(w) if [w.address, object.get(w, "part", "")] in folded_parts
+
+# The addresses whose warnings are folded: the functions of a
+# placement-unknown finding, and a policy's own warnings when the policy is
+# the cause. Both indexes are built once: scanning every cause for every
+# warning is quadratic on large plans (2 000 warnings × 36 causes at 10k
+# community resources was a third of the policy time).
+folded_addresses := object.keys(placement_unknown) | {cause.address |
 	some cause in grant_unknown
 	cause.document == ""
-	w.address == cause.address
 }
 
-# Only the warning of the very statement that is the cause: the other
-# statements of the same document are other causes.
-folded(w) if {
+# [document, part]: only the warning of the very statement that is the
+# cause; the other statements of the same document are other causes.
+folded_parts := {[cause.document, part] |
 	some cause in grant_unknown
-	w.address == cause.document
-	object.get(w, "part", "") in cause.parts
+	some part in cause.parts
 }
 
 # placement_unknown[fn] lists the vpc_config keys of an egress or hot
@@ -132,11 +136,22 @@ data_path_actions := [
 	"execute-api:invoke",
 ]
 
+# An action without glob syntax matches only itself: a set lookup. Only a
+# wildcard action (rds-data:*, *) is matched against every data action.
 may_open_a_data_path(st) if {
 	some a in model.as_array(st.actions)
-	some want in data_path_actions
-	glob.match(lower(a), [], want)
+	lower(a) in data_path_action_set
 }
+
+may_open_a_data_path(st) if {
+	some a in model.as_array(st.actions)
+	action := lower(a)
+	regex.match(`[*?\[{\\]`, action)
+	some want in data_path_actions
+	glob.match(action, [], want)
+}
+
+data_path_action_set := {a | some a in data_path_actions}
 
 # NotAction allows everything it does not name: assume it may.
 may_open_a_data_path(st) if model.non_empty(object.get(st, "not_actions", []))
