@@ -64,16 +64,33 @@ conditional(grants) := ", under conditions treated as may-apply" if {
 	}
 }
 
-# reaches names the secrets in the plan that the patterns match.
+# reaches names the secrets in the plan that the patterns match; a grant on
+# a target set (a wildcard over many secrets) is summarised by its count and
+# first members.
 reaches(grants) := sprintf(", which reaches %s", [model.list(targets)]) if {
+	not any_set(grants)
 	targets := {g.target | some g in grants; model.named(object.get(g, "target", ""))}
 	count(targets) > 0
 }
 
+reaches(grants) := sprintf(", which reaches %d secrets (%s%s)", [count(targets), concat(", ", array.slice(sorted, 0, 3)), model.ellipsis(sorted)]) if {
+	any_set(grants)
+	named := {g.target | some g in grants; model.named(object.get(g, "target", ""))}
+	members := {m | some g in grants; model.has_set(g); some m in model.target_sets_by_id[g.target_set].members}
+	targets := named | members
+	sorted := sort(targets)
+}
+
 reaches(grants) := "" if {
+	not any_set(grants)
 	every g in grants {
 		not model.named(object.get(g, "target", ""))
 	}
+}
+
+any_set(grants) if {
+	some g in grants
+	model.has_set(g)
 }
 
 used_by(role) := sprintf("; used by %s", [model.list(fns)]) if {

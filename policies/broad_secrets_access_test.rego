@@ -101,3 +101,18 @@ test_deny_public_secret_without_database if {
 	d.message == "secret aws_secretsmanager_secret.k has a resource policy that allows Principal \"*\""
 	count(d.path) == 1
 }
+
+# A wildcard over many secrets is one grant naming a target set: the
+# message gives the count and the first members, not every name.
+test_deny_star_on_a_target_set_summarises_the_secrets if {
+	members := [sprintf("module.t[%d].aws_secretsmanager_secret.s", [i]) | some i in numbers.range(0, 9)]
+	g := object.union(fx.grant("secretsmanager:GetSecretValue", "*", true), {"target_set": "secrets:1"})
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(fn, "egress", [fx.outside_vpc(fn)], [])],
+		"roles": [fx.role(role_addr, [g])],
+		"target_sets": [{"id": "secrets:1", "kind": "secrets", "members": members}],
+	})
+	count(findings) == 1
+	some d in findings
+	contains(d.message, "which reaches 10 secrets (module.t[0].aws_secretsmanager_secret.s, module.t[1].aws_secretsmanager_secret.s, module.t[2].aws_secretsmanager_secret.s, …)")
+}

@@ -300,8 +300,12 @@ deny contains f if {
 	some s in model.section("schedules")
 	s.enabled
 	s.period_seconds > 0
-	some w in model.as_array(s.wakes)
-	db := databases_by_address[w.target]
+	wakes := model.as_array(s.wakes)
+	reached := [model.path_targets(w) | some w in wakes]
+	some i, w in wakes
+	some target in reached[i]
+	first_wake(reached, target) == i
+	db := databases_by_address[target]
 	pausable(db)
 	s.period_seconds <= pause_delay(db)
 	f := {
@@ -310,6 +314,10 @@ deny contains f if {
 		"path": array.concat([model.step("schedule", s.address, sprintf("%s every %d s", [s.expression, s.period_seconds]))], model.steps(w)),
 	}
 }
+
+# first_wake is the first wake that reaches target: a database named by a
+# wake and by a set wake (model.target_sets) gives one finding.
+first_wake(reached, target) := min({i | some i, ts in reached; target in ts})
 
 schedule_label(s) := "EventBridge rule" if s.kind == "eventbridge_rule"
 

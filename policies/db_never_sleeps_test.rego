@@ -286,3 +286,18 @@ test_deny_unresolved_wake_carries_its_assumption if {
 	some d in findings
 	fx.rests_on_assumption(d)
 }
+
+# A wake to a target set wakes each of its databases: one finding per
+# database, once even when a plain wake names it too.
+test_deny_schedule_waking_a_set_of_databases if {
+	other := object.union(fx.serverless_cluster, {"address": "module.b.aws_rds_cluster.db", "seconds_until_auto_pause": null})
+	set_wake := {"kind": "invoke", "target": "", "target_set": "databases:1", "steps": [fx.step("schedule_target", "aws_cloudwatch_event_target.t", "rule target"), fx.step("target_set", "databases:1", "reaches")]}
+	findings := deny with input as fx.input_of({
+		"databases": [object.union(fx.serverless_cluster, {"seconds_until_auto_pause": null}), other],
+		"schedules": [schedule("rate(5 minutes)", 300, [wake, set_wake])],
+		"target_sets": [fx.db_set("databases:1", [fx.cluster, "module.b.aws_rds_cluster.db"])],
+	})
+	count(findings) == 2
+	{d.message | some d in findings; contains(d.message, sprintf("delay of %s,", [fx.cluster]))} != set()
+	{d.message | some d in findings; contains(d.message, "delay of module.b.aws_rds_cluster.db,")} != set()
+}

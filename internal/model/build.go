@@ -233,10 +233,14 @@ func (b *reacher) finish() {
 			m.Endpoints[i].SecurityGroups = []string{}
 		}
 	}
+	m.TargetSets = b.sets.list()
 	emptyIfNil(m)
 }
 
 func emptyIfNil(m *Model) {
+	if m.TargetSets == nil {
+		m.TargetSets = []TargetSet{}
+	}
 	if m.Functions == nil {
 		m.Functions = []Function{}
 	}
@@ -332,6 +336,9 @@ func sortPaths(ps []Path) {
 		}
 		if a.Target != c.Target {
 			return a.Target < c.Target
+		}
+		if a.TargetSet != c.TargetSet {
+			return a.TargetSet < c.TargetSet
 		}
 		return ks[i].key < ks[j].key
 	})

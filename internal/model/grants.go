@@ -336,7 +336,7 @@ func (b *facts) computeGrants(rs *roleState) {
 			}
 			st := rs.stmts[al.Statement]
 			via := b.grantSteps(rs, st, al)
-			matched := false
+			var hits []grantHit
 			for _, t := range targets {
 				hit, fromUnknown := patternHits(al.Pattern, t)
 				if !hit {
@@ -362,13 +362,10 @@ func (b *facts) computeGrants(rs *roleState) {
 					}
 					cond = cond || maybe
 				}
-				matched = true
-				g := Grant{Action: action, Resource: al.Pattern, Target: t.addr, Broad: iam.Broad(al.Pattern) || al.NotResource, Conditional: cond}
-				hitStep := Step{Kind: targetKind(action), Address: t.addr, Detail: "matched " + al.Pattern, FromUnknown: fromUnknown || st.FromUnknown}
-				if al.Pattern == UnknownResource {
-					hitStep = assume(hitStep, st.Origin, "the statement's resources are unknown at plan time and could not be resolved", "they include "+t.addr+" (a resource of its own module)")
-				}
-				g.Via = append(append([]Step{}, via...), hitStep)
+				hits = append(hits, grantHit{t: t, fromUnknown: fromUnknown, cond: cond})
+			}
+			matched := len(hits) > 0
+			for _, g := range b.grantsOf(action, al, st, via, hits) {
 				rs.grants = append(rs.grants, g)
 				if st.assumed {
 					if rs.assumed == nil {
@@ -391,8 +388,65 @@ func (b *facts) computeGrants(rs *roleState) {
 		if a.Target != c.Target {
 			return a.Target < c.Target
 		}
-		return a.Resource < c.Resource
+		if a.Resource != c.Resource {
+			return a.Resource < c.Resource
+		}
+		return a.TargetSet < c.TargetSet
 	})
+}
+
+// grantHit is one target an allowance reaches.
+type grantHit struct {
+	t                 grantTarget
+	fromUnknown, cond bool
+}
+
+// grantsOf turns an allowance's hits into grants: one per target, or, when
+// more than ListedTargets hits share their flags, one grant naming the set
+// of them. A grant per target made a plan of N tenants granted "*" hold
+// N² grants.
+func (b *facts) grantsOf(action string, al iam.Allowance, st stmt, via []Step, hits []grantHit) []Grant {
+	broad := iam.Broad(al.Pattern) || al.NotResource
+	kind := setKindOf(action)
+	type flags struct{ fromUnknown, cond bool }
+	groups := map[flags][]grantHit{}
+	if kind != "" && al.Pattern != UnknownResource && len(hits) > ListedTargets {
+		for _, h := range hits {
+			k := flags{h.fromUnknown, h.cond}
+			groups[k] = append(groups[k], h)
+		}
+	}
+	var out []Grant
+	for _, h := range hits {
+		if len(groups[flags{h.fromUnknown, h.cond}]) > ListedTargets {
+			continue
+		}
+		t := h.t
+		g := Grant{Action: action, Resource: al.Pattern, Target: t.addr, Broad: broad, Conditional: h.cond}
+		hitStep := Step{Kind: targetKind(action), Address: t.addr, Detail: "matched " + al.Pattern, FromUnknown: h.fromUnknown || st.FromUnknown}
+		if al.Pattern == UnknownResource {
+			hitStep = assume(hitStep, st.Origin, "the statement's resources are unknown at plan time and could not be resolved", "they include "+t.addr+" (a resource of its own module)")
+		}
+		g.Via = append(append([]Step{}, via...), hitStep)
+		out = append(out, g)
+	}
+	for _, k := range []flags{{false, false}, {false, true}, {true, false}, {true, true}} {
+		hs := groups[k]
+		if len(hs) <= ListedTargets {
+			continue
+		}
+		addrs := make([]string, len(hs))
+		for i, h := range hs {
+			addrs[i] = h.t.addr
+		}
+		ts := b.sets.intern(kind, addrs)
+		step := setStep(ts, "matched "+al.Pattern)
+		step.FromUnknown = k.fromUnknown || st.FromUnknown
+		g := Grant{Action: action, Resource: al.Pattern, TargetSet: ts.ID, Broad: broad, Conditional: k.cond,
+			Via: append(append([]Step{}, via...), step)}
+		out = append(out, g)
+	}
+	return out
 }
 
 func targetKind(action string) string {

@@ -2,7 +2,6 @@ package model
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/letsleep/letsleep/internal/iam"
@@ -390,6 +389,7 @@ func (b *facts) trustAdmits(target, caller string) (ok, unresolved bool, step St
 type hopEdge struct {
 	kind       string
 	toFn       string
+	toSet      string // a set of functions (a wildcard invoke grant)
 	toRole     string
 	steps      []Step // from the role step to the function or role step
 	unresolved bool
@@ -404,11 +404,14 @@ func (b *reacher) roleEdges(ra string) []hopEdge {
 	var out []hopEdge
 	if rs != nil {
 		for _, g := range rs.grants {
+			unresolved := g.Resource == UnknownResource || rs.assumed[grantKey(g)]
+			via := g.Via // shared, read-only
+			if g.TargetSet != "" && g.Action == iam.ActionInvoke {
+				out = append(out, hopEdge{kind: PathInvoke, toSet: g.TargetSet, steps: via, unresolved: unresolved})
+			}
 			if g.Target == "" {
 				continue
 			}
-			unresolved := g.Resource == UnknownResource || rs.assumed[grantKey(g)]
-			via := g.Via // shared, read-only
 			switch g.Action {
 			case iam.ActionInvoke:
 				if b.functions[g.Target] != nil {
@@ -452,6 +455,7 @@ func (b *reacher) roleEdges(ra string) []hopEdge {
 // a wildcard invoke grant over many functions costs a few words per edge.
 type fnEdge struct {
 	from, to   string
+	toSet      string // or a set of functions: the caller may run any
 	kind       string
 	head, hop  []Step
 	unresolved bool
@@ -472,7 +476,7 @@ func (b *reacher) hopPaths() {
 		paths, calls := b.walkRoles(b.fnRoles[fa], b.roleHead(f, ambiguous), ambiguous, true)
 		f.DataPaths = append(f.DataPaths, paths...)
 		for _, c := range calls {
-			if c.to != fa {
+			if c.to != fa || c.toSet != "" {
 				c.from = fa
 				edges = append(edges, c)
 			}
@@ -529,8 +533,8 @@ func (b *reacher) walkRoles(start []string, prefix []Step, unresolved, own bool)
 			case e.toRole != "" && !seen[e.toRole] && len(v.chain) < maxHopSteps:
 				seen[e.toRole] = true
 				queue = append(queue, visit{role: e.toRole, chain: append(append([]Step{}, v.chain...), hop...), kind: kind, unresolved: v.unresolved || e.unresolved})
-			case e.toFn != "":
-				calls = append(calls, fnEdge{to: e.toFn, kind: kind, head: head, hop: hop, unresolved: v.unresolved || e.unresolved})
+			case e.toFn != "" || e.toSet != "":
+				calls = append(calls, fnEdge{to: e.toFn, toSet: e.toSet, kind: kind, head: head, hop: hop, unresolved: v.unresolved || e.unresolved})
 			}
 		}
 	}
@@ -540,50 +544,6 @@ func (b *reacher) walkRoles(start []string, prefix []Step, unresolved, own bool)
 // maxHopSteps bounds a role chain's evidence; chains are cut by the visited
 // set long before on any real plan.
 const maxHopSteps = 256
-
-func (b *reacher) propagate(edges []fnEdge) {
-	byCallee := map[string][]int{}
-	queue := make([]int, len(edges))
-	for i, e := range edges {
-		byCallee[e.to] = append(byCallee[e.to], i)
-		queue[i] = i
-	}
-	// One hop path per (caller, database): the first callee found is the
-	// evidence. One per callee grows with the cube of the functions when
-	// every function may invoke every other.
-	reached := map[string]map[string]bool{}
-	full := func(fa string) bool { return len(b.dbs) > 0 && len(reached[fa]) >= len(b.dbs) }
-	for len(queue) > 0 {
-		e := edges[queue[0]]
-		queue = queue[1:]
-		if full(e.from) {
-			continue
-		}
-		caller, callee := b.functions[e.from], b.functions[e.to]
-		gained := false
-		for _, p := range callee.DataPaths[:len(callee.DataPaths):len(callee.DataPaths)] {
-			if reached[e.from][p.Target] || pathNames(p, e.from) {
-				continue
-			}
-			if reached[e.from] == nil {
-				reached[e.from] = map[string]bool{}
-			}
-			reached[e.from][p.Target] = true
-			rest := p.Steps
-			if len(rest) > 0 && rest[0].Kind == "function" && rest[0].Address == e.to {
-				rest = rest[1:]
-			}
-			steps := make([]Step, 0, len(e.head)+len(e.hop)+len(rest)+1)
-			steps = append(append(append(steps, e.head...), e.hop...), rest...)
-			steps = append(steps, Step{Kind: "data_path", Address: p.Target, Detail: fmt.Sprintf("%s reaches %s by %s", e.to, p.Target, p.Kind)})
-			caller.DataPaths = append(caller.DataPaths, Path{Kind: e.kind, Target: p.Target, Unresolved: e.unresolved || p.Unresolved, Steps: steps})
-			gained = true
-		}
-		if gained {
-			queue = append(queue, byCallee[e.from]...)
-		}
-	}
-}
 
 // pathNames: the path already runs through function addr (a cycle back to
 // the caller adds nothing).

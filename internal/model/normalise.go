@@ -26,6 +26,8 @@ type facts struct {
 	fnByName map[string]string
 	// targetCache: grant targets per canonical action, computed once.
 	targetCache map[string]*targetIndex
+	// sets: target sets of wildcard grants (targetsets.go).
+	sets *targetSets
 	// Hops (hops.go): triggers by called resource, trust policies, public
 	// topic and queue policies, API of each route.
 	triggers     map[string][]trigger
@@ -59,6 +61,7 @@ func normalise(rx *resolved, cfg Config) *facts {
 		natByAddr:   map[string]*Gateway{},
 		fnRoles:     map[string][]string{},
 		targetCache: map[string]*targetIndex{},
+		sets:        newTargetSets(),
 	}
 	b.buildPrefixLists()
 	b.buildNetwork()

@@ -23,6 +23,8 @@ type reacher struct {
 	edgeCache map[string][]hopEdge
 	// vpcSets: VPC address → all its address ranges (built on first use).
 	vpcSets map[string]vpcRange
+	// sets: the facts' target sets and the database sets reach adds.
+	sets *targetSets
 	notes
 }
 
@@ -39,7 +41,7 @@ func reach(fx *facts) *Model {
 	m.Tables = slices.Clone(m.Tables)
 	m.Endpoints = slices.Clone(m.Endpoints)
 	m.Schedules = slices.Clone(m.Schedules)
-	b := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}}
+	b := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone()}
 	for a, f := range fx.functions {
 		c := *f
 		c.Egress, c.DataPaths = slices.Clone(c.Egress), slices.Clone(c.DataPaths)
@@ -471,6 +473,11 @@ func (b *reacher) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) [
 	}
 	var out []Path
 	for _, g := range rs.grants {
+		if g.TargetSet != "" {
+			unresolved := ambiguous || rs.assumed[grantKey(g)]
+			out = append(out, b.setDataPaths(g, append(append([]Step{}, prefix...), g.Via...), unresolved)...)
+			continue
+		}
 		if g.Target == "" {
 			out = append(out, b.queryEditorPaths(g, append(append([]Step{}, prefix...), g.Via...))...)
 			continue
@@ -500,4 +507,62 @@ func (b *reacher) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) [
 		}
 	}
 	return out
+}
+
+// setDataPaths turns a grant on a target set into data paths: one per
+// matched target, as for a grant per target, when they are few; else one
+// path to the set of databases they reach, whose last step names it.
+func (b *reacher) setDataPaths(g Grant, via []Step, unresolved bool) []Path {
+	ts := b.sets.get(g.TargetSet)
+	if ts == nil || len(via) == 0 {
+		return nil
+	}
+	kind := ""
+	type hit struct {
+		member string
+		d      *Database
+	}
+	var hits []hit
+	for _, m := range ts.Members {
+		var d *Database
+		switch g.Action {
+		case iam.ActionSecretRead, iam.ActionSSMRead:
+			kind = PathSecret
+			if s := b.secrets[m]; s != nil && s.Database != "" {
+				d = b.dbs[s.Database]
+			}
+		case iam.ActionDataAPI:
+			kind = PathDataAPI
+			if d = b.dbs[m]; d != nil && !d.HTTPEndpoint {
+				d = nil
+			}
+		case iam.ActionDBConnect:
+			kind = PathRDSDBConnect
+			if d = b.dbs[m]; d != nil && !d.IAMAuth {
+				d = nil
+			}
+		}
+		if d != nil {
+			hits = append(hits, hit{m, d})
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	head, last := via[:len(via)-1], via[len(via)-1]
+	if len(hits) <= ListedTargets {
+		out := make([]Path, 0, len(hits))
+		for _, h := range hits {
+			hitStep := Step{Kind: targetKind(g.Action), Address: h.member, Detail: setLead(last, ts), FromUnknown: last.FromUnknown}
+			steps := append(append(append(make([]Step, 0, len(head)+2), head...), hitStep), dbStep(h.d))
+			out = append(out, Path{Kind: kind, Target: h.d.Address, Unresolved: unresolved, Steps: steps})
+		}
+		return out
+	}
+	dbs := make([]string, len(hits))
+	for i, h := range hits {
+		dbs[i] = h.d.Address
+	}
+	ds := b.sets.intern(SetDatabases, dbs)
+	return []Path{{Kind: kind, TargetSet: ds.ID, Unresolved: unresolved, Steps: append(via, setStep(ds, "reaches"))}}
 }

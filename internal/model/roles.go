@@ -19,7 +19,9 @@ type roleState struct {
 	assumed map[string]bool
 }
 
-func grantKey(g Grant) string { return g.Action + "\x00" + g.Resource + "\x00" + g.Target }
+func grantKey(g Grant) string {
+	return g.Action + "\x00" + g.Resource + "\x00" + g.Target + "\x00" + g.TargetSet
+}
 
 func (r *roleState) toModel() Role {
 	out := Role{Address: r.addr, Name: r.name, Policies: r.policies, Grants: r.grants, Unresolved: sortedCopy(r.unresolved)}

@@ -69,15 +69,16 @@ func (b *reacher) buildSchedules() {
 	}
 }
 
-// addSchedule keeps one wake per database (the first in a stable order).
+// addSchedule keeps one wake per database (the first in a stable order),
+// and one per set of databases.
 func (b *reacher) addSchedule(s *Schedule) {
 	s.Targets = sortedUnique(s.Targets)
 	sortPaths(s.Wakes)
 	seen := map[string]bool{}
 	wakes := []Path{}
 	for _, w := range s.Wakes {
-		if !seen[w.Target] {
-			seen[w.Target] = true
+		if k := w.Target + "\x00" + w.TargetSet; !seen[k] {
+			seen[k] = true
 			wakes = append(wakes, w)
 		}
 	}
@@ -127,7 +128,7 @@ func (b *reacher) targetWakes(r *res, values, unknown map[string]any, key string
 				} else {
 					steps = append(steps, p.Steps...)
 				}
-				out = append(out, Path{Kind: PathInvoke, Target: p.Target, Unresolved: p.Unresolved, Steps: steps})
+				out = append(out, Path{Kind: PathInvoke, Target: p.Target, TargetSet: p.TargetSet, Unresolved: p.Unresolved, Steps: steps})
 			}
 		}
 	}

@@ -54,6 +54,18 @@ type Model struct {
 	Tables          []Table         `json:"tables"`
 	Endpoints       []VPCEndpoint   `json:"vpc_endpoints"`
 	Warnings        []Warning       `json:"warnings"`
+	// TargetSets are listed once and named by id from grants, paths and
+	// evidence steps (kind "target_set") that reach many targets at once.
+	TargetSets []TargetSet `json:"target_sets"`
+}
+
+// TargetSet is a set of model objects one wildcard grant or one data path
+// names together, when listing them one by one would make the model grow
+// with the square of the plan (more than ListedTargets members).
+type TargetSet struct {
+	ID      string   `json:"id"`      // KIND:HASH, derived from the members
+	Kind    string   `json:"kind"`    // secrets|databases|functions
+	Members []string `json:"members"` // addresses, sorted
 }
 
 // PlanInfo identifies the plan the model came from.
@@ -87,11 +99,14 @@ type Assumption struct {
 }
 
 // Path is an evidence chain from a function to a target (a database address,
-// or "internet").
+// or "internet"), or to every database of a target set: then Target is ""
+// and TargetSet names the set (model.target_sets), and the last step is the
+// set's (kind "target_set"). ExpandPath gives one path per member.
 type Path struct {
-	Kind   string `json:"kind"`
-	Target string `json:"target"`
-	Steps  []Step `json:"steps"`
+	Kind      string `json:"kind"`
+	Target    string `json:"target"`
+	TargetSet string `json:"target_set,omitempty"`
+	Steps     []Step `json:"steps"`
 	// Unresolved is true when a link could not be resolved and the path is
 	// assumed conservatively; the steps carrying an Assumption say which
 	// (finishAssumptions keeps the two in step).
@@ -157,10 +172,13 @@ type Statement struct {
 
 // Grant is a notable permission a role effectively holds after Deny.
 type Grant struct {
-	Action      string `json:"action"`           // canonical action, e.g. secretsmanager:GetSecretValue
-	Resource    string `json:"resource"`         // pattern as granted
-	Target      string `json:"target,omitempty"` // model address it matched, if any
-	Broad       bool   `json:"broad"`            // "*" or a wildcard pattern that spans many resources
+	Action   string `json:"action"`           // canonical action, e.g. secretsmanager:GetSecretValue
+	Resource string `json:"resource"`         // pattern as granted
+	Target   string `json:"target,omitempty"` // model address it matched, if any
+	// TargetSet: the id of the set of targets it matched, when more than
+	// ListedTargets (Target is then ""); the last Via step names the set.
+	TargetSet   string `json:"target_set,omitempty"`
+	Broad       bool   `json:"broad"` // "*" or a wildcard pattern that spans many resources
 	Conditional bool   `json:"conditional,omitempty"`
 	Via         []Step `json:"via"` // role → policy → statement → action → resource
 }

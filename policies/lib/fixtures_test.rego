@@ -166,6 +166,7 @@ empty := {
 	"tables": [],
 	"vpc_endpoints": [],
 	"warnings": [],
+	"target_sets": [],
 }
 
 # nulls is the model of an empty plan as Go marshals nil slices.
@@ -199,3 +200,10 @@ reference := model({
 })
 
 reference_input := {"model": reference, "config": {"profile": "sleep-first", "strict": false}}
+
+# db_set is a target set of databases, as the model lists a wildcard grant's
+# many targets once.
+db_set(id, members) := {"id": id, "kind": "databases", "members": members}
+
+# set_path is a data path to every database of a target set.
+set_path(f, kind, id) := {"kind": kind, "target": "", "target_set": id, "steps": [step("function", f, "Lambda function"), step("target_set", id, "reaches")]}

@@ -138,7 +138,38 @@ first_path(paths) := known[0] if {
 } else := paths[0]
 
 # describe_path names a path by kind and target for messages.
-describe_path(p) := sprintf("%s path to %s", [p.kind, p.target])
+describe_path(p) := sprintf("%s path to %s", [p.kind, describe_target(p)])
+
+# target_sets_by_id[id] is one target set of the model. A wildcard grant
+# that matches many targets, and a data path through it, name their set
+# (target_set) instead of one target, so the model stays linear in the plan.
+target_sets_by_id := {ts.id: ts | some ts in section("target_sets")}
+
+# has_set holds for a grant or path that names a target set.
+has_set(x) if named(object.get(x, "target_set", ""))
+
+# path_targets(p) is the set of databases path p reaches: its target, or
+# every member of its target set.
+path_targets(p) := {m | some m in target_sets_by_id[p.target_set].members} if has_set(p)
+
+path_targets(p) := {p.target} if not has_set(p)
+
+# describe_target names a path's target: the address, or the set's size and
+# first members.
+describe_target(p) := describe_set(p.target_set) if has_set(p)
+
+describe_target(p) := p.target if not has_set(p)
+
+# describe_set names a set for messages: "1000 databases (a, b, c, …)".
+describe_set(id) := sprintf("%d %s (%s%s)", [count(ts.members), ts.kind, concat(", ", array.slice(ts.members, 0, 3)), ellipsis(ts.members)]) if {
+	ts := target_sets_by_id[id]
+}
+
+describe_set(id) := id if not target_sets_by_id[id]
+
+ellipsis(xs) := ", …" if count(xs) > 3
+
+ellipsis(xs) := "" if count(xs) <= 3
 
 default path_unresolved(_) := false
 

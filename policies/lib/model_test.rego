@@ -78,3 +78,23 @@ test_first_path_falls_back_to_a_guess if {
 test_assumption_names_what_was_unknown_and_assumed if {
 	model.assumption("a.b", "x unknown", "worst") == {"address": "a.b", "unknown": "x unknown", "assumed": "worst"}
 }
+
+sets_input := {"model": {"target_sets": [{"id": "databases:1", "kind": "databases", "members": ["a.db", "b.db", "c.db", "d.db"]}]}}
+
+test_path_targets_of_a_set_path_are_its_members if {
+	got := model.path_targets({"kind": "invoke", "target": "", "target_set": "databases:1"}) with input as sets_input
+	got == {"a.db", "b.db", "c.db", "d.db"}
+}
+
+test_path_targets_of_a_plain_path_is_its_target if {
+	model.path_targets({"kind": "network", "target": "x.db"}) == {"x.db"}
+}
+
+test_describe_path_names_a_set_by_count_and_first_members if {
+	got := model.describe_path({"kind": "data-api", "target": "", "target_set": "databases:1"}) with input as sets_input
+	got == "data-api path to 4 databases (a.db, b.db, c.db, …)"
+}
+
+test_describe_path_of_a_plain_path_is_unchanged if {
+	model.describe_path({"kind": "secret", "target": "x.db"}) == "secret path to x.db"
+}

@@ -1,0 +1,203 @@
+package model
+
+import (
+	"sort"
+	"strings"
+)
+
+// expander turns a path to a target set into one path per database, with
+// the same evidence a grant per target would have given. It reads the
+// model through lookups, so the reach stage (while it builds) and the
+// reviewer tools (on a finished model) share it.
+type expander struct {
+	function func(string) *Function
+	set      func(string) *TargetSet
+	secret   func(string) *Secret
+	db       func(string) *Database
+}
+
+// Expander expands the set paths of a finished model (explain, graph, the
+// lab's matrix): the model lists a path to a set once; a reviewer who asks
+// gets every path.
+type Expander struct{ x expander }
+
+// NewExpander indexes m once for ExpandPath.
+func NewExpander(m *Model) *Expander {
+	fns := make(map[string]*Function, len(m.Functions))
+	for i := range m.Functions {
+		fns[m.Functions[i].Address] = &m.Functions[i]
+	}
+	sets := make(map[string]*TargetSet, len(m.TargetSets))
+	for i := range m.TargetSets {
+		sets[m.TargetSets[i].ID] = &m.TargetSets[i]
+	}
+	secrets := make(map[string]*Secret, len(m.Secrets))
+	for i := range m.Secrets {
+		secrets[m.Secrets[i].Address] = &m.Secrets[i]
+	}
+	dbs := make(map[string]*Database, len(m.Databases))
+	for i := range m.Databases {
+		dbs[m.Databases[i].Address] = &m.Databases[i]
+	}
+	return &Expander{x: expander{
+		function: func(a string) *Function { return fns[a] },
+		set:      func(id string) *TargetSet { return sets[id] },
+		secret:   func(a string) *Secret { return secrets[a] },
+		db:       func(a string) *Database { return dbs[a] },
+	}}
+}
+
+// Set is the target set with this id, or nil.
+func (e *Expander) Set(id string) *TargetSet { return e.x.set(id) }
+
+// Targets lists the databases a path reaches: its target, or its set's
+// members.
+func (e *Expander) Targets(p Path) []string {
+	if p.TargetSet == "" {
+		return []string{p.Target}
+	}
+	if ts := e.x.set(p.TargetSet); ts != nil {
+		return ts.Members
+	}
+	return nil
+}
+
+// ExpandPath returns p itself, or for a path to a set one path per
+// database of the set (in the set's order). owner is the function whose
+// path it is ("" for a schedule or entry point).
+func (e *Expander) ExpandPath(owner string, p Path) []Path {
+	if p.TargetSet == "" {
+		return []Path{p}
+	}
+	ts := e.x.set(p.TargetSet)
+	if ts == nil {
+		return []Path{p}
+	}
+	out := make([]Path, 0, len(ts.Members))
+	for _, d := range ts.Members {
+		if q, ok := e.x.expandOne(p, d, map[string]bool{owner: true}); ok {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// expandOne is p's path to database d, a member of its set. The tail of a
+// set path tells how it was made: a grant's set step then the database set
+// (a direct grant), a function set step (a wildcard invoke) or a callee's
+// function step (an invoke of a function that reaches a set).
+func (x expander) expandOne(p Path, d string, seen map[string]bool) (Path, bool) {
+	n := len(p.Steps)
+	db := x.db(d)
+	if n < 2 || db == nil {
+		return Path{}, false
+	}
+	prev := p.Steps[n-2]
+	q := Path{Kind: p.Kind, Target: d, Unresolved: p.Unresolved}
+	if prev.Kind == StepTargetSet {
+		ps := x.set(prev.Address)
+		if ps == nil {
+			return Path{}, false
+		}
+		head := p.Steps[: n-2 : n-2]
+		lead := setLead(prev, ps)
+		switch ps.Kind {
+		case SetSecrets:
+			for _, s := range ps.Members {
+				if sec := x.secret(s); sec != nil && sec.Database == d {
+					q.Steps = append(append(clone(head), Step{Kind: "secret", Address: s, Detail: lead, FromUnknown: prev.FromUnknown}), dbStep(db))
+					return q, true
+				}
+			}
+			return Path{}, false
+		case SetDatabases:
+			q.Steps = append(append(clone(head), Step{Kind: "database", Address: d, Detail: lead, FromUnknown: prev.FromUnknown}), dbStep(db))
+			return q, true
+		case SetFunctions:
+			for _, g := range ps.Members {
+				if seen[g] {
+					continue
+				}
+				if c, ok := x.pathTo(g, d, seen); ok {
+					q.Steps = append(append(clone(head), Step{Kind: "function", Address: g, Detail: lead, FromUnknown: prev.FromUnknown}), calleeRest(g, c)...)
+					q.Unresolved = q.Unresolved || c.Unresolved
+					return q, true
+				}
+			}
+			return Path{}, false
+		}
+		return Path{}, false
+	}
+	if prev.Kind == "function" && !seen[prev.Address] {
+		if c, ok := x.pathTo(prev.Address, d, seen); ok {
+			q.Steps = append(clone(p.Steps[:n-1]), calleeRest(prev.Address, c)...)
+			q.Unresolved = q.Unresolved || c.Unresolved
+			return q, true
+		}
+	}
+	return Path{}, false
+}
+
+// pathTo is function g's path to database d (one of its own, or one
+// expanded from a set), a known one first; seen cuts cycles.
+func (x expander) pathTo(g, d string, seen map[string]bool) (Path, bool) {
+	f := x.function(g)
+	if f == nil || seen[g] {
+		return Path{}, false
+	}
+	seen[g] = true
+	defer delete(seen, g)
+	for _, wantKnown := range []bool{true, false} {
+		for _, p := range f.DataPaths {
+			if p.Unresolved == wantKnown {
+				continue
+			}
+			if p.Target == d && p.TargetSet == "" {
+				return p, true
+			}
+			if p.TargetSet == "" {
+				continue
+			}
+			if ts := x.set(p.TargetSet); ts != nil && inSorted(ts.Members, d) {
+				if q, ok := x.expandOne(p, d, seen); ok {
+					return q, true
+				}
+			}
+		}
+	}
+	return Path{}, false
+}
+
+// calleeRest is the callee's path after its own step, then the step that
+// says what the caller gains.
+func calleeRest(g string, c Path) []Step {
+	rest := c.Steps
+	if len(rest) > 0 && rest[0].Kind == "function" && rest[0].Address == g {
+		rest = rest[1:]
+	}
+	return append(clone(rest), Step{Kind: "data_path", Address: c.Target, Detail: g + " reaches " + c.Target + " by " + c.Kind})
+}
+
+func clone(s []Step) []Step { return append(make([]Step, 0, len(s)+3), s...) }
+
+func inSorted(list []string, s string) bool {
+	i := sort.SearchStrings(list, s)
+	return i < len(list) && list[i] == s
+}
+
+// SetMember says whether address is a member of set id ("" when absent).
+func (e *Expander) SetMember(id, address string) bool {
+	ts := e.x.set(id)
+	return ts != nil && inSorted(ts.Members, address)
+}
+
+// describeTarget names a path's target for people.
+func (e *Expander) DescribeTarget(p Path) string {
+	if p.TargetSet == "" {
+		return p.Target
+	}
+	if ts := e.x.set(p.TargetSet); ts != nil {
+		return DescribeSet(ts)
+	}
+	return strings.TrimSpace(p.TargetSet)
+}

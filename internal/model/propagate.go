@@ -1,0 +1,308 @@
+package model
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+)
+
+// dbBits is a set of databases by their index in the sorted list: a
+// function's reach is a few words however many databases it reaches, and
+// the reach of a set of callees is their union, word by word.
+type dbBits []uint64
+
+func (x dbBits) has(i int) bool { return x[i/64]&(1<<(i%64)) != 0 }
+func (x dbBits) set(i int)      { x[i/64] |= 1 << (i % 64) }
+func (x dbBits) count() int {
+	n := 0
+	for _, w := range x {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// orInto adds x to dst and tells whether dst grew.
+func (x dbBits) orInto(dst dbBits) bool {
+	grew := false
+	for i, w := range x {
+		if w&^dst[i] != 0 {
+			dst[i] |= w
+			grew = true
+		}
+	}
+	return grew
+}
+
+// reachState is what propagate knows about each function: every database
+// it reaches (all; known: by a path resting on no assumption) and those it
+// reaches through a hop (prop: one hop path per (caller, database)).
+type reachState struct {
+	dbs             []string
+	index           map[string]int
+	all, known, hop map[string]dbBits
+}
+
+func (r *reachState) empty() dbBits { return make(dbBits, (len(r.dbs)+63)/64) }
+
+func (r *reachState) of(m map[string]dbBits, fa string) dbBits {
+	x := m[fa]
+	if x == nil {
+		x = r.empty()
+		m[fa] = x
+	}
+	return x
+}
+
+// note records a path's databases in fa's reach; it tells whether the
+// reach grew.
+func (r *reachState) note(fa string, p Path, sets *targetSets) bool {
+	add := r.empty()
+	if p.TargetSet != "" {
+		if ts := sets.get(p.TargetSet); ts != nil {
+			for _, d := range ts.Members {
+				if i, ok := r.index[d]; ok {
+					add.set(i)
+				}
+			}
+		}
+	} else if i, ok := r.index[p.Target]; ok {
+		add.set(i)
+	}
+	if !p.Unresolved {
+		add.orInto(r.of(r.known, fa))
+	}
+	return add.orInto(r.of(r.all, fa))
+}
+
+// propagate copies each callee's reach to its callers along the edges, to a
+// fixed point. A worklist revisits a caller's own callers when it gains a
+// database. A caller gets one hop path per database it did not yet reach
+// by a hop, or, when an edge brings more than ListedTargets databases at
+// once, one path to the set of them (split into known and assumed), so a
+// plan where every function may invoke every other costs words per edge,
+// not paths per pair of functions.
+func (b *reacher) propagate(edges []fnEdge) {
+	r := &reachState{dbs: sortedKeysOf(b.dbs), index: map[string]int{}, all: map[string]dbBits{}, known: map[string]dbBits{}, hop: map[string]dbBits{}}
+	for i, d := range r.dbs {
+		r.index[d] = i
+	}
+	for _, fa := range sortedKeysOf(b.functions) {
+		for _, p := range b.functions[fa].DataPaths {
+			r.note(fa, p, b.sets)
+		}
+	}
+	byCallee := map[string][]int{}
+	bySet := map[string][]int{}
+	setsOf := map[string][]string{}
+	queue := make([]int, len(edges))
+	for i, e := range edges {
+		if e.toSet != "" {
+			if len(bySet[e.toSet]) == 0 {
+				if ts := b.sets.get(e.toSet); ts != nil {
+					for _, m := range ts.Members {
+						setsOf[m] = append(setsOf[m], e.toSet)
+					}
+				}
+			}
+			bySet[e.toSet] = append(bySet[e.toSet], i)
+		} else {
+			byCallee[e.to] = append(byCallee[e.to], i)
+		}
+		queue[i] = i
+	}
+	full := func(fa string) bool { return len(r.dbs) > 0 && r.of(r.hop, fa).count() >= len(r.dbs) }
+	for len(queue) > 0 {
+		e := edges[queue[0]]
+		queue = queue[1:]
+		if full(e.from) {
+			continue
+		}
+		var gained bool
+		if e.toSet == "" {
+			gained = b.propagateOne(r, e)
+		} else {
+			gained = b.propagateSet(r, e)
+		}
+		if gained {
+			queue = append(queue, byCallee[e.from]...)
+			for _, id := range setsOf[e.from] {
+				queue = append(queue, bySet[id]...)
+			}
+		}
+	}
+}
+
+// propagateOne follows an edge to one callee: each of its paths to a
+// database the caller has no hop path to yet becomes one.
+func (b *reacher) propagateOne(r *reachState, e fnEdge) bool {
+	caller, callee := b.functions[e.from], b.functions[e.to]
+	hop := r.of(r.hop, e.from)
+	gained := false
+	var fromSets []int
+	for _, p := range callee.DataPaths[:len(callee.DataPaths):len(callee.DataPaths)] {
+		if p.TargetSet != "" {
+			if ts := b.sets.get(p.TargetSet); ts != nil {
+				for _, d := range ts.Members {
+					if i, ok := r.index[d]; ok && !hop.has(i) && !slices.Contains(fromSets, i) {
+						fromSets = append(fromSets, i)
+					}
+				}
+			}
+			continue
+		}
+		i, ok := r.index[p.Target]
+		if !ok || hop.has(i) || pathNames(p, e.from) {
+			continue
+		}
+		hop.set(i)
+		caller.DataPaths = append(caller.DataPaths, hopPath(e, e.to, p))
+		r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], b.sets)
+		gained = true
+	}
+	var rest []int
+	for _, i := range fromSets {
+		if !hop.has(i) {
+			rest = append(rest, i)
+		}
+	}
+	return b.emitHops(r, e, rest, []string{e.to}) || gained
+}
+
+// propagateSet follows an edge to a set of functions (a wildcard invoke
+// grant): the caller reaches what any of them reaches.
+func (b *reacher) propagateSet(r *reachState, e fnEdge) bool {
+	ts := b.sets.get(e.toSet)
+	if ts == nil {
+		return false
+	}
+	union := r.empty()
+	for _, m := range ts.Members {
+		if m != e.from && b.functions[m] != nil {
+			r.of(r.all, m).orInto(union)
+		}
+	}
+	hop := r.of(r.hop, e.from)
+	var gain []int
+	for i := range r.dbs {
+		if union.has(i) && !hop.has(i) {
+			gain = append(gain, i)
+		}
+	}
+	return b.emitHops(r, e, gain, ts.Members)
+}
+
+// emitHops adds the caller's hop paths to the databases gain (indexes),
+// reached through one of the callees: one path per database when they are
+// few, with the first callee that reaches it as evidence; else one path to
+// the set of those reached by a known path and one to the set of the rest.
+func (b *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []string) bool {
+	if len(gain) == 0 {
+		return false
+	}
+	caller := b.functions[e.from]
+	hop := r.of(r.hop, e.from)
+	x := b.expander()
+	if len(gain) <= ListedTargets {
+		for _, i := range gain {
+			d := r.dbs[i]
+			g, p, ok := r.firstCallee(x, callees, e.from, d)
+			if !ok {
+				continue
+			}
+			hop.set(i)
+			steps := e.hop
+			if e.toSet != "" && len(steps) > 0 {
+				// The set step becomes the step of the one callee.
+				ts := b.sets.get(e.toSet)
+				last := steps[len(steps)-1]
+				steps = append(slices.Clone(steps[:len(steps)-1]), Step{Kind: "function", Address: g, Detail: setLead(last, ts), FromUnknown: last.FromUnknown})
+			}
+			caller.DataPaths = append(caller.DataPaths, hopPath(fnEdge{kind: e.kind, head: e.head, hop: steps, unresolved: e.unresolved}, g, p))
+			r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], b.sets)
+		}
+		return true
+	}
+	var known, assumed []string
+	for _, i := range gain {
+		hop.set(i)
+		if r.anyKnown(callees, e.from, i) {
+			known = append(known, r.dbs[i])
+		} else {
+			assumed = append(assumed, r.dbs[i])
+		}
+	}
+	lead := "these functions reach"
+	if e.toSet == "" {
+		lead = e.to + " reaches"
+	}
+	for _, group := range []struct {
+		dbs        []string
+		unresolved bool
+	}{{known, e.unresolved}, {assumed, true}} {
+		if len(group.dbs) == 0 {
+			continue
+		}
+		ds := b.sets.intern(SetDatabases, group.dbs)
+		steps := make([]Step, 0, len(e.head)+len(e.hop)+1)
+		steps = append(append(append(steps, e.head...), e.hop...), setStep(ds, lead))
+		caller.DataPaths = append(caller.DataPaths, Path{Kind: e.kind, TargetSet: ds.ID, Unresolved: group.unresolved, Steps: steps})
+		r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], b.sets)
+	}
+	return true
+}
+
+// anyKnown: one of the callees reaches database i by a known path.
+func (r *reachState) anyKnown(callees []string, caller string, i int) bool {
+	for _, g := range callees {
+		if g != caller && r.known[g] != nil && r.known[g].has(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstCallee picks the callee whose path to d is the evidence: the first
+// with a known path, else the first with any.
+func (r *reachState) firstCallee(x expander, callees []string, caller, d string) (string, Path, bool) {
+	i := r.index[d]
+	for _, wantKnown := range []bool{true, false} {
+		for _, g := range callees {
+			if g == caller {
+				continue
+			}
+			have := r.all[g]
+			if wantKnown {
+				have = r.known[g]
+			}
+			if have == nil || !have.has(i) {
+				continue
+			}
+			if p, ok := x.pathTo(g, d, map[string]bool{caller: true}); ok && !pathNames(p, caller) {
+				return g, p, true
+			}
+		}
+	}
+	return "", Path{}, false
+}
+
+// hopPath is the caller's path to p's database through callee: the edge's
+// evidence, then p's after the callee's own step, then a summary step.
+func hopPath(e fnEdge, callee string, p Path) Path {
+	rest := p.Steps
+	if len(rest) > 0 && rest[0].Kind == "function" && rest[0].Address == callee {
+		rest = rest[1:]
+	}
+	steps := make([]Step, 0, len(e.head)+len(e.hop)+len(rest)+1)
+	steps = append(append(append(steps, e.head...), e.hop...), rest...)
+	steps = append(steps, Step{Kind: "data_path", Address: p.Target, Detail: fmt.Sprintf("%s reaches %s by %s", callee, p.Target, p.Kind)})
+	return Path{Kind: e.kind, Target: p.Target, Unresolved: e.unresolved || p.Unresolved, Steps: steps}
+}
+
+func (b *reacher) expander() expander {
+	return expander{
+		function: func(a string) *Function { return b.functions[a] },
+		set:      b.sets.get,
+		secret:   func(a string) *Secret { return b.secrets[a] },
+		db:       func(a string) *Database { return b.dbs[a] },
+	}
+}
