@@ -53,9 +53,11 @@ type Capabilities struct {
 	ExecutionRole  string             `json:"execution_role,omitempty"`
 	EntryPoints    []model.EntryPoint `json:"entry_points"`
 	Egress         []model.Path       `json:"egress"`
-	DataPaths      []model.Path       `json:"data_paths"`
+	DataPaths      []model.Path       `json:"data_paths"` // a model path to a target set is listed once per database
 	Grants         []model.Grant      `json:"grants"`
-	Unresolved     []string           `json:"unresolved"`
+	// TargetSets: the sets the grants name (a wildcard over many targets).
+	TargetSets []model.TargetSet `json:"target_sets,omitempty"`
+	Unresolved []string          `json:"unresolved"`
 }
 
 // Reach is one data path from a function to the explained database.
@@ -93,10 +95,13 @@ func Explain(m *model.Model, findings []report.Finding, target string) (*Explana
 		}
 	}
 	if isDB {
+		x := model.NewExpander(m)
 		for _, fn := range m.Functions {
 			for _, p := range fn.DataPaths {
-				if p.Target == target {
-					ex.ReachedBy = append(ex.ReachedBy, Reach{Function: fn.Address, Path: p})
+				// A path to a target set reaches the database when it is a
+				// member: it is shown expanded to that database.
+				if q, ok := x.ExpandTo(fn.Address, p, target); ok {
+					ex.ReachedBy = append(ex.ReachedBy, Reach{Function: fn.Address, Path: q})
 				}
 			}
 		}
@@ -134,8 +139,14 @@ func capabilities(m *model.Model, fn model.Function) *Capabilities {
 	c := &Capabilities{
 		Address: fn.Address, Role: fn.Role, RoleSource: fn.RoleSource, InVPC: fn.InVPC,
 		Subnets: nonNil(fn.Subnets), SecurityGroups: nonNil(fn.SecurityGroups), ExecutionRole: fn.ExecutionRole,
-		EntryPoints: []model.EntryPoint{}, Egress: nonNilPaths(fn.Egress), DataPaths: nonNilPaths(fn.DataPaths),
+		EntryPoints: []model.EntryPoint{}, Egress: nonNilPaths(fn.Egress), DataPaths: []model.Path{},
 		Grants: []model.Grant{}, Unresolved: nonNil(fn.Unresolved),
+	}
+	// The model lists a path to a set of databases once; a reviewer of one
+	// function gets every path, one per database.
+	x := model.NewExpander(m)
+	for _, p := range fn.DataPaths {
+		c.DataPaths = append(c.DataPaths, x.ExpandPath(fn.Address, p)...)
 	}
 	for _, ep := range m.EntryPoints {
 		if ep.Function == fn.Address {
@@ -146,6 +157,11 @@ func capabilities(m *model.Model, fn model.Function) *Capabilities {
 	for _, r := range m.Roles {
 		if r.Address == fn.ExecutionRole {
 			c.Grants = append(c.Grants, r.Grants...)
+			for _, g := range r.Grants {
+				if ts := x.Set(g.TargetSet); ts != nil && !hasSet(c.TargetSets, ts.ID) {
+					c.TargetSets = append(c.TargetSets, *ts)
+				}
+			}
 			c.Unresolved = append(c.Unresolved, r.Unresolved...)
 		}
 	}
@@ -164,4 +180,13 @@ func nonNilPaths(p []model.Path) []model.Path {
 		return []model.Path{}
 	}
 	return p
+}
+
+func hasSet(sets []model.TargetSet, id string) bool {
+	for _, ts := range sets {
+		if ts.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -120,6 +120,11 @@ func writeFunction(b *strings.Builder, c *Capabilities, at func(string) string) 
 			if g.Target != "" {
 				line += " → " + g.Target
 			}
+			for _, ts := range c.TargetSets {
+				if ts.ID == g.TargetSet {
+					line += " → " + model.DescribeSet(&ts)
+				}
+			}
 			if g.Broad {
 				line += " (broad)"
 			}

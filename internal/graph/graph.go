@@ -20,6 +20,8 @@ const (
 	KindBucket   = "bucket"
 	KindEntry    = "entry_point"
 	KindResource = "resource" // anything else a finding names
+	// KindTargetSet: the databases a wildcard grant reaches, drawn once.
+	KindTargetSet = "target_set"
 )
 
 // Groups a node can belong to. Function groups follow the declared role.
@@ -152,6 +154,7 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 	for _, t := range m.Tables {
 		b.node(t.Address, t.Address, KindTable, GroupData)
 	}
+	x := model.NewExpander(m)
 	reachesDB := map[string]bool{}
 	for _, fn := range m.Functions {
 		reachesDB[fn.Address] = len(fn.DataPaths) > 0
@@ -174,13 +177,14 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 			b.pathEdges(fn.Address, InternetID, p, red)
 		}
 		for _, p := range fn.DataPaths {
-			if p.Target == "" {
+			target := b.pathTarget(x, p)
+			if target == "" {
 				continue
 			}
-			if _, ok := b.nodes[p.Target]; !ok {
-				b.node(p.Target, p.Target, KindDatabase, GroupData)
+			if _, ok := b.nodes[target]; !ok {
+				b.node(target, target, KindDatabase, GroupData)
 			}
-			b.pathEdges(fn.Address, p.Target, p, red || hotToDB)
+			b.pathEdges(fn.Address, target, p, red || hotToDB)
 		}
 		for _, st := range roles[fn.ExecutionRole].Statements {
 			b.statementEdges(fn.Address, st, m.Tables)
@@ -194,14 +198,14 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 	for _, s := range m.Schedules {
 		for _, w := range s.Wakes {
 			b.node(s.Address, s.Address+"\n(schedule "+s.Expression+")", KindEntry, GroupEntry)
-			b.edge(s.Address, w.Target, "wakes", flagged[s.Address])
+			b.edge(s.Address, b.pathTarget(x, w), "wakes", flagged[s.Address])
 		}
 	}
 	for _, ep := range m.EntryPoints {
 		if ep.Function == "" {
 			for _, p := range ep.DataPaths {
 				b.node(ep.Address, ep.Address+"\n("+ep.Kind+", auth "+ep.Auth+")", KindEntry, GroupEntry)
-				b.edge(ep.Address, p.Target, p.Kind, ep.Auth == "NONE" || flagged[ep.Address])
+				b.edge(ep.Address, b.pathTarget(x, p), p.Kind, ep.Auth == "NONE" || flagged[ep.Address])
 			}
 			continue
 		}
@@ -213,6 +217,29 @@ func (b *builder) fromModel(m *model.Model, flagged map[string]bool) {
 		}
 		b.edge(ep.Address, ep.Function, label, (open && reachesDB[ep.Function]) || flagged[ep.Address])
 	}
+}
+
+// pathTarget is the node a path ends at: its database, or for a path to a
+// target set one node for the set, drawn once with an edge to each member,
+// so a wildcard over N tenants costs N edges, not N per function.
+func (b *builder) pathTarget(x *model.Expander, p model.Path) string {
+	if p.TargetSet == "" {
+		return p.Target
+	}
+	ts := x.Set(p.TargetSet)
+	if ts == nil {
+		return ""
+	}
+	if _, ok := b.nodes[ts.ID]; !ok {
+		b.node(ts.ID, model.DescribeSet(ts)+"\n(target set)", KindTargetSet, GroupData)
+		for _, d := range ts.Members {
+			if _, ok := b.nodes[d]; !ok {
+				b.node(d, d, KindDatabase, GroupData)
+			}
+			b.edge(ts.ID, d, "member", false)
+		}
+	}
+	return ts.ID
 }
 
 // grantEdge draws IAM reach to DynamoDB tables and S3 that the data paths do

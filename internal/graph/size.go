@@ -17,8 +17,8 @@ const MaxLinks = 10000
 
 // Links estimates, from the model alone and without building the picture,
 // how many links it would draw: one per function-to-target evidence path and
-// per finding. Wildcard grants make this grow with the square of the
-// tenants, which is exactly the case the bound is for.
+// per finding, plus one per member of a set of databases (a wildcard grant
+// over many tenants names a set once, so this stays linear in the plan).
 func Links(m *model.Model, findings []report.Finding) int {
 	n := len(findings)
 	if m == nil {
@@ -29,6 +29,12 @@ func Links(m *model.Model, findings []report.Finding) int {
 	}
 	for _, e := range m.EntryPoints {
 		n += len(e.DataPaths)
+	}
+	// A target set is drawn once, with a link to each member.
+	for _, ts := range m.TargetSets {
+		if ts.Kind == model.SetDatabases {
+			n += len(ts.Members)
+		}
 	}
 	return n
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/letsleep/letsleep/internal/backend"
+	"github.com/letsleep/letsleep/internal/model"
 )
 
 var _ backend.Scheduler = (*Lab)(nil)
@@ -114,10 +115,12 @@ func (l *Lab) RunSchedule(ctx context.Context, s backend.Schedule, window time.D
 // model read them from its input; every database when it names none.
 func (l *Lab) scheduleDBs(name string) []string {
 	var dbs []string
+	x := model.NewExpander(l.Model)
 	for _, s := range l.Model.Schedules {
 		if s.Address == name {
 			for _, w := range s.Wakes {
-				dbs = append(dbs, w.Target)
+				// A wake to a target set wakes each of its databases.
+				dbs = append(dbs, x.Targets(w)...)
 			}
 		}
 	}

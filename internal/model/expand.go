@@ -201,3 +201,15 @@ func (e *Expander) DescribeTarget(p Path) string {
 	}
 	return strings.TrimSpace(p.TargetSet)
 }
+
+// ExpandTo is p's path to database d when p reaches it (its target, or a
+// member of its set).
+func (e *Expander) ExpandTo(owner string, p Path, d string) (Path, bool) {
+	if p.TargetSet == "" {
+		return p, p.Target == d
+	}
+	if !e.SetMember(p.TargetSet, d) {
+		return Path{}, false
+	}
+	return e.x.expandOne(p, d, map[string]bool{owner: true})
+}

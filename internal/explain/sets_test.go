@@ -1,0 +1,77 @@
+package explain
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/plangen"
+)
+
+func tenantsModel(t *testing.T, n int) *model.Model {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := plangen.WriteWildcardTenants(&buf, n, 1); err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.FromBytes("wild.json", buf.Bytes(), plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Build(p, model.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestExplainExpandsTargetSets: the model lists a function's paths to a set
+// of databases once; explain of the function lists one path per database,
+// and explain of a database finds every function whose set holds it.
+func TestExplainExpandsTargetSets(t *testing.T) {
+	const n = 12
+	m := tenantsModel(t, n)
+	fn := m.Functions[3]
+	if len(fn.DataPaths) != 2 || fn.DataPaths[0].TargetSet == "" {
+		t.Fatalf("want two paths to sets in the model, got %+v", fn.DataPaths)
+	}
+	ex, err := Explain(m, nil, fn.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, p := range ex.Function.DataPaths {
+		if p.TargetSet != "" {
+			t.Errorf("explain left a set path: %+v", p)
+		}
+		seen[p.Kind+" "+p.Target]++
+	}
+	for _, d := range m.Databases {
+		for _, kind := range []string{model.PathDataAPI, model.PathInvoke} {
+			if seen[kind+" "+d.Address] != 1 {
+				t.Errorf("%s path to %s listed %d times, want once", kind, d.Address, seen[kind+" "+d.Address])
+			}
+		}
+	}
+	text := ex.Text()
+	if !strings.Contains(text, "Data paths (24)") || !strings.Contains(text, "on * → 12 databases (") {
+		t.Errorf("text does not list 24 paths and the grant's set:\n%s", text)
+	}
+	db := m.Databases[5].Address
+	ex, err = Explain(m, nil, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]bool{}
+	for _, r := range ex.ReachedBy {
+		by[r.Function] = true
+		if r.Path.Target != db || r.Path.Steps[len(r.Path.Steps)-1].Address != db {
+			t.Errorf("%s: path does not end at %s: %+v", r.Function, db, r.Path)
+		}
+	}
+	if len(by) != n {
+		t.Errorf("database reached by %d functions, want %d", len(by), n)
+	}
+}
