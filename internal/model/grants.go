@@ -32,6 +32,17 @@ type targetIndex struct {
 	// byScope: every module-instance prefix of a target → the targets under
 	// it, to bound an unresolvable resource to the nearest enclosing module.
 	byScope map[string][]int
+	// names: the name of every target that has one (from its shape or its
+	// known ARN), sorted, with unnamed: the targets that have none. A
+	// wildcard pattern whose name begins with a literal only meets the
+	// targets whose name shares that beginning.
+	names   []namedTarget
+	unnamed []int
+}
+
+type namedTarget struct {
+	name string
+	i    int
 }
 
 func (b *facts) targetsFor(action string) *targetIndex {
@@ -52,9 +63,92 @@ func (b *facts) targetsFor(action string) *targetIndex {
 		} else if t.arn == "" {
 			ti.noName = append(ti.noName, i)
 		}
+		switch n := indexName(action, t); {
+		case n != "":
+			ti.names = append(ti.names, namedTarget{n, i})
+		default:
+			ti.unnamed = append(ti.unnamed, i)
+		}
 	}
+	sortNamed(ti.names)
 	b.targetCache[action] = ti
 	return ti
+}
+
+func sortNamed(ns []namedTarget) {
+	sort.Slice(ns, func(i, j int) bool {
+		if ns[i].name != ns[j].name {
+			return ns[i].name < ns[j].name
+		}
+		return ns[i].i < ns[j].i
+	})
+}
+
+// nameMarkers: where the name starts in the ARNs of a notable action's
+// targets. Each occurs once in such an ARN, and the names hold no colon.
+var nameMarkers = map[string]string{
+	iam.ActionSecretRead: ":secret:",
+	iam.ActionInvoke:     ":function:",
+	iam.ActionDataAPI:    ":cluster:",
+	iam.ActionDBConnect:  ":dbuser:",
+}
+
+// indexName is the name a target is found by for the literal-prefix
+// filter: from its known ARN, else its shape's name; "" when neither.
+func indexName(action string, t grantTarget) string {
+	marker := nameMarkers[action]
+	if marker == "" {
+		return ""
+	}
+	if t.arn != "" {
+		if i := strings.Index(t.arn, marker); i >= 0 {
+			return t.arn[i+len(marker):]
+		}
+		return ""
+	}
+	return t.name
+}
+
+// literalNamePrefix is the literal beginning of a pattern's name (after
+// the action's marker, up to the first wildcard), and whether the filter
+// applies: the marker occurs once, so it lines up with the target's.
+func literalNamePrefix(action, pattern string) (string, bool) {
+	marker := nameMarkers[action]
+	if marker == "" || strings.Count(pattern, marker) != 1 {
+		return "", false
+	}
+	rest := pattern[strings.Index(pattern, marker)+len(marker):]
+	if i := strings.IndexAny(rest, "*?"); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest, rest != ""
+}
+
+// byNamePrefix lists, in index order, the targets a wildcard pattern whose
+// name begins with prefix can reach: those whose name begins with it, those
+// whose name is a beginning of it (a shape's own wildcards follow its
+// name), and those with no name. patternHits still decides each; this only
+// spares it the targets that cannot match, which made the grants of a plan
+// grow with roles × targets.
+func (ti *targetIndex) byNamePrefix(prefix string) []grantTarget {
+	idx := append([]int{}, ti.unnamed...)
+	lo := sort.Search(len(ti.names), func(i int) bool { return ti.names[i].name >= prefix })
+	for j := lo; j < len(ti.names) && strings.HasPrefix(ti.names[j].name, prefix); j++ {
+		idx = append(idx, ti.names[j].i)
+	}
+	for k := 1; k < len(prefix); k++ {
+		p := prefix[:k]
+		lo := sort.Search(len(ti.names), func(i int) bool { return ti.names[i].name >= p })
+		for j := lo; j < len(ti.names) && ti.names[j].name == p; j++ {
+			idx = append(idx, ti.names[j].i)
+		}
+	}
+	sort.Ints(idx)
+	out := make([]grantTarget, len(idx))
+	for i, j := range idx {
+		out[i] = ti.list[j]
+	}
+	return out
 }
 
 // moduleOf is the module instance of a target (a synthetic master secret
@@ -104,6 +198,9 @@ func (ti *targetIndex) candidates(action, pattern string) []grantTarget {
 		return ti.list[i : i+1]
 	}
 	if pattern == UnknownResource || strings.ContainsAny(pattern, "*?") {
+		if prefix, ok := literalNamePrefix(action, pattern); ok && pattern != UnknownResource {
+			return ti.byNamePrefix(prefix)
+		}
 		return ti.list
 	}
 	var out []grantTarget
