@@ -1,38 +1,22 @@
 package explain
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/model"
-	"github.com/letsleep/letsleep/internal/plan"
-	"github.com/letsleep/letsleep/internal/plangen"
+	"github.com/letsleep/letsleep/internal/plangen/tenantmodel"
 )
-
-func tenantsModel(t *testing.T, n int) *model.Model {
-	t.Helper()
-	var buf bytes.Buffer
-	if _, err := plangen.WriteWildcardTenants(&buf, n, 1); err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.FromBytes("wild.json", buf.Bytes(), plan.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Build(p, model.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 // TestExplainExpandsTargetSets: the model lists a function's paths to a set
 // of databases once; explain of the function lists one path per database,
 // and explain of a database finds every function whose set holds it.
 func TestExplainExpandsTargetSets(t *testing.T) {
 	const n = 12
-	m := tenantsModel(t, n)
+	m, err := tenantmodel.Build(n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	fn := m.Functions[3]
 	if len(fn.DataPaths) != 2 || fn.DataPaths[0].TargetSet == "" {
 		t.Fatalf("want two paths to sets in the model, got %+v", fn.DataPaths)

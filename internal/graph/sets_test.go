@@ -1,30 +1,13 @@
 package graph
 
 import (
-	"bytes"
-	"testing"
+	"strings"
 
 	"github.com/letsleep/letsleep/internal/model"
-	"github.com/letsleep/letsleep/internal/plan"
-	"github.com/letsleep/letsleep/internal/plangen"
-)
+	"testing"
 
-func tenantsModel(t *testing.T, n int) *model.Model {
-	t.Helper()
-	var buf bytes.Buffer
-	if _, err := plangen.WriteWildcardTenants(&buf, n, 1); err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.FromBytes("wild.json", buf.Bytes(), plan.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Build(p, model.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
+	"github.com/letsleep/letsleep/internal/plangen/tenantmodel"
+)
 
 // TestTargetSetDrawnOnce: functions granted "*" over many tenants point at
 // one node for the set of databases, which points at each member once, so
@@ -32,7 +15,10 @@ func tenantsModel(t *testing.T, n int) *model.Model {
 // before anything is built.
 func TestTargetSetDrawnOnce(t *testing.T) {
 	for _, n := range []int{12, 24} {
-		m := tenantsModel(t, n)
+		m, err := tenantmodel.Build(n, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
 		g := Build(m, nil)
 		sets, members, toSet := 0, 0, 0
 		for _, nd := range g.Nodes {
@@ -45,7 +31,7 @@ func TestTargetSetDrawnOnce(t *testing.T) {
 			case "member":
 				members++
 			}
-			if len(e.To) > 10 && e.To[:10] == "databases:" {
+			if strings.HasPrefix(e.To, model.SetDatabases+":") {
 				toSet++
 			}
 		}

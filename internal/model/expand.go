@@ -23,28 +23,25 @@ type Expander struct{ x expander }
 
 // NewExpander indexes m once for ExpandPath.
 func NewExpander(m *Model) *Expander {
-	fns := make(map[string]*Function, len(m.Functions))
-	for i := range m.Functions {
-		fns[m.Functions[i].Address] = &m.Functions[i]
-	}
-	sets := make(map[string]*TargetSet, len(m.TargetSets))
-	for i := range m.TargetSets {
-		sets[m.TargetSets[i].ID] = &m.TargetSets[i]
-	}
-	secrets := make(map[string]*Secret, len(m.Secrets))
-	for i := range m.Secrets {
-		secrets[m.Secrets[i].Address] = &m.Secrets[i]
-	}
-	dbs := make(map[string]*Database, len(m.Databases))
-	for i := range m.Databases {
-		dbs[m.Databases[i].Address] = &m.Databases[i]
-	}
+	fns := byKey(m.Functions, func(f *Function) string { return f.Address })
+	sets := byKey(m.TargetSets, func(ts *TargetSet) string { return ts.ID })
+	secrets := byKey(m.Secrets, func(s *Secret) string { return s.Address })
+	dbs := byKey(m.Databases, func(d *Database) string { return d.Address })
 	return &Expander{x: expander{
 		function: func(a string) *Function { return fns[a] },
 		set:      func(id string) *TargetSet { return sets[id] },
 		secret:   func(a string) *Secret { return secrets[a] },
 		db:       func(a string) *Database { return dbs[a] },
 	}}
+}
+
+// byKey indexes a model list by a key of its elements.
+func byKey[T any](xs []T, key func(*T) string) map[string]*T {
+	out := make(map[string]*T, len(xs))
+	for i := range xs {
+		out[key(&xs[i])] = &xs[i]
+	}
+	return out
 }
 
 // Set is the target set with this id, or nil.

@@ -1,30 +1,17 @@
-package plangen
+package plangen_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/model"
-	"github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/plangen/tenantmodel"
 )
 
 // wildcardModel builds the model of n wildcard tenants.
 func wildcardModel(t *testing.T, n int) *model.Model {
 	t.Helper()
-	var buf bytes.Buffer
-	st, err := WriteWildcardTenants(&buf, n, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Replicas != n || st.ResourceChanges != 5*n {
-		t.Fatalf("stats = %+v", st)
-	}
-	p, err := plan.FromBytes("wild.json", buf.Bytes(), plan.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Build(p, model.Config{})
+	m, err := tenantmodel.Build(n, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
