@@ -322,7 +322,33 @@ func (ix *planIndex) subnets() ([]model.Subnet, error) {
 		out = append(out, model.Subnet{Address: s, VPC: vpc, CIDR: str(ix.values[s], "cidr_block"), RouteTable: t,
 			Routes: append([]model.Route{}, tables[t]...)})
 	}
+	ix.strandNATs(out)
 	return out, nil
+}
+
+// strandNATs marks routes to a NAT gateway whose own subnet has no route
+// to an internet gateway "nat-no-igw": AWS forwards the NAT gateway's
+// traffic by its subnet's table, so it has no way to the internet.
+func (ix *planIndex) strandNATs(subnets []model.Subnet) {
+	byAddr := map[string]model.Subnet{}
+	for _, s := range subnets {
+		byAddr[s.Address] = s
+	}
+	stranded := map[string]bool{}
+	for _, nat := range ix.types["aws_nat_gateway"] {
+		sn := ix.refs(nat, "subnet_id", "aws_subnet")
+		if len(sn) != 1 {
+			continue
+		}
+		stranded[nat] = !slices.ContainsFunc(byAddr[sn[0]].Routes, func(r model.Route) bool { return r.TargetKind == "igw" })
+	}
+	for i := range subnets {
+		for j, r := range subnets[i].Routes {
+			if r.TargetKind == "nat" && stranded[r.Target] {
+				subnets[i].Routes[j].TargetKind = "nat-no-igw"
+			}
+		}
+	}
 }
 
 // routeTargets maps a route's target attribute to the kind the lab acts

@@ -90,8 +90,9 @@ func (b *reacher) hopOf(rt Route) (routeHop, bool) {
 	both := []string{addrset.IPv4, addrset.IPv6}
 	switch rt.TargetKind {
 	case "nat":
-		if g := b.natByAddr[rt.Target]; g != nil && g.Private {
-			return routeHop{}, false // a private NAT gateway has no way to the internet
+		g := b.natByAddr[rt.Target]
+		if g != nil && (g.Private || b.natStranded(g)) {
+			return routeHop{}, false // no way from the NAT gateway to the internet
 		}
 		h := routeHop{step: Step{Kind: "nat_gateway", Address: rt.Target, Detail: "NAT gateway"}, families: []string{addrset.IPv4}, nat: true, pathKind: PathNAT}
 		if b.natByAddr[rt.Target] == nil && !hasPrefix(rt.Target, "nat-") {
@@ -140,6 +141,32 @@ func (b *reacher) hopOf(rt Route) (routeHop, bool) {
 		return h, true
 	}
 	return routeHop{}, false // local, gateway endpoints to AWS services
+}
+
+// natStranded tells whether a public NAT gateway has no way to the
+// internet: AWS forwards its traffic by its own subnet's route table, which
+// needs a route to an internet gateway (docs/facts/credentials-and-routes.md).
+// Only a subnet of the plan whose routes are all known strands it, when
+// none goes to an internet gateway and none to a target that might lead on
+// (a transit gateway, peering, VPN, instance or unknown target); a table
+// that may hold routes the model lost keeps the NAT gateway a way out.
+func (b *reacher) natStranded(g *Gateway) bool {
+	s := b.subnets[g.Subnet]
+	if s == nil || b.routesLost {
+		return false
+	}
+	for _, rt := range s.Routes {
+		switch rt.TargetKind {
+		case "local", "nat", "egress-only-igw":
+			continue // NAT gateways do not chain; an egress-only gateway carries IPv6 only
+		case "endpoint":
+			if t := b.ix.byAddr[rt.Target]; t != nil && getStr(t.Values, "vpc_endpoint_type") != "" && getStr(t.Values, "vpc_endpoint_type") != "GatewayLoadBalancer" {
+				continue
+			}
+		}
+		return false
+	}
+	return true
 }
 
 func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }

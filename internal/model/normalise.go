@@ -19,6 +19,9 @@ type facts struct {
 	functions map[string]*Function
 	roles     map[string]*roleState
 	natByAddr map[string]*Gateway
+	// routesLost: an aws_route whose table could not be resolved, so a
+	// table may hold routes the model does not have.
+	routesLost bool
 	// fnRoles: every execution role candidate of a function (more than one
 	// when the reference was approximated).
 	fnRoles map[string][]string

@@ -41,6 +41,7 @@ func (b *facts) buildRouteTables() {
 		routes := b.route(r, r.Values, r.Address, false, "")
 		if len(rt.Addrs) == 0 {
 			b.warn("unresolved-reference", r.Address, "route_table_id could not be resolved to a route table in the plan")
+			b.routesLost = true
 			continue
 		}
 		for _, a := range rt.Addrs {

@@ -30,6 +30,9 @@ func TestWaysOutOfTheVPC(t *testing.T) {
 		// Destination and egress are both a prefix list whose entries the
 		// plan knows: resolved, a fact.
 		{"prefixlist", []string{"nat→internet"}},
+		// A public NAT gateway whose own subnet has no route to an internet
+		// gateway cannot reach the internet.
+		{"natstranded", []string{}},
 	}
 	for _, c := range cases {
 		f := fn(t, m, "aws_lambda_function."+c.fn)

@@ -73,6 +73,25 @@ resource "aws_subnet" "public" {
   cidr_block = "10.20.100.0/24"
 }
 
+# The NAT gateway's own subnet routes to the internet gateway, as a public
+# NAT gateway needs to reach the internet.
+resource "aws_internet_gateway" "main" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.main.id
+  }
+}
+
+resource "aws_route_table_association" "public" {
+  subnet_id      = aws_subnet.public.id
+  route_table_id = aws_route_table.public.id
+}
+
 resource "aws_eip" "nat" {
   domain = "vpc"
 }

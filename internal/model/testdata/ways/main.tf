@@ -38,8 +38,65 @@ resource "aws_subnet" "pub" {
   cidr_block = "10.0.0.0/24"
 }
 
+resource "aws_route_table" "pub" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.igw.id
+  }
+}
+
+resource "aws_route_table_association" "pub" {
+  subnet_id      = aws_subnet.pub.id
+  route_table_id = aws_route_table.pub.id
+}
+
 resource "aws_nat_gateway" "nat" {
   subnet_id = aws_subnet.pub.id
+}
+
+# A public NAT gateway in a subnet whose table has no route to an internet
+# gateway (the VPC's untouched main table: local only) cannot reach the
+# internet; a function routed to it cannot go out through it.
+resource "aws_subnet" "isolated" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.1.0/24"
+}
+
+resource "aws_nat_gateway" "stranded" {
+  subnet_id = aws_subnet.isolated.id
+}
+
+resource "aws_subnet" "natstranded" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.30.0/24"
+}
+
+resource "aws_route_table" "natstranded" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.stranded.id
+  }
+}
+
+resource "aws_route_table_association" "natstranded" {
+  subnet_id      = aws_subnet.natstranded.id
+  route_table_id = aws_route_table.natstranded.id
+}
+
+resource "aws_lambda_function" "natstranded" {
+  function_name = "natstranded"
+  role          = "arn:aws:iam::123456789012:role/fn"
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  s3_bucket     = "code"
+  s3_key        = "natstranded.zip"
+  vpc_config {
+    subnet_ids                  = [aws_subnet.natstranded.id]
+    security_group_ids          = [aws_security_group.out.id]
+    ipv6_allowed_for_dual_stack = false
+  }
 }
 
 resource "aws_instance" "natinst" {

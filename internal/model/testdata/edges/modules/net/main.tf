@@ -27,6 +27,21 @@ resource "aws_nat_gateway" "this" {
   subnet_id     = aws_subnet.public.id
 }
 
+# The NAT gateway's own subnet routes to the internet gateway: without it
+# the NAT gateway could not reach the internet.
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.this.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.this.id
+  }
+}
+
+resource "aws_route_table_association" "public" {
+  subnet_id      = aws_subnet.public.id
+  route_table_id = aws_route_table.public.id
+}
+
 # The app subnets have no association: they use the VPC's main table,
 # which here is the default route table with an inline route to the NAT.
 resource "aws_default_route_table" "this" {
