@@ -52,10 +52,13 @@ func TestConcurrentWakesShareOneInvocation(t *testing.T) {
 	const callers = 10
 	var wg sync.WaitGroup
 	results := make(chan events.APIGatewayV2HTTPResponse, callers)
+	var started sync.WaitGroup
+	started.Add(callers)
 	for i := 0; i < callers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			started.Done()
 			resp, _ := h.Handle(context.Background(), post())
 			results <- resp
 		}()
@@ -65,7 +68,11 @@ func TestConcurrentWakesShareOneInvocation(t *testing.T) {
 	for fl.calls.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	time.Sleep(50 * time.Millisecond) // let the other callers join
+	// Every caller has started; give them time to reach the shared call.
+	// On a loaded machine 50 ms after the first call was not enough (CI at
+	// load 30 saw a second invocation from a caller scheduled late).
+	started.Wait()
+	time.Sleep(300 * time.Millisecond)
 	close(fl.release)
 	wg.Wait()
 	close(results)
