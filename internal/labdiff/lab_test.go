@@ -49,15 +49,19 @@ func TestFixturesLabSide(t *testing.T) {
 }
 
 // A small random run in the lab tier (make test, CI): generate, plan
-// offline, judge every cell both ways, expect no disagreement. The seed is
-// printed and comes from LETSLEEP_LABDIFF_SEED when set, else the clock;
-// LETSLEEP_LABDIFF_N sets the size (default 6). make lab-diff runs N=200.
+// offline, judge every cell both ways, expect no disagreement. By default
+// it runs ciStacks stacks of ciSeed, whose stacks write every form the
+// generator knows (TestCISeedCoversEveryForm checks that in plain go
+// test); LETSLEEP_LABDIFF_SEED (a number, or "clock") and
+// LETSLEEP_LABDIFF_N change them. make lab-diff runs N=200.
 func TestRandomStacksAgree(t *testing.T) {
 	testtier.Require(t, testtier.Lab)
 	testtier.Require(t, testtier.Terraform)
-	n := envInt(t, "LETSLEEP_LABDIFF_N", 6)
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("LETSLEEP_LABDIFF_SEED"); s != "" {
+	n := envInt(t, "LETSLEEP_LABDIFF_N", ciStacks)
+	seed := ciSeed
+	if s := os.Getenv("LETSLEEP_LABDIFF_SEED"); s == "clock" {
+		seed = uint64(time.Now().UnixNano())
+	} else if s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
 			t.Fatalf("LETSLEEP_LABDIFF_SEED: %v", err)
