@@ -238,7 +238,8 @@ func (b *facts) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tfj
 		}
 	}
 	ts, lost := b.ix.resolve(r.Module, refs)
-	addrs := b.ix.addrsOf(ts, sgTypes...)
+	// A VPC's default_security_group_id is that VPC's default group.
+	addrs := append(b.ix.addrsOf(ts, sgTypes...), b.defaultSGRefs(ts)...)
 	rule.PeerGroups = append(rule.PeerGroups, addrs...)
 	if len(addrs) == 0 {
 		rule.Unresolved = true
@@ -274,7 +275,7 @@ func (b *facts) ruleFromConfig(r *res, cb map[string]*tfjson.Expression) SGRule 
 	}
 	if e := cb["security_groups"]; e != nil && e.ExpressionData != nil {
 		ts, _ := b.ix.resolve(r.Module, e.References)
-		rule.PeerGroups = b.ix.addrsOf(ts, sgTypes...)
+		rule.PeerGroups = append(b.ix.addrsOf(ts, sgTypes...), b.defaultSGRefs(ts)...)
 		if len(e.References) > 0 && len(rule.PeerGroups) == 0 {
 			rule.Unresolved = true
 		}
