@@ -20,6 +20,11 @@ func (b *facts) defaultSG(vpc string) string {
 		if sg := b.sgs[r.Address]; sg != nil && sg.VPC == vpc {
 			return r.Address
 		}
+		// Not built yet (a rule naming the default group can be read
+		// first): its vpc_id says whose default group it manages.
+		if contains(b.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs, vpc) {
+			return r.Address
+		}
 	}
 	addr := vpc + DefaultSGSuffix
 	if b.sgs[addr] == nil {
