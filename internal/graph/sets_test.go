@@ -42,6 +42,15 @@ func TestTargetSetDrawnOnce(t *testing.T) {
 		if toSet != 2*n {
 			t.Errorf("n=%d: %d edges into the set, want %d", n, toSet, 2*n)
 		}
+		// Focused on one tenant, the set is one node: the other tenants'
+		// databases stay out of the picture.
+		f, err := g.Focus([]string{strings.SplitN(m.Functions[0].Address, ".module.", 2)[0]}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Nodes) > 8 {
+			t.Errorf("n=%d: focus on one tenant draws %d nodes, want the tenant's and its set", n, len(f.Nodes))
+		}
 		if links := Links(m, nil); links != 3*n {
 			t.Errorf("n=%d: Links = %d, want %d (two paths per function, one link per member)", n, links, 3*n)
 		}

@@ -28,7 +28,7 @@ type via struct {
 
 // isVia reports whether a node kind is one a path passes through.
 func isVia(kind string) bool {
-	return kind == KindSecret || kind == KindGateway || kind == KindSecurityGroup || kind == KindTargetSet
+	return kind == KindSecret || kind == KindGateway || kind == KindSecurityGroup
 }
 
 // viaOf finds the resource p passes through, from its evidence steps. A
