@@ -295,7 +295,7 @@ func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth
 			case "constant_value":
 				data.ConstantValue, err = s.vr.read(dec)
 			case "references":
-				err = json.UnmarshalDecode(dec, &data.References, s.opts)
+				data.References, err = s.references(dec)
 			default:
 				err = dec.SkipValue()
 			}
@@ -311,6 +311,31 @@ func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth
 		return err
 	}
 	return errShape
+}
+
+// references reads an expression's reference list; references repeat
+// across a configuration (var.name, each.value), so they are interned.
+func (s *streamer) references(dec *jsontext.Decoder) ([]string, error) {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
+		return nil, err
+	}
+	if err := s.expectOn(dec, '['); err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for dec.PeekKind() != ']' {
+		if dec.PeekKind() != '"' {
+			return nil, errShape
+		}
+		ref, err := s.vr.key(dec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ref)
+	}
+	_, err := dec.ReadToken()
+	return out, err
 }
 
 func (s *streamer) expectOn(dec *jsontext.Decoder, kind jsontext.Kind) error {
