@@ -47,6 +47,12 @@ func TestCredentialsDefaultGroupsAndLiteralNames(t *testing.T) {
 			t.Errorf("%s data = %v, want %v", c.fn, got, c.want)
 		}
 	}
+	// The evidence quotes the literal that tied the policy to the role: no
+	// reference in the plan shows it.
+	notres := findPath(t, fn(t, m, "aws_lambda_function.notres").DataPaths, "secret")
+	if !hasStep(notres, "policy", "", "attached by the literal ARN arn:aws:iam::123456789012:policy/notres") {
+		t.Errorf("notres path does not quote the literal policy ARN: %+v", notres.Steps)
+	}
 	for _, r := range m.Roles {
 		for _, g := range r.Grants {
 			if (r.Address == `aws_iam_role.r["byname"]` || r.Address == `aws_iam_role.r["notres"]`) && g.Broad {

@@ -594,7 +594,7 @@ func (b *facts) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 	}
 	return []Step{
 		{Kind: "role", Address: rs.addr, Detail: roleDetail(rs.name)},
-		{Kind: "policy", Address: st.Origin, Detail: "policy"},
+		{Kind: "policy", Address: st.Origin, Detail: policyDetail(st)},
 		{Kind: "statement", Address: st.Origin, Detail: detail, FromUnknown: st.FromUnknown, Assumption: guess},
 		{Kind: "action", Detail: actionDetail},
 		{Kind: "resource", Detail: res, FromUnknown: st.FromUnknown},
@@ -652,6 +652,15 @@ func shapeOverlap(p, sh string) bool {
 		return res
 	}
 	return f(0, 0)
+}
+
+// policyDetail says how the policy came to the role when no reference
+// shows it: the literal ARN that attached it.
+func policyDetail(st stmt) string {
+	if st.literal != "" {
+		return "policy, attached by the literal ARN " + st.literal
+	}
+	return "policy"
 }
 
 // roleDetail names the role, or says its name is not known yet, so a

@@ -24,6 +24,9 @@ type stmt struct {
 	scope string
 	// assumed: built by assumeFromRefs, not read from a document.
 	assumed bool
+	// literal: the ARN, written as a literal, that attached the statement's
+	// policy; evidence quotes it, since no reference in the plan ties the two.
+	literal string
 }
 
 func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {

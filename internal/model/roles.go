@@ -97,7 +97,7 @@ func (b *facts) buildRoles() {
 		if unknownAt(r.Unknown, "managed_policy_arns") {
 			l := b.link(r, r.Values, r.Unknown, "managed_policy_arns", []string{"managed_policy_arns"}, "aws_iam_policy")
 			for _, pa := range l.Addrs {
-				b.attachPolicyResource(rs, pa, "managed_arns")
+				b.attachPolicyResource(rs, pa, "managed_arns", "")
 			}
 			b.lostRefs(rs, r, "managed_policy_arns", l)
 		}
@@ -173,7 +173,7 @@ func (b *facts) attachFrom(rs *roleState, r *res, source string) {
 	}
 	l := b.link(r, r.Values, r.Unknown, "policy_arn", []string{"policy_arn"}, "aws_iam_policy")
 	for _, pa := range l.Addrs {
-		b.attachPolicyResource(rs, pa, source)
+		b.attachPolicyResource(rs, pa, source, "")
 	}
 	if len(l.Addrs) == 0 {
 		rs.unresolved = append(rs.unresolved, r.Address)
@@ -190,7 +190,11 @@ func (b *facts) attachFrom(rs *roleState, r *res, source string) {
 // the plan, an AWS-managed policy from the table, or an unknown policy.
 func (b *facts) attachARN(rs *roleState, r *res, arn, source string) {
 	if a := b.lookup(arn, "aws_iam_policy"); a != "" {
-		b.attachPolicyResource(rs, a, source)
+		literal := ""
+		if b.byARN[arn] == "" && b.byID[arn] == "" {
+			literal = arn // named by its name in a literal ARN (literalnames.go)
+		}
+		b.attachPolicyResource(rs, a, source, literal)
 		return
 	}
 	if mp := iam.Managed(arn); mp != nil {
@@ -211,12 +215,15 @@ func (b *facts) attachARN(rs *roleState, r *res, arn, source string) {
 	}
 }
 
-func (b *facts) attachPolicyResource(rs *roleState, addr, source string) {
+func (b *facts) attachPolicyResource(rs *roleState, addr, source, literal string) {
 	pr := b.ix.byAddr[addr]
 	if pr == nil {
 		return
 	}
 	st, known, _ := b.document(pr, pr.Values, pr.Unknown, "policy", addr)
+	for i := range st {
+		st[i].literal = literal
+	}
 	b.addPolicy(rs, PolicyRef{Address: addr, Source: source, Known: known}, st)
 }
 
