@@ -145,6 +145,7 @@ func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource, 
 
 // indexIdentifiers maps every known id, ARN and name to its address.
 func (rx *resolved) indexIdentifiers() {
+	var dups sameNames
 	for _, list := range rx.ix.byType {
 		for _, r := range list {
 			if id := getStr(r.Values, "id"); id != "" && !r.Data {
@@ -161,12 +162,15 @@ func (rx *resolved) indexIdentifiers() {
 				if rx.byName[r.Type] == nil {
 					rx.byName[r.Type] = map[string]string{}
 				}
-				if _, dup := rx.byName[r.Type][name]; !dup {
+				if first, dup := rx.byName[r.Type][name]; !dup {
 					rx.byName[r.Type][name] = r.Address
+				} else if !r.Data {
+					dups.note(rx.ix.byAddr[first], r)
 				}
 			}
 		}
 	}
+	dups.warn(&rx.notes)
 }
 
 // lookup finds the address of a known id, ARN or name among types.

@@ -370,7 +370,7 @@ type VPCEndpoint struct {
 // Warning is something the model could not analyse. It is never dropped:
 // the policies turn warnings into findings, and --strict fails on them.
 type Warning struct {
-	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy|invalid-role|deferred
+	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy|invalid-role|deferred|same-name
 	Address string `json:"address"`
 	// Part narrows the address to the part it concerns ("statement NAME"
 	// of a policy document), when a Statement names the same part.

@@ -1,0 +1,83 @@
+package model
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/plan"
+)
+
+// sameNamePlan holds two roles named "app": under keyA and keyB provider
+// configurations, and a role_policy that joins on the name.
+func sameNamePlan(keyA, keyB string) string {
+	return `{
+ "format_version": "1.2", "terraform_version": "1.9.0",
+ "resource_changes": [
+  {"address": "aws_iam_role.a", "mode": "managed", "type": "aws_iam_role", "name": "a",
+   "change": {"actions": ["create"], "after": {"name": "app"}, "after_unknown": {"arn": true}}},
+  {"address": "aws_iam_role.b", "mode": "managed", "type": "aws_iam_role", "name": "b",
+   "change": {"actions": ["create"], "after": {"name": "app"}, "after_unknown": {"arn": true}}},
+  {"address": "aws_iam_role.c", "mode": "managed", "type": "aws_iam_role", "name": "c",
+   "change": {"actions": ["create"], "after": {"name": "other"}, "after_unknown": {"arn": true}}}
+ ],
+ "configuration": {"root_module": {"resources": [
+  {"address": "aws_iam_role.a", "mode": "managed", "type": "aws_iam_role", "name": "a", "provider_config_key": "` + keyA + `", "expressions": {}},
+  {"address": "aws_iam_role.b", "mode": "managed", "type": "aws_iam_role", "name": "b", "provider_config_key": "` + keyB + `", "expressions": {}},
+  {"address": "aws_iam_role.c", "mode": "managed", "type": "aws_iam_role", "name": "c", "provider_config_key": "` + keyA + `", "expressions": {}}
+ ]}}
+}`
+}
+
+func sameNameWarnings(t *testing.T, doc string) []Warning {
+	t.Helper()
+	p, err := plan.FromBytes("same.json", []byte(doc), plan.Options{})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	var out []Warning
+	for _, w := range resolve(p, nil).notes.list {
+		if w.Kind == "same-name" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Two roles with one name are never joined silently: the warning names
+// both addresses and says which one joins by name link.
+func TestSameNameWarns(t *testing.T) {
+	cases := []struct {
+		name, keyA, keyB, want string
+	}{
+		{"one provider configuration", "aws", "aws", "EntityAlreadyExists"},
+		{"two provider configurations", "aws", "aws.prod", `"aws" and "aws.prod"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ws := sameNameWarnings(t, sameNamePlan(c.keyA, c.keyB))
+			if len(ws) != 1 {
+				t.Fatalf("warnings = %+v, want one same-name warning", ws)
+			}
+			msg := ws[0].Message
+			for _, want := range []string{"aws_iam_role.a", "aws_iam_role.b", `"app"`, c.want} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message %q lacks %q", msg, want)
+				}
+			}
+			if ws[0].Address != "aws_iam_role.b" {
+				t.Errorf("address = %q, want the second role", ws[0].Address)
+			}
+		})
+	}
+}
+
+// Distinct names give no warning.
+func TestSameNameQuietOnDistinctNames(t *testing.T) {
+	doc := sameNamePlan("aws", "aws")
+	doc = strings.Replace(doc, `"name": "b",
+   "change": {"actions": ["create"], "after": {"name": "app"}`, `"name": "b",
+   "change": {"actions": ["create"], "after": {"name": "app2"}`, 1)
+	if ws := sameNameWarnings(t, doc); len(ws) != 0 {
+		t.Errorf("warnings = %+v, want none", ws)
+	}
+}
