@@ -23,8 +23,19 @@ type sameName struct {
 	first, second *res
 }
 
+// uniqueNameTypes are the types whose name AWS keeps unique per account
+// (IAM), per account and region, or per VPC (security groups): two of them
+// with one name are two accounts, regions or VPCs, or a plan that cannot
+// apply. Names of other types (role policies, API stages, log groups per
+// API) are scoped to a parent and repeat legitimately.
+var uniqueNameTypes = map[string]bool{
+	"aws_iam_role": true, "aws_iam_policy": true, "aws_iam_user": true, "aws_iam_group": true,
+	"aws_iam_instance_profile": true, "aws_secretsmanager_secret": true, "aws_dynamodb_table": true,
+	"aws_sqs_queue": true, "aws_sns_topic": true, "aws_security_group": true,
+}
+
 func (s *sameNames) note(first, second *res) {
-	if first == nil || first.Data {
+	if first == nil || first.Data || !uniqueNameTypes[second.Type] {
 		return
 	}
 	s.pairs = append(s.pairs, sameName{typ: second.Type, name: getStr(second.Values, "name"), first: first, second: second})
