@@ -212,6 +212,8 @@ advice("invalid-role") := "use one of the roles control, egress, hot, viewer, wa
 
 advice("deferred") := "run terraform plan again once the deferred changes can be planned, and check that plan"
 
+advice("same-name") := "give each resource its own name (AWS keeps these names unique per account, region or VPC); if they live in different accounts or regions, check by hand the findings that join on this name"
+
 advice("source") := "run terraform init in the root module so that .terraform/modules/modules.json names the module folders, or pass the right folder with --source"
 
 # assumed says what letsleep did in place of what it could not know.
@@ -223,10 +225,12 @@ assumed("blind-spot") := "nothing: the path this resource may open is not analys
 
 assumed("invalid-role") := "no declared role: the function is judged by what it can do"
 
+assumed("same-name") := "joins by this name link the first of the resources only"
+
 assumed(kind) := "the values the plan does hold, read on best effort" if kind in {"format-version", "deferred"}
 
-assumed(kind) := "nothing: it is not analysed" if not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "invalid-role", "format-version", "deferred"}
+assumed(kind) := "nothing: it is not analysed" if not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "invalid-role", "format-version", "deferred", "same-name"}
 
-known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source"}
+known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name"}
 
 advice(kind) := "review it by hand, then fix the plan or waive with a reason" if not kind in known_kinds

@@ -49,7 +49,7 @@ test_allow_null_warnings if {
 }
 
 test_deny_every_known_kind_has_specific_advice if {
-	every kind in ["unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source"] {
+	every kind in ["unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name"] {
 		findings := deny with input as fx.input_of({"warnings": [w(kind, "aws_x.y", "m")]})
 		some d in findings
 		not contains(d.message, "review it by hand, then fix the plan")
