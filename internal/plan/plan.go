@@ -309,4 +309,3 @@ func tooLargeStream(source string, limit int64) error {
 func tooLarge(source string, size, limit int64) error {
 	return inputErr(source, nil, "plan JSON is larger than the %s limit (%d bytes): set %s to a larger byte count, or split the stack", readlimit.Human(limit), size, MaxBytesEnv)
 }
-
