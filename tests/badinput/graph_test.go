@@ -15,16 +15,7 @@ import (
 // message offering --focus; --focus draws one tenant's part.
 func TestGraphBounded(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "tenants.json")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := plangen.WriteWildcardTenants(f, 120, 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-
+	path := busyPlan(t)
 	res := run(t, runOpts{timeout: 30 * time.Second}, "graph", "--timeout", "1s", path)
 	assertInputErr(t, res, "", inputErr{line: "letsleep: graph did not finish within --timeout 1s: raise --timeout, or draw part of the plan with --focus"})
 	if res.elapsed > 5*time.Second {
@@ -32,7 +23,8 @@ func TestGraphBounded(t *testing.T) {
 	}
 
 	small := filepath.Join(t.TempDir(), "small.json")
-	if f, err = os.Create(small); err != nil {
+	f, err := os.Create(small)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := plangen.WriteWildcardTenants(f, 3, 1); err != nil {

@@ -48,7 +48,11 @@ func buildAndRun(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "badinput: go build ./cmd/letsleep failed: %v\n%s", err, out)
 		return 1
 	}
-	return m.Run()
+	code := m.Run()
+	for _, d := range busyDirs {
+		os.RemoveAll(d)
+	}
+	return code
 }
 
 func findRepoRoot() (string, error) {

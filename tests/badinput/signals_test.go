@@ -11,8 +11,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/letsleep/letsleep/internal/plangen"
 )
 
 // stopBudget is how soon after SIGINT or SIGTERM letsleep must be gone:
@@ -27,26 +25,9 @@ const stopBudget = 3 * time.Second
 // nothing in TMPDIR.
 func TestSignalStopsEveryStage(t *testing.T) {
 	t.Parallel()
-	big := filepath.Join(t.TempDir(), "tenants.json")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// About 10 s of work on an idle machine: long enough to be caught
-	// mid-way at 1 s.
-	if _, err := plangen.WriteWildcardTenants(f, 80, 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	// cost builds the model only: it needs more tenants to be caught busy.
-	bigger := filepath.Join(t.TempDir(), "more-tenants.json")
-	if f, err = os.Create(bigger); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := plangen.WriteWildcardTenants(f, 250, 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	// About 5 s of CPU on an idle machine (load, model, policies): long
+	// enough to be caught mid-way.
+	big := busyPlan(t)
 	fifo := filepath.Join(t.TempDir(), "plan.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -82,7 +63,7 @@ deny contains {"resource": "x", "message": "never"} if {
 		{"check", []string{"check", "--format", "json", big}, 300 * time.Millisecond, nil, false},
 		{"policy", []string{"check", "--timeout", "10m", "--policy", slow, cleanPlan(t)}, time.Second, nil, false},
 		{"graph", []string{"graph", "--format", "svg", big}, 300 * time.Millisecond, nil, false},
-		{"cost", []string{"cost", bigger}, 300 * time.Millisecond, nil, false},
+		{"cost", []string{"cost", big}, 300 * time.Millisecond, nil, false},
 		{"terraform", []string{"check", tfDir}, 0, &tfPath, true},
 	}
 	for _, tc := range cases {
