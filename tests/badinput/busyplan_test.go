@@ -1,7 +1,6 @@
 package badinput
 
 import (
-	"os"
 	"sync"
 	"testing"
 
@@ -21,23 +20,13 @@ var (
 	busyErr  error
 )
 
-// busyPlan writes the busy plan once per test binary, into a folder removed
-// when the tests end, and returns its path.
+// busyPlan writes the busy plan once per test binary, beside the built
+// binary (TestMain removes that folder), and returns its path.
 func busyPlan(t *testing.T) string {
 	t.Helper()
-	busyOnce.Do(func() {
-		var dir string
-		if dir, busyErr = os.MkdirTemp("", "letsleep-badinput-busy-"); busyErr != nil {
-			return
-		}
-		busyDirs = append(busyDirs, dir)
-		busyPath, busyErr = plangen.WriteBuiltin(dir, busyPlanResources)
-	})
+	busyOnce.Do(func() { busyPath, busyErr = plangen.WriteBuiltin(binDir, busyPlanResources) })
 	if busyErr != nil {
 		t.Fatalf("write the busy plan: %v", busyErr)
 	}
 	return busyPath
 }
-
-// busyDirs are removed by TestMain after the tests.
-var busyDirs []string

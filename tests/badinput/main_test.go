@@ -19,6 +19,9 @@ import (
 // bin is the letsleep binary built once for the whole package.
 var bin string
 
+// binDir holds bin and the shared busy plan; removed when the tests end.
+var binDir string
+
 // repoRoot is the module root (where go.mod lives).
 var repoRoot string
 
@@ -39,6 +42,7 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
+	binDir = tmp
 	bin = filepath.Join(tmp, "letsleep")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -48,11 +52,7 @@ func buildAndRun(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "badinput: go build ./cmd/letsleep failed: %v\n%s", err, out)
 		return 1
 	}
-	code := m.Run()
-	for _, d := range busyDirs {
-		os.RemoveAll(d)
-	}
-	return code
+	return m.Run()
 }
 
 func findRepoRoot() (string, error) {
