@@ -21,8 +21,8 @@ var blindSpotPrefixes = []struct{ prefix, why string }{
 	{"aws_iam_role_policies_exclusive", "exclusive policy management may remove inline policies the model counts"},
 }
 
-func (b *facts) blindSpots() {
-	for t, list := range b.ix.byType {
+func (fx *facts) blindSpots() {
+	for t, list := range fx.ix.byType {
 		why := ""
 		for _, bs := range blindSpotPrefixes {
 			if strings.HasPrefix(t, bs.prefix) {
@@ -36,13 +36,13 @@ func (b *facts) blindSpots() {
 			}
 			switch {
 			case why != "":
-				b.warn("blind-spot", r.Address, "%s: %s", t, why)
+				fx.warn("blind-spot", r.Address, "%s: %s", t, why)
 			case t == "aws_instance" && r.Values["source_dest_check"] == false:
-				b.warn("blind-spot", r.Address, "instance with source_dest_check=false may be a NAT instance; routes through it are assumed to reach the internet")
+				fx.warn("blind-spot", r.Address, "instance with source_dest_check=false may be a NAT instance; routes through it are assumed to reach the internet")
 			case t == "aws_lambda_permission":
-				b.lambdaPermission(r)
+				fx.lambdaPermission(r)
 			case t == "aws_lambda_event_source_mapping":
-				b.eventSourceMapping(r)
+				fx.eventSourceMapping(r)
 			}
 		}
 	}
@@ -50,24 +50,24 @@ func (b *facts) blindSpots() {
 
 // lambdaPermission flags invoke permissions for other accounts or anyone:
 // callers outside the plan cannot be analysed.
-func (b *facts) lambdaPermission(r *res) {
+func (fx *facts) lambdaPermission(r *res) {
 	p := getStr(r.Values, "principal")
 	switch {
 	case p == "*" || isServicePrincipal(p):
 		// Modelled: a public entry point (entrypoints.go) or a restricted service.
-	case p != "" && b.roleByARN(p) != "":
+	case p != "" && fx.roleByARN(p) != "":
 		// Modelled: a grant of the role it names (hops.go).
 	case p != "":
-		b.warn("blind-spot", r.Address, "aws_lambda_permission lets principal %s (another account?) invoke the function; callers outside the plan are not analysed", p)
+		fx.warn("blind-spot", r.Address, "aws_lambda_permission lets principal %s (another account?) invoke the function; callers outside the plan are not analysed", p)
 	}
 }
 
 // eventSourceMapping: SQS mappings are followed (hops.go); streams and other
 // sources run the function on writes the model does not trace.
-func (b *facts) eventSourceMapping(r *res) {
-	src := b.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
+func (fx *facts) eventSourceMapping(r *res) {
+	src := fx.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
 	if len(src.Addrs) > 0 {
 		return
 	}
-	b.warn("blind-spot", r.Address, "aws_lambda_event_source_mapping: event source mappings from streams and other non-SQS sources start functions on writes that are not followed")
+	fx.warn("blind-spot", r.Address, "aws_lambda_event_source_mapping: event source mappings from streams and other non-SQS sources start functions on writes that are not followed")
 }

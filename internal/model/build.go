@@ -63,11 +63,11 @@ type linkResult struct {
 	Approx bool
 }
 
-func (b *facts) link(r *res, values, unknown map[string]any, key string, cfgPath []string, types ...string) linkResult {
+func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPath []string, types ...string) linkResult {
 	var out linkResult
 	known := getStrings(values, key)
 	for _, v := range known {
-		if a := b.lookup(v, types...); a != "" {
+		if a := fx.lookup(v, types...); a != "" {
 			out.Addrs = append(out.Addrs, a)
 		} else {
 			out.Raw = append(out.Raw, v)
@@ -89,15 +89,15 @@ func (b *facts) link(r *res, values, unknown map[string]any, key string, cfgPath
 			out.Addrs = sortedUnique(out.Addrs)
 			return out
 		}
-		ts, lost, settled := b.ix.resolveSettled(r.Module, refs)
+		ts, lost, settled := fx.ix.resolveSettled(r.Module, refs)
 		if onlyIteration(refs) {
-			ts, lost = b.iterationTargets(r)
+			ts, lost = fx.iterationTargets(r)
 		} else if indexedByIteration(refs) {
 			ts = ownInstance(r, ts)
 		}
-		addrs := b.ix.addrsOf(ts, types...)
+		addrs := fx.ix.addrsOf(ts, types...)
 		if contains(types, "aws_security_group") {
-			addrs = append(addrs, b.defaultSGRefs(ts)...)
+			addrs = append(addrs, fx.defaultSGRefs(ts)...)
 		}
 		out.Addrs = append(out.Addrs, addrs...)
 		out.FromUnknown = len(addrs) > 0

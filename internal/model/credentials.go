@@ -31,10 +31,10 @@ type passwordSource struct {
 }
 
 // dbPasswords lists, per database, its master password's value and sources.
-func (b *facts) dbPasswords() []passwordSource {
+func (fx *facts) dbPasswords() []passwordSource {
 	var out []passwordSource
 	for _, t := range dbTypes {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			if r.Data {
 				continue
 			}
@@ -43,7 +43,7 @@ func (b *facts) dbPasswords() []passwordSource {
 				if v := getStr(r.Values, k); len(v) >= minPasswordLen && ps.value == "" {
 					ps.value = v
 				}
-				for _, key := range b.sourceKeys(r, refsAt(r, k)) {
+				for _, key := range fx.sourceKeys(r, refsAt(r, k)) {
 					ps.keys[key] = true
 				}
 			}
@@ -59,8 +59,8 @@ func (b *facts) dbPasswords() []passwordSource {
 // sourceKeys names where a value comes from: the resources its references
 // resolve to (random_password.db), and the variables it reads in its own
 // module (a root variable resolves to no resource).
-func (b *facts) sourceKeys(r *res, refs []string) []string {
-	ts, _ := b.ix.resolve(r.Module, refs)
+func (fx *facts) sourceKeys(r *res, refs []string) []string {
+	ts, _ := fx.ix.resolve(r.Module, refs)
 	var out []string
 	for _, t := range ts {
 		out = append(out, t.Addr)
@@ -96,49 +96,49 @@ func holds(pws []passwordSource, value string, keys []string) (string, string) {
 
 // linkCredentials ties secrets and SSM parameters to the database whose
 // master password they hold.
-func (b *facts) linkCredentials() {
-	pws := b.dbPasswords()
+func (fx *facts) linkCredentials() {
+	pws := fx.dbPasswords()
 	if len(pws) == 0 {
 		return
 	}
-	for _, r := range b.ix.byType["aws_secretsmanager_secret_version"] {
-		sec := b.link(r, r.Values, r.Unknown, "secret_id", []string{"secret_id"}, "aws_secretsmanager_secret")
+	for _, r := range fx.ix.byType["aws_secretsmanager_secret_version"] {
+		sec := fx.link(r, r.Values, r.Unknown, "secret_id", []string{"secret_id"}, "aws_secretsmanager_secret")
 		val := getStr(r.Values, "secret_string") + getStr(r.Values, "secret_string_wo")
-		db, why := holds(pws, val, b.sourceKeys(r, append(refsAt(r, "secret_string"), refsAt(r, "secret_string_wo")...)))
+		db, why := holds(pws, val, fx.sourceKeys(r, append(refsAt(r, "secret_string"), refsAt(r, "secret_string_wo")...)))
 		if db == "" {
 			continue
 		}
 		for _, sa := range sec.Addrs {
-			if s := b.secrets[sa]; s != nil && s.Database == "" {
+			if s := fx.secrets[sa]; s != nil && s.Database == "" {
 				s.Database, s.Why = db, "version "+r.Address+" "+why
 			}
 		}
 	}
-	for _, r := range b.ix.byType["aws_ssm_parameter"] {
+	for _, r := range fx.ix.byType["aws_ssm_parameter"] {
 		if r.Data {
 			continue
 		}
 		val := getStr(r.Values, "value") + getStr(r.Values, "insecure_value") + getStr(r.Values, "value_wo")
-		db, why := holds(pws, val, b.sourceKeys(r, append(append(refsAt(r, "value"), refsAt(r, "insecure_value")...), refsAt(r, "value_wo")...)))
+		db, why := holds(pws, val, fx.sourceKeys(r, append(append(refsAt(r, "value"), refsAt(r, "insecure_value")...), refsAt(r, "value_wo")...)))
 		if db == "" {
 			continue
 		}
 		name := getStr(r.Values, "name")
-		b.secrets[r.Address] = &Secret{Address: r.Address, Kind: SecretKindSSM, Name: name, Database: db, Why: getStr(r.Values, "type") + " parameter " + why}
+		fx.secrets[r.Address] = &Secret{Address: r.Address, Kind: SecretKindSSM, Name: name, Database: db, Why: getStr(r.Values, "type") + " parameter " + why}
 	}
 }
 
 // ssmTargets are the SSM parameters that hold a database password, as
 // grant targets (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME, the name
 // without its leading slash).
-func (b *facts) ssmTargets() []grantTarget {
+func (fx *facts) ssmTargets() []grantTarget {
 	var out []grantTarget
-	for _, s := range b.secrets {
+	for _, s := range fx.secrets {
 		if s.Kind != SecretKindSSM {
 			continue
 		}
 		t := grantTarget{addr: s.Address}
-		if r := b.ix.byAddr[s.Address]; r != nil {
+		if r := fx.ix.byAddr[s.Address]; r != nil {
 			t.arn = getStr(r.Values, "arn")
 		}
 		if t.arn == "" && s.Name != "" {

@@ -12,29 +12,29 @@ const DefaultSGSuffix = ".default_security_group"
 // traffic out (to 0.0.0.0/0, and to ::/0 when the VPC has an IPv6 block),
 // until aws_default_security_group rewrites its rules
 // (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html).
-func (b *facts) defaultSG(vpc string) string {
-	for _, r := range b.ix.byType["aws_default_security_group"] {
+func (fx *facts) defaultSG(vpc string) string {
+	for _, r := range fx.ix.byType["aws_default_security_group"] {
 		if r.Data {
 			continue
 		}
-		if sg := b.sgs[r.Address]; sg != nil && sg.VPC == vpc {
+		if sg := fx.sgs[r.Address]; sg != nil && sg.VPC == vpc {
 			return r.Address
 		}
 		// Not built yet (a rule naming the default group can be read
 		// first): its vpc_id says whose default group it manages.
-		if contains(b.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs, vpc) {
+		if contains(fx.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs, vpc) {
 			return r.Address
 		}
 	}
 	addr := vpc + DefaultSGSuffix
-	if b.sgs[addr] == nil {
-		b.sgs[addr] = &SecurityGroup{
+	if fx.sgs[addr] == nil {
+		fx.sgs[addr] = &SecurityGroup{
 			Address: addr, Name: "default", VPC: vpc,
 			Ingress: []SGRule{normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, Self: true, PeerGroups: []string{addr}})},
 			Egress:  []SGRule{normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, CIDRs: []string{"0.0.0.0/0"}})},
 		}
-		if b.vpcHasIPv6(vpc) {
-			g := b.sgs[addr]
+		if fx.vpcHasIPv6(vpc) {
+			g := fx.sgs[addr]
 			g.Egress = append(g.Egress, normRule(SGRule{Address: addr, Form: "default", Protocol: "-1", FromPort: 0, ToPort: 65535, CIDRs: []string{"::/0"}}))
 		}
 	}
@@ -43,13 +43,13 @@ func (b *facts) defaultSG(vpc string) string {
 
 // vpcHasIPv6: the VPC is given an IPv6 block, on creation or by an
 // association in the plan.
-func (b *facts) vpcHasIPv6(vpc string) bool {
-	if v := b.ix.byAddr[vpc]; v != nil && (getBool(v.Values, "assign_generated_ipv6_cidr_block") || getStr(v.Values, "ipv6_cidr_block") != "" ||
+func (fx *facts) vpcHasIPv6(vpc string) bool {
+	if v := fx.ix.byAddr[vpc]; v != nil && (getBool(v.Values, "assign_generated_ipv6_cidr_block") || getStr(v.Values, "ipv6_cidr_block") != "" ||
 		getStr(v.Values, "ipv6_ipam_pool_id") != "" || unknownAt(v.Unknown, "ipv6_ipam_pool_id")) {
 		return true
 	}
-	for _, a := range b.ix.byType["aws_vpc_ipv6_cidr_block_association"] {
-		if contains(b.link(a, a.Values, a.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs, vpc) {
+	for _, a := range fx.ix.byType["aws_vpc_ipv6_cidr_block_association"] {
+		if contains(fx.link(a, a.Values, a.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs, vpc) {
 			return true
 		}
 	}
@@ -58,12 +58,12 @@ func (b *facts) vpcHasIPv6(vpc string) bool {
 
 // defaultSGRefs maps references to a VPC's default_security_group_id onto
 // that VPC's default group.
-func (b *facts) defaultSGRefs(ts []target) []string {
+func (fx *facts) defaultSGRefs(ts []target) []string {
 	var out []string
 	for _, t := range ts {
-		r := b.ix.byAddr[t.Addr]
+		r := fx.ix.byAddr[t.Addr]
 		if r != nil && (r.Type == "aws_vpc" || r.Type == "aws_default_vpc") && strings.HasPrefix(t.Attr, "default_security_group_id") {
-			out = append(out, b.defaultSG(t.Addr))
+			out = append(out, fx.defaultSG(t.Addr))
 		}
 	}
 	return out
@@ -71,26 +71,26 @@ func (b *facts) defaultSGRefs(ts []target) []string {
 
 // applyDefaultSGs gives a database with no vpc_security_group_ids its
 // VPC's default group, the VPC found through its DB subnet group.
-func (b *facts) applyDefaultSGs() {
-	for _, d := range sortedDBs(b.dbs) {
+func (fx *facts) applyDefaultSGs() {
+	for _, d := range sortedDBs(fx.dbs) {
 		if len(d.SecurityGroups) > 0 || contains(d.Unknown, "vpc_security_group_ids") {
 			continue
 		}
-		r := b.ix.byAddr[d.Address]
-		sng := b.link(r, r.Values, r.Unknown, "db_subnet_group_name", []string{"db_subnet_group_name"}, "aws_db_subnet_group")
+		r := fx.ix.byAddr[d.Address]
+		sng := fx.link(r, r.Values, r.Unknown, "db_subnet_group_name", []string{"db_subnet_group_name"}, "aws_db_subnet_group")
 		vpc := ""
 		for _, ga := range sng.Addrs {
-			g := b.ix.byAddr[ga]
-			for _, sa := range b.link(g, g.Values, g.Unknown, "subnet_ids", []string{"subnet_ids"}, "aws_subnet", "aws_default_subnet").Addrs {
-				if s := b.subnets[sa]; s != nil && s.VPC != "" {
+			g := fx.ix.byAddr[ga]
+			for _, sa := range fx.link(g, g.Values, g.Unknown, "subnet_ids", []string{"subnet_ids"}, "aws_subnet", "aws_default_subnet").Addrs {
+				if s := fx.subnets[sa]; s != nil && s.VPC != "" {
 					vpc = s.VPC
 				}
 			}
 		}
-		if vpc == "" || b.ix.byAddr[vpc] == nil {
+		if vpc == "" || fx.ix.byAddr[vpc] == nil {
 			continue // the default VPC, outside the plan: left unresolved
 		}
-		d.SecurityGroups = []string{b.defaultSG(vpc)}
+		d.SecurityGroups = []string{fx.defaultSG(vpc)}
 	}
 }
 

@@ -7,23 +7,23 @@ import (
 
 var functionTypes = []string{"aws_lambda_function"}
 
-func (b *facts) buildEntryPoints() {
-	b.entryAPI = map[string][]string{}
-	for _, r := range b.ix.byType["aws_lambda_function_url"] {
+func (fx *facts) buildEntryPoints() {
+	fx.entryAPI = map[string][]string{}
+	for _, r := range fx.ix.byType["aws_lambda_function_url"] {
 		ep := EntryPoint{Address: r.Address, Kind: "function_url", Auth: getStr(r.Values, "authorization_type")}
 		if ep.Auth == "" {
 			ep.Auth = "unknown"
 		}
-		ep.Function = b.functionRef(r, r.Values, r.Unknown, "function_name")
-		b.m.EntryPoints = append(b.m.EntryPoints, ep)
+		ep.Function = fx.functionRef(r, r.Values, r.Unknown, "function_name")
+		fx.m.EntryPoints = append(fx.m.EntryPoints, ep)
 	}
-	b.httpAPIRoutes()
-	b.restMethods()
+	fx.httpAPIRoutes()
+	fx.restMethods()
 	// A function limited to one concurrent execution is single-flight: an
 	// entry point in front of it cannot fan out.
-	for i := range b.m.EntryPoints {
-		ep := &b.m.EntryPoints[i]
-		if f := b.functions[ep.Function]; f != nil && f.Reserved != nil && *f.Reserved == 1 {
+	for i := range fx.m.EntryPoints {
+		ep := &fx.m.EntryPoints[i]
+		if f := fx.functions[ep.Function]; f != nil && f.Reserved != nil && *f.Reserved == 1 {
 			ep.Throttled = true
 		}
 	}
@@ -31,8 +31,8 @@ func (b *facts) buildEntryPoints() {
 
 // functionRef resolves an attribute naming a function (name, ARN or invoke
 // ARN) to its address: the first candidate when references name several.
-func (b *facts) functionRef(r *res, values, unknown map[string]any, key string) string {
-	if fns := b.functionCandidates(r, values, unknown, key); len(fns) > 0 {
+func (fx *facts) functionRef(r *res, values, unknown map[string]any, key string) string {
+	if fns := fx.functionCandidates(r, values, unknown, key); len(fns) > 0 {
 		return fns[0]
 	}
 	return ""
@@ -42,26 +42,26 @@ func (b *facts) functionRef(r *res, values, unknown map[string]any, key string) 
 // its value is known, every function its configuration references may
 // lead to when it is not (the known value itself when it names nothing in
 // the plan).
-func (b *facts) functionCandidates(r *res, values, unknown map[string]any, key string) []string {
+func (fx *facts) functionCandidates(r *res, values, unknown map[string]any, key string) []string {
 	v := getStr(values, key)
 	if v != "" {
-		if a := b.lookup(v, functionTypes...); a != "" {
+		if a := fx.lookup(v, functionTypes...); a != "" {
 			return []string{a}
 		}
-		if a := b.functionByName(v); a != "" {
+		if a := fx.functionByName(v); a != "" {
 			return []string{a}
 		}
 	}
-	l := b.link(r, values, unknown, key, []string{key}, functionTypes...)
+	l := fx.link(r, values, unknown, key, []string{key}, functionTypes...)
 	if len(l.Addrs) > 0 {
 		return l.Addrs
 	}
 	// Invoke ARNs from a function's invoke_arn: look through references of
 	// any type once more (aliases point at functions too).
-	ts, _ := b.ix.resolve(r.Module, refsAt(r, key))
+	ts, _ := fx.ix.resolve(r.Module, refsAt(r, key))
 	for _, t := range ts {
-		if tr := b.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_lambda_alias" {
-			return b.functionCandidates(tr, tr.Values, tr.Unknown, "function_name")
+		if tr := fx.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_lambda_alias" {
+			return fx.functionCandidates(tr, tr.Values, tr.Unknown, "function_name")
 		}
 	}
 	if v != "" {
@@ -70,15 +70,15 @@ func (b *facts) functionCandidates(r *res, values, unknown map[string]any, key s
 	return nil
 }
 
-func (b *facts) httpAPIRoutes() {
+func (fx *facts) httpAPIRoutes() {
 	// Integrations → functions, stages → throttled APIs.
 	integ := map[string][]string{}
-	for _, r := range b.ix.byType["aws_apigatewayv2_integration"] {
-		integ[r.Address] = b.functionCandidates(r, r.Values, r.Unknown, "integration_uri")
+	for _, r := range fx.ix.byType["aws_apigatewayv2_integration"] {
+		integ[r.Address] = fx.functionCandidates(r, r.Values, r.Unknown, "integration_uri")
 	}
 	throttledAPI := map[string]bool{}
-	for _, r := range b.ix.byType["aws_apigatewayv2_stage"] {
-		api := b.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
+	for _, r := range fx.ix.byType["aws_apigatewayv2_stage"] {
+		api := fx.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
 		limited := false
 		if s := getBlock(r.Values, "default_route_settings"); s != nil {
 			rate, _ := getNum(s, "throttling_rate_limit")
@@ -91,12 +91,12 @@ func (b *facts) httpAPIRoutes() {
 			}
 		}
 	}
-	for _, r := range b.ix.byType["aws_apigatewayv2_route"] {
+	for _, r := range fx.ix.byType["aws_apigatewayv2_route"] {
 		ep := EntryPoint{Address: r.Address, Kind: "apigw_v2_route", Auth: routeAuth(r)}
-		tgt := b.link(r, r.Values, r.Unknown, "target", []string{"target"}, "aws_apigatewayv2_integration")
+		tgt := fx.link(r, r.Values, r.Unknown, "target", []string{"target"}, "aws_apigatewayv2_integration")
 		integrations := tgt.Addrs
 		if t := getStr(r.Values, "target"); len(integrations) == 0 && strings.HasPrefix(t, "integrations/") {
-			if a := b.lookup(strings.TrimPrefix(t, "integrations/"), "aws_apigatewayv2_integration"); a != "" {
+			if a := fx.lookup(strings.TrimPrefix(t, "integrations/"), "aws_apigatewayv2_integration"); a != "" {
 				integrations = []string{a}
 			}
 		}
@@ -105,12 +105,12 @@ func (b *facts) httpAPIRoutes() {
 			fns = append(fns, integ[a]...)
 		}
 		fns = sortedUnique(fns)
-		api := b.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
+		api := fx.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
 		for _, a := range append(api.Addrs, api.Raw...) {
 			ep.Throttled = ep.Throttled || throttledAPI[a]
 		}
-		b.entryAPI[r.Address] = api.Addrs
-		b.m.EntryPoints = append(b.m.EntryPoints, candidateEntryPoints(ep, integrations, fns)...)
+		fx.entryAPI[r.Address] = api.Addrs
+		fx.m.EntryPoints = append(fx.m.EntryPoints, candidateEntryPoints(ep, integrations, fns)...)
 	}
 }
 
@@ -139,18 +139,18 @@ func candidateEntryPoints(ep EntryPoint, integrations, fns []string) []EntryPoin
 	return out
 }
 
-func (b *facts) restMethods() {
+func (fx *facts) restMethods() {
 	// Integrations are keyed by the method they serve: resource + HTTP method.
 	type key struct{ resource, method string }
 	integ := map[key]string{}
-	for _, r := range b.ix.byType["aws_api_gateway_integration"] {
-		fn := b.functionRef(r, r.Values, r.Unknown, "uri")
-		for _, rk := range b.restResourceKeys(r) {
+	for _, r := range fx.ix.byType["aws_api_gateway_integration"] {
+		fn := fx.functionRef(r, r.Values, r.Unknown, "uri")
+		for _, rk := range fx.restResourceKeys(r) {
 			integ[key{rk, getStr(r.Values, "http_method")}] = fn
 		}
 	}
 	throttledAPI := map[string]bool{}
-	for _, r := range b.ix.byType["aws_api_gateway_usage_plan"] {
+	for _, r := range fx.ix.byType["aws_api_gateway_usage_plan"] {
 		limited := false
 		if t := getBlock(r.Values, "throttle_settings"); t != nil {
 			rate, _ := getNum(t, "rate_limit")
@@ -163,45 +163,45 @@ func (b *facts) restMethods() {
 		for i := range getBlocks(r.Values, "api_stages") {
 			_ = i
 		}
-		ts, _ := b.ix.resolve(r.Module, refsAt(r, "api_stages", "api_id"))
+		ts, _ := fx.ix.resolve(r.Module, refsAt(r, "api_stages", "api_id"))
 		for _, t := range ts {
 			throttledAPI[t.Addr] = true
 		}
 		for _, s := range getBlocks(r.Values, "api_stages") {
 			if id := getStr(s, "api_id"); id != "" {
 				throttledAPI[id] = true
-				if a := b.lookup(id); a != "" {
+				if a := fx.lookup(id); a != "" {
 					throttledAPI[a] = true
 				}
 			}
 		}
 	}
-	for _, r := range b.ix.byType["aws_api_gateway_method_settings"] {
+	for _, r := range fx.ix.byType["aws_api_gateway_method_settings"] {
 		s := getBlock(r.Values, "settings")
 		rate, _ := getNum(s, "throttling_rate_limit")
 		if rate > 0 {
-			api := b.link(r, r.Values, r.Unknown, "rest_api_id", []string{"rest_api_id"}, "aws_api_gateway_rest_api")
+			api := fx.link(r, r.Values, r.Unknown, "rest_api_id", []string{"rest_api_id"}, "aws_api_gateway_rest_api")
 			for _, a := range append(api.Addrs, api.Raw...) {
 				throttledAPI[a] = true
 			}
 		}
 	}
-	for _, r := range b.ix.byType["aws_api_gateway_method"] {
+	for _, r := range fx.ix.byType["aws_api_gateway_method"] {
 		ep := EntryPoint{Address: r.Address, Kind: "apigw_method", Auth: getStr(r.Values, "authorization")}
 		if ep.Auth == "" {
 			ep.Auth = "unknown"
 		}
-		for _, rk := range b.restResourceKeys(r) {
+		for _, rk := range fx.restResourceKeys(r) {
 			if fn := integ[key{rk, getStr(r.Values, "http_method")}]; fn != "" {
 				ep.Function = fn
 			}
 		}
-		api := b.link(r, r.Values, r.Unknown, "rest_api_id", []string{"rest_api_id"}, "aws_api_gateway_rest_api")
+		api := fx.link(r, r.Values, r.Unknown, "rest_api_id", []string{"rest_api_id"}, "aws_api_gateway_rest_api")
 		for _, a := range append(api.Addrs, api.Raw...) {
 			ep.Throttled = ep.Throttled || throttledAPI[a]
 		}
-		b.entryAPI[r.Address] = api.Addrs
-		b.m.EntryPoints = append(b.m.EntryPoints, ep)
+		fx.entryAPI[r.Address] = api.Addrs
+		fx.m.EntryPoints = append(fx.m.EntryPoints, ep)
 	}
 }
 
@@ -226,15 +226,15 @@ func routeAuth(r *res) string {
 
 // restResourceKeys names the API resource of a method or integration: its
 // resolved address, or its known id.
-func (b *facts) restResourceKeys(r *res) []string {
-	l := b.link(r, r.Values, r.Unknown, "resource_id", []string{"resource_id"}, "aws_api_gateway_resource", "aws_api_gateway_rest_api")
+func (fx *facts) restResourceKeys(r *res) []string {
+	l := fx.link(r, r.Values, r.Unknown, "resource_id", []string{"resource_id"}, "aws_api_gateway_resource", "aws_api_gateway_rest_api")
 	out := append(l.Addrs, l.Raw...)
 	// root_resource_id of the API: the reference names the API itself.
 	return out
 }
 
-func (b *facts) buildTables() {
-	for _, r := range b.ix.byType["aws_dynamodb_table"] {
+func (fx *facts) buildTables() {
+	for _, r := range fx.ix.byType["aws_dynamodb_table"] {
 		if r.Data {
 			continue
 		}
@@ -245,13 +245,13 @@ func (b *facts) buildTables() {
 			}
 		}
 		t.Recomputable = strings.EqualFold(getTags(r.Values)["letsleep:recomputable"], "true")
-		b.m.Tables = append(b.m.Tables, t)
+		fx.m.Tables = append(fx.m.Tables, t)
 	}
 }
 
 // functionByName finds a function by name, ARN or invoke ARN through an
 // index built once (entry points × functions would be quadratic).
-func (b *facts) functionByName(v string) string {
+func (fx *facts) functionByName(v string) string {
 	name := v
 	if i := strings.LastIndex(v, ":function:"); i >= 0 {
 		name = v[i+len(":function:"):]
@@ -259,7 +259,7 @@ func (b *facts) functionByName(v string) string {
 			name = name[:j]
 		}
 	}
-	return b.fnByName[name]
+	return fx.fnByName[name]
 }
 
 // functionNames maps each function name to the first function address

@@ -11,15 +11,15 @@ import (
 // anyone write. A Cognito identity pool's guest role is added by reach
 // (guestRoles), which knows the role's hops. AWS facts:
 // docs/facts/entry-points.md.
-func (b *facts) publicEntryPoints() {
-	b.quickCreateAPIs()
-	b.publicPermissions()
-	b.publicLoadBalancers()
-	b.publicMessaging()
+func (fx *facts) publicEntryPoints() {
+	fx.quickCreateAPIs()
+	fx.publicPermissions()
+	fx.publicLoadBalancers()
+	fx.publicMessaging()
 }
 
-func (b *facts) addEntry(ep EntryPoint) {
-	b.m.EntryPoints = append(b.m.EntryPoints, throttled(ep, b.functions))
+func (fx *facts) addEntry(ep EntryPoint) {
+	fx.m.EntryPoints = append(fx.m.EntryPoints, throttled(ep, fx.functions))
 }
 
 func (b *reacher) addEntry(ep EntryPoint) {
@@ -38,16 +38,16 @@ func throttled(ep EntryPoint, fns map[string]*Function) EntryPoint {
 // quickCreateAPIs: `target` on an HTTP API makes API Gateway create a
 // catch-all $default route with no authorization, an integration and an
 // auto-deployed stage.
-func (b *facts) quickCreateAPIs() {
-	for _, r := range b.ix.byType["aws_apigatewayv2_api"] {
+func (fx *facts) quickCreateAPIs() {
+	for _, r := range fx.ix.byType["aws_apigatewayv2_api"] {
 		if r.Data || (getStr(r.Values, "target") == "" && len(refsAt(r, "target")) == 0) {
 			continue
 		}
-		fn := b.functionRef(r, r.Values, r.Unknown, "target")
-		if b.functions[fn] == nil {
+		fn := fx.functionRef(r, r.Values, r.Unknown, "target")
+		if fx.functions[fn] == nil {
 			continue
 		}
-		b.addEntry(EntryPoint{Address: r.Address, Kind: "apigw_v2_quick_create", Auth: "NONE", Function: fn, Steps: []Step{
+		fx.addEntry(EntryPoint{Address: r.Address, Kind: "apigw_v2_quick_create", Auth: "NONE", Function: fn, Steps: []Step{
 			{Kind: "route", Address: r.Address, Detail: "quick create (target set): catch-all $default route without authorization, auto-deployed"},
 		}})
 	}
@@ -57,8 +57,8 @@ func (b *facts) quickCreateAPIs() {
 // service principal without source_arn or source_account, lets a caller
 // in any account invoke the function (for a service, through a resource
 // of their own).
-func (b *facts) publicPermissions() {
-	for _, r := range b.ix.byType["aws_lambda_permission"] {
+func (fx *facts) publicPermissions() {
+	for _, r := range fx.ix.byType["aws_lambda_permission"] {
 		if !permitsInvoke(getStr(r.Values, "action")) {
 			continue
 		}
@@ -72,15 +72,15 @@ func (b *facts) publicPermissions() {
 		if restricted(r, "principal_org_id") {
 			continue
 		}
-		fn := b.functionRef(r, r.Values, r.Unknown, "function_name")
-		if b.functions[fn] == nil {
+		fn := fx.functionRef(r, r.Values, r.Unknown, "function_name")
+		if fx.functions[fn] == nil {
 			continue
 		}
 		detail := "Lambda permission for principal \"*\": anyone may invoke the function"
 		if p != "*" {
 			detail = "Lambda permission for " + p + " with no source_arn or source_account: a " + p + " resource in any account may invoke the function"
 		}
-		b.addEntry(EntryPoint{Address: r.Address, Kind: "lambda_permission", Auth: "NONE", Function: fn, Steps: []Step{{Kind: "policy", Address: r.Address, Detail: detail}}})
+		fx.addEntry(EntryPoint{Address: r.Address, Kind: "lambda_permission", Auth: "NONE", Function: fn, Steps: []Step{{Kind: "policy", Address: r.Address, Detail: detail}}})
 	}
 }
 
@@ -98,16 +98,16 @@ func restricted(r *res, key string) bool {
 // lambda runs the attached function for any caller, unless the action
 // list authenticates first (authenticate-cognito / authenticate-oidc) or
 // the balancer's security groups admit no one from the internet.
-func (b *facts) publicLoadBalancers() {
+func (fx *facts) publicLoadBalancers() {
 	lbTypes := []string{"aws_lb", "aws_alb"}
 	tgTypes := []string{"aws_lb_target_group", "aws_alb_target_group"}
 	// Target group → functions attached.
 	tgFns := map[string][]string{}
 	for _, t := range []string{"aws_lb_target_group_attachment", "aws_alb_target_group_attachment"} {
-		for _, r := range b.ix.byType[t] {
-			tg := b.link(r, r.Values, r.Unknown, "target_group_arn", []string{"target_group_arn"}, tgTypes...)
-			fn := b.functionRef(r, r.Values, r.Unknown, "target_id")
-			if b.functions[fn] == nil {
+		for _, r := range fx.ix.byType[t] {
+			tg := fx.link(r, r.Values, r.Unknown, "target_group_arn", []string{"target_group_arn"}, tgTypes...)
+			fn := fx.functionRef(r, r.Values, r.Unknown, "target_id")
+			if fx.functions[fn] == nil {
 				continue
 			}
 			for _, a := range tg.Addrs {
@@ -120,12 +120,12 @@ func (b *facts) publicLoadBalancers() {
 	}
 	public := map[string]bool{}
 	for _, t := range lbTypes {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			lt := getStr(r.Values, "load_balancer_type")
 			if r.Data || getBool(r.Values, "internal") || unknownAt(r.Unknown, "internal") || (lt != "" && lt != "application") {
 				continue
 			}
-			if b.lbClosed(r) {
+			if fx.lbClosed(r) {
 				continue
 			}
 			public[r.Address] = true
@@ -143,11 +143,11 @@ func (b *facts) publicLoadBalancers() {
 		if r.Config != nil {
 			refs = allRefs(r.Config.Expressions[block])
 		}
-		ts, _ := b.ix.resolve(r.Module, refs)
-		out := b.ix.addrsOf(ts, tgTypes...)
+		ts, _ := fx.ix.resolve(r.Module, refs)
+		out := fx.ix.addrsOf(ts, tgTypes...)
 		for _, a := range getBlocks(r.Values, block) {
 			if v := getStr(a, "target_group_arn"); v != "" {
-				if x := b.lookup(v, tgTypes...); x != "" {
+				if x := fx.lookup(v, tgTypes...); x != "" {
 					out = append(out, x)
 				}
 			}
@@ -158,7 +158,7 @@ func (b *facts) publicLoadBalancers() {
 	emit := func(r *res, lb string, tgs []string, via Step) {
 		for _, tg := range tgs {
 			for _, fn := range sortedUnique(tgFns[tg]) {
-				b.addEntry(EntryPoint{Address: r.Address, Kind: "alb", Auth: "NONE", Function: fn, Steps: []Step{
+				fx.addEntry(EntryPoint{Address: r.Address, Kind: "alb", Auth: "NONE", Function: fn, Steps: []Step{
 					{Kind: "load_balancer", Address: lb, Detail: "internet-facing application load balancer"},
 					via,
 					{Kind: "target_group", Address: tg, Detail: "target group of type lambda"},
@@ -167,8 +167,8 @@ func (b *facts) publicLoadBalancers() {
 		}
 	}
 	for _, t := range []string{"aws_lb_listener", "aws_alb_listener"} {
-		for _, r := range b.ix.byType[t] {
-			lb := b.link(r, r.Values, r.Unknown, "load_balancer_arn", []string{"load_balancer_arn"}, lbTypes...)
+		for _, r := range fx.ix.byType[t] {
+			lb := fx.link(r, r.Values, r.Unknown, "load_balancer_arn", []string{"load_balancer_arn"}, lbTypes...)
 			for _, a := range lb.Addrs {
 				if public[a] {
 					listenerLB[r.Address] = a
@@ -178,8 +178,8 @@ func (b *facts) publicLoadBalancers() {
 		}
 	}
 	for _, t := range []string{"aws_lb_listener_rule", "aws_alb_listener_rule"} {
-		for _, r := range b.ix.byType[t] {
-			l := b.link(r, r.Values, r.Unknown, "listener_arn", []string{"listener_arn"}, "aws_lb_listener", "aws_alb_listener")
+		for _, r := range fx.ix.byType[t] {
+			l := fx.link(r, r.Values, r.Unknown, "listener_arn", []string{"listener_arn"}, "aws_lb_listener", "aws_alb_listener")
 			for _, la := range l.Addrs {
 				if lb := listenerLB[la]; lb != "" {
 					emit(r, lb, forwards(r, "action"), Step{Kind: "listener", Address: r.Address, Detail: "listener rule forwards without authentication"})
@@ -191,13 +191,13 @@ func (b *facts) publicLoadBalancers() {
 
 // lbClosed: every security group of the balancer is in the plan and none
 // admits 0.0.0.0/0 or ::/0, so the internet cannot connect.
-func (b *facts) lbClosed(r *res) bool {
-	sgs := b.link(r, r.Values, r.Unknown, "security_groups", []string{"security_groups"}, "aws_security_group")
+func (fx *facts) lbClosed(r *res) bool {
+	sgs := fx.link(r, r.Values, r.Unknown, "security_groups", []string{"security_groups"}, "aws_security_group")
 	if len(sgs.Addrs) == 0 || len(sgs.Raw) > 0 || len(sgs.Lost) > 0 {
 		return false
 	}
 	for _, a := range sgs.Addrs {
-		sg := b.sgs[a]
+		sg := fx.sgs[a]
 		if sg == nil {
 			return false
 		}
@@ -267,10 +267,10 @@ func (b *reacher) guestRoles() {
 // known ARN, or through the configuration references of `roles` (the map
 // is one expression, so with several roles referenced the pick is marked
 // unresolved and every referenced role is kept).
-func (b *facts) guestRole(r *res) ([]string, bool) {
+func (fx *facts) guestRole(r *res) ([]string, bool) {
 	if m := getMap(r.Values, "roles"); m != nil {
 		if v, ok := m["unauthenticated"].(string); ok && v != "" {
-			if a := b.roleByARN(v); a != "" {
+			if a := fx.roleByARN(v); a != "" {
 				return []string{a}, false
 			}
 			return nil, false
@@ -279,16 +279,16 @@ func (b *facts) guestRole(r *res) ([]string, bool) {
 			return nil, false
 		}
 	}
-	ts, _ := b.ix.resolve(r.Module, refsAt(r, "roles"))
-	roles := sortedUnique(b.ix.addrsOf(ts, roleTypes...))
+	ts, _ := fx.ix.resolve(r.Module, refsAt(r, "roles"))
+	roles := sortedUnique(fx.ix.addrsOf(ts, roleTypes...))
 	return roles, len(roles) != 1
 }
 
 // publicMessaging: a topic or queue whose resource policy lets anyone
 // publish or send runs every function it triggers for any caller.
-func (b *facts) publicMessaging() {
-	for _, src := range sortedKeysOf(b.publicPolicy) {
-		r := b.ix.byAddr[src]
+func (fx *facts) publicMessaging() {
+	for _, src := range sortedKeysOf(fx.publicPolicy) {
+		r := fx.ix.byAddr[src]
 		if r == nil {
 			continue
 		}
@@ -298,9 +298,9 @@ func (b *facts) publicMessaging() {
 		} else if r.Type != "aws_sns_topic" {
 			continue
 		}
-		for _, t := range b.triggers[src] {
-			steps := append(append([]Step{}, b.publicPolicy[src]...), t.steps[:len(t.steps)-1]...)
-			b.addEntry(EntryPoint{Address: src, Kind: kind, Auth: "NONE", Function: t.fn, Steps: steps, Unresolved: t.fromUnknown})
+		for _, t := range fx.triggers[src] {
+			steps := append(append([]Step{}, fx.publicPolicy[src]...), t.steps[:len(t.steps)-1]...)
+			fx.addEntry(EntryPoint{Address: src, Kind: kind, Auth: "NONE", Function: t.fn, Steps: steps, Unresolved: t.fromUnknown})
 		}
 	}
 }

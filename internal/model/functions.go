@@ -11,8 +11,8 @@ type funcExtra struct {
 	ipv6       bool // ipv6_allowed_for_dual_stack
 }
 
-func (b *facts) buildFunctions() {
-	for _, r := range b.ix.byType["aws_lambda_function"] {
+func (fx *facts) buildFunctions() {
+	for _, r := range fx.ix.byType["aws_lambda_function"] {
 		if r.Data {
 			continue
 		}
@@ -27,19 +27,19 @@ func (b *facts) buildFunctions() {
 			if ValidRole(role) {
 				f.Role, f.RoleSource = role, "tag"
 			} else {
-				b.warn("invalid-role", r.Address, "tag %s=%q is not a known role (want one of %s)", TagRole, role, strings.Join(validRoles, ", "))
+				fx.warn("invalid-role", r.Address, "tag %s=%q is not a known role (want one of %s)", TagRole, role, strings.Join(validRoles, ", "))
 			}
 		}
 		if f.Role == "" {
-			if role := b.cfg.roleFor(r.Address); role != "" {
+			if role := fx.cfg.roleFor(r.Address); role != "" {
 				f.Role, f.RoleSource = role, "config"
 			}
 		}
-		role := b.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
-		b.fnRoles[r.Address] = role.Addrs
+		role := fx.link(r, r.Values, r.Unknown, "role", []string{"role"}, roleTypes...)
+		fx.fnRoles[r.Address] = role.Addrs
 		if role.Approx || len(role.Addrs) > 1 {
 			f.Unresolved = append(f.Unresolved, "execution_role")
-			b.warn("unresolved-reference", r.Address, "execution role is ambiguous (%s): resolved through a module's for_each/count expression; paths through any of them are reported as unresolved", strings.Join(role.Addrs, ", "))
+			fx.warn("unresolved-reference", r.Address, "execution role is ambiguous (%s): resolved through a module's for_each/count expression; paths through any of them are reported as unresolved", strings.Join(role.Addrs, ", "))
 		}
 		switch {
 		case len(role.Addrs) > 0:
@@ -47,10 +47,10 @@ func (b *facts) buildFunctions() {
 		case len(role.Raw) > 0:
 			f.ExecutionRole = role.Raw[0]
 			f.Unresolved = append(f.Unresolved, "execution_role")
-			b.warn("unresolved-reference", r.Address, "execution role %s is not in the plan; its grants are not analysed", role.Raw[0])
+			fx.warn("unresolved-reference", r.Address, "execution role %s is not in the plan; its grants are not analysed", role.Raw[0])
 		default:
 			f.Unresolved = append(f.Unresolved, "execution_role")
-			b.warn("unresolved-reference", r.Address, "execution role could not be resolved (%s); its grants are not analysed", strings.Join(role.Lost, ", "))
+			fx.warn("unresolved-reference", r.Address, "execution role could not be resolved (%s); its grants are not analysed", strings.Join(role.Lost, ", "))
 		}
 		vc := getBlock(r.Values, "vpc_config")
 		var vu map[string]any
@@ -61,8 +61,8 @@ func (b *facts) buildFunctions() {
 			vc = map[string]any{}
 		}
 		if vc != nil {
-			sn := b.link(r, vc, vu, "subnet_ids", []string{"vpc_config", "subnet_ids"}, "aws_subnet", "aws_default_subnet")
-			sg := b.link(r, vc, vu, "security_group_ids", []string{"vpc_config", "security_group_ids"}, sgTypes...)
+			sn := fx.link(r, vc, vu, "subnet_ids", []string{"vpc_config", "subnet_ids"}, "aws_subnet", "aws_default_subnet")
+			sg := fx.link(r, vc, vu, "security_group_ids", []string{"vpc_config", "security_group_ids"}, sgTypes...)
 			f.Subnets = append(sn.Addrs, sn.Raw...)
 			f.SecurityGroups = append(sg.Addrs, sg.Raw...)
 			// Subnets and groups are never computed by AWS: unknown ones with
@@ -76,7 +76,7 @@ func (b *facts) buildFunctions() {
 				ids []string
 			}{{"subnet_ids", &sn, f.Subnets}, {"security_group_ids", &sg, f.SecurityGroups}} {
 				if (wholeUnknown || unknownAt(vu, l.key)) && len(l.ids) == 0 && len(l.res.Lost) == 0 {
-					l.res.Lost = append(l.res.Lost, b.vpcConfigHint())
+					l.res.Lost = append(l.res.Lost, fx.vpcConfigHint())
 				}
 			}
 			// A block with known empty subnets is no VPC placement in AWS.
@@ -88,29 +88,29 @@ func (b *facts) buildFunctions() {
 			}{{"vpc_config.subnet_ids", sn}, {"vpc_config.security_group_ids", sg}} {
 				if l.res.Approx {
 					f.Unresolved = append(f.Unresolved, l.key)
-					b.warn("unresolved-reference", r.Address, "%s resolved through a module's for_each/count expression; it may include values meant for other instances", l.key)
+					fx.warn("unresolved-reference", r.Address, "%s resolved through a module's for_each/count expression; it may include values meant for other instances", l.key)
 				}
 				if len(l.res.Lost) > 0 {
 					f.Unresolved = append(f.Unresolved, l.key)
-					b.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", l.key, strings.Join(l.res.Lost, ", "))
+					fx.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", l.key, strings.Join(l.res.Lost, ", "))
 				}
 			}
 		}
-		b.functions[r.Address] = f
+		fx.functions[r.Address] = f
 	}
 }
 
 // vpcConfigHint says why a vpc_config left unknown could not be followed
 // and, without sources, what to pass.
-func (b *facts) vpcConfigHint() string {
-	if b.ix.src == nil {
+func (fx *facts) vpcConfigHint() string {
+	if fx.ix.src == nil {
 		return "unknown at plan time; a dynamic vpc_config block is not in the plan's configuration: pass the Terraform sources with --source DIR"
 	}
 	return "unknown at plan time and not resolvable through the sources"
 }
 
-func (b *facts) functionIPv6(addr string) bool {
-	r := b.ix.byAddr[addr]
+func (fx *facts) functionIPv6(addr string) bool {
+	r := fx.ix.byAddr[addr]
 	if r == nil {
 		return false
 	}

@@ -45,13 +45,13 @@ type namedTarget struct {
 	i    int
 }
 
-func (b *facts) targetsFor(action string) *targetIndex {
-	if t, ok := b.targetCache[action]; ok {
+func (fx *facts) targetsFor(action string) *targetIndex {
+	if t, ok := fx.targetCache[action]; ok {
 		return t
 	}
-	ti := &targetIndex{list: b.computeTargets(action), byAddr: map[string]int{}, byARN: map[string]int{}, byName: map[string][]int{}, byScope: map[string][]int{}}
+	ti := &targetIndex{list: fx.computeTargets(action), byAddr: map[string]int{}, byARN: map[string]int{}, byName: map[string][]int{}, byScope: map[string][]int{}}
 	for i, t := range ti.list {
-		for _, scope := range scopesOf(b.moduleOf(t.addr)) {
+		for _, scope := range scopesOf(fx.moduleOf(t.addr)) {
 			ti.byScope[scope] = append(ti.byScope[scope], i)
 		}
 		ti.byAddr[t.addr] = i
@@ -71,7 +71,7 @@ func (b *facts) targetsFor(action string) *targetIndex {
 		}
 	}
 	sortNamed(ti.names)
-	b.targetCache[action] = ti
+	fx.targetCache[action] = ti
 	return ti
 }
 
@@ -153,8 +153,8 @@ func (ti *targetIndex) byNamePrefix(prefix string) []grantTarget {
 
 // moduleOf is the module instance of a target (a synthetic master secret
 // lives with its cluster).
-func (b *facts) moduleOf(addr string) string {
-	if r := b.ix.byAddr[strings.TrimSuffix(addr, MasterSecretSuffix)]; r != nil {
+func (fx *facts) moduleOf(addr string) string {
+	if r := fx.ix.byAddr[strings.TrimSuffix(addr, MasterSecretSuffix)]; r != nil {
 		return r.Module
 	}
 	return ""
@@ -263,16 +263,16 @@ func nameInARN(action, arn string) string {
 	return hopNameInARN(action, arn)
 }
 
-func (b *facts) computeTargets(action string) []grantTarget {
+func (fx *facts) computeTargets(action string) []grantTarget {
 	var out []grantTarget
 	switch action {
 	case iam.ActionSecretRead:
-		for _, s := range b.secrets {
+		for _, s := range fx.secrets {
 			if s.Kind == SecretKindSSM {
 				continue
 			}
 			t := grantTarget{addr: s.Address}
-			if r := b.ix.byAddr[s.Address]; r != nil {
+			if r := fx.ix.byAddr[s.Address]; r != nil {
 				t.arn = getStr(r.Values, "arn")
 			}
 			switch {
@@ -292,9 +292,9 @@ func (b *facts) computeTargets(action string) []grantTarget {
 			out = append(out, t)
 		}
 	case iam.ActionDataAPI, iam.ActionDBConnect:
-		for _, d := range b.dbs {
+		for _, d := range fx.dbs {
 			t := grantTarget{addr: d.Address}
-			r := b.ix.byAddr[d.Address]
+			r := fx.ix.byAddr[d.Address]
 			if action == iam.ActionDataAPI {
 				if d.Kind != "cluster" {
 					continue
@@ -324,11 +324,11 @@ func (b *facts) computeTargets(action string) []grantTarget {
 			out = append(out, t)
 		}
 	case iam.ActionSSMRead:
-		out = b.ssmTargets()
+		out = fx.ssmTargets()
 	case iam.ActionInvoke:
-		for _, f := range b.functions {
+		for _, f := range fx.functions {
 			t := grantTarget{addr: f.Address}
-			if r := b.ix.byAddr[f.Address]; r != nil {
+			if r := fx.ix.byAddr[f.Address]; r != nil {
 				t.arn = getStr(r.Values, "arn")
 			}
 			name := f.Name
@@ -346,7 +346,7 @@ func (b *facts) computeTargets(action string) []grantTarget {
 			out = append(out, t)
 		}
 	default:
-		out = b.hopTargets(action)
+		out = fx.hopTargets(action)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
 	return out
@@ -412,7 +412,7 @@ func fill(seg string) string {
 
 var wildcardFill = strings.NewReplacer("*", "", "?", "x")
 
-func (b *facts) computeGrants(rs *roleState) {
+func (fx *facts) computeGrants(rs *roleState) {
 	if len(rs.stmts) == 0 {
 		return
 	}
@@ -425,14 +425,14 @@ func (b *facts) computeGrants(rs *roleState) {
 		if len(allowances) == 0 {
 			continue
 		}
-		ti := b.targetsFor(action)
+		ti := fx.targetsFor(action)
 		for _, al := range allowances {
 			targets := ti.candidates(action, al.Pattern)
 			if al.Pattern == UnknownResource {
 				targets = ti.scoped(rs.stmts[al.Statement].scope)
 			}
 			st := rs.stmts[al.Statement]
-			via := b.grantSteps(rs, st, al)
+			via := fx.grantSteps(rs, st, al)
 			var hits []grantHit
 			for _, t := range targets {
 				hit, fromUnknown := patternHits(al.Pattern, t)
@@ -462,7 +462,7 @@ func (b *facts) computeGrants(rs *roleState) {
 				hits = append(hits, grantHit{t: t, fromUnknown: fromUnknown, cond: cond})
 			}
 			matched := len(hits) > 0
-			for _, g := range b.grantsOf(action, al, st, via, hits) {
+			for _, g := range fx.grantsOf(action, al, st, via, hits) {
 				rs.grants = append(rs.grants, g)
 				if st.assumed {
 					if rs.assumed == nil {
@@ -502,7 +502,7 @@ type grantHit struct {
 // more than ListedTargets hits share their flags, one grant naming the set
 // of them. A grant per target made a plan of N tenants granted "*" hold
 // N² grants.
-func (b *facts) grantsOf(action string, al iam.Allowance, st stmt, via []Step, hits []grantHit) []Grant {
+func (fx *facts) grantsOf(action string, al iam.Allowance, st stmt, via []Step, hits []grantHit) []Grant {
 	broad := iam.Broad(al.Pattern) || al.NotResource
 	kind := setKindOf(action)
 	type flags struct{ fromUnknown, cond bool }
@@ -536,7 +536,7 @@ func (b *facts) grantsOf(action string, al iam.Allowance, st stmt, via []Step, h
 		for i, h := range hs {
 			addrs[i] = h.t.addr
 		}
-		ts := b.sets.intern(kind, addrs)
+		ts := fx.sets.intern(kind, addrs)
 		step := setStep(ts, "matched "+al.Pattern)
 		step.FromUnknown = k.fromUnknown || st.FromUnknown
 		g := Grant{Action: action, Resource: al.Pattern, TargetSet: ts.ID, Broad: broad, Conditional: k.cond,
@@ -560,7 +560,7 @@ func targetKind(action string) string {
 
 // grantSteps is the evidence chain role → policy → statement → action →
 // resource.
-func (b *facts) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
+func (fx *facts) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 	name := st.Sid
 	if name == "" {
 		name = "#" + strconv.Itoa(st.s.Index)

@@ -49,10 +49,10 @@ func hopActionOn(typ string) string {
 
 // hopTargets lists the grant targets of a hop action with the ARN shape
 // each certainly has (ARN formats: docs/facts/iam-hops.md).
-func (b *facts) hopTargets(action string) []grantTarget {
+func (fx *facts) hopTargets(action string) []grantTarget {
 	var out []grantTarget
 	for _, typ := range hopTargetTypes[action] {
-		for _, r := range b.ix.byType[typ] {
+		for _, r := range fx.ix.byType[typ] {
 			if r.Data {
 				continue
 			}
@@ -153,44 +153,44 @@ type trigger struct {
 // buildTriggers indexes, by the address of the thing that is called, the
 // functions each call runs: SNS subscriptions, SQS event source mappings,
 // state machine definitions and IAM-authorised API routes.
-func (b *facts) buildTriggers() {
-	b.triggers = map[string][]trigger{}
+func (fx *facts) buildTriggers() {
+	fx.triggers = map[string][]trigger{}
 	add := func(src, fn string, fromUnknown bool, steps ...Step) {
-		f := b.functions[fn]
+		f := fx.functions[fn]
 		if f == nil || src == "" {
 			return
 		}
-		b.triggers[src] = append(b.triggers[src], trigger{fn: fn, steps: append(steps, fnStep(f)), fromUnknown: fromUnknown})
+		fx.triggers[src] = append(fx.triggers[src], trigger{fn: fn, steps: append(steps, fnStep(f)), fromUnknown: fromUnknown})
 	}
-	for _, r := range b.ix.byType["aws_sns_topic_subscription"] {
+	for _, r := range fx.ix.byType["aws_sns_topic_subscription"] {
 		if !strings.EqualFold(getStr(r.Values, "protocol"), "lambda") {
 			continue
 		}
-		topic := b.link(r, r.Values, r.Unknown, "topic_arn", []string{"topic_arn"}, "aws_sns_topic")
-		fn := b.functionRef(r, r.Values, r.Unknown, "endpoint")
+		topic := fx.link(r, r.Values, r.Unknown, "topic_arn", []string{"topic_arn"}, "aws_sns_topic")
+		fn := fx.functionRef(r, r.Values, r.Unknown, "endpoint")
 		for _, t := range topic.Addrs {
 			add(t, fn, topic.FromUnknown, Step{Kind: "subscription", Address: r.Address, Detail: "SNS subscription (protocol lambda): every message published to " + t + " invokes the function"})
 		}
 	}
-	for _, r := range b.ix.byType["aws_lambda_event_source_mapping"] {
+	for _, r := range fx.ix.byType["aws_lambda_event_source_mapping"] {
 		if v, ok := r.Values["enabled"].(bool); ok && !v {
 			continue
 		}
-		src := b.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
-		fn := b.functionRef(r, r.Values, r.Unknown, "function_name")
+		src := fx.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
+		fn := fx.functionRef(r, r.Values, r.Unknown, "function_name")
 		for _, q := range src.Addrs {
 			add(q, fn, src.FromUnknown, Step{Kind: "event_source_mapping", Address: r.Address, Detail: "event source mapping: Lambda polls " + q + " and invokes the function with its messages"})
 		}
 	}
-	for _, r := range b.ix.byType["aws_sfn_state_machine"] {
-		fns, fromUnknown := b.stateMachineFunctions(r)
+	for _, r := range fx.ix.byType["aws_sfn_state_machine"] {
+		fns, fromUnknown := fx.stateMachineFunctions(r)
 		for _, fn := range fns {
 			add(r.Address, fn, fromUnknown, Step{Kind: "state_machine", Address: r.Address, Detail: "state machine definition invokes the function"})
 		}
 	}
-	for _, ep := range b.m.EntryPoints {
+	for _, ep := range fx.m.EntryPoints {
 		if ep.Auth == "AWS_IAM" && ep.Function != "" {
-			for _, api := range b.entryAPI[ep.Address] {
+			for _, api := range fx.entryAPI[ep.Address] {
 				steps := append([]Step{{Kind: "entry_point", Address: ep.Address, Detail: ep.Kind + " with authorization AWS_IAM: a signed execute-api:Invoke call runs the function"}}, ep.Steps...)
 				add(api, ep.Function, ep.Unresolved, steps...)
 			}
@@ -202,7 +202,7 @@ func (b *facts) buildTriggers() {
 // invokes: Task states whose Resource is a function ARN, or the
 // lambda:invoke integration with Parameters.FunctionName. An unknown
 // definition is resolved through the functions it references.
-func (b *facts) stateMachineFunctions(r *res) ([]string, bool) {
+func (fx *facts) stateMachineFunctions(r *res) ([]string, bool) {
 	if def := getStr(r.Values, "definition"); def != "" {
 		var doc any
 		if json.Unmarshal([]byte(def), &doc) == nil {
@@ -211,17 +211,17 @@ func (b *facts) stateMachineFunctions(r *res) ([]string, bool) {
 				if key != "Resource" && key != "FunctionName" && key != "FunctionName.$" {
 					return
 				}
-				if a := b.lookup(v, functionTypes...); a != "" {
+				if a := fx.lookup(v, functionTypes...); a != "" {
 					out = append(out, a)
-				} else if a := b.functionByName(v); a != "" {
+				} else if a := fx.functionByName(v); a != "" {
 					out = append(out, a)
 				}
 			})
 			return sortedUnique(out), false
 		}
 	}
-	ts, _ := b.ix.resolve(r.Module, refsAt(r, "definition"))
-	return sortedUnique(b.ix.addrsOf(ts, functionTypes...)), true
+	ts, _ := fx.ix.resolve(r.Module, refsAt(r, "definition"))
+	return sortedUnique(fx.ix.addrsOf(ts, functionTypes...)), true
 }
 
 // walkJSONStrings calls fn for every string value of a decoded JSON
@@ -253,12 +253,12 @@ func walkJSONStrings(v any, fn func(key, value string)) {
 // names a role allows it without any identity policy (role trust policies
 // name who may assume). Also records public topics and queues and every
 // role's trust policy.
-func (b *facts) resourceGrants() {
-	b.trust = map[string][]rpStatement{}
-	b.trustKnown = map[string]bool{}
-	b.publicPolicy = map[string][]Step{}
+func (fx *facts) resourceGrants() {
+	fx.trust = map[string][]rpStatement{}
+	fx.trustKnown = map[string]bool{}
+	fx.publicPolicy = map[string][]Step{}
 	grant := func(roleAddr, action, target, kind string, via ...Step) {
-		rs := b.roles[roleAddr]
+		rs := fx.roles[roleAddr]
 		if rs == nil {
 			return
 		}
@@ -279,7 +279,7 @@ func (b *facts) resourceGrants() {
 					continue
 				}
 				if rp.who.public {
-					b.publicPolicy[target] = append(b.publicPolicy[target], rp.step("resource policy lets anyone ("+"Principal \"*\") call "+action))
+					fx.publicPolicy[target] = append(fx.publicPolicy[target], rp.step("resource policy lets anyone ("+"Principal \"*\") call "+action))
 				}
 				for _, ra := range sortedKeysOf(rp.who.roles) {
 					grant(ra, action, target, kind, rp.step("resource policy allows "+action))
@@ -287,20 +287,20 @@ func (b *facts) resourceGrants() {
 			}
 		}
 		for _, typ := range owner {
-			for _, r := range b.ix.byType[typ] {
+			for _, r := range fx.ix.byType[typ] {
 				if r.Data || inline == "" {
 					continue
 				}
-				rps, _ := b.resourcePolicy(r, r.Values, inline)
+				rps, _ := fx.resourcePolicy(r, r.Values, inline)
 				apply(r.Address, rps)
 			}
 		}
 		if sep.typ == "" {
 			return
 		}
-		for _, r := range b.ix.byType[sep.typ] {
-			tgt := b.link(r, r.Values, r.Unknown, sep.attr, []string{sep.attr}, sep.types...)
-			rps, _ := b.resourcePolicy(r, r.Values, "policy")
+		for _, r := range fx.ix.byType[sep.typ] {
+			tgt := fx.link(r, r.Values, r.Unknown, sep.attr, []string{sep.attr}, sep.types...)
+			rps, _ := fx.resourcePolicy(r, r.Values, "policy")
 			for _, t := range tgt.Addrs {
 				apply(t, rps)
 			}
@@ -309,18 +309,18 @@ func (b *facts) resourceGrants() {
 	read([]string{"aws_sns_topic"}, "policy", polSrc{"aws_sns_topic_policy", "arn", []string{"aws_sns_topic"}}, ActionPublish, "topic")
 	read([]string{"aws_sqs_queue"}, "policy", polSrc{"aws_sqs_queue_policy", "queue_url", []string{"aws_sqs_queue"}}, ActionSendMessage, "queue")
 	read([]string{"aws_secretsmanager_secret"}, "policy", polSrc{"aws_secretsmanager_secret_policy", "secret_arn", []string{"aws_secretsmanager_secret"}}, iam.ActionSecretRead, "secret")
-	b.lambdaPermissionGrants(grant)
-	for _, r := range b.ix.byType["aws_iam_role"] {
+	fx.lambdaPermissionGrants(grant)
+	for _, r := range fx.ix.byType["aws_iam_role"] {
 		if r.Data {
 			continue
 		}
-		rps, known := b.resourcePolicy(r, r.Values, "assume_role_policy")
-		b.trustKnown[r.Address] = known
+		rps, known := fx.resourcePolicy(r, r.Values, "assume_role_policy")
+		fx.trustKnown[r.Address] = known
 		for _, rp := range rps {
 			if !rp.covers(ActionAssumeRole) {
 				continue
 			}
-			b.trust[r.Address] = append(b.trust[r.Address], rp)
+			fx.trust[r.Address] = append(fx.trust[r.Address], rp)
 			// A trust policy that names a role lets it assume without an
 			// identity policy (same account).
 			for _, ra := range sortedKeysOf(rp.who.roles) {
@@ -334,23 +334,23 @@ func (b *facts) resourceGrants() {
 
 // lambdaPermissionGrants: aws_lambda_permission whose principal is a role
 // of the plan lets that role invoke the function.
-func (b *facts) lambdaPermissionGrants(grant func(roleAddr, action, target, kind string, via ...Step)) {
-	for _, r := range b.ix.byType["aws_lambda_permission"] {
+func (fx *facts) lambdaPermissionGrants(grant func(roleAddr, action, target, kind string, via ...Step)) {
+	for _, r := range fx.ix.byType["aws_lambda_permission"] {
 		if !permitsInvoke(getStr(r.Values, "action")) {
 			continue
 		}
-		fn := b.functionRef(r, r.Values, r.Unknown, "function_name")
-		if b.functions[fn] == nil {
+		fn := fx.functionRef(r, r.Values, r.Unknown, "function_name")
+		if fx.functions[fn] == nil {
 			continue
 		}
 		var roles []string
 		if p := getStr(r.Values, "principal"); p != "" {
-			if a := b.roleByARN(p); a != "" {
+			if a := fx.roleByARN(p); a != "" {
 				roles = append(roles, a)
 			}
 		} else {
-			ts, _ := b.ix.resolve(r.Module, refsAt(r, "principal"))
-			roles = b.ix.addrsOf(ts, roleTypes...)
+			ts, _ := fx.ix.resolve(r.Module, refsAt(r, "principal"))
+			roles = fx.ix.addrsOf(ts, roleTypes...)
 		}
 		for _, ra := range sortedUnique(roles) {
 			grant(ra, iam.ActionInvoke, fn, "function", Step{Kind: "policy", Address: r.Address, Detail: "Lambda permission names the role as principal"})
@@ -367,11 +367,11 @@ func permitsInvoke(action string) bool {
 // trustAdmits tells whether role target's trust policy lets caller assume
 // it: by naming it, its account, or anyone. An unreadable trust policy is
 // assumed to admit, and the hop is marked unresolved.
-func (b *facts) trustAdmits(target, caller string) (ok, unresolved bool, step Step) {
-	if !b.trustKnown[target] && len(b.trust[target]) == 0 {
+func (fx *facts) trustAdmits(target, caller string) (ok, unresolved bool, step Step) {
+	if !fx.trustKnown[target] && len(fx.trust[target]) == 0 {
 		return true, true, assumedStep("policy", target, "trust policy unknown at plan time", "assumed to admit the caller")
 	}
-	for _, rp := range b.trust[target] {
+	for _, rp := range fx.trust[target] {
 		switch {
 		case rp.who.roles[caller]:
 			return true, rp.who.fromUnknown, rp.step("trust policy names the caller")

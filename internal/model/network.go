@@ -9,36 +9,36 @@ import (
 
 var sgTypes = []string{"aws_security_group", "aws_default_security_group"}
 
-func (b *facts) buildNetwork() {
-	b.buildSecurityGroups()
-	b.buildGateways()
-	b.buildSubnets()
-	b.buildRouteTables()
-	b.buildEndpoints()
-	b.markOpenRules()
+func (fx *facts) buildNetwork() {
+	fx.buildSecurityGroups()
+	fx.buildGateways()
+	fx.buildSubnets()
+	fx.buildRouteTables()
+	fx.buildEndpoints()
+	fx.markOpenRules()
 }
 
-func (b *facts) buildSecurityGroups() {
+func (fx *facts) buildSecurityGroups() {
 	for _, t := range sgTypes {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			if r.Data {
 				continue
 			}
 			sg := &SecurityGroup{Address: r.Address, ID: getStr(r.Values, "id"), Name: getStr(r.Values, "name"), Ingress: []SGRule{}, Egress: []SGRule{}}
-			if vpc := b.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(vpc.Addrs) > 0 {
+			if vpc := fx.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(vpc.Addrs) > 0 {
 				sg.VPC = vpc.Addrs[0]
 			} else if len(vpc.Raw) > 0 {
 				sg.VPC = vpc.Raw[0]
 			}
-			b.sgs[r.Address] = sg
-			sg.Ingress = append(sg.Ingress, b.inlineRules(r, "ingress")...)
-			sg.Egress = append(sg.Egress, b.inlineRules(r, "egress")...)
+			fx.sgs[r.Address] = sg
+			sg.Ingress = append(sg.Ingress, fx.inlineRules(r, "ingress")...)
+			sg.Egress = append(sg.Egress, fx.inlineRules(r, "egress")...)
 		}
 	}
 	// DB, Redshift and ElastiCache security groups (EC2-Classic era):
 	// ingress by CIDR or by EC2 group name, no ports (the service's port).
 	for _, t := range []string{"aws_db_security_group", "aws_redshift_security_group", "aws_elasticache_security_group"} {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			sg := &SecurityGroup{Address: r.Address, Name: getStr(r.Values, "name"), Ingress: []SGRule{}, Egress: []SGRule{}}
 			for _, blk := range getBlocks(r.Values, "ingress") {
 				rule := normRule(SGRule{Address: r.Address, Form: t, Protocol: "tcp", FromPort: 0, ToPort: 65535})
@@ -50,10 +50,10 @@ func (b *facts) buildSecurityGroups() {
 				}
 				sg.Ingress = append(sg.Ingress, rule)
 			}
-			b.sgs[r.Address] = sg
+			fx.sgs[r.Address] = sg
 		}
 	}
-	for _, r := range b.ix.byType["aws_security_group_rule"] {
+	for _, r := range fx.ix.byType["aws_security_group_rule"] {
 		dir := getStr(r.Values, "type")
 		rule := SGRule{
 			Address: r.Address, Form: "aws_security_group_rule",
@@ -61,19 +61,19 @@ func (b *facts) buildSecurityGroups() {
 			CIDRs:    append(getStrings(r.Values, "cidr_blocks"), getStrings(r.Values, "ipv6_cidr_blocks")...),
 			Self:     getBool(r.Values, "self"),
 		}
-		rule.PrefixLists = b.rulePrefixLists(r, "prefix_list_ids", &rule)
+		rule.PrefixLists = fx.rulePrefixLists(r, "prefix_list_ids", &rule)
 		rule.FromPort, rule.ToPort = ports(r.Values, rule.Protocol)
 		if unknownAt(r.Unknown, "cidr_blocks") || unknownAt(r.Unknown, "ipv6_cidr_blocks") {
 			rule.Unresolved = true
-			b.warn("unresolved-reference", r.Address, "CIDR blocks are unknown at plan time; the rule is treated as unresolved")
+			fx.warn("unresolved-reference", r.Address, "CIDR blocks are unknown at plan time; the rule is treated as unresolved")
 		}
-		peer := b.link(r, r.Values, r.Unknown, "source_security_group_id", []string{"source_security_group_id"}, sgTypes...)
+		peer := fx.link(r, r.Values, r.Unknown, "source_security_group_id", []string{"source_security_group_id"}, sgTypes...)
 		rule.PeerGroups = append(peer.Addrs, peer.Raw...)
-		b.noteLost(r, "source_security_group_id", peer, &rule.Unresolved)
-		b.attachRule(r, rule, dir)
+		fx.noteLost(r, "source_security_group_id", peer, &rule.Unresolved)
+		fx.attachRule(r, rule, dir)
 	}
 	for _, pair := range [][2]string{{"aws_vpc_security_group_ingress_rule", "ingress"}, {"aws_vpc_security_group_egress_rule", "egress"}} {
-		for _, r := range b.ix.byType[pair[0]] {
+		for _, r := range fx.ix.byType[pair[0]] {
 			rule := SGRule{Address: r.Address, Form: pair[0], Protocol: normProto(getStr(r.Values, "ip_protocol"))}
 			for _, k := range []string{"cidr_ipv4", "cidr_ipv6"} {
 				if v := getStr(r.Values, k); v != "" {
@@ -81,15 +81,15 @@ func (b *facts) buildSecurityGroups() {
 				}
 				if unknownAt(r.Unknown, k) {
 					rule.Unresolved = true
-					b.warn("unresolved-reference", r.Address, "%s is unknown at plan time; the rule is treated as unresolved", k)
+					fx.warn("unresolved-reference", r.Address, "%s is unknown at plan time; the rule is treated as unresolved", k)
 				}
 			}
-			rule.PrefixLists = b.rulePrefixLists(r, "prefix_list_id", &rule)
+			rule.PrefixLists = fx.rulePrefixLists(r, "prefix_list_id", &rule)
 			rule.FromPort, rule.ToPort = ports(r.Values, rule.Protocol)
-			peer := b.link(r, r.Values, r.Unknown, "referenced_security_group_id", []string{"referenced_security_group_id"}, sgTypes...)
+			peer := fx.link(r, r.Values, r.Unknown, "referenced_security_group_id", []string{"referenced_security_group_id"}, sgTypes...)
 			rule.PeerGroups = append(peer.Addrs, peer.Raw...)
-			b.noteLost(r, "referenced_security_group_id", peer, &rule.Unresolved)
-			b.attachRule(r, rule, pair[1])
+			fx.noteLost(r, "referenced_security_group_id", peer, &rule.Unresolved)
+			fx.attachRule(r, rule, pair[1])
 		}
 	}
 }
@@ -97,31 +97,31 @@ func (b *facts) buildSecurityGroups() {
 // rulePrefixLists reads a standalone rule's prefix lists: ids known at plan
 // time, or a list made in the same plan (its id is unknown until apply, so
 // the reference is followed through the configuration).
-func (b *facts) rulePrefixLists(r *res, key string, rule *SGRule) []string {
+func (fx *facts) rulePrefixLists(r *res, key string, rule *SGRule) []string {
 	if !unknownAt(r.Unknown, key) {
 		return getStrings(r.Values, key) // known ids (an empty list from a variable, say)
 	}
-	l := b.link(r, r.Values, r.Unknown, key, []string{key}, prefixListTypes...)
-	b.noteLost(r, key, l, &rule.Unresolved)
+	l := fx.link(r, r.Values, r.Unknown, key, []string{key}, prefixListTypes...)
+	fx.noteLost(r, key, l, &rule.Unresolved)
 	return append(l.Addrs, l.Raw...)
 }
 
 // noteLost marks a rule unresolved and warns when a peer reference could
 // not be followed.
-func (b *facts) noteLost(r *res, key string, l linkResult, unresolved *bool) {
+func (fx *facts) noteLost(r *res, key string, l linkResult, unresolved *bool) {
 	if l.Approx {
 		*unresolved = true
-		b.warn("unresolved-reference", r.Address, "%s comes from a for_each/count value the plan does not split per instance; peers %s are a guess, so the rule is treated as unresolved", key, strings.Join(l.Addrs, ", "))
+		fx.warn("unresolved-reference", r.Address, "%s comes from a for_each/count value the plan does not split per instance; peers %s are a guess, so the rule is treated as unresolved", key, strings.Join(l.Addrs, ", "))
 	}
 	if len(l.Lost) == 0 {
 		return
 	}
 	*unresolved = true
-	b.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", key, strings.Join(l.Lost, ", "))
+	fx.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", key, strings.Join(l.Lost, ", "))
 }
 
 // attachRule puts a standalone rule onto its security group.
-func (b *facts) attachRule(r *res, rule SGRule, dir string) {
+func (fx *facts) attachRule(r *res, rule SGRule, dir string) {
 	if rule.CIDRs == nil {
 		rule.CIDRs = []string{}
 	}
@@ -131,13 +131,13 @@ func (b *facts) attachRule(r *res, rule SGRule, dir string) {
 	if rule.PrefixLists == nil {
 		rule.PrefixLists = []string{}
 	}
-	owner := b.link(r, r.Values, r.Unknown, "security_group_id", []string{"security_group_id"}, sgTypes...)
+	owner := fx.link(r, r.Values, r.Unknown, "security_group_id", []string{"security_group_id"}, sgTypes...)
 	if rule.Self && len(owner.Addrs) > 0 {
 		rule.PeerGroups = append(rule.PeerGroups, owner.Addrs[0])
 	}
 	var sg *SecurityGroup
 	if len(owner.Addrs) > 0 {
-		sg = b.sgs[owner.Addrs[0]]
+		sg = fx.sgs[owner.Addrs[0]]
 	}
 	if sg == nil {
 		// The group is outside the plan: keep the rule on a stand-in group
@@ -146,12 +146,12 @@ func (b *facts) attachRule(r *res, rule SGRule, dir string) {
 		if len(owner.Raw) > 0 {
 			id = owner.Raw[0]
 		} else {
-			b.warn("unresolved-reference", r.Address, "security_group_id could not be resolved to a group in the plan%s", lostNote(owner.Lost))
+			fx.warn("unresolved-reference", r.Address, "security_group_id could not be resolved to a group in the plan%s", lostNote(owner.Lost))
 		}
-		sg = b.sgs[id]
+		sg = fx.sgs[id]
 		if sg == nil {
 			sg = &SecurityGroup{Address: id, ID: id, Ingress: []SGRule{}, Egress: []SGRule{}}
-			b.sgs[id] = sg
+			fx.sgs[id] = sg
 		}
 	}
 	if dir == "egress" {
@@ -164,7 +164,7 @@ func (b *facts) attachRule(r *res, rule SGRule, dir string) {
 // inlineRules reads ingress/egress blocks of an aws_security_group. When the
 // whole block set is unknown (an unknown peer id inside it), the rules are
 // rebuilt from the configuration blocks.
-func (b *facts) inlineRules(r *res, kind string) []SGRule {
+func (fx *facts) inlineRules(r *res, kind string) []SGRule {
 	blocks := getBlocks(r.Values, kind)
 	var cfgBlocks []map[string]*tfjson.Expression
 	if r.Config != nil {
@@ -176,7 +176,7 @@ func (b *facts) inlineRules(r *res, kind string) []SGRule {
 	var out []SGRule
 	if len(blocks) == 0 && unknown {
 		for _, cb := range cfgBlocks {
-			out = append(out, b.ruleFromConfig(r, cb))
+			out = append(out, fx.ruleFromConfig(r, cb))
 		}
 		// No configured blocks: the attribute is computed from standalone
 		// rules. (Dynamic blocks are absent from the configuration JSON too;
@@ -190,7 +190,7 @@ func (b *facts) inlineRules(r *res, kind string) []SGRule {
 		rule.CIDRs = append(getStrings(blk, "cidr_blocks"), getStrings(blk, "ipv6_cidr_blocks")...)
 		rule.PrefixLists = getStrings(blk, "prefix_list_ids")
 		for _, id := range getStrings(blk, "security_groups") {
-			if a := b.lookup(id, sgTypes...); a != "" {
+			if a := fx.lookup(id, sgTypes...); a != "" {
 				rule.PeerGroups = append(rule.PeerGroups, a)
 			} else {
 				rule.PeerGroups = append(rule.PeerGroups, id)
@@ -207,10 +207,10 @@ func (b *facts) inlineRules(r *res, kind string) []SGRule {
 				e := r.Config.Expressions[kind]
 				refs = e.References // attributes-as-blocks: one expression for all rules
 			}
-			rule.PrefixLists = append(rule.PrefixLists, b.prefixListRefs(r, refs, &rule)...)
+			rule.PrefixLists = append(rule.PrefixLists, fx.prefixListRefs(r, refs, &rule)...)
 		}
 		if i < len(ub) && unknownAt(ub[i], "security_groups") {
-			b.peersFromConfig(r, kind, cfgBlocks, &rule)
+			fx.peersFromConfig(r, kind, cfgBlocks, &rule)
 		}
 		if rule.Self {
 			rule.PeerGroups = append(rule.PeerGroups, r.Address)
@@ -223,7 +223,7 @@ func (b *facts) inlineRules(r *res, kind string) []SGRule {
 // peersFromConfig resolves unknown peer groups of an inline rule through
 // the configuration: union of the security_groups references of all blocks
 // of that kind (blocks cannot be aligned reliably because sets reorder).
-func (b *facts) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tfjson.Expression, rule *SGRule) {
+func (fx *facts) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tfjson.Expression, rule *SGRule) {
 	var refs []string
 	for _, cb := range cfgBlocks {
 		if e := cb["security_groups"]; e != nil && e.ExpressionData != nil {
@@ -237,17 +237,17 @@ func (b *facts) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tfj
 			refs = append(refs, e.References...)
 		}
 	}
-	ts, lost := b.ix.resolve(r.Module, refs)
+	ts, lost := fx.ix.resolve(r.Module, refs)
 	// A VPC's default_security_group_id is that VPC's default group.
-	addrs := append(b.ix.addrsOf(ts, sgTypes...), b.defaultSGRefs(ts)...)
+	addrs := append(fx.ix.addrsOf(ts, sgTypes...), fx.defaultSGRefs(ts)...)
 	rule.PeerGroups = append(rule.PeerGroups, addrs...)
 	if len(addrs) == 0 {
 		rule.Unresolved = true
-		b.warn("unresolved-reference", r.Address, "peer security groups are unknown at plan time and could not be resolved (%s)", strings.Join(lost, ", "))
+		fx.warn("unresolved-reference", r.Address, "peer security groups are unknown at plan time and could not be resolved (%s)", strings.Join(lost, ", "))
 	}
 }
 
-func (b *facts) ruleFromConfig(r *res, cb map[string]*tfjson.Expression) SGRule {
+func (fx *facts) ruleFromConfig(r *res, cb map[string]*tfjson.Expression) SGRule {
 	cv := func(k string) (any, bool) {
 		e := cb[k]
 		if e == nil || e.ExpressionData == nil || e.ConstantValue == nil || e.ConstantValue == tfjson.UnknownConstantValue {
@@ -271,11 +271,11 @@ func (b *facts) ruleFromConfig(r *res, cb map[string]*tfjson.Expression) SGRule 
 		}
 	}
 	if e := cb["prefix_list_ids"]; e != nil && e.ExpressionData != nil && len(e.References) > 0 {
-		rule.PrefixLists = append(rule.PrefixLists, b.prefixListRefs(r, e.References, &rule)...)
+		rule.PrefixLists = append(rule.PrefixLists, fx.prefixListRefs(r, e.References, &rule)...)
 	}
 	if e := cb["security_groups"]; e != nil && e.ExpressionData != nil {
-		ts, _ := b.ix.resolve(r.Module, e.References)
-		rule.PeerGroups = append(b.ix.addrsOf(ts, sgTypes...), b.defaultSGRefs(ts)...)
+		ts, _ := fx.ix.resolve(r.Module, e.References)
+		rule.PeerGroups = append(fx.ix.addrsOf(ts, sgTypes...), fx.defaultSGRefs(ts)...)
 		if len(e.References) > 0 && len(rule.PeerGroups) == 0 {
 			rule.Unresolved = true
 		}
@@ -335,53 +335,53 @@ func ports(v map[string]any, proto string) (int, int) {
 	return from, to
 }
 
-func (b *facts) buildGateways() {
-	for _, r := range b.ix.byType["aws_nat_gateway"] {
+func (fx *facts) buildGateways() {
+	for _, r := range fx.ix.byType["aws_nat_gateway"] {
 		g := Gateway{Address: r.Address, Private: getStr(r.Values, "connectivity_type") == "private"}
-		if s := b.link(r, r.Values, r.Unknown, "subnet_id", []string{"subnet_id"}, "aws_subnet"); len(s.Addrs) > 0 {
+		if s := fx.link(r, r.Values, r.Unknown, "subnet_id", []string{"subnet_id"}, "aws_subnet"); len(s.Addrs) > 0 {
 			g.Subnet = s.Addrs[0]
 		} else if len(s.Raw) > 0 {
 			g.Subnet = s.Raw[0]
 		}
-		b.m.NATGateways = append(b.m.NATGateways, g)
+		fx.m.NATGateways = append(fx.m.NATGateways, g)
 		gg := g
-		b.natByAddr[r.Address] = &gg
+		fx.natByAddr[r.Address] = &gg
 	}
 	for _, t := range []string{"aws_internet_gateway", "aws_egress_only_internet_gateway"} {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			if r.Data {
 				continue
 			}
 			g := Gateway{Address: r.Address}
-			if v := b.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(v.Addrs) > 0 {
+			if v := fx.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(v.Addrs) > 0 {
 				g.VPC = v.Addrs[0]
 			} else if len(v.Raw) > 0 {
 				g.VPC = v.Raw[0]
 			}
-			b.m.InternetGateway = append(b.m.InternetGateway, g)
+			fx.m.InternetGateway = append(fx.m.InternetGateway, g)
 		}
 	}
 }
 
-func (b *facts) buildSubnets() {
+func (fx *facts) buildSubnets() {
 	for _, t := range []string{"aws_subnet", "aws_default_subnet"} {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			if r.Data {
 				continue
 			}
 			s := &Subnet{Address: r.Address, ID: getStr(r.Values, "id"), CIDR: getStr(r.Values, "cidr_block"), Routes: []Route{}}
-			if v := b.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(v.Addrs) > 0 {
+			if v := fx.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(v.Addrs) > 0 {
 				s.VPC = v.Addrs[0]
 			} else if len(v.Raw) > 0 {
 				s.VPC = v.Raw[0]
 			}
-			b.subnets[r.Address] = s
+			fx.subnets[r.Address] = s
 		}
 	}
 }
 
-func (b *facts) buildEndpoints() {
-	for _, r := range b.ix.byType["aws_vpc_endpoint"] {
+func (fx *facts) buildEndpoints() {
+	for _, r := range fx.ix.byType["aws_vpc_endpoint"] {
 		if r.Data {
 			continue
 		}
@@ -389,12 +389,12 @@ func (b *facts) buildEndpoints() {
 		if e.Type == "" {
 			e.Type = "Gateway"
 		}
-		sn := b.link(r, r.Values, r.Unknown, "subnet_ids", []string{"subnet_ids"}, "aws_subnet")
+		sn := fx.link(r, r.Values, r.Unknown, "subnet_ids", []string{"subnet_ids"}, "aws_subnet")
 		e.Subnets = sortedUnique(append(sn.Addrs, sn.Raw...))
-		sg := b.link(r, r.Values, r.Unknown, "security_group_ids", []string{"security_group_ids"}, "aws_security_group")
+		sg := fx.link(r, r.Values, r.Unknown, "security_group_ids", []string{"security_group_ids"}, "aws_security_group")
 		e.SecurityGroups = sortedUnique(append(sg.Addrs, sg.Raw...))
 		e.PrivateDNS = getBool(r.Values, "private_dns_enabled")
-		b.m.Endpoints = append(b.m.Endpoints, e)
+		fx.m.Endpoints = append(fx.m.Endpoints, e)
 	}
 }
 

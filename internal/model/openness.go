@@ -17,21 +17,21 @@ const maxOpenKeys = 512
 // another open port 22 as surely as 0.0.0.0/0 does, because security group
 // rules are allow rules whose union is what AWS admits
 // (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
-func (b *facts) markOpenRules() {
-	for _, addr := range sortedKeysOf(b.sgs) {
-		sg := b.sgs[addr]
-		b.markOpen(sg.Ingress)
+func (fx *facts) markOpenRules() {
+	for _, addr := range sortedKeysOf(fx.sgs) {
+		sg := fx.sgs[addr]
+		fx.markOpen(sg.Ingress)
 	}
 }
 
-func (b *facts) markOpen(rules []SGRule) {
+func (fx *facts) markOpen(rules []SGRule) {
 	if len(rules) == 0 {
 		return
 	}
 	own := make([]addrset.Set, len(rules))
 	total := addrset.Empty
 	for i, r := range rules {
-		own[i] = b.ruleSources(r)
+		own[i] = fx.ruleSources(r)
 		total = total.Union(own[i])
 	}
 	if len(total.OpenFamilies()) == 0 {
@@ -92,13 +92,13 @@ func ruleIncludes(o, r SGRule) bool {
 // ruleSources is the address set a rule names: its CIDRs and the entries
 // of prefix lists known in the plan. Bad CIDRs are warned about, never
 // guessed at.
-func (b *facts) ruleSources(r SGRule) addrset.Set {
+func (fx *facts) ruleSources(r SGRule) addrset.Set {
 	s, bad := addrset.Parse(r.CIDRs)
 	if len(bad) > 0 {
-		b.warn("unresolved-reference", r.Address, "not CIDR blocks (AWS would reject them), ignored: %s", strings.Join(bad, ", "))
+		fx.warn("unresolved-reference", r.Address, "not CIDR blocks (AWS would reject them), ignored: %s", strings.Join(bad, ", "))
 	}
 	for _, pl := range r.PrefixLists {
-		if set, ok := b.prefixList(pl); ok {
+		if set, ok := fx.prefixList(pl); ok {
 			s = s.Union(set)
 		}
 	}

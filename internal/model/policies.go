@@ -45,37 +45,37 @@ func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {
 // plan time it follows the configuration reference (to an
 // aws_iam_policy_document data source or an aws_iam_policy). known is false
 // when the statements could not be recovered; a Warning says so.
-func (b *facts) document(r *res, values, _ map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
+func (fx *facts) document(r *res, values, _ map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
 	if len(cfgPath) == 0 {
 		cfgPath = []string{key}
 	}
-	return b.documentRefs(r, values, key, origin, refsAt(r, cfgPath...))
+	return fx.documentRefs(r, values, key, origin, refsAt(r, cfgPath...))
 }
 
 // documentRefs is document with the configuration references given.
-func (b *facts) documentRefs(r *res, values map[string]any, key, origin string, refs []string) (out []stmt, known, fromUnknown bool) {
+func (fx *facts) documentRefs(r *res, values map[string]any, key, origin string, refs []string) (out []stmt, known, fromUnknown bool) {
 	if doc := getStr(values, key); doc != "" {
-		return b.parseDoc(origin, doc, false), true, false
+		return fx.parseDoc(origin, doc, false), true, false
 	}
-	ts, lost := b.ix.resolve(r.Module, refs)
+	ts, lost := fx.ix.resolve(r.Module, refs)
 	found := false
 	for _, t := range ts {
-		tr := b.ix.byAddr[t.Addr]
+		tr := fx.ix.byAddr[t.Addr]
 		switch {
 		case tr == nil:
 		case tr.Type == "aws_iam_policy_document" && tr.Data:
-			st, ok := b.dataDocument(tr, origin)
+			st, ok := fx.dataDocument(tr, origin)
 			out = append(out, st...)
 			found = found || ok
 		case tr.Type == "aws_iam_policy" && !tr.Data && tr != r:
-			st, ok, _ := b.document(tr, tr.Values, tr.Unknown, "policy", origin)
+			st, ok, _ := fx.document(tr, tr.Values, tr.Unknown, "policy", origin)
 			out = append(out, st...)
 			found = found || ok
 		}
 	}
 	if !found {
-		if assumed, what := b.assumeFromRefs(r, origin, ts); len(assumed) > 0 {
-			b.warn("unknown-policy", r.Address, "policy document %s is unknown at plan time (jsonencode with an unknown value?); its statements cannot be read, so letsleep assumes it grants %s", key, what)
+		if assumed, what := fx.assumeFromRefs(r, origin, ts); len(assumed) > 0 {
+			fx.warn("unknown-policy", r.Address, "policy document %s is unknown at plan time (jsonencode with an unknown value?); its statements cannot be read, so letsleep assumes it grants %s", key, what)
 			return assumed, false, true
 		}
 		why := "its value is unknown at plan time"
@@ -87,16 +87,16 @@ func (b *facts) documentRefs(r *res, values map[string]any, key, origin string, 
 		default:
 			why += " and its references (" + strings.Join(refs, ", ") + ") lead to no policy document (jsonencode with an unknown value?)"
 		}
-		b.warn("unknown-policy", r.Address, "policy document %s cannot be read: %s", key, why)
+		fx.warn("unknown-policy", r.Address, "policy document %s cannot be read: %s", key, why)
 		return nil, false, true
 	}
 	return out, true, true
 }
 
-func (b *facts) parseDoc(origin, doc string, fromUnknown bool) []stmt {
+func (fx *facts) parseDoc(origin, doc string, fromUnknown bool) []stmt {
 	p, errs := iam.Parse([]byte(doc))
 	for _, e := range errs {
-		b.warn("invalid-policy", origin, "%v", e)
+		fx.warn("invalid-policy", origin, "%v", e)
 	}
 	if p == nil {
 		return nil
@@ -111,9 +111,9 @@ func (b *facts) parseDoc(origin, doc string, fromUnknown bool) []stmt {
 // dataDocument returns the statements of an aws_iam_policy_document data
 // source: from its json when known, else rebuilt from after.statement with
 // unknown resources resolved through configuration references.
-func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
+func (fx *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 	if doc := getStr(r.Values, "json"); doc != "" {
-		return b.parseDoc(origin, doc, false), true
+		return fx.parseDoc(origin, doc, false), true
 	}
 	blocks := getBlocks(r.Values, "statement")
 	if len(blocks) == 0 && !unknownAt(r.Unknown, "statement") && len(getStrings(r.Values, "source_policy_documents")) == 0 && len(refsAt(r, "source_policy_documents")) == 0 {
@@ -161,12 +161,12 @@ func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 				continue
 			}
 			fromUnknown = true
-			addrs := b.statementRefs(r, i, len(blocks), k)
+			addrs := fx.statementRefs(r, i, len(blocks), k)
 			if len(addrs) == 0 {
 				addrs = []string{UnknownResource}
 				unresolvedPart = "statement " + stmtName(s)
-				b.add(Warning{Kind: "unresolved-reference", Address: r.Address, Part: unresolvedPart,
-					Message: fmt.Sprintf("%s: %s unknown at plan time and not resolvable (%s); assumed to match the resources of its own module", unresolvedPart, k, b.localHint())})
+				fx.add(Warning{Kind: "unresolved-reference", Address: r.Address, Part: unresolvedPart,
+					Message: fmt.Sprintf("%s: %s unknown at plan time and not resolvable (%s); assumed to match the resources of its own module", unresolvedPart, k, fx.localHint())})
 			}
 			if k == "resources" {
 				s.Resources = append(s.Resources, addrs...)
@@ -175,7 +175,7 @@ func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 			}
 		}
 		if unknownAt(u, "actions") || unknownAt(u, "not_actions") {
-			b.warn("unresolved-reference", r.Address, "statement %s: actions unknown at plan time; not analysed", stmtName(s))
+			fx.warn("unresolved-reference", r.Address, "statement %s: actions unknown at plan time; not analysed", stmtName(s))
 			continue
 		}
 		ns := normStatement(origin, s, fromUnknown)
@@ -187,13 +187,13 @@ func (b *facts) dataDocument(r *res, origin string) ([]stmt, bool) {
 	}
 	for _, k := range []string{"source_policy_documents", "override_policy_documents", "source_json", "override_json"} {
 		for _, doc := range getStrings(r.Values, k) {
-			out = append(out, b.parseDoc(origin, doc, false)...)
+			out = append(out, fx.parseDoc(origin, doc, false)...)
 		}
 		if unknownAt(r.Unknown, k) {
-			ts, _ := b.ix.resolve(r.Module, refsAt(r, k))
+			ts, _ := fx.ix.resolve(r.Module, refsAt(r, k))
 			for _, t := range ts {
-				if tr := b.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_iam_policy_document" && tr != r {
-					st, _ := b.dataDocument(tr, origin)
+				if tr := fx.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_iam_policy_document" && tr != r {
+					st, _ := fx.dataDocument(tr, origin)
 					out = append(out, st...)
 				}
 			}
@@ -213,7 +213,7 @@ func stmtName(s iam.Statement) string {
 // Blocks are aligned by position when the configuration has as many static
 // blocks as the plan; otherwise (dynamic blocks) all blocks' references are
 // used, which over-approximates.
-func (b *facts) statementRefs(r *res, i, n int, k string) []string {
+func (fx *facts) statementRefs(r *res, i, n int, k string) []string {
 	var static []map[string]*tfjson.Expression
 	if r.Config != nil {
 		if e := r.Config.Expressions["statement"]; e != nil && e.ExpressionData != nil {
@@ -237,7 +237,7 @@ func (b *facts) statementRefs(r *res, i, n int, k string) []string {
 			}
 		}
 	}
-	ts, _ := b.ix.resolve(r.Module, refs)
+	ts, _ := fx.ix.resolve(r.Module, refs)
 	var out []string
 	for _, t := range ts {
 		if strings.HasPrefix(t.Attr, "master_user_secret") {
@@ -254,7 +254,7 @@ func (b *facts) statementRefs(r *res, i, n int, k string) []string {
 // references (a DB secret, a database, a function) is assumed to be granted
 // the notable action for that object. The statements are FromUnknown, so
 // every path through them is marked as resting on an unresolved link.
-func (b *facts) assumeFromRefs(r *res, origin string, ts []target) ([]stmt, string) {
+func (fx *facts) assumeFromRefs(r *res, origin string, ts []target) ([]stmt, string) {
 	var out []stmt
 	var what []string
 	add := func(action []string, resource string) {
@@ -266,7 +266,7 @@ func (b *facts) assumeFromRefs(r *res, origin string, ts []target) ([]stmt, stri
 		what = append(what, strings.Join(action, ", ")+" on "+resource)
 	}
 	for _, t := range ts {
-		tr := b.ix.byAddr[t.Addr]
+		tr := fx.ix.byAddr[t.Addr]
 		if tr == nil || tr == r {
 			continue
 		}

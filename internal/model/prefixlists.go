@@ -8,22 +8,22 @@ var prefixListTypes = []string{"aws_ec2_managed_prefix_list"}
 // in the plan) to its addresses. ok is false when the plan does not hold its
 // entries: an AWS-managed list read by no data source, or entries unknown
 // until apply. Callers then treat it as may-match, never as a fact.
-func (b *facts) prefixList(ref string) (addrset.Set, bool) {
-	addr := b.lookup(ref, prefixListTypes...)
+func (fx *facts) prefixList(ref string) (addrset.Set, bool) {
+	addr := fx.lookup(ref, prefixListTypes...)
 	if addr == "" {
 		return addrset.Empty, false
 	}
-	s, ok := b.plSets[addr]
+	s, ok := fx.plSets[addr]
 	return s, ok
 }
 
 // buildPrefixLists gathers entries from the list resources and data
 // sources (entry blocks) and from aws_ec2_managed_prefix_list_entry.
-func (b *facts) buildPrefixLists() {
-	b.plSets = map[string]addrset.Set{}
+func (fx *facts) buildPrefixLists() {
+	fx.plSets = map[string]addrset.Set{}
 	cidrs := map[string][]string{}
 	unknown := map[string]bool{}
-	for _, r := range b.ix.byType["aws_ec2_managed_prefix_list"] {
+	for _, r := range fx.ix.byType["aws_ec2_managed_prefix_list"] {
 		cidrs[r.Address] = cidrs[r.Address][:0:0]
 		if unknownAt(r.Unknown, "entry") {
 			unknown[r.Address] = true
@@ -37,8 +37,8 @@ func (b *facts) buildPrefixLists() {
 			unknown[r.Address] = true // a data source not read at plan time
 		}
 	}
-	for _, r := range b.ix.byType["aws_ec2_managed_prefix_list_entry"] {
-		pl := b.link(r, r.Values, r.Unknown, "prefix_list_id", []string{"prefix_list_id"}, prefixListTypes...)
+	for _, r := range fx.ix.byType["aws_ec2_managed_prefix_list_entry"] {
+		pl := fx.link(r, r.Values, r.Unknown, "prefix_list_id", []string{"prefix_list_id"}, prefixListTypes...)
 		c := getStr(r.Values, "cidr")
 		for _, a := range pl.Addrs {
 			if c == "" {
@@ -53,15 +53,15 @@ func (b *facts) buildPrefixLists() {
 			continue
 		}
 		s, _ := addrset.Parse(cs)
-		b.plSets[a] = s
+		fx.plSets[a] = s
 	}
 }
 
 // prefixListRefs resolves prefix list ids unknown at plan time through the
 // configuration; a reference that leads nowhere leaves the rule unresolved.
-func (b *facts) prefixListRefs(r *res, refs []string, rule *SGRule) []string {
-	ts, _ := b.ix.resolve(r.Module, refs)
-	addrs := b.ix.addrsOf(ts, prefixListTypes...)
+func (fx *facts) prefixListRefs(r *res, refs []string, rule *SGRule) []string {
+	ts, _ := fx.ix.resolve(r.Module, refs)
+	addrs := fx.ix.addrsOf(ts, prefixListTypes...)
 	if len(addrs) == 0 && len(refs) > 0 {
 		rule.Unresolved = true
 	}

@@ -193,26 +193,26 @@ func openOver(c string, fams map[string]bool) bool {
 // database is (network_type = "DUAL"). An IPv6-only rule (::/0) does not
 // let a function reach an IPv4 database.
 // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.IP_addressing
-func (b *facts) dbFamilies(f *Function, d *Database) map[string]bool {
+func (fx *facts) dbFamilies(f *Function, d *Database) map[string]bool {
 	fams := map[string]bool{addrset.IPv4: true}
-	if r := b.ix.byAddr[d.Address]; r != nil && strings.EqualFold(getStr(r.Values, "network_type"), "DUAL") && b.functionIPv6(f.Address) {
+	if r := fx.ix.byAddr[d.Address]; r != nil && strings.EqualFold(getStr(r.Values, "network_type"), "DUAL") && fx.functionIPv6(f.Address) {
 		fams[addrset.IPv6] = true
 	}
 	return fams
 }
 
-func (b *facts) functionVPC(f *Function) string {
+func (fx *facts) functionVPC(f *Function) string {
 	for _, sn := range f.Subnets {
-		if s := b.subnets[sn]; s != nil && s.VPC != "" {
+		if s := fx.subnets[sn]; s != nil && s.VPC != "" {
 			return s.VPC
 		}
 	}
 	return ""
 }
 
-func (b *facts) dbVPC(d *Database) string {
+func (fx *facts) dbVPC(d *Database) string {
 	for _, sg := range d.SecurityGroups {
-		if g := b.sgs[sg]; g != nil && g.VPC != "" {
+		if g := fx.sgs[sg]; g != nil && g.VPC != "" {
 			return g.VPC
 		}
 	}
@@ -384,10 +384,10 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 // dbBlocks are the address blocks a database's interfaces live in: the
 // CIDRs of its DB subnet group's subnets, or its VPC's block when the plan
 // does not place it that precisely.
-func (b *facts) dbBlocks(d *Database, vpcCIDR string) []string {
+func (fx *facts) dbBlocks(d *Database, vpcCIDR string) []string {
 	var out []string
 	for _, sn := range d.Subnets {
-		s := b.subnets[sn]
+		s := fx.subnets[sn]
 		if s == nil || s.CIDR == "" {
 			out = nil
 			break
@@ -413,10 +413,10 @@ func dbOverlaps(cidr string, blocks []string) bool {
 // prefix lists. unknown is true when a prefix list's entries are not in the
 // plan (an AWS-managed list, entries unknown until apply): it may hold
 // anything, so callers err open and mark the path unresolved.
-func (b *facts) ruleBlocks(r SGRule) (cidrs []string, unknown bool) {
+func (fx *facts) ruleBlocks(r SGRule) (cidrs []string, unknown bool) {
 	cidrs = append(cidrs, r.CIDRs...)
 	for _, pl := range r.PrefixLists {
-		s, ok := b.prefixList(pl)
+		s, ok := fx.prefixList(pl)
 		if !ok {
 			unknown = true
 			continue
@@ -453,11 +453,11 @@ func (b *reacher) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
 // roleHead starts the IAM paths of f: its own step, and when its execution
 // role could not be pinned down, the assumption that it may be any of the
 // candidates.
-func (b *facts) roleHead(f *Function, ambiguous bool) []Step {
+func (fx *facts) roleHead(f *Function, ambiguous bool) []Step {
 	if !ambiguous {
 		return []Step{fnStep(f)}
 	}
-	cands := b.fnRoles[f.Address]
+	cands := fx.fnRoles[f.Address]
 	assumed := "it may be any of " + strings.Join(cands, ", ")
 	if len(cands) == 0 {
 		assumed = "it may be any role"

@@ -33,7 +33,7 @@ type rpStatement struct {
 // warning when it is unknown (the caller decides what an unknown policy
 // means). Roles named only through configuration references (a role ARN
 // unknown at plan time) are resolved to their addresses.
-func (b *facts) resourcePolicy(r *res, values map[string]any, key string, cfgPath ...string) (out []rpStatement, known bool) {
+func (fx *facts) resourcePolicy(r *res, values map[string]any, key string, cfgPath ...string) (out []rpStatement, known bool) {
 	if len(cfgPath) == 0 {
 		cfgPath = []string{key}
 	}
@@ -42,18 +42,18 @@ func (b *facts) resourcePolicy(r *res, values map[string]any, key string, cfgPat
 	refRoles := map[int][]string{} // statement index → roles referenced by its principals
 	anyRoles := []string{}
 	if doc := getStr(values, key); doc != "" {
-		stmts, known = b.parseDoc(origin, doc, false), true
+		stmts, known = fx.parseDoc(origin, doc, false), true
 	} else {
-		ts, _ := b.ix.resolve(r.Module, refsAt(r, cfgPath...))
+		ts, _ := fx.ix.resolve(r.Module, refsAt(r, cfgPath...))
 		for _, t := range ts {
-			tr := b.ix.byAddr[t.Addr]
+			tr := fx.ix.byAddr[t.Addr]
 			switch {
 			case tr == nil:
 			case tr.Type == "aws_iam_policy_document" && tr.Data:
-				st, ok := b.dataDocument(tr, origin)
+				st, ok := fx.dataDocument(tr, origin)
 				stmts = append(stmts, st...)
 				known = known || ok
-				for i, roles := range b.principalRefRoles(tr) {
+				for i, roles := range fx.principalRefRoles(tr) {
 					refRoles[i] = append(refRoles[i], roles...)
 				}
 			case tr.Type == "aws_iam_role":
@@ -67,7 +67,7 @@ func (b *facts) resourcePolicy(r *res, values map[string]any, key string, cfgPat
 		if s.Effect != "Allow" {
 			continue
 		}
-		rp := rpStatement{st: s, label: stmtName(s.s), who: b.principalsOf(s.s.Principal)}
+		rp := rpStatement{st: s, label: stmtName(s.s), who: fx.principalsOf(s.s.Principal)}
 		for _, a := range refRoles[s.s.Index] {
 			rp.who.addRole(a)
 			rp.who.fromUnknown = true
@@ -95,7 +95,7 @@ func (p *principalSet) addRole(a string) {
 // principalsOf resolves the AWS principals of a statement: "*", an
 // account, or a role of the plan (by ARN, or by the name inside a role ARN
 // with any path).
-func (b *facts) principalsOf(p *iam.Principal) principalSet {
+func (fx *facts) principalsOf(p *iam.Principal) principalSet {
 	var out principalSet
 	if p == nil {
 		return out
@@ -108,7 +108,7 @@ func (b *facts) principalsOf(p *iam.Principal) principalSet {
 		case isAccountPrincipal(id):
 			out.account = true
 		default:
-			if a := b.roleByARN(id); a != "" {
+			if a := fx.roleByARN(id); a != "" {
 				out.addRole(a)
 			}
 		}
@@ -127,8 +127,8 @@ func isAccountPrincipal(id string) bool {
 
 // roleByARN finds a role of the plan by its ARN, or by the name at the end
 // of a role ARN.
-func (b *facts) roleByARN(arn string) string {
-	if a := b.lookup(arn, roleTypes...); a != "" {
+func (fx *facts) roleByARN(arn string) string {
+	if a := fx.lookup(arn, roleTypes...); a != "" {
 		return a
 	}
 	if i := strings.Index(arn, ":role/"); i >= 0 {
@@ -136,7 +136,7 @@ func (b *facts) roleByARN(arn string) string {
 		if j := strings.LastIndexByte(name, '/'); j >= 0 {
 			name = name[j+1:]
 		}
-		return b.byName["aws_iam_role"][name]
+		return fx.byName["aws_iam_role"][name]
 	}
 	return ""
 }
@@ -145,7 +145,7 @@ func (b *facts) roleByARN(arn string) string {
 // the roles its principals reference in the configuration (identifiers
 // unknown at plan time). Blocks are aligned by position when the counts
 // agree; otherwise every block gets every role (an over-approximation).
-func (b *facts) principalRefRoles(dr *res) map[int][]string {
+func (fx *facts) principalRefRoles(dr *res) map[int][]string {
 	out := map[int][]string{}
 	if dr.Config == nil {
 		return out
@@ -161,8 +161,8 @@ func (b *facts) principalRefRoles(dr *res) map[int][]string {
 		if p := blk["principals"]; p != nil && p.ExpressionData != nil {
 			refs = allRefs(p)
 		}
-		ts, _ := b.ix.resolve(dr.Module, refs)
-		roles := b.ix.addrsOf(ts, roleTypes...)
+		ts, _ := fx.ix.resolve(dr.Module, refs)
+		roles := fx.ix.addrsOf(ts, roleTypes...)
 		all = append(all, roles...)
 		out[i] = roles
 	}

@@ -60,13 +60,13 @@ var attachmentTypes = []struct{ typ, key, principal string }{
 	{"aws_iam_group_policy_attachment", "group", "aws_iam_group"},
 }
 
-func (b *facts) buildRoles() {
-	for _, r := range b.ix.byType["aws_iam_role"] {
+func (fx *facts) buildRoles() {
+	for _, r := range fx.ix.byType["aws_iam_role"] {
 		if r.Data {
 			continue
 		}
 		rs := &roleState{addr: r.Address, name: getStr(r.Values, "name"), arn: getStr(r.Values, "arn")}
-		b.roles[r.Address] = rs
+		fx.roles[r.Address] = rs
 		blocks := getBlocks(r.Values, "inline_policy")
 		var cfgBlocks []map[string]*tfjson.Expression
 		if r.Config != nil {
@@ -88,113 +88,113 @@ func (b *facts) buildRoles() {
 					refs = append(refs, e.References...)
 				}
 			}
-			st, known, _ := b.documentRefs(r, blk, "policy", origin, refs)
-			b.addPolicy(rs, PolicyRef{Address: origin, Source: "inline_block", Known: known}, st)
+			st, known, _ := fx.documentRefs(r, blk, "policy", origin, refs)
+			fx.addPolicy(rs, PolicyRef{Address: origin, Source: "inline_block", Known: known}, st)
 		}
 		for _, arn := range getStrings(r.Values, "managed_policy_arns") {
-			b.attachARN(rs, r, arn, "managed_arns")
+			fx.attachARN(rs, r, arn, "managed_arns")
 		}
 		if unknownAt(r.Unknown, "managed_policy_arns") {
-			l := b.link(r, r.Values, r.Unknown, "managed_policy_arns", []string{"managed_policy_arns"}, "aws_iam_policy")
+			l := fx.link(r, r.Values, r.Unknown, "managed_policy_arns", []string{"managed_policy_arns"}, "aws_iam_policy")
 			for _, pa := range l.Addrs {
-				b.attachPolicyResource(rs, pa, "managed_arns", "")
+				fx.attachPolicyResource(rs, pa, "managed_arns", "")
 			}
-			b.lostRefs(rs, r, "managed_policy_arns", l)
+			fx.lostRefs(rs, r, "managed_policy_arns", l)
 		}
 	}
 	for _, t := range []string{"aws_iam_user", "aws_iam_group"} {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			if !r.Data {
-				b.roles[r.Address] = &roleState{addr: r.Address, name: getStr(r.Values, "name"), arn: getStr(r.Values, "arn")}
+				fx.roles[r.Address] = &roleState{addr: r.Address, name: getStr(r.Values, "name"), arn: getStr(r.Values, "arn")}
 			}
 		}
 	}
 	for _, it := range inlinePolicyTypes {
-		for _, r := range b.ix.byType[it.typ] {
-			who := b.link(r, r.Values, r.Unknown, it.key, []string{it.key}, it.principal)
-			st, known, _ := b.document(r, r.Values, r.Unknown, "policy", r.Address)
-			for _, rs := range b.rolesOf(r, who) {
-				b.addPolicy(rs, PolicyRef{Address: r.Address, Source: "inline", Known: known}, st)
+		for _, r := range fx.ix.byType[it.typ] {
+			who := fx.link(r, r.Values, r.Unknown, it.key, []string{it.key}, it.principal)
+			st, known, _ := fx.document(r, r.Values, r.Unknown, "policy", r.Address)
+			for _, rs := range fx.rolesOf(r, who) {
+				fx.addPolicy(rs, PolicyRef{Address: r.Address, Source: "inline", Known: known}, st)
 			}
 		}
 	}
 	for _, at := range attachmentTypes {
-		for _, r := range b.ix.byType[at.typ] {
-			who := b.link(r, r.Values, r.Unknown, at.key, []string{at.key}, at.principal)
-			for _, rs := range b.rolesOf(r, who) {
-				b.attachFrom(rs, r, "attachment")
+		for _, r := range fx.ix.byType[at.typ] {
+			who := fx.link(r, r.Values, r.Unknown, at.key, []string{at.key}, at.principal)
+			for _, rs := range fx.rolesOf(r, who) {
+				fx.attachFrom(rs, r, "attachment")
 			}
 		}
 	}
-	for _, r := range b.ix.byType["aws_iam_policy_attachment"] {
+	for _, r := range fx.ix.byType["aws_iam_policy_attachment"] {
 		for _, k := range []struct{ key, principal string }{{"roles", "aws_iam_role"}, {"users", "aws_iam_user"}, {"groups", "aws_iam_group"}} {
-			who := b.link(r, r.Values, r.Unknown, k.key, []string{k.key}, k.principal)
+			who := fx.link(r, r.Values, r.Unknown, k.key, []string{k.key}, k.principal)
 			if len(who.Addrs)+len(who.Raw)+len(who.Lost) == 0 {
 				continue
 			}
-			for _, rs := range b.rolesOf(r, who) {
-				b.attachFrom(rs, r, "policy_attachment")
+			for _, rs := range fx.rolesOf(r, who) {
+				fx.attachFrom(rs, r, "policy_attachment")
 			}
 		}
 	}
-	for _, rs := range b.roles {
-		b.computeGrants(rs)
+	for _, rs := range fx.roles {
+		fx.computeGrants(rs)
 	}
 }
 
 // rolesOf returns the role states a link names, warning for roles outside
 // the plan.
-func (b *facts) rolesOf(r *res, l linkResult) []*roleState {
+func (fx *facts) rolesOf(r *res, l linkResult) []*roleState {
 	var out []*roleState
 	for _, a := range l.Addrs {
-		if rs := b.roles[a]; rs != nil {
+		if rs := fx.roles[a]; rs != nil {
 			out = append(out, rs)
 		}
 	}
 	if len(out) == 0 && len(l.Raw)+len(l.Lost) > 0 {
-		b.warn("unresolved-reference", r.Address, "the role it applies to is not in the plan (%s); its grants are not analysed", strings.Join(append(l.Raw, l.Lost...), ", "))
+		fx.warn("unresolved-reference", r.Address, "the role it applies to is not in the plan (%s); its grants are not analysed", strings.Join(append(l.Raw, l.Lost...), ", "))
 	}
 	return out
 }
 
-func (b *facts) lostRefs(rs *roleState, r *res, key string, l linkResult) {
+func (fx *facts) lostRefs(rs *roleState, r *res, key string, l linkResult) {
 	if len(l.Lost) == 0 {
 		return
 	}
 	rs.unresolved = append(rs.unresolved, key)
-	b.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", key, strings.Join(l.Lost, ", "))
+	fx.warn("unresolved-reference", r.Address, "%s could not be resolved (%s)", key, strings.Join(l.Lost, ", "))
 }
 
 // attachFrom handles policy_arn of an attachment resource.
-func (b *facts) attachFrom(rs *roleState, r *res, source string) {
+func (fx *facts) attachFrom(rs *roleState, r *res, source string) {
 	if arn := getStr(r.Values, "policy_arn"); arn != "" {
-		b.attachARN(rs, r, arn, source)
+		fx.attachARN(rs, r, arn, source)
 		return
 	}
-	l := b.link(r, r.Values, r.Unknown, "policy_arn", []string{"policy_arn"}, "aws_iam_policy")
+	l := fx.link(r, r.Values, r.Unknown, "policy_arn", []string{"policy_arn"}, "aws_iam_policy")
 	for _, pa := range l.Addrs {
-		b.attachPolicyResource(rs, pa, source, "")
+		fx.attachPolicyResource(rs, pa, source, "")
 	}
 	if len(l.Addrs) == 0 {
 		rs.unresolved = append(rs.unresolved, r.Address)
-		b.addPolicy(rs, PolicyRef{Address: r.Address, Source: source, Known: false}, nil)
+		fx.addPolicy(rs, PolicyRef{Address: r.Address, Source: source, Known: false}, nil)
 		if len(l.Lost) == 0 {
-			b.warn("unknown-policy", r.Address, "policy_arn is empty or unknown at plan time and names no policy in the plan; the attached policy is not analysed")
+			fx.warn("unknown-policy", r.Address, "policy_arn is empty or unknown at plan time and names no policy in the plan; the attached policy is not analysed")
 		} else {
-			b.warn("unknown-policy", r.Address, "policy_arn is unknown at plan time and could not be resolved (%s); the attached policy is not analysed", strings.Join(l.Lost, ", "))
+			fx.warn("unknown-policy", r.Address, "policy_arn is unknown at plan time and could not be resolved (%s); the attached policy is not analysed", strings.Join(l.Lost, ", "))
 		}
 	}
 }
 
 // attachARN attaches a policy named by a known ARN: an aws_iam_policy in
 // the plan, an AWS-managed policy from the table, or an unknown policy.
-func (b *facts) attachARN(rs *roleState, r *res, arn, source string) {
-	if a := b.lookup(arn, "aws_iam_policy"); a != "" {
+func (fx *facts) attachARN(rs *roleState, r *res, arn, source string) {
+	if a := fx.lookup(arn, "aws_iam_policy"); a != "" {
 		literal := ""
-		if b.byARN[arn] == "" && b.byID[arn] == "" {
+		if fx.byARN[arn] == "" && fx.byID[arn] == "" {
 			literal = arn // named by its name in a literal ARN (literalnames.go)
 		}
-		b.attachPolicyResource(rs, a, source, literal)
+		fx.attachPolicyResource(rs, a, source, literal)
 		return
 	}
 	if mp := iam.Managed(arn); mp != nil {
@@ -202,32 +202,32 @@ func (b *facts) attachARN(rs *roleState, r *res, arn, source string) {
 		for _, s := range mp.Statements {
 			st = append(st, normStatement(arn, s, false))
 		}
-		b.addPolicy(rs, PolicyRef{Address: arn, Source: source, Managed: true, Known: true}, st)
+		fx.addPolicy(rs, PolicyRef{Address: arn, Source: source, Managed: true, Known: true}, st)
 		return
 	}
 	managed := iam.IsAWSManaged(arn)
-	b.addPolicy(rs, PolicyRef{Address: arn, Source: source, Managed: managed, Known: false}, nil)
+	fx.addPolicy(rs, PolicyRef{Address: arn, Source: source, Managed: managed, Known: false}, nil)
 	rs.unresolved = append(rs.unresolved, arn)
 	if managed {
-		b.warn("unknown-policy", r.Address, "AWS-managed policy %s is not in letsleep's managed-policy table; its grants are not analysed", arn)
+		fx.warn("unknown-policy", r.Address, "AWS-managed policy %s is not in letsleep's managed-policy table; its grants are not analysed", arn)
 	} else {
-		b.warn("unknown-policy", r.Address, "policy %s is not in the plan; its grants are not analysed", arn)
+		fx.warn("unknown-policy", r.Address, "policy %s is not in the plan; its grants are not analysed", arn)
 	}
 }
 
-func (b *facts) attachPolicyResource(rs *roleState, addr, source, literal string) {
-	pr := b.ix.byAddr[addr]
+func (fx *facts) attachPolicyResource(rs *roleState, addr, source, literal string) {
+	pr := fx.ix.byAddr[addr]
 	if pr == nil {
 		return
 	}
-	st, known, _ := b.document(pr, pr.Values, pr.Unknown, "policy", addr)
+	st, known, _ := fx.document(pr, pr.Values, pr.Unknown, "policy", addr)
 	for i := range st {
 		st[i].literal = literal
 	}
-	b.addPolicy(rs, PolicyRef{Address: addr, Source: source, Known: known}, st)
+	fx.addPolicy(rs, PolicyRef{Address: addr, Source: source, Known: known}, st)
 }
 
-func (b *facts) addPolicy(rs *roleState, ref PolicyRef, st []stmt) {
+func (fx *facts) addPolicy(rs *roleState, ref PolicyRef, st []stmt) {
 	for _, p := range rs.policies {
 		if p.Address == ref.Address && p.Source == ref.Source {
 			return

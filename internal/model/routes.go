@@ -14,34 +14,34 @@ type routeState struct {
 	routes []Route
 }
 
-func (b *facts) buildRouteTables() {
+func (fx *facts) buildRouteTables() {
 	tables := map[string]*routeState{}
 	for _, t := range []string{"aws_route_table", "aws_default_route_table"} {
-		for _, r := range b.ix.byType[t] {
+		for _, r := range fx.ix.byType[t] {
 			if r.Data {
 				continue
 			}
 			rs := &routeState{addr: r.Address}
-			if v := b.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(v.Addrs) > 0 {
+			if v := fx.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc"); len(v.Addrs) > 0 {
 				rs.vpc = v.Addrs[0]
 			}
 			blocks := getBlocks(r.Values, "route")
 			if len(blocks) == 0 && unknownAt(r.Unknown, "route") {
 				blocks = routeBlocksFromConfig(r)
 			}
-			owned := b.inlineRouteOwners(r, blocks)
+			owned := fx.inlineRouteOwners(r, blocks)
 			for i, blk := range blocks {
-				rs.routes = append(rs.routes, b.route(r, blk, r.Address, true, owned[i])...)
+				rs.routes = append(rs.routes, fx.route(r, blk, r.Address, true, owned[i])...)
 			}
 			tables[r.Address] = rs
 		}
 	}
-	for _, r := range b.ix.byType["aws_route"] {
-		rt := b.link(r, r.Values, r.Unknown, "route_table_id", []string{"route_table_id"}, "aws_route_table", "aws_default_route_table")
-		routes := b.route(r, r.Values, r.Address, false, "")
+	for _, r := range fx.ix.byType["aws_route"] {
+		rt := fx.link(r, r.Values, r.Unknown, "route_table_id", []string{"route_table_id"}, "aws_route_table", "aws_default_route_table")
+		routes := fx.route(r, r.Values, r.Address, false, "")
 		if len(rt.Addrs) == 0 {
-			b.warn("unresolved-reference", r.Address, "route_table_id could not be resolved to a route table in the plan")
-			b.routesLost = true
+			fx.warn("unresolved-reference", r.Address, "route_table_id could not be resolved to a route table in the plan")
+			fx.routesLost = true
 			continue
 		}
 		for _, a := range rt.Addrs {
@@ -52,30 +52,30 @@ func (b *facts) buildRouteTables() {
 	}
 	// Main tables per VPC: explicit association, or the VPC's default table.
 	mainOf := map[string]string{}
-	for _, r := range b.ix.byType["aws_default_route_table"] {
-		if vpc := b.link(r, r.Values, r.Unknown, "default_route_table_id", []string{"default_route_table_id"}, "aws_vpc", "aws_default_vpc"); len(vpc.Addrs) > 0 {
+	for _, r := range fx.ix.byType["aws_default_route_table"] {
+		if vpc := fx.link(r, r.Values, r.Unknown, "default_route_table_id", []string{"default_route_table_id"}, "aws_vpc", "aws_default_vpc"); len(vpc.Addrs) > 0 {
 			mainOf[vpc.Addrs[0]] = r.Address
 			if tables[r.Address] != nil {
 				tables[r.Address].vpc = vpc.Addrs[0]
 			}
 		}
 	}
-	for _, r := range b.ix.byType["aws_main_route_table_association"] {
-		vpc := b.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc")
-		rt := b.link(r, r.Values, r.Unknown, "route_table_id", []string{"route_table_id"}, "aws_route_table")
+	for _, r := range fx.ix.byType["aws_main_route_table_association"] {
+		vpc := fx.link(r, r.Values, r.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc")
+		rt := fx.link(r, r.Values, r.Unknown, "route_table_id", []string{"route_table_id"}, "aws_route_table")
 		if len(vpc.Addrs) > 0 && len(rt.Addrs) > 0 {
 			mainOf[vpc.Addrs[0]] = rt.Addrs[0]
 		}
 	}
 	assoc := map[string]string{}
-	for _, r := range b.ix.byType["aws_route_table_association"] {
-		sn := b.link(r, r.Values, r.Unknown, "subnet_id", []string{"subnet_id"}, "aws_subnet", "aws_default_subnet")
-		rt := b.link(r, r.Values, r.Unknown, "route_table_id", []string{"route_table_id"}, "aws_route_table", "aws_default_route_table")
+	for _, r := range fx.ix.byType["aws_route_table_association"] {
+		sn := fx.link(r, r.Values, r.Unknown, "subnet_id", []string{"subnet_id"}, "aws_subnet", "aws_default_subnet")
+		rt := fx.link(r, r.Values, r.Unknown, "route_table_id", []string{"route_table_id"}, "aws_route_table", "aws_default_route_table")
 		if len(sn.Addrs) == 0 {
 			continue // a gateway association, or a subnet outside the plan
 		}
 		if len(rt.Addrs) == 0 {
-			b.warn("unresolved-reference", r.Address, "route_table_id could not be resolved; the subnet's routes are unknown")
+			fx.warn("unresolved-reference", r.Address, "route_table_id could not be resolved; the subnet's routes are unknown")
 			for _, s := range sn.Addrs {
 				assoc[s] = ""
 			}
@@ -85,13 +85,13 @@ func (b *facts) buildRouteTables() {
 			assoc[s] = rt.Addrs[0]
 		}
 	}
-	for addr, s := range b.subnets {
+	for addr, s := range fx.subnets {
 		rtAddr, explicit := assoc[addr]
 		if !explicit {
 			rtAddr = mainOf[s.VPC]
 		}
 		if rtAddr == "" {
-			if _, inPlan := b.ix.byAddr[s.VPC]; inPlan && !explicit {
+			if _, inPlan := fx.ix.byAddr[s.VPC]; inPlan && !explicit {
 				// A VPC created in this plan whose main table is untouched
 				// has only the local route.
 				s.Routes = append(s.Routes, Route{Address: s.VPC, Destination: "local", TargetKind: "local"})
@@ -154,7 +154,7 @@ var routeTargets = []struct {
 // it may point at; a referenced target whose type only one block's
 // attribute takes is that block's. Blocks left unpaired get "" (the
 // caller's conservative reading).
-func (b *facts) inlineRouteOwners(r *res, blocks []map[string]any) []string {
+func (fx *facts) inlineRouteOwners(r *res, blocks []map[string]any) []string {
 	out := make([]string, len(blocks))
 	if r.Config == nil || r.Config.Expressions["route"] == nil || r.Config.Expressions["route"].ExpressionData == nil {
 		return out
@@ -174,9 +174,9 @@ func (b *facts) inlineRouteOwners(r *res, blocks []map[string]any) []string {
 			}
 		}
 	}
-	ts, _ := b.ix.resolve(r.Module, r.Config.Expressions["route"].References)
-	for _, t := range b.ix.addrsOf(ts, "aws_nat_gateway", "aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_vpn_gateway", "aws_vpc_endpoint") {
-		typ := b.ix.byAddr[t].Type
+	ts, _ := fx.ix.resolve(r.Module, r.Config.Expressions["route"].References)
+	for _, t := range fx.ix.addrsOf(ts, "aws_nat_gateway", "aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_vpn_gateway", "aws_vpc_endpoint") {
+		typ := fx.ix.byAddr[t].Type
 		owner := -1
 		for i, types := range keyTypes {
 			if contains(types, typ) {
@@ -202,7 +202,7 @@ func (b *facts) inlineRouteOwners(r *res, blocks []map[string]any) []string {
 // route reads one route (an inline block or an aws_route) into routes, one
 // per destination. owned is the target inlineRouteOwners paired with an
 // inline block, or "".
-func (b *facts) route(r *res, blk map[string]any, addr string, inline bool, owned string) []Route {
+func (fx *facts) route(r *res, blk map[string]any, addr string, inline bool, owned string) []Route {
 	var dests []string
 	for _, k := range []string{"cidr_block", "destination_cidr_block", "ipv6_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"} {
 		if v := getStr(blk, k); v != "" {
@@ -218,8 +218,8 @@ func (b *facts) route(r *res, blk map[string]any, addr string, inline bool, owne
 		} else if cb, _ := blk["__config"].(map[string]*tfjson.Expression); cb != nil && cb["destination_prefix_list_id"] != nil && cb["destination_prefix_list_id"].ExpressionData != nil {
 			refs = cb["destination_prefix_list_id"].References
 		}
-		ts, _ := b.ix.resolve(r.Module, refs)
-		dests = b.ix.addrsOf(ts, prefixListTypes...)
+		ts, _ := fx.ix.resolve(r.Module, refs)
+		dests = fx.ix.addrsOf(ts, prefixListTypes...)
 	}
 	if len(dests) == 0 {
 		dests = []string{"(unknown)"}
@@ -230,7 +230,7 @@ func (b *facts) route(r *res, blk map[string]any, addr string, inline bool, owne
 		unknown = r.Unknown
 	}
 	if inline && blk["__config"] == nil && !hasRouteTarget(blk) && owned != "" {
-		kind, target = kindOfTarget(b.ix.byAddr[owned].Type, "unknown"), owned
+		kind, target = kindOfTarget(fx.ix.byAddr[owned].Type, "unknown"), owned
 		out := make([]Route, 0, len(dests))
 		for _, d := range dests {
 			out = append(out, Route{Address: addr, Destination: d, TargetKind: kind, Target: target})
@@ -243,10 +243,10 @@ func (b *facts) route(r *res, blk map[string]any, addr string, inline bool, owne
 		// its references; a NAT among them wins (the conservative choice).
 		if r.Config != nil {
 			if e := r.Config.Expressions["route"]; e != nil && e.ExpressionData != nil {
-				ts, _ := b.ix.resolve(r.Module, e.References)
+				ts, _ := fx.ix.resolve(r.Module, e.References)
 				best := ""
 				for _, t := range ts {
-					tr := b.ix.byAddr[t.Addr]
+					tr := fx.ix.byAddr[t.Addr]
 					k := kindOfTarget(tr.Type, "")
 					if k == "" {
 						continue
@@ -302,18 +302,18 @@ func (b *facts) route(r *res, blk map[string]any, addr string, inline bool, owne
 		kind = rt.kind
 		if v != "" {
 			target = v
-			if a := b.lookup(v); a != "" {
+			if a := fx.lookup(v); a != "" {
 				target = a
-				kind = kindOfTarget(b.ix.byAddr[a].Type, rt.kind)
+				kind = kindOfTarget(fx.ix.byAddr[a].Type, rt.kind)
 			} else if rt.key == "gateway_id" {
 				kind = kindOfID(v, rt.kind)
 			}
 			break
 		}
-		ts, _ := b.ix.resolve(r.Module, refs)
-		if addrs := b.ix.addrsOf(ts, rt.types...); len(addrs) > 0 {
+		ts, _ := fx.ix.resolve(r.Module, refs)
+		if addrs := fx.ix.addrsOf(ts, rt.types...); len(addrs) > 0 {
 			target = addrs[0]
-			kind = kindOfTarget(b.ix.byAddr[addrs[0]].Type, rt.kind)
+			kind = kindOfTarget(fx.ix.byAddr[addrs[0]].Type, rt.kind)
 		} else {
 			kind, target = "unknown", rt.key+" unresolved"
 		}

@@ -88,11 +88,11 @@ func (b *reacher) addSchedule(s *Schedule) {
 
 // scheduleTargets names what a target ARN runs: the functions it links to
 // (by reference or by name), else the ARN as written when known.
-func (b *facts) scheduleTargets(r *res, values, unknown map[string]any, key string, cfgPath []string) []string {
-	l := b.link(r, values, unknown, key, cfgPath, functionTypes...)
+func (fx *facts) scheduleTargets(r *res, values, unknown map[string]any, key string, cfgPath []string) []string {
+	l := fx.link(r, values, unknown, key, cfgPath, functionTypes...)
 	out := append([]string{}, l.Addrs...)
 	if v := getStr(values, key); v != "" && len(out) == 0 {
-		if a := b.functionByName(v); a != "" {
+		if a := fx.functionByName(v); a != "" {
 			out = append(out, a)
 		} else {
 			out = append(out, v)
@@ -221,9 +221,9 @@ func (b *reacher) universalWakes(r *res, t map[string]any, svc, api string) []Pa
 }
 
 // dbByIdentifier finds a database by its cluster or instance identifier.
-func (b *facts) dbByIdentifier(v string) string {
-	for _, a := range sortedKeysOf(b.dbs) {
-		if b.dbs[a].Identifier == v {
+func (fx *facts) dbByIdentifier(v string) string {
+	for _, a := range sortedKeysOf(fx.dbs) {
+		if fx.dbs[a].Identifier == v {
 			return a
 		}
 	}
