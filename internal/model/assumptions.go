@@ -69,20 +69,20 @@ func finishAssumptions(p *Path) {
 }
 
 // finishAllAssumptions applies finishAssumptions to every path of the model.
-func (b *reacher) finishAllAssumptions() {
+func (rh *reacher) finishAllAssumptions() {
 	each := func(ps []Path) {
 		for i := range ps {
 			finishAssumptions(&ps[i])
 		}
 	}
-	for _, f := range b.functions {
+	for _, f := range rh.functions {
 		each(f.Egress)
 		each(f.DataPaths)
 	}
-	for i := range b.m.EntryPoints {
-		each(b.m.EntryPoints[i].DataPaths)
+	for i := range rh.m.EntryPoints {
+		each(rh.m.EntryPoints[i].DataPaths)
 	}
-	for i := range b.m.Schedules {
-		each(b.m.Schedules[i].Wakes)
+	for i := range rh.m.Schedules {
+		each(rh.m.Schedules[i].Wakes)
 	}
 }

@@ -128,14 +128,14 @@ func sortedCopy(in []string) []string {
 
 // finish sorts every slice and replaces nil slices by empty ones so the
 // JSON is deterministic and never has null lists.
-func (b *reacher) finish() {
-	m := b.m
-	for _, w := range append(b.resolved.list, b.facts.notes.list...) {
-		b.add(w)
+func (rh *reacher) finish() {
+	m := rh.m
+	for _, w := range append(rh.resolved.list, rh.facts.notes.list...) {
+		rh.add(w)
 	}
-	m.Warnings = b.notes.list
-	b.finishAllAssumptions()
-	for _, g := range b.sgs {
+	m.Warnings = rh.notes.list
+	rh.finishAllAssumptions()
+	for _, g := range rh.sgs {
 		sg := *g
 		sg.Ingress = slices.Clone(sg.Ingress)
 		sg.Egress = slices.Clone(sg.Egress)
@@ -143,7 +143,7 @@ func (b *reacher) finish() {
 		sortRules(sg.Egress)
 		m.SecurityGroups = append(m.SecurityGroups, sg)
 	}
-	for _, sn := range b.subnets {
+	for _, sn := range rh.subnets {
 		s := *sn
 		s.Routes = slices.Clone(s.Routes)
 		if s.Routes == nil {
@@ -157,7 +157,7 @@ func (b *reacher) finish() {
 		})
 		m.Subnets = append(m.Subnets, s)
 	}
-	for _, db := range b.dbs {
+	for _, db := range rh.dbs {
 		d := *db
 		d.Secrets = sortedCopy(d.Secrets)
 		d.SecurityGroups = sortedCopy(d.SecurityGroups)
@@ -171,10 +171,10 @@ func (b *reacher) finish() {
 		sort.Slice(d.Instances, func(i, j int) bool { return d.Instances[i].Address < d.Instances[j].Address })
 		m.Databases = append(m.Databases, d)
 	}
-	for _, s := range b.secrets {
+	for _, s := range rh.secrets {
 		m.Secrets = append(m.Secrets, *s)
 	}
-	for _, f := range b.functions {
+	for _, f := range rh.functions {
 		f.Subnets = sortedCopy(f.Subnets)
 		f.SecurityGroups = sortedCopy(f.SecurityGroups)
 		f.Unresolved = sortedCopy(f.Unresolved)
@@ -191,7 +191,7 @@ func (b *reacher) finish() {
 		}
 		m.Functions = append(m.Functions, *f)
 	}
-	for _, r := range b.roles {
+	for _, r := range rh.roles {
 		m.Roles = append(m.Roles, r.toModel())
 	}
 	sort.Slice(m.Functions, func(i, j int) bool { return m.Functions[i].Address < m.Functions[j].Address })
@@ -233,7 +233,7 @@ func (b *reacher) finish() {
 			m.Endpoints[i].SecurityGroups = []string{}
 		}
 	}
-	m.TargetSets = b.sets.list()
+	m.TargetSets = rh.sets.list()
 	emptyIfNil(m)
 }
 

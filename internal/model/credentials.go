@@ -155,8 +155,8 @@ func (fx *facts) ssmTargets() []grantTarget {
 
 // envCredentialPaths: a function whose environment carries a database's
 // master password holds the key to it, whatever its role says.
-func (b *reacher) envCredentialPaths(f *Function, pws []passwordSource) {
-	r := b.ix.byAddr[f.Address]
+func (rh *reacher) envCredentialPaths(f *Function, pws []passwordSource) {
+	r := rh.ix.byAddr[f.Address]
 	if r == nil || len(pws) == 0 {
 		return
 	}
@@ -169,12 +169,12 @@ func (b *reacher) envCredentialPaths(f *Function, pws []passwordSource) {
 	sort.Strings(names)
 	seen := map[string]bool{}
 	check := func(name, val string, refs []string) {
-		db, why := holds(pws, val, b.sourceKeys(r, refs))
+		db, why := holds(pws, val, rh.sourceKeys(r, refs))
 		if db == "" || seen[db] {
 			return
 		}
 		seen[db] = true
-		d := b.dbs[db]
+		d := rh.dbs[db]
 		f.DataPaths = append(f.DataPaths, Path{Kind: PathCredential, Target: db, Steps: []Step{
 			fnStep(f),
 			{Kind: "credential", Address: f.Address, Detail: "environment variable " + name + " " + why},
@@ -200,12 +200,12 @@ func (b *reacher) envCredentialPaths(f *Function, pws []passwordSource) {
 // (same page), so only clusters with the HTTP endpoint on can have such a
 // secret; which one it opens is unknown, so the path is an assumption
 // (medium at most), never a fact.
-func (b *reacher) queryEditorPaths(g Grant, via []Step) []Path {
+func (rh *reacher) queryEditorPaths(g Grant, via []Step) []Path {
 	if g.Action != iam.ActionSecretRead || g.Target != "" || !strings.Contains(g.Resource, ":secret:rds-db-credentials/") {
 		return nil
 	}
 	var out []Path
-	for _, d := range sortedDBs(b.dbs) {
+	for _, d := range sortedDBs(rh.dbs) {
 		if d.Kind != "cluster" || !d.HTTPEndpoint {
 			continue
 		}

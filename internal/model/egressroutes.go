@@ -23,22 +23,22 @@ type egressRuleSet struct {
 	set  addrset.Set
 }
 
-func (b *reacher) functionEgressSets(f *Function) sgEgress {
+func (rh *reacher) functionEgressSets(f *Function) sgEgress {
 	var out sgEgress
 	if len(f.SecurityGroups) == 0 {
 		out.may, out.mayWhy = true, assumedStep("security_group", f.Address, "the function's security groups are unknown", "egress assumed")
 		return out
 	}
 	for _, sgA := range f.SecurityGroups {
-		sg := b.sgs[sgA]
+		sg := rh.sgs[sgA]
 		if sg == nil {
 			out.may, out.mayWhy = true, assumedStep("security_group", sgA, "a security group of the function is not in the plan", "egress assumed")
 			continue
 		}
 		for _, r := range sg.Egress {
-			set := b.ruleSources(r)
+			set := rh.ruleSources(r)
 			for _, pl := range r.PrefixLists {
-				if _, ok := b.prefixList(pl); !ok {
+				if _, ok := rh.prefixList(pl); !ok {
 					out.may, out.mayWhy = true, assumedStep("sg_rule", r.Address, fmt.Sprintf("egress to prefix list %s on %s, whose entries the plan does not hold", pl, sgA), "assumed to include the destination")
 				}
 			}
@@ -86,16 +86,16 @@ type routeHop struct {
 	blindSpot string
 }
 
-func (b *reacher) hopOf(rt Route) (routeHop, bool) {
+func (rh *reacher) hopOf(rt Route) (routeHop, bool) {
 	both := []string{addrset.IPv4, addrset.IPv6}
 	switch rt.TargetKind {
 	case "nat":
-		g := b.natByAddr[rt.Target]
-		if g != nil && (g.Private || b.natStranded(g)) {
+		g := rh.natByAddr[rt.Target]
+		if g != nil && (g.Private || rh.natStranded(g)) {
 			return routeHop{}, false // no way from the NAT gateway to the internet
 		}
 		h := routeHop{step: Step{Kind: "nat_gateway", Address: rt.Target, Detail: "NAT gateway"}, families: []string{addrset.IPv4}, nat: true, pathKind: PathNAT}
-		if b.natByAddr[rt.Target] == nil && !hasPrefix(rt.Target, "nat-") {
+		if rh.natByAddr[rt.Target] == nil && !hasPrefix(rt.Target, "nat-") {
 			h.assumed = true
 			h.step = assume(h.step, rt.Target, "the route's NAT gateway is not in the plan", "it is a working NAT gateway to the internet")
 		}
@@ -107,13 +107,13 @@ func (b *reacher) hopOf(rt Route) (routeHop, bool) {
 	case "tgw":
 		return routeHop{step: Step{Kind: "route", Address: rt.Target, Detail: "transit gateway: internet-bound traffic leaves the VPC (the centralised egress design)"}, families: both, pathKind: PathRoute}, true
 	case "endpoint":
-		if t := b.ix.byAddr[rt.Target]; t != nil && getStr(t.Values, "vpc_endpoint_type") != "" && getStr(t.Values, "vpc_endpoint_type") != "GatewayLoadBalancer" {
+		if t := rh.ix.byAddr[rt.Target]; t != nil && getStr(t.Values, "vpc_endpoint_type") != "" && getStr(t.Values, "vpc_endpoint_type") != "GatewayLoadBalancer" {
 			return routeHop{}, false // gateway and interface endpoints lead to AWS services
 		}
 		// aws_route's vpc_endpoint_id takes Gateway Load Balancer endpoints.
 		return routeHop{step: Step{Kind: "route", Address: rt.Target, Detail: "Gateway Load Balancer endpoint: internet-bound traffic is handed to an appliance that forwards it on"}, families: both, pathKind: PathRoute}, true
 	case "instance", "eni":
-		check, known := b.sourceDestCheck(rt.Target)
+		check, known := rh.sourceDestCheck(rt.Target)
 		if known && check {
 			return routeHop{}, false // the instance drops traffic not addressed to it
 		}
@@ -150,9 +150,9 @@ func (b *reacher) hopOf(rt Route) (routeHop, bool) {
 // none goes to an internet gateway and none to a target that might lead on
 // (a transit gateway, peering, VPN, instance or unknown target); a table
 // that may hold routes the model lost keeps the NAT gateway a way out.
-func (b *reacher) natStranded(g *Gateway) bool {
-	s := b.subnets[g.Subnet]
-	if s == nil || b.routesLost {
+func (rh *reacher) natStranded(g *Gateway) bool {
+	s := rh.subnets[g.Subnet]
+	if s == nil || rh.routesLost {
 		return false
 	}
 	for _, rt := range s.Routes {
@@ -160,7 +160,7 @@ func (b *reacher) natStranded(g *Gateway) bool {
 		case "local", "nat", "egress-only-igw":
 			continue // NAT gateways do not chain; an egress-only gateway carries IPv6 only
 		case "endpoint":
-			if t := b.ix.byAddr[rt.Target]; t != nil && getStr(t.Values, "vpc_endpoint_type") != "" && getStr(t.Values, "vpc_endpoint_type") != "GatewayLoadBalancer" {
+			if t := rh.ix.byAddr[rt.Target]; t != nil && getStr(t.Values, "vpc_endpoint_type") != "" && getStr(t.Values, "vpc_endpoint_type") != "GatewayLoadBalancer" {
 				continue
 			}
 		}
@@ -172,8 +172,8 @@ func (b *reacher) natStranded(g *Gateway) bool {
 func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // sourceDestCheck reads source_dest_check of a route's instance or ENI.
-func (b *reacher) sourceDestCheck(addr string) (check, known bool) {
-	r := b.ix.byAddr[addr]
+func (rh *reacher) sourceDestCheck(addr string) (check, known bool) {
+	r := rh.ix.byAddr[addr]
 	if r == nil || r.Data {
 		return false, false
 	}
@@ -189,15 +189,15 @@ func (b *reacher) sourceDestCheck(addr string) (check, known bool) {
 // routeDestination is the public part of a route's destination, minus the
 // VPC's own ranges. may is true when the destination is not known (unknown
 // at plan time, or a prefix list whose entries the plan lacks).
-func (b *reacher) routeDestination(rt Route, vpc string) (pub addrset.Set, may bool) {
+func (rh *reacher) routeDestination(rt Route, vpc string) (pub addrset.Set, may bool) {
 	var dest addrset.Set
 	switch {
 	case rt.Destination == "local":
 		return addrset.Empty, false
 	case rt.Destination == "(unknown)":
 		return addrset.Internet, true
-	case hasPrefix(rt.Destination, "pl-") || b.lookup(rt.Destination, prefixListTypes...) != "":
-		s, ok := b.prefixList(rt.Destination)
+	case hasPrefix(rt.Destination, "pl-") || rh.lookup(rt.Destination, prefixListTypes...) != "":
+		s, ok := rh.prefixList(rt.Destination)
 		if !ok {
 			return addrset.Internet, true
 		}
@@ -205,7 +205,7 @@ func (b *reacher) routeDestination(rt Route, vpc string) (pub addrset.Set, may b
 	default:
 		s, bad := addrset.Parse([]string{rt.Destination})
 		if len(bad) > 0 {
-			b.warn("unresolved-reference", rt.Address, "route destination %q is not a CIDR block; it is assumed to be public", rt.Destination)
+			rh.warn("unresolved-reference", rt.Address, "route destination %q is not a CIDR block; it is assumed to be public", rt.Destination)
 			return addrset.Internet, true
 		}
 		dest = s
@@ -214,7 +214,7 @@ func (b *reacher) routeDestination(rt Route, vpc string) (pub addrset.Set, may b
 	if rt.TargetKind == "nat" || rt.TargetKind == "instance" || rt.TargetKind == "eni" {
 		pub = pub.Union(dest.Intersect(addrset.NAT64))
 	}
-	vr := b.vpcRange(vpc)
+	vr := rh.vpcRange(vpc)
 	pub = pub.Minus(vr.set)
 	// A range of the VPC unknown until apply (a secondary or IPv6 block
 	// from IPAM, say) may hold part of the destination: may-match, not
@@ -235,13 +235,13 @@ func (b *reacher) routeDestination(rt Route, vpc string) (pub addrset.Set, may b
 // must send some public destination to a target that leads out for a
 // family the function uses, and its security groups must let some of that
 // destination out.
-func (b *reacher) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgress) {
+func (rh *reacher) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgress) {
 	for _, rt := range s.Routes {
-		hop, ok := b.hopOf(rt)
+		hop, ok := rh.hopOf(rt)
 		if !ok {
 			continue
 		}
-		pub, mayDest := b.routeDestination(rt, s.VPC)
+		pub, mayDest := rh.routeDestination(rt, s.VPC)
 		var fam addrset.Set
 		for _, fm := range hop.families {
 			if fm == addrset.IPv6 && !dualStack {
@@ -263,7 +263,7 @@ func (b *reacher) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgres
 			sgStep = sg.mayWhy
 		}
 		if hop.blindSpot != "" {
-			b.warn("blind-spot", rt.Address, "%s", hop.blindSpot)
+			rh.warn("blind-spot", rt.Address, "%s", hop.blindSpot)
 		}
 		dest := rt.Destination
 		if d, bad := addrset.Parse([]string{dest}); !mayDest && (len(bad) > 0 || !d.Public().Equal(fam)) {
@@ -289,32 +289,32 @@ func (b *reacher) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgres
 // vpcRange is every range of a VPC: its primary and IPv6 blocks and its
 // secondary CIDR associations, with which families hold a range unknown
 // until apply. A VPC not in the plan has unknown ranges of both families.
-func (b *reacher) vpcRange(vpc string) vpcRange {
-	if b.vpcSets == nil {
-		b.vpcSets = map[string]vpcRange{}
+func (rh *reacher) vpcRange(vpc string) vpcRange {
+	if rh.vpcSets == nil {
+		rh.vpcSets = map[string]vpcRange{}
 		for _, t := range []string{"aws_vpc", "aws_default_vpc"} {
-			for _, v := range b.ix.byType[t] {
-				b.addVPCRange(v.Address, v, addrset.IPv4, "cidr_block")
+			for _, v := range rh.ix.byType[t] {
+				rh.addVPCRange(v.Address, v, addrset.IPv4, "cidr_block")
 				// The IPv6 block is computed, unknown on every new VPC;
 				// it exists only when one is asked for.
 				if getBool(v.Values, "assign_generated_ipv6_cidr_block") || getStr(v.Values, "ipv6_ipam_pool_id") != "" || unknownAt(v.Unknown, "ipv6_ipam_pool_id") || getStr(v.Values, "ipv6_cidr_block") != "" {
-					b.addVPCRange(v.Address, v, addrset.IPv6, "ipv6_cidr_block")
+					rh.addVPCRange(v.Address, v, addrset.IPv6, "ipv6_cidr_block")
 				}
 			}
 		}
 		for _, pair := range [][2]string{{"aws_vpc_ipv4_cidr_block_association", addrset.IPv4}, {"aws_vpc_ipv6_cidr_block_association", addrset.IPv6}} {
-			for _, a := range b.ix.byType[pair[0]] {
+			for _, a := range rh.ix.byType[pair[0]] {
 				key := "cidr_block"
 				if pair[1] == addrset.IPv6 {
 					key = "ipv6_cidr_block"
 				}
-				for _, v := range b.link(a, a.Values, a.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs {
-					b.addVPCRange(v, a, pair[1], key)
+				for _, v := range rh.link(a, a.Values, a.Unknown, "vpc_id", []string{"vpc_id"}, "aws_vpc", "aws_default_vpc").Addrs {
+					rh.addVPCRange(v, a, pair[1], key)
 				}
 			}
 		}
 	}
-	vr, ok := b.vpcSets[vpc]
+	vr, ok := rh.vpcSets[vpc]
 	if !ok {
 		return vpcRange{unknown4: true, unknown6: true}
 	}
@@ -326,8 +326,8 @@ type vpcRange struct {
 	unknown4, unknown6 bool
 }
 
-func (b *reacher) addVPCRange(vpc string, r *res, fam, key string) {
-	vr := b.vpcSets[vpc]
+func (rh *reacher) addVPCRange(vpc string, r *res, fam, key string) {
+	vr := rh.vpcSets[vpc]
 	c := getStr(r.Values, key)
 	if c == "" {
 		if unknownAt(r.Unknown, key) {
@@ -337,10 +337,10 @@ func (b *reacher) addVPCRange(vpc string, r *res, fam, key string) {
 				vr.unknown4 = true
 			}
 		}
-		b.vpcSets[vpc] = vr
+		rh.vpcSets[vpc] = vr
 		return
 	}
 	s, _ := addrset.Parse([]string{c})
 	vr.set = vr.set.Union(s)
-	b.vpcSets[vpc] = vr
+	rh.vpcSets[vpc] = vr
 }

@@ -22,8 +22,8 @@ func (fx *facts) addEntry(ep EntryPoint) {
 	fx.m.EntryPoints = append(fx.m.EntryPoints, throttled(ep, fx.functions))
 }
 
-func (b *reacher) addEntry(ep EntryPoint) {
-	b.m.EntryPoints = append(b.m.EntryPoints, throttled(ep, b.functions))
+func (rh *reacher) addEntry(ep EntryPoint) {
+	rh.m.EntryPoints = append(rh.m.EntryPoints, throttled(ep, rh.functions))
 }
 
 // throttled marks an entry point whose function has a reserved
@@ -218,9 +218,9 @@ func (fx *facts) lbClosed(r *res) bool {
 // guestRoles: an identity pool that allows unauthenticated identities hands
 // anyone credentials for its unauthenticated role. Whatever that role can
 // make run, or reach itself, anyone can.
-func (b *reacher) guestRoles() {
+func (rh *reacher) guestRoles() {
 	openPools := map[string]bool{}
-	for _, r := range b.ix.byType["aws_cognito_identity_pool"] {
+	for _, r := range rh.ix.byType["aws_cognito_identity_pool"] {
 		if !r.Data && getBool(r.Values, "allow_unauthenticated_identities") {
 			openPools[r.Address] = true
 		}
@@ -228,8 +228,8 @@ func (b *reacher) guestRoles() {
 	if len(openPools) == 0 {
 		return
 	}
-	for _, r := range b.ix.byType["aws_cognito_identity_pool_roles_attachment"] {
-		pool := b.link(r, r.Values, r.Unknown, "identity_pool_id", []string{"identity_pool_id"}, "aws_cognito_identity_pool")
+	for _, r := range rh.ix.byType["aws_cognito_identity_pool_roles_attachment"] {
+		pool := rh.link(r, r.Values, r.Unknown, "identity_pool_id", []string{"identity_pool_id"}, "aws_cognito_identity_pool")
 		var open []string
 		for _, p := range pool.Addrs {
 			if openPools[p] {
@@ -239,7 +239,7 @@ func (b *reacher) guestRoles() {
 		if len(open) == 0 {
 			continue
 		}
-		roles, unresolved := b.guestRole(r)
+		roles, unresolved := rh.guestRole(r)
 		for _, poolAddr := range open {
 			head := []Step{
 				{Kind: "identity_pool", Address: poolAddr, Detail: "Cognito identity pool allows unauthenticated identities: anyone gets credentials"},
@@ -248,16 +248,16 @@ func (b *reacher) guestRoles() {
 			if unresolved {
 				head[1] = assume(head[1], r.Address, "the pool's unauthenticated role is not fully known at plan time", "it may be any of "+strings.Join(roles, ", "))
 			}
-			paths, calls := b.walkRoles(roles, head, unresolved, false)
+			paths, calls := rh.walkRoles(roles, head, unresolved, false)
 			if len(paths) > 0 {
-				b.addEntry(EntryPoint{Address: poolAddr, Kind: "cognito_unauthenticated", Auth: "NONE", Steps: head, DataPaths: paths, Unresolved: unresolved})
+				rh.addEntry(EntryPoint{Address: poolAddr, Kind: "cognito_unauthenticated", Auth: "NONE", Steps: head, DataPaths: paths, Unresolved: unresolved})
 			}
 			for _, c := range calls {
 				steps := append(append([]Step{}, c.head...), c.hop...)
 				if n := len(steps); n > 0 && steps[n-1].Kind == "function" {
 					steps = steps[:n-1]
 				}
-				b.addEntry(EntryPoint{Address: poolAddr, Kind: "cognito_unauthenticated", Auth: "NONE", Function: c.to, Steps: steps, Unresolved: c.unresolved})
+				rh.addEntry(EntryPoint{Address: poolAddr, Kind: "cognito_unauthenticated", Auth: "NONE", Function: c.to, Steps: steps, Unresolved: c.unresolved})
 			}
 		}
 	}

@@ -396,11 +396,11 @@ type hopEdge struct {
 }
 
 // roleEdges lists the hops out of a role, computed once per role.
-func (b *reacher) roleEdges(ra string) []hopEdge {
-	if e, ok := b.edgeCache[ra]; ok {
+func (rh *reacher) roleEdges(ra string) []hopEdge {
+	if e, ok := rh.edgeCache[ra]; ok {
 		return e
 	}
-	rs := b.roles[ra]
+	rs := rh.roles[ra]
 	var out []hopEdge
 	if rs != nil {
 		for _, g := range rs.grants {
@@ -414,7 +414,7 @@ func (b *reacher) roleEdges(ra string) []hopEdge {
 			}
 			switch g.Action {
 			case iam.ActionInvoke:
-				if b.functions[g.Target] != nil {
+				if rh.functions[g.Target] != nil {
 					out = append(out, hopEdge{kind: PathInvoke, toFn: g.Target, steps: via, unresolved: unresolved})
 				}
 			case ActionPublish, ActionSendMessage, ActionStartExecution, ActionAPIInvoke:
@@ -425,15 +425,15 @@ func (b *reacher) roleEdges(ra string) []hopEdge {
 				case ActionAPIInvoke:
 					kind = PathAPIInvoke
 				}
-				for _, t := range b.triggers[g.Target] {
+				for _, t := range rh.triggers[g.Target] {
 					out = append(out, hopEdge{kind: kind, toFn: t.fn, steps: append(append([]Step{}, via...), t.steps...), unresolved: unresolved})
 				}
 			case ActionAssumeRole:
-				if g.Target == ra || b.roles[g.Target] == nil {
+				if g.Target == ra || rh.roles[g.Target] == nil {
 					continue
 				}
 				if g.Resource != ResourcePolicyGrant {
-					ok, un, step := b.trustAdmits(g.Target, ra)
+					ok, un, step := rh.trustAdmits(g.Target, ra)
 					if !ok {
 						continue
 					}
@@ -444,7 +444,7 @@ func (b *reacher) roleEdges(ra string) []hopEdge {
 			}
 		}
 	}
-	b.edgeCache[ra] = out
+	rh.edgeCache[ra] = out
 	return out
 }
 
@@ -468,12 +468,12 @@ type fnEdge struct {
 // each callee's data paths to its callers, once per (caller, callee,
 // database), and revisits a caller's own callers when it gains a database:
 // work is bounded by edges × databases, never all pairs of functions.
-func (b *reacher) hopPaths() {
+func (rh *reacher) hopPaths() {
 	var edges []fnEdge
-	for _, fa := range sortedKeysOf(b.functions) {
-		f := b.functions[fa]
-		ambiguous := len(b.fnRoles[fa]) > 1 || contains(f.Unresolved, "execution_role")
-		paths, calls := b.walkRoles(b.fnRoles[fa], b.roleHead(f, ambiguous), ambiguous, true)
+	for _, fa := range sortedKeysOf(rh.functions) {
+		f := rh.functions[fa]
+		ambiguous := len(rh.fnRoles[fa]) > 1 || contains(f.Unresolved, "execution_role")
+		paths, calls := rh.walkRoles(rh.fnRoles[fa], rh.roleHead(f, ambiguous), ambiguous, true)
 		f.DataPaths = append(f.DataPaths, paths...)
 		for _, c := range calls {
 			if c.to != fa || c.toSet != "" {
@@ -482,7 +482,7 @@ func (b *reacher) hopPaths() {
 			}
 		}
 	}
-	b.propagate(edges)
+	rh.propagate(edges)
 }
 
 // walkRoles walks breadth-first from the start roles over sts:AssumeRole
@@ -490,7 +490,7 @@ func (b *reacher) hopPaths() {
 // too unless own: a function's own grants are its iamPaths already) and
 // the calls any reached role can make into functions. Every path and call
 // starts with prefix.
-func (b *reacher) walkRoles(start []string, prefix []Step, unresolved, own bool) ([]Path, []fnEdge) {
+func (rh *reacher) walkRoles(start []string, prefix []Step, unresolved, own bool) ([]Path, []fnEdge) {
 	type visit struct {
 		role       string
 		chain      []Step // role hops after prefix
@@ -512,14 +512,14 @@ func (b *reacher) walkRoles(start []string, prefix []Step, unresolved, own bool)
 		queue = queue[1:]
 		head := append(append([]Step{}, prefix...), v.chain...)
 		if v.kind != "" || !own {
-			for _, p := range b.grantDataPaths(b.roles[v.role], head, v.unresolved) {
+			for _, p := range rh.grantDataPaths(rh.roles[v.role], head, v.unresolved) {
 				if v.kind != "" {
 					p.Kind = v.kind
 				}
 				paths = append(paths, p)
 			}
 		}
-		for _, e := range b.roleEdges(v.role) {
+		for _, e := range rh.roleEdges(v.role) {
 			kind := v.kind
 			if kind == "" {
 				kind = e.kind

@@ -51,7 +51,7 @@ type facts struct {
 // triggers. The order is the order of their dependencies (databases need
 // security groups, grants need databases, secrets and functions).
 func normalise(rx *resolved, cfg Config) *facts {
-	b := &facts{
+	fx := &facts{
 		resolved:    rx,
 		cfg:         cfg,
 		m:           &Model{Schema: SchemaVersion, Plan: rx.plan},
@@ -66,17 +66,17 @@ func normalise(rx *resolved, cfg Config) *facts {
 		targetCache: map[string]*targetIndex{},
 		sets:        newTargetSets(),
 	}
-	b.buildPrefixLists()
-	b.buildNetwork()
-	b.buildDatabases()
-	b.buildFunctions()
-	b.fnByName = functionNames(b.functions)
-	b.buildRoles()
-	b.buildEntryPoints()
-	b.resourceGrants()
-	b.buildTables()
-	b.blindSpots()
-	b.buildTriggers()
-	b.publicEntryPoints()
-	return b
+	fx.buildPrefixLists()
+	fx.buildNetwork()
+	fx.buildDatabases()
+	fx.buildFunctions()
+	fx.fnByName = functionNames(fx.functions)
+	fx.buildRoles()
+	fx.buildEntryPoints()
+	fx.resourceGrants()
+	fx.buildTables()
+	fx.blindSpots()
+	fx.buildTriggers()
+	fx.publicEntryPoints()
+	return fx
 }

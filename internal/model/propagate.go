@@ -81,14 +81,14 @@ func (r *reachState) note(fa string, p Path, sets *targetSets) bool {
 // once, one path to the set of them (split into known and assumed), so a
 // plan where every function may invoke every other costs words per edge,
 // not paths per pair of functions.
-func (b *reacher) propagate(edges []fnEdge) {
-	r := &reachState{dbs: sortedKeysOf(b.dbs), index: map[string]int{}, all: map[string]dbBits{}, known: map[string]dbBits{}, hop: map[string]dbBits{}}
+func (rh *reacher) propagate(edges []fnEdge) {
+	r := &reachState{dbs: sortedKeysOf(rh.dbs), index: map[string]int{}, all: map[string]dbBits{}, known: map[string]dbBits{}, hop: map[string]dbBits{}}
 	for i, d := range r.dbs {
 		r.index[d] = i
 	}
-	for _, fa := range sortedKeysOf(b.functions) {
-		for _, p := range b.functions[fa].DataPaths {
-			r.note(fa, p, b.sets)
+	for _, fa := range sortedKeysOf(rh.functions) {
+		for _, p := range rh.functions[fa].DataPaths {
+			r.note(fa, p, rh.sets)
 		}
 	}
 	byCallee := map[string][]int{}
@@ -98,7 +98,7 @@ func (b *reacher) propagate(edges []fnEdge) {
 	for i, e := range edges {
 		if e.toSet != "" {
 			if len(bySet[e.toSet]) == 0 {
-				if ts := b.sets.get(e.toSet); ts != nil {
+				if ts := rh.sets.get(e.toSet); ts != nil {
 					for _, m := range ts.Members {
 						setsOf[m] = append(setsOf[m], e.toSet)
 					}
@@ -119,9 +119,9 @@ func (b *reacher) propagate(edges []fnEdge) {
 		}
 		var gained bool
 		if e.toSet == "" {
-			gained = b.propagateOne(r, e)
+			gained = rh.propagateOne(r, e)
 		} else {
-			gained = b.propagateSet(r, e)
+			gained = rh.propagateSet(r, e)
 		}
 		if gained {
 			queue = append(queue, byCallee[e.from]...)
@@ -134,14 +134,14 @@ func (b *reacher) propagate(edges []fnEdge) {
 
 // propagateOne follows an edge to one callee: each of its paths to a
 // database the caller has no hop path to yet becomes one.
-func (b *reacher) propagateOne(r *reachState, e fnEdge) bool {
-	caller, callee := b.functions[e.from], b.functions[e.to]
+func (rh *reacher) propagateOne(r *reachState, e fnEdge) bool {
+	caller, callee := rh.functions[e.from], rh.functions[e.to]
 	hop := r.of(r.hop, e.from)
 	gained := false
 	var fromSets []int
 	for _, p := range callee.DataPaths[:len(callee.DataPaths):len(callee.DataPaths)] {
 		if p.TargetSet != "" {
-			if ts := b.sets.get(p.TargetSet); ts != nil {
+			if ts := rh.sets.get(p.TargetSet); ts != nil {
 				for _, d := range ts.Members {
 					if i, ok := r.index[d]; ok && !hop.has(i) && !slices.Contains(fromSets, i) {
 						fromSets = append(fromSets, i)
@@ -156,7 +156,7 @@ func (b *reacher) propagateOne(r *reachState, e fnEdge) bool {
 		}
 		hop.set(i)
 		caller.DataPaths = append(caller.DataPaths, hopPath(e, e.to, p))
-		r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], b.sets)
+		r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], rh.sets)
 		gained = true
 	}
 	var rest []int
@@ -165,19 +165,19 @@ func (b *reacher) propagateOne(r *reachState, e fnEdge) bool {
 			rest = append(rest, i)
 		}
 	}
-	return b.emitHops(r, e, rest, []string{e.to}) || gained
+	return rh.emitHops(r, e, rest, []string{e.to}) || gained
 }
 
 // propagateSet follows an edge to a set of functions (a wildcard invoke
 // grant): the caller reaches what any of them reaches.
-func (b *reacher) propagateSet(r *reachState, e fnEdge) bool {
-	ts := b.sets.get(e.toSet)
+func (rh *reacher) propagateSet(r *reachState, e fnEdge) bool {
+	ts := rh.sets.get(e.toSet)
 	if ts == nil {
 		return false
 	}
 	union := r.empty()
 	for _, m := range ts.Members {
-		if m != e.from && b.functions[m] != nil {
+		if m != e.from && rh.functions[m] != nil {
 			r.of(r.all, m).orInto(union)
 		}
 	}
@@ -188,20 +188,20 @@ func (b *reacher) propagateSet(r *reachState, e fnEdge) bool {
 			gain = append(gain, i)
 		}
 	}
-	return b.emitHops(r, e, gain, ts.Members)
+	return rh.emitHops(r, e, gain, ts.Members)
 }
 
 // emitHops adds the caller's hop paths to the databases gain (indexes),
 // reached through one of the callees: one path per database when they are
 // few, with the first callee that reaches it as evidence; else one path to
 // the set of those reached by a known path and one to the set of the rest.
-func (b *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []string) bool {
+func (rh *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []string) bool {
 	if len(gain) == 0 {
 		return false
 	}
-	caller := b.functions[e.from]
+	caller := rh.functions[e.from]
 	hop := r.of(r.hop, e.from)
-	x := b.expander()
+	x := rh.expander()
 	if len(gain) <= ListedTargets {
 		for _, i := range gain {
 			d := r.dbs[i]
@@ -213,12 +213,12 @@ func (b *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []string
 			steps := e.hop
 			if e.toSet != "" && len(steps) > 0 {
 				// The set step becomes the step of the one callee.
-				ts := b.sets.get(e.toSet)
+				ts := rh.sets.get(e.toSet)
 				last := steps[len(steps)-1]
 				steps = append(slices.Clone(steps[:len(steps)-1]), Step{Kind: "function", Address: g, Detail: setLead(last, ts), FromUnknown: last.FromUnknown})
 			}
 			caller.DataPaths = append(caller.DataPaths, hopPath(fnEdge{kind: e.kind, head: e.head, hop: steps, unresolved: e.unresolved}, g, p))
-			r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], b.sets)
+			r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], rh.sets)
 		}
 		return true
 	}
@@ -242,11 +242,11 @@ func (b *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []string
 		if len(group.dbs) == 0 {
 			continue
 		}
-		ds := b.sets.intern(SetDatabases, group.dbs)
+		ds := rh.sets.intern(SetDatabases, group.dbs)
 		steps := make([]Step, 0, len(e.head)+len(e.hop)+1)
 		steps = append(append(append(steps, e.head...), e.hop...), setStep(ds, lead))
 		caller.DataPaths = append(caller.DataPaths, Path{Kind: e.kind, TargetSet: ds.ID, Unresolved: group.unresolved, Steps: steps})
-		r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], b.sets)
+		r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], rh.sets)
 	}
 	return true
 }
@@ -298,11 +298,11 @@ func hopPath(e fnEdge, callee string, p Path) Path {
 	return Path{Kind: e.kind, Target: p.Target, Unresolved: e.unresolved || p.Unresolved, Steps: steps}
 }
 
-func (b *reacher) expander() expander {
+func (rh *reacher) expander() expander {
 	return expander{
-		function: func(a string) *Function { return b.functions[a] },
-		set:      b.sets.get,
-		secret:   func(a string) *Secret { return b.secrets[a] },
-		db:       func(a string) *Database { return b.dbs[a] },
+		function: func(a string) *Function { return rh.functions[a] },
+		set:      rh.sets.get,
+		secret:   func(a string) *Secret { return rh.secrets[a] },
+		db:       func(a string) *Database { return rh.dbs[a] },
 	}
 }

@@ -41,53 +41,53 @@ func reach(fx *facts) *Model {
 	m.Tables = slices.Clone(m.Tables)
 	m.Endpoints = slices.Clone(m.Endpoints)
 	m.Schedules = slices.Clone(m.Schedules)
-	b := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone()}
+	rh := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone()}
 	for a, f := range fx.functions {
 		c := *f
 		c.Egress, c.DataPaths = slices.Clone(c.Egress), slices.Clone(c.DataPaths)
-		b.functions[a] = &c
+		rh.functions[a] = &c
 	}
-	b.functionPaths()
-	b.guestRoles()
-	b.buildSchedules()
-	b.finish()
-	return b.m
+	rh.functionPaths()
+	rh.guestRoles()
+	rh.buildSchedules()
+	rh.finish()
+	return rh.m
 }
 
 // functionPaths derives each function's egress and data paths. Every join
 // is a map lookup: security groups → databases, role → grants, grant →
 // target.
-func (b *reacher) functionPaths() {
+func (rh *reacher) functionPaths() {
 	dbBySG := map[string][]string{}
-	for _, d := range sortedDBs(b.dbs) {
+	for _, d := range sortedDBs(rh.dbs) {
 		for _, sg := range d.SecurityGroups {
 			dbBySG[sg] = append(dbBySG[sg], d.Address)
 		}
 	}
 	vpcCIDR := map[string]string{}
-	for _, r := range b.ix.byType["aws_vpc"] {
+	for _, r := range rh.ix.byType["aws_vpc"] {
 		vpcCIDR[r.Address] = getStr(r.Values, "cidr_block")
 	}
 	// Databases by VPC ("" for unknown), so a CIDR rule only meets the
 	// databases it could reach instead of every database in the plan.
-	all := sortedDBs(b.dbs)
+	all := sortedDBs(rh.dbs)
 	dbsByVPC := map[string][]*Database{}
 	for _, d := range all {
-		v := b.dbVPC(d)
+		v := rh.dbVPC(d)
 		dbsByVPC[v] = append(dbsByVPC[v], d)
 	}
-	pws := b.dbPasswords()
-	for _, f := range b.functions {
-		b.egress(f)
-		b.envCredentialPaths(f, pws)
+	pws := rh.dbPasswords()
+	for _, f := range rh.functions {
+		rh.egress(f)
+		rh.envCredentialPaths(f, pws)
 		cands := all
-		if v := b.functionVPC(f); v != "" {
+		if v := rh.functionVPC(f); v != "" {
 			cands = append(append([]*Database{}, dbsByVPC[v]...), dbsByVPC[""]...)
 		}
-		b.networkPaths(f, dbBySG, vpcCIDR, cands)
-		b.iamPaths(f)
+		rh.networkPaths(f, dbBySG, vpcCIDR, cands)
+		rh.iamPaths(f)
 	}
-	b.hopPaths()
+	rh.hopPaths()
 }
 
 func sortedDBs(m map[string]*Database) []*Database {
@@ -117,7 +117,7 @@ func fnStep(f *Function) Step {
 	return Step{Kind: "function", Address: f.Address, Detail: d}
 }
 
-func (b *reacher) egress(f *Function) {
+func (rh *reacher) egress(f *Function) {
 	if f.Role == RoleEgress {
 		f.Egress = append(f.Egress, Path{Kind: PathDeclared, Target: "internet", Steps: []Step{
 			fnStep(f), {Kind: "internet", Detail: "declared egress (" + TagRole + "=egress, source " + f.RoleSource + ")"},
@@ -129,24 +129,24 @@ func (b *reacher) egress(f *Function) {
 		}})
 		return
 	}
-	dualStack := b.functionIPv6(f.Address)
+	dualStack := rh.functionIPv6(f.Address)
 	if len(f.Subnets) == 0 {
 		// In a VPC, subnets unknown: their routes cannot be checked.
 		f.Egress = append(f.Egress, Path{Kind: PathNAT, Target: "internet", Unresolved: true, Steps: []Step{
 			fnStep(f), assumedStep("subnet", f.Address, "vpc_config subnets unknown at plan time, so their routes are unknown", "egress assumed"),
 		}})
 	}
-	sg := b.functionEgressSets(f)
+	sg := rh.functionEgressSets(f)
 	for _, sn := range f.Subnets {
-		s := b.subnets[sn]
+		s := rh.subnets[sn]
 		if s == nil {
 			f.Egress = append(f.Egress, Path{Kind: PathNAT, Target: "internet", Unresolved: true, Steps: []Step{
 				fnStep(f), assumedStep("subnet", sn, "subnet not in the plan, so its routes are unknown", "egress assumed"),
 			}})
-			b.warn("unresolved-reference", f.Address, "subnet %s is not in the plan; its route to the internet cannot be checked", sn)
+			rh.warn("unresolved-reference", f.Address, "subnet %s is not in the plan; its route to the internet cannot be checked", sn)
 			continue
 		}
-		b.routeEgress(f, s, dualStack, sg)
+		rh.routeEgress(f, s, dualStack, sg)
 	}
 }
 
@@ -222,18 +222,18 @@ func (fx *facts) dbVPC(d *Database) string {
 // networkPaths: function SG egress allows the DB port toward the DB's SG
 // (or a CIDR covering it) AND the DB SG ingress allows the function's SG
 // (or a CIDR covering its subnets), in the same VPC when known.
-func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR map[string]string, cidrCands []*Database) {
+func (rh *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR map[string]string, cidrCands []*Database) {
 	if !f.InVPC {
 		return
 	}
-	fVPC := b.functionVPC(f)
+	fVPC := rh.functionVPC(f)
 	fSGs := map[string]bool{}
 	for _, s := range f.SecurityGroups {
 		fSGs[s] = true
 	}
 	var fCIDRs []string
 	for _, sn := range f.Subnets {
-		if s := b.subnets[sn]; s != nil && s.CIDR != "" {
+		if s := rh.subnets[sn]; s != nil && s.CIDR != "" {
 			fCIDRs = append(fCIDRs, s.CIDR)
 		}
 	}
@@ -251,19 +251,19 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 		}
 	}
 	for _, sgA := range f.SecurityGroups {
-		sg := b.sgs[sgA]
+		sg := rh.sgs[sgA]
 		if sg == nil {
 			continue
 		}
 		for _, r := range sg.Egress {
 			for _, peer := range r.PeerGroups {
 				for _, db := range dbBySG[peer] {
-					if ruleAllowsPort(r, b.dbs[db].Port) {
+					if ruleAllowsPort(r, rh.dbs[db].Port) {
 						addCand(db, cand{egress: r, sg: sgA, unresolved: r.Unresolved})
 					}
 				}
 			}
-			cidrs, plUnknown := b.ruleBlocks(r)
+			cidrs, plUnknown := rh.ruleBlocks(r)
 			if len(cidrs) == 0 && !plUnknown {
 				continue
 			}
@@ -271,17 +271,17 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				if !ruleAllowsPort(r, d.Port) {
 					continue
 				}
-				dVPC := b.dbVPC(d)
+				dVPC := rh.dbVPC(d)
 				if plUnknown {
 					addCand(d.Address, cand{egress: r, sg: sgA, unresolved: true})
 					continue
 				}
 				for _, c := range cidrs {
-					if openOver(c, b.dbFamilies(f, d)) {
+					if openOver(c, rh.dbFamilies(f, d)) {
 						addCand(d.Address, cand{egress: r, sg: sgA, unresolved: r.Unresolved})
 						break
 					}
-					if dbOverlaps(c, b.dbBlocks(d, vpcCIDR[dVPC])) {
+					if dbOverlaps(c, rh.dbBlocks(d, vpcCIDR[dVPC])) {
 						addCand(d.Address, cand{egress: r, sg: sgA, unresolved: r.Unresolved})
 						break
 					}
@@ -291,8 +291,8 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 	}
 	for _, dbA := range order {
 		c := cands[dbA]
-		d := b.dbs[dbA]
-		dVPC := b.dbVPC(d)
+		d := rh.dbs[dbA]
+		dVPC := rh.dbVPC(d)
 		if fVPC != "" && dVPC != "" && fVPC != dVPC {
 			continue
 		}
@@ -310,7 +310,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 			continue
 		}
 		for _, dsgA := range d.SecurityGroups {
-			dsg := b.sgs[dsgA]
+			dsg := rh.sgs[dsgA]
 			if dsg == nil {
 				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: true, Steps: []Step{
 					fnStep(f), ownSG, egressStep, assumedStep("security_group", dsgA, "database security group not in the plan", "ingress assumed"), dbStep(d),
@@ -330,7 +330,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 					}
 				}
 				if how == "" {
-					inCIDRs, inPLUnknown := b.ruleBlocks(in)
+					inCIDRs, inPLUnknown := rh.ruleBlocks(in)
 					if inPLUnknown {
 						how, plAssumed = "from a prefix list whose entries the plan does not hold", true
 					}
@@ -338,7 +338,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 						if how != "" {
 							break
 						}
-						if openOver(cidr, b.dbFamilies(f, d)) {
+						if openOver(cidr, rh.dbFamilies(f, d)) {
 							how = "from " + cidr
 							break
 						}
@@ -367,7 +367,7 @@ func (b *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR 
 				}
 				f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: c.unresolved || in.Unresolved || plAssumed, Steps: []Step{
 					fnStep(f), ownSG, egressStep,
-					{Kind: "security_group", Address: dsgA, Detail: b.dbGroupDetail(dsgA)},
+					{Kind: "security_group", Address: dsgA, Detail: rh.dbGroupDetail(dsgA)},
 					inStep,
 					dbStep(d),
 				}})
@@ -435,19 +435,19 @@ func dbStep(d *Database) Step {
 }
 
 // iamPaths turns the execution role's grants into data paths.
-func (b *reacher) iamPaths(f *Function) {
-	cands := b.fnRoles[f.Address]
+func (rh *reacher) iamPaths(f *Function) {
+	cands := rh.fnRoles[f.Address]
 	for _, ra := range cands {
-		rs := b.roles[ra]
+		rs := rh.roles[ra]
 		if rs == nil {
 			continue
 		}
-		b.iamPathsOf(f, rs, len(cands) > 1 || contains(f.Unresolved, "execution_role"))
+		rh.iamPathsOf(f, rs, len(cands) > 1 || contains(f.Unresolved, "execution_role"))
 	}
 }
 
-func (b *reacher) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
-	f.DataPaths = append(f.DataPaths, b.grantDataPaths(rs, b.roleHead(f, ambiguous), ambiguous)...)
+func (rh *reacher) iamPathsOf(f *Function, rs *roleState, ambiguous bool) {
+	f.DataPaths = append(f.DataPaths, rh.grantDataPaths(rs, rh.roleHead(f, ambiguous), ambiguous)...)
 }
 
 // roleHead starts the IAM paths of f: its own step, and when its execution
@@ -467,7 +467,7 @@ func (fx *facts) roleHead(f *Function, ambiguous bool) []Step {
 
 // grantDataPaths turns a role's grants on database objects into data
 // paths, each starting with prefix (the function, and any role hops).
-func (b *reacher) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) []Path {
+func (rh *reacher) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) []Path {
 	if rs == nil {
 		return nil
 	}
@@ -475,31 +475,31 @@ func (b *reacher) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) [
 	for _, g := range rs.grants {
 		if g.TargetSet != "" {
 			unresolved := ambiguous || rs.assumed[grantKey(g)]
-			out = append(out, b.setDataPaths(g, append(append([]Step{}, prefix...), g.Via...), unresolved)...)
+			out = append(out, rh.setDataPaths(g, append(append([]Step{}, prefix...), g.Via...), unresolved)...)
 			continue
 		}
 		if g.Target == "" {
-			out = append(out, b.queryEditorPaths(g, append(append([]Step{}, prefix...), g.Via...))...)
+			out = append(out, rh.queryEditorPaths(g, append(append([]Step{}, prefix...), g.Via...))...)
 			continue
 		}
 		unresolved := g.Resource == UnknownResource || ambiguous || rs.assumed[grantKey(g)]
 		via := append(append([]Step{}, prefix...), g.Via...)
 		switch g.Action {
 		case iam.ActionSecretRead, iam.ActionSSMRead:
-			s := b.secrets[g.Target]
+			s := rh.secrets[g.Target]
 			if s == nil || s.Database == "" {
 				continue
 			}
-			d := b.dbs[s.Database]
+			d := rh.dbs[s.Database]
 			out = append(out, Path{Kind: PathSecret, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
 		case iam.ActionDataAPI:
-			d := b.dbs[g.Target]
+			d := rh.dbs[g.Target]
 			if d == nil || !d.HTTPEndpoint {
 				continue
 			}
 			out = append(out, Path{Kind: PathDataAPI, Target: d.Address, Unresolved: unresolved, Steps: append(via, dbStep(d))})
 		case iam.ActionDBConnect:
-			d := b.dbs[g.Target]
+			d := rh.dbs[g.Target]
 			if d == nil || !d.IAMAuth {
 				continue
 			}
@@ -512,8 +512,8 @@ func (b *reacher) grantDataPaths(rs *roleState, prefix []Step, ambiguous bool) [
 // setDataPaths turns a grant on a target set into data paths: one per
 // matched target, as for a grant per target, when they are few; else one
 // path to the set of databases they reach, whose last step names it.
-func (b *reacher) setDataPaths(g Grant, via []Step, unresolved bool) []Path {
-	ts := b.sets.get(g.TargetSet)
+func (rh *reacher) setDataPaths(g Grant, via []Step, unresolved bool) []Path {
+	ts := rh.sets.get(g.TargetSet)
 	if ts == nil || len(via) == 0 {
 		return nil
 	}
@@ -528,17 +528,17 @@ func (b *reacher) setDataPaths(g Grant, via []Step, unresolved bool) []Path {
 		switch g.Action {
 		case iam.ActionSecretRead, iam.ActionSSMRead:
 			kind = PathSecret
-			if s := b.secrets[m]; s != nil && s.Database != "" {
-				d = b.dbs[s.Database]
+			if s := rh.secrets[m]; s != nil && s.Database != "" {
+				d = rh.dbs[s.Database]
 			}
 		case iam.ActionDataAPI:
 			kind = PathDataAPI
-			if d = b.dbs[m]; d != nil && !d.HTTPEndpoint {
+			if d = rh.dbs[m]; d != nil && !d.HTTPEndpoint {
 				d = nil
 			}
 		case iam.ActionDBConnect:
 			kind = PathRDSDBConnect
-			if d = b.dbs[m]; d != nil && !d.IAMAuth {
+			if d = rh.dbs[m]; d != nil && !d.IAMAuth {
 				d = nil
 			}
 		}
@@ -563,6 +563,6 @@ func (b *reacher) setDataPaths(g Grant, via []Step, unresolved bool) []Path {
 	for i, h := range hits {
 		dbs[i] = h.d.Address
 	}
-	ds := b.sets.intern(SetDatabases, dbs)
+	ds := rh.sets.intern(SetDatabases, dbs)
 	return []Path{{Kind: kind, TargetSet: ds.ID, Unresolved: unresolved, Steps: append(via, setStep(ds, "reaches"))}}
 }

@@ -36,7 +36,7 @@ func TestSplitRefAndIndex(t *testing.T) {
 // The stack fixture: resolve references the way Build does.
 func TestResolveThroughModulesAndIndexes(t *testing.T) {
 	p := loadFixturePlan(t, "stack")
-	b := resolve(p, nil)
+	rx := resolve(p, nil)
 	cases := []struct {
 		mod  string
 		refs []string
@@ -54,13 +54,13 @@ func TestResolveThroughModulesAndIndexes(t *testing.T) {
 		{"", []string{"aws_rds_cluster.db.master_user_secret[0].secret_arn", "aws_rds_cluster.db.master_user_secret[0]", "aws_rds_cluster.db.master_user_secret", "aws_rds_cluster.db"}, []target{{"aws_rds_cluster.db", "master_user_secret[0].secret_arn"}}},
 	}
 	for _, c := range cases {
-		got, lost := b.ix.resolve(c.mod, c.refs)
+		got, lost := rx.ix.resolve(c.mod, c.refs)
 		if !reflect.DeepEqual(got, c.want) || len(lost) != 0 {
 			t.Errorf("resolve(%q, %v) = %v lost %v, want %v", c.mod, c.refs, got, lost, c.want)
 		}
 	}
 	// Without sources a local is lost and says what to pass.
-	if _, lost := b.ix.resolve("", []string{"local.x", "var.root_only"}); !reflect.DeepEqual(lost, []string{"local.x (" + HintSource + ")", "var.root_only"}) {
+	if _, lost := rx.ix.resolve("", []string{"local.x", "var.root_only"}); !reflect.DeepEqual(lost, []string{"local.x (" + HintSource + ")", "var.root_only"}) {
 		t.Errorf("locals and root variables must be reported lost: %v", lost)
 	}
 }

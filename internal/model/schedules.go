@@ -13,9 +13,9 @@ import (
 // with a data path, or a Scheduler universal target that calls rds-data or
 // an RDS API that wakes a paused cluster. AWS facts:
 // docs/facts/keep-warm-schedules.md. Runs after reach.
-func (b *reacher) buildSchedules() {
+func (rh *reacher) buildSchedules() {
 	rules := map[string]*Schedule{}
-	for _, r := range b.ix.byType["aws_cloudwatch_event_rule"] {
+	for _, r := range rh.ix.byType["aws_cloudwatch_event_rule"] {
 		expr := getStr(r.Values, "schedule_expression")
 		if r.Data || (expr == "" && !unknownAt(r.Unknown, "schedule_expression")) {
 			continue
@@ -27,22 +27,22 @@ func (b *reacher) buildSchedules() {
 		}
 		rules[r.Address] = &Schedule{Address: r.Address, Kind: "eventbridge_rule", Expression: expr, PeriodSeconds: schedulePeriod(expr), Enabled: enabled, Targets: []string{}}
 	}
-	for _, r := range b.ix.byType["aws_cloudwatch_event_target"] {
-		rule := b.link(r, r.Values, r.Unknown, "rule", []string{"rule"}, "aws_cloudwatch_event_rule")
+	for _, r := range rh.ix.byType["aws_cloudwatch_event_target"] {
+		rule := rh.link(r, r.Values, r.Unknown, "rule", []string{"rule"}, "aws_cloudwatch_event_rule")
 		for _, ra := range rule.Addrs {
 			s := rules[ra]
 			if s == nil {
 				continue
 			}
 			tstep := Step{Kind: "schedule_target", Address: r.Address, Detail: "rule target"}
-			s.Targets = append(s.Targets, b.scheduleTargets(r, r.Values, r.Unknown, "arn", []string{"arn"})...)
-			s.Wakes = append(s.Wakes, b.targetWakes(r, r.Values, r.Unknown, "arn", []string{"arn"}, tstep)...)
+			s.Targets = append(s.Targets, rh.scheduleTargets(r, r.Values, r.Unknown, "arn", []string{"arn"})...)
+			s.Wakes = append(s.Wakes, rh.targetWakes(r, r.Values, r.Unknown, "arn", []string{"arn"}, tstep)...)
 		}
 	}
 	for _, s := range rules {
-		b.addSchedule(s)
+		rh.addSchedule(s)
 	}
-	for _, r := range b.ix.byType["aws_scheduler_schedule"] {
+	for _, r := range rh.ix.byType["aws_scheduler_schedule"] {
 		if r.Data {
 			continue
 		}
@@ -59,19 +59,19 @@ func (b *reacher) buildSchedules() {
 		arn := getStr(t, "arn")
 		if svc, api, ok := universalTarget(arn); ok {
 			s.Targets = append(s.Targets, arn)
-			s.Wakes = append(s.Wakes, b.universalWakes(r, t, svc, api)...)
+			s.Wakes = append(s.Wakes, rh.universalWakes(r, t, svc, api)...)
 		} else {
 			tstep := Step{Kind: "schedule_target", Address: r.Address, Detail: "schedule target"}
-			s.Targets = append(s.Targets, b.scheduleTargets(r, t, tu, "arn", []string{"target", "arn"})...)
-			s.Wakes = append(s.Wakes, b.targetWakes(r, t, tu, "arn", []string{"target", "arn"}, tstep)...)
+			s.Targets = append(s.Targets, rh.scheduleTargets(r, t, tu, "arn", []string{"target", "arn"})...)
+			s.Wakes = append(s.Wakes, rh.targetWakes(r, t, tu, "arn", []string{"target", "arn"}, tstep)...)
 		}
-		b.addSchedule(s)
+		rh.addSchedule(s)
 	}
 }
 
 // addSchedule keeps one wake per database (the first in a stable order),
 // and one per set of databases.
-func (b *reacher) addSchedule(s *Schedule) {
+func (rh *reacher) addSchedule(s *Schedule) {
 	s.Targets = sortedUnique(s.Targets)
 	sortPaths(s.Wakes)
 	seen := map[string]bool{}
@@ -83,7 +83,7 @@ func (b *reacher) addSchedule(s *Schedule) {
 		}
 	}
 	s.Wakes = wakes
-	b.m.Schedules = append(b.m.Schedules, *s)
+	rh.m.Schedules = append(rh.m.Schedules, *s)
 }
 
 // scheduleTargets names what a target ARN runs: the functions it links to
@@ -103,24 +103,24 @@ func (fx *facts) scheduleTargets(r *res, values, unknown map[string]any, key str
 
 // targetWakes: the target ARN names a function, or a topic, queue or state
 // machine that runs functions; each function's data paths become wakes.
-func (b *reacher) targetWakes(r *res, values, unknown map[string]any, key string, cfgPath []string, tstep Step) []Path {
+func (rh *reacher) targetWakes(r *res, values, unknown map[string]any, key string, cfgPath []string, tstep Step) []Path {
 	var out []Path
-	l := b.link(r, values, unknown, key, cfgPath, append(append([]string{}, functionTypes...), "aws_sns_topic", "aws_sqs_queue", "aws_sfn_state_machine")...)
+	l := rh.link(r, values, unknown, key, cfgPath, append(append([]string{}, functionTypes...), "aws_sns_topic", "aws_sqs_queue", "aws_sfn_state_machine")...)
 	targets := l.Addrs
 	if v := getStr(values, key); v != "" && len(targets) == 0 {
-		if a := b.functionByName(v); a != "" {
+		if a := rh.functionByName(v); a != "" {
 			targets = append(targets, a)
 		}
 	}
 	for _, t := range targets {
 		var runs []trigger
-		if b.functions[t] != nil {
-			runs = []trigger{{fn: t, steps: []Step{fnStep(b.functions[t])}}}
+		if rh.functions[t] != nil {
+			runs = []trigger{{fn: t, steps: []Step{fnStep(rh.functions[t])}}}
 		} else {
-			runs = b.triggers[t]
+			runs = rh.triggers[t]
 		}
 		for _, tr := range runs {
-			f := b.functions[tr.fn]
+			f := rh.functions[tr.fn]
 			for _, p := range f.DataPaths {
 				steps := append([]Step{tstep}, tr.steps...)
 				if len(p.Steps) > 0 && p.Steps[0].Kind == "function" && p.Steps[0].Address == f.Address {
@@ -164,7 +164,7 @@ var wakingRDSAPIs = map[string]bool{
 // universalWakes: a universal target calling rds-data (any action) or a
 // waking RDS API wakes the database its input names; an input that names
 // no database of the plan may name any (unresolved).
-func (b *reacher) universalWakes(r *res, t map[string]any, svc, api string) []Path {
+func (rh *reacher) universalWakes(r *res, t map[string]any, svc, api string) []Path {
 	if svc != "rdsdata" && !(svc == "rds" && wakingRDSAPIs[strings.ToLower(api)]) {
 		return nil
 	}
@@ -178,9 +178,9 @@ func (b *reacher) universalWakes(r *res, t map[string]any, svc, api string) []Pa
 		var doc any
 		if json.Unmarshal([]byte(in), &doc) == nil {
 			walkJSONStrings(doc, func(_, v string) {
-				if a := b.lookup(v, dbTypes...); a != "" {
+				if a := rh.lookup(v, dbTypes...); a != "" {
 					dbs = append(dbs, a)
-				} else if a := b.dbByIdentifier(v); a != "" {
+				} else if a := rh.dbByIdentifier(v); a != "" {
 					dbs = append(dbs, a)
 				}
 			})
@@ -188,18 +188,18 @@ func (b *reacher) universalWakes(r *res, t map[string]any, svc, api string) []Pa
 		}
 	}
 	if len(dbs) == 0 {
-		ts, _ := b.ix.resolve(r.Module, refsAt(r, "target", "input"))
-		dbs = b.ix.addrsOf(ts, dbTypes...)
+		ts, _ := rh.ix.resolve(r.Module, refsAt(r, "target", "input"))
+		dbs = rh.ix.addrsOf(ts, dbTypes...)
 		fromInput = len(dbs) > 0
 	}
 	unresolved := false
 	if len(dbs) == 0 {
-		dbs = sortedKeysOf(b.dbs)
+		dbs = sortedKeysOf(rh.dbs)
 		unresolved = true
 	}
 	var out []Path
 	for _, a := range sortedUnique(dbs) {
-		d := b.dbs[a]
+		d := rh.dbs[a]
 		// The Data API reaches only a cluster with the HTTP endpoint on.
 		if d == nil || (svc == "rdsdata" && !d.HTTPEndpoint) {
 			continue
