@@ -22,19 +22,9 @@ var changeFields = []string{
 // another case, a string field that is not a string) returns errShape, so
 // the exact path decides.
 func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
-	if s.dec.PeekKind() == 'n' {
-		_, err := s.dec.ReadToken()
-		return nil, err
-	}
-	if err := s.expect('{'); err != nil {
-		return nil, err
-	}
 	rc := &tfjson.ResourceChange{}
-	for s.dec.PeekKind() != '}' {
-		k, err := s.vr.key(s.dec)
-		if err != nil {
-			return nil, err
-		}
+	present, err := s.object(func(k string) error {
+		var err error
 		switch k {
 		case "address":
 			rc.Address, err = s.str(false)
@@ -65,11 +55,12 @@ func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
 		default:
 			err = s.skipUnread(k, changeFields)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil || !present {
+		return nil, err
 	}
-	return rc, s.expect('}')
+	return rc, nil
 }
 
 var changeValueFields = []string{"actions", "after", "after_unknown"}
@@ -77,19 +68,9 @@ var changeValueFields = []string{"actions", "after", "after_unknown"}
 // change reads the change of a resource change: its actions, after and
 // after_unknown.
 func (s *streamer) change() (*tfjson.Change, error) {
-	if s.dec.PeekKind() == 'n' {
-		_, err := s.dec.ReadToken()
-		return nil, err
-	}
-	if err := s.expect('{'); err != nil {
-		return nil, err
-	}
 	c := &tfjson.Change{}
-	for s.dec.PeekKind() != '}' {
-		k, err := s.vr.key(s.dec)
-		if err != nil {
-			return nil, err
-		}
+	present, err := s.object(func(k string) error {
+		var err error
 		switch k {
 		case "actions":
 			c.Actions, err = s.actions()
@@ -100,11 +81,12 @@ func (s *streamer) change() (*tfjson.Change, error) {
 		default:
 			err = s.skipUnread(k, changeValueFields)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil || !present {
+		return nil, err
 	}
-	return c, s.expect('}')
+	return c, nil
 }
 
 func (s *streamer) actions() (tfjson.Actions, error) {
@@ -139,7 +121,7 @@ func (s *streamer) str(intern bool) (string, error) {
 		return "", err
 	case '"':
 		if intern {
-			return s.vr.key(s.dec)
+			return s.vr.str(s.dec)
 		}
 		raw, err := s.dec.ReadValue()
 		if err != nil {

@@ -8,8 +8,9 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// stateResource is what a module of planned_values or prior_state says of
-// one resource, as far as the streaming decoder reads it.
+// stateResource is what a module of prior_state (or, for a resource
+// resource_changes lacks, of planned_values) says of one resource, as far
+// as the streaming decoder reads it.
 type stateResource struct {
 	address, mode, typ, name string
 	index                    any
@@ -17,65 +18,56 @@ type stateResource struct {
 	hasValues                bool
 }
 
-// module walks a state module ({resources, address, child_modules}).
-// keep decides, per resource, whether its values are built; onResource
-// sees every resource with where its object starts and ends in the input.
-func (s *streamer) module(depth int, keep func(mode string) bool, onResource func(r *stateResource, module string, start, end int64), mod *tfjson.StateModule) error {
+// stateModule reads a state module ({address, resources, child_modules}):
+// resource reads one element of resources, child one of child_modules. It
+// returns the module's address, which may come after its resources.
+func (s *streamer) stateModule(depth int, resource, child func() error) (string, error) {
 	if depth > 64 {
-		return errDeep
+		return "", errDeep
 	}
-	if err := s.expect('{'); err != nil {
-		return err
-	}
-	var pending []*stateResource
-	var spans [][2]int64
-	for s.dec.PeekKind() != '}' {
-		k, err := s.vr.key(s.dec)
-		if err != nil {
-			return err
-		}
+	var address string
+	_, err := s.object(func(k string) error {
+		var err error
 		switch k {
 		case "address":
-			mod.Address, err = s.str(true)
+			address, err = s.str(true)
 		case "resources":
-			err = s.array(func() error {
-				start := s.dec.InputOffset()
-				r, err := s.resource(keep)
-				if err != nil {
-					return err
-				}
-				pending = append(pending, r)
-				spans = append(spans, [2]int64{start, s.dec.InputOffset()})
-				return nil
-			})
+			err = s.array(resource)
 		case "child_modules":
-			err = s.array(func() error {
-				child := &tfjson.StateModule{}
-				if err := s.module(depth+1, keep, onResource, child); err != nil {
-					return err
-				}
-				if len(child.Resources) > 0 || len(child.ChildModules) > 0 {
-					mod.ChildModules = append(mod.ChildModules, child)
-				}
-				return nil
-			})
+			err = s.array(child)
 		default:
 			err = s.dec.SkipValue()
 		}
-		if err != nil {
+		return err
+	})
+	return address, err
+}
+
+// dataModule reads a module of prior_state into mod, keeping its data
+// sources with their values and dropping the rest.
+func (s *streamer) dataModule(depth int, mod *tfjson.StateModule) error {
+	var err error
+	mod.Address, err = s.stateModule(depth, func() error {
+		r, err := s.resource(isData)
+		if err != nil || r == nil || !r.hasValues {
 			return err
 		}
-	}
-	for i, r := range pending {
-		onResource(r, mod.Address, spans[i][0], spans[i][1])
-		if r.hasValues {
-			mod.Resources = append(mod.Resources, &tfjson.StateResource{
-				Address: r.address, Mode: tfjson.ResourceMode(r.mode), Type: r.typ, Name: r.name,
-				Index: r.index, AttributeValues: r.values,
-			})
+		mod.Resources = append(mod.Resources, &tfjson.StateResource{
+			Address: r.address, Mode: tfjson.ResourceMode(r.mode), Type: r.typ, Name: r.name,
+			Index: r.index, AttributeValues: r.values,
+		})
+		return nil
+	}, func() error {
+		child := &tfjson.StateModule{}
+		if err := s.dataModule(depth+1, child); err != nil {
+			return err
 		}
-	}
-	return s.expect('}')
+		if len(child.Resources) > 0 || len(child.ChildModules) > 0 {
+			mod.ChildModules = append(mod.ChildModules, child)
+		}
+		return nil
+	})
+	return err
 }
 
 // array calls each once per element of an array (null counts as empty).
@@ -97,18 +89,12 @@ func (s *streamer) array(each func() error) error {
 
 // resource reads one state resource; its values are built only when
 // keep(mode) says so (mode comes before values in terraform's output; if it
-// does not, the values are built).
+// does not, the values are built). A null resource reads as nil.
 func (s *streamer) resource(keep func(string) bool) (*stateResource, error) {
 	r := &stateResource{}
-	if err := s.expect('{'); err != nil {
-		return nil, err
-	}
 	seenMode := false
-	for s.dec.PeekKind() != '}' {
-		k, err := s.vr.key(s.dec)
-		if err != nil {
-			return nil, err
-		}
+	present, err := s.object(func(k string) error {
+		var err error
 		switch k {
 		case "address":
 			r.address, err = s.str(false)
@@ -123,24 +109,24 @@ func (s *streamer) resource(keep func(string) bool) (*stateResource, error) {
 			r.index, err = s.vr.read(s.dec)
 		case "values":
 			if seenMode && !keep(r.mode) {
-				err = s.dec.SkipValue()
-				break
+				return s.dec.SkipValue()
 			}
 			r.values, err = s.objectValue()
 			r.hasValues = true
 		default:
 			err = s.dec.SkipValue()
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil || !present {
+		return nil, err
 	}
 	if r.hasValues && !keep(r.mode) {
 		r.hasValues, r.values = false, nil
 	} else if !r.hasValues && keep(r.mode) {
 		r.hasValues = true
 	}
-	return r, s.expect('}')
+	return r, nil
 }
 
 // objectValue reads an object of generic values (null reads as nil).
@@ -158,33 +144,25 @@ func (s *streamer) objectValue() (map[string]any, error) {
 }
 
 func isData(mode string) bool { return mode == string(tfjson.DataResourceMode) }
-func never(string) bool       { return false }
 func always(string) bool      { return true }
 
 // priorState keeps the data sources read during planning (the model reads
 // their values, e.g. IAM policy documents) and drops everything else.
 func (s *streamer) priorState() (*tfjson.State, error) {
-	if s.dec.PeekKind() == 'n' {
-		_, err := s.dec.ReadToken()
-		return nil, err
-	}
 	st := &tfjson.State{}
-	if err := s.expect('{'); err != nil {
-		return nil, err
-	}
-	for s.dec.PeekKind() != '}' {
-		k, err := s.vr.key(s.dec)
-		if err != nil {
-			return nil, err
-		}
+	present, err := s.object(func(k string) error {
 		switch k {
 		case "format_version":
-			err = json.UnmarshalDecode(s.dec, &st.FormatVersion, s.opts)
+			return json.UnmarshalDecode(s.dec, &st.FormatVersion, s.opts)
 		case "terraform_version":
-			err = json.UnmarshalDecode(s.dec, &st.TerraformVersion, s.opts)
+			return json.UnmarshalDecode(s.dec, &st.TerraformVersion, s.opts)
 		case "values":
+			if s.dec.PeekKind() == 'n' {
+				_, err := s.dec.ReadToken()
+				return err
+			}
 			st.Values = &tfjson.StateValues{}
-			err = s.object(func(k string) error {
+			_, err := s.object(func(k string) error {
 				if k != "root_module" {
 					return s.dec.SkipValue()
 				}
@@ -193,25 +171,23 @@ func (s *streamer) priorState() (*tfjson.State, error) {
 					return err
 				}
 				st.Values.RootModule = &tfjson.StateModule{}
-				return s.module(0, isData, func(*stateResource, string, int64, int64) {}, st.Values.RootModule)
+				return s.dataModule(0, st.Values.RootModule)
 			})
-		default:
-			err = s.dec.SkipValue()
+			return err
 		}
-		if err != nil {
-			return nil, err
-		}
+		return s.dec.SkipValue()
+	})
+	if err != nil || !present {
+		return nil, err
 	}
-	return st, s.expect('}')
+	return st, nil
 }
 
-// plannedValues scans planned_values for resource addresses only.
+// plannedValues scans planned_values for resource addresses only: the
+// values of a planned resource are the after values of its change, so
+// they are decoded (by missingPlanned) only for a resource no change holds.
 func (s *streamer) plannedValues() error {
-	if s.dec.PeekKind() == 'n' {
-		_, err := s.dec.ReadToken()
-		return err
-	}
-	return s.object(func(k string) error {
+	_, err := s.object(func(k string) error {
 		if k != "root_module" {
 			return s.dec.SkipValue()
 		}
@@ -219,28 +195,69 @@ func (s *streamer) plannedValues() error {
 			_, err := s.dec.ReadToken()
 			return err
 		}
-		var root tfjson.StateModule
-		return s.module(0, never, func(r *stateResource, module string, start, end int64) {
-			s.planned = append(s.planned, plannedRef{address: r.address, module: module, start: start, end: end})
-		}, &root)
+		return s.plannedModule(0)
 	})
+	return err
 }
 
-// object calls each with every member name of an object; each reads the value.
-func (s *streamer) object(each func(k string) error) error {
-	if err := s.expect('{'); err != nil {
+// plannedModule records where each resource of a planned_values module
+// sits in the input, and its address, in s.planned.
+func (s *streamer) plannedModule(depth int) error {
+	first := len(s.planned)
+	address, err := s.stateModule(depth, func() error {
+		start := s.dec.InputOffset()
+		ref, err := s.plannedResource()
+		if err != nil || ref == nil {
+			return err
+		}
+		ref.start, ref.end = start, s.dec.InputOffset()
+		return nil
+	}, func() error { return s.plannedModule(depth + 1) })
+	if err != nil {
 		return err
 	}
-	for s.dec.PeekKind() != '}' {
-		k, err := s.vr.key(s.dec)
-		if err != nil {
-			return err
-		}
-		if err := each(k); err != nil {
-			return err
+	// The refs after first that no child module claimed are this module's.
+	for i := first; i < len(s.planned); i++ {
+		if ref := &s.planned[i]; !ref.placed {
+			ref.module, ref.placed = address, true
 		}
 	}
-	return s.expect('}')
+	return nil
+}
+
+// plannedResource reads one resource of planned_values and appends a ref
+// for it with its address as written: nothing is allocated per resource. The members the exact decoder types are checked for their
+// kind, so a plan the exact path refuses is never accepted here.
+func (s *streamer) plannedResource() (*plannedRef, error) {
+	if s.dec.PeekKind() == 'n' {
+		_, err := s.dec.ReadToken()
+		return nil, err // a null resource holds nothing to miss
+	}
+	s.planned = append(s.planned, plannedRef{})
+	ref := &s.planned[len(s.planned)-1]
+	_, err := s.object(func(k string) error {
+		switch k {
+		case "address":
+			if s.dec.PeekKind() == 'n' {
+				_, err := s.dec.ReadToken()
+				ref.addr = nil
+				return err
+			}
+			var err error
+			ref.addr, err = s.rawAddress()
+			return err
+		case "mode", "type", "name":
+			if k := s.dec.PeekKind(); k != '"' && k != 'n' {
+				return errShape
+			}
+		case "values":
+			if k := s.dec.PeekKind(); k != '{' && k != 'n' {
+				return errShape
+			}
+		}
+		return s.dec.SkipValue()
+	})
+	return ref, err
 }
 
 // missingPlanned decodes, from planned_values, the resources that neither
@@ -266,8 +283,17 @@ func (s *streamer) missingPlanned(doc *tfjson.Plan, src io.ReaderAt, mem []byte,
 	}
 	byModule := map[string]*tfjson.StateModule{}
 	root := &tfjson.StateModule{}
+	var scratch []byte
 	for _, ref := range s.planned {
-		if have[ref.address] {
+		addr := ref.addr
+		if hasEscape(addr) {
+			var err error
+			if scratch, err = unquoteInto(scratch, addr); err != nil {
+				return err
+			}
+			addr = scratch
+		}
+		if have[string(addr)] {
 			continue
 		}
 		var buf []byte

@@ -37,13 +37,17 @@ type streamer struct {
 	vr   *valueReader
 	opts json.Options
 	// planned resources seen in planned_values: where each sits in the
-	// input, so a missing one can be decoded afterwards.
+	// input, so a missing one can be decoded afterwards. Their addresses
+	// are copied, as written, one after another into chunks of addrs.
 	planned []plannedRef
+	addrs   []byte
 }
 
 type plannedRef struct {
-	address, module string
-	start, end      int64
+	addr       []byte // as written in JSON, escapes and all
+	module     string
+	placed     bool // module is set
+	start, end int64
 }
 
 func newStreamer(r io.Reader) *streamer {
@@ -94,20 +98,17 @@ func streamDecode(source string, src io.ReaderAt, size int64, mem []byte) (*Plan
 	s := newStreamer(r)
 	doc := &tfjson.Plan{}
 	var keys topKeys
-	if err := s.expect('{'); err != nil {
-		return nil, err
-	}
-	for s.dec.PeekKind() != '}' {
-		name, err := s.vr.key(s.dec)
-		if err != nil {
-			return nil, err
-		}
+	present, err := s.object(func(name string) error {
 		if err := s.field(name, doc, &keys); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
-	}
-	if err := s.expect('}'); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
+	}
+	if !present {
+		return nil, errShape // null: the exact path names it
 	}
 	if _, err := s.dec.ReadToken(); err != io.EOF {
 		return nil, errShape // trailing data
@@ -224,7 +225,7 @@ func (s *streamer) deferred(dst *[]*tfjson.DeferredResourceChange) error {
 			return err
 		}
 		d := &tfjson.DeferredResourceChange{}
-		err := s.object(func(k string) error {
+		_, err := s.object(func(k string) error {
 			var err error
 			switch k {
 			case "reason":
@@ -328,7 +329,7 @@ func (s *streamer) references(dec *jsontext.Decoder) ([]string, error) {
 		if dec.PeekKind() != '"' {
 			return nil, errShape
 		}
-		ref, err := s.vr.key(dec)
+		ref, err := s.vr.str(dec)
 		if err != nil {
 			return nil, err
 		}
@@ -336,6 +337,72 @@ func (s *streamer) references(dec *jsontext.Decoder) ([]string, error) {
 	}
 	_, err := dec.ReadToken()
 	return out, err
+}
+
+// object reads an object, calling each with every member name; each reads
+// the member's value. A null reads as no object (present is false).
+func (s *streamer) object(each func(k string) error) (present bool, err error) {
+	if s.dec.PeekKind() == 'n' {
+		_, err := s.dec.ReadToken()
+		return false, err
+	}
+	if err := s.expect('{'); err != nil {
+		return false, err
+	}
+	for s.dec.PeekKind() != '}' {
+		k, err := s.vr.key(s.dec)
+		if err != nil {
+			return false, err
+		}
+		if err := each(k); err != nil {
+			return false, err
+		}
+	}
+	return true, s.expect('}')
+}
+
+// addrChunk is the size of the chunks planned addresses are copied into:
+// one allocation per few thousand addresses, and none is ever copied again.
+const addrChunk = 256 << 10
+
+// rawAddress reads the string value next in the input and returns its body
+// as written (escapes and all), copied into the current chunk of s.addrs.
+func (s *streamer) rawAddress() ([]byte, error) {
+	if s.dec.PeekKind() != '"' {
+		return nil, errShape
+	}
+	raw, err := s.dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	body := raw[1 : len(raw)-1]
+	if len(s.addrs)+len(body) > cap(s.addrs) {
+		s.addrs = make([]byte, 0, max(addrChunk, len(body)))
+	}
+	start := len(s.addrs)
+	s.addrs = append(s.addrs, body...)
+	return s.addrs[start:len(s.addrs):len(s.addrs)], nil
+}
+
+// unquoteInto unquotes a string body as written in JSON into buf (reused
+// from its start) and returns it. The escapes addresses hold (\" and \\)
+// are undone here; any other goes through jsontext.
+func unquoteInto(buf, body []byte) ([]byte, error) {
+	dst := buf[:0]
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			continue
+		}
+		if i+1 < len(body) && (body[i+1] == '"' || body[i+1] == '\\' || body[i+1] == '/') {
+			i++
+			dst = append(dst, body[i])
+			continue
+		}
+		return jsontext.AppendUnquote(dst[:0], append(append([]byte{'"'}, body...), '"'))
+	}
+	return dst, nil
 }
 
 func (s *streamer) expectOn(dec *jsontext.Decoder, kind jsontext.Kind) error {

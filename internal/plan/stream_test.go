@@ -160,6 +160,47 @@ func TestLoadPlannedValuesOnlyWhenMissing(t *testing.T) {
 	}
 }
 
+// planned_values addresses are compared as written, escapes undone: a
+// resource whose address holds quotes (for_each keys) and that
+// resource_changes holds is not decoded again, whichever escape spells it.
+func TestLoadPlannedValuesEscapedAddresses(t *testing.T) {
+	doc := `{"format_version":"1.2","planned_values":{"root_module":{"child_modules":[{"address":"module.m[\"a\"]","resources":[
+	{"address":"module.m[\"a\"].aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","values":{"cidr_block":"10.0.0.0/16"}},
+	{"address":"module.m[\u0022a\u0022].aws_vpc.b","mode":"managed","type":"aws_vpc","name":"b","values":{"cidr_block":"10.1.0.0/16"}},
+	{"address":"module.m[\"a\\\/\"].aws_vpc.c","mode":"managed","type":"aws_vpc","name":"c","values":{"cidr_block":"10.2.0.0/16"}},
+	null]}]}},
+	"resource_changes":[
+	{"address":"module.m[\"a\"].aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","change":{"actions":["create"],"after":{}}},
+	{"address":"module.m[\"a\"].aws_vpc.b","mode":"managed","type":"aws_vpc","name":"b","change":{"actions":["create"],"after":{}}}]}`
+	p, err := FromBytes("mem", []byte(doc), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	walkModules(p.Doc.PlannedValues.RootModule, func(r *tfjson.StateResource) { got = append(got, r.Address) })
+	if want := `module.m["a\/"].aws_vpc.c`; len(got) != 1 || got[0] != want {
+		t.Errorf("planned_values kept %q, want only %s", got, want)
+	}
+	if m := p.Doc.PlannedValues.RootModule.ChildModules[0].Address; m != `module.m["a"]` {
+		t.Errorf("module address %q", m)
+	}
+}
+
+func TestUnquoteInto(t *testing.T) {
+	for body, want := range map[string]string{
+		`plain`:            `plain`,
+		`m[\"a\"]`:         `m["a"]`,
+		`a\\b\/c`:          `a\b/c`,
+		`m[\u0022a\u0022]`: `m["a"]`,
+		`tab\there \"x\"`:  "tab\there \"x\"",
+	} {
+		got, err := unquoteInto([]byte("leftover"), []byte(body))
+		if err != nil || string(got) != want {
+			t.Errorf("unquoteInto(%s) = %q, %v; want %q", body, got, err, want)
+		}
+	}
+}
+
 // A device or FIFO is read up to the limit, and something that is not a
 // plan is refused from its first bytes, not after reading the limit.
 func TestLoadDevicesAndFIFOs(t *testing.T) {

@@ -15,7 +15,11 @@ import (
 // keys are interned: a plan repeats the same attribute names for every
 // resource, so one string per name is kept instead of one per occurrence.
 type valueReader struct {
+	// keys interns object names, strs the string values a plan repeats
+	// (types, modes, providers, module addresses): apart, the map every
+	// name is looked up in stays small.
 	keys map[string]string
+	strs map[string]string
 	// members and items are stacks of the objects and arrays being read:
 	// a value's members are gathered here first, so its map or slice is
 	// allocated once at its final size instead of growing member by member.
@@ -28,7 +32,9 @@ type member struct {
 	val any
 }
 
-func newValueReader() *valueReader { return &valueReader{keys: make(map[string]string, 1024)} }
+func newValueReader() *valueReader {
+	return &valueReader{keys: make(map[string]string, 1024), strs: make(map[string]string, 1024)}
+}
 
 // maxValueDepth matches encoding/json's nesting limit.
 const maxValueDepth = 10000
@@ -120,7 +126,13 @@ func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
 }
 
 // key reads an object name, interned.
-func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
+func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) { return intern(vr.keys, dec) }
+
+// str reads a string value, interned.
+func (vr *valueReader) str(dec *jsontext.Decoder) (string, error) { return intern(vr.strs, dec) }
+
+// intern reads a string and returns the one equal string kept in seen.
+func intern(seen map[string]string, dec *jsontext.Decoder) (string, error) {
 	raw, err := dec.ReadValue()
 	if err != nil {
 		return "", err
@@ -128,15 +140,15 @@ func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "", fmt.Errorf("object name is not a string at offset %d", dec.InputOffset())
 	}
-	if k, ok := vr.keys[string(raw[1:len(raw)-1])]; ok {
+	if k, ok := seen[string(raw[1:len(raw)-1])]; ok {
 		return k, nil
 	}
 	k, err := unquote(raw)
 	if err != nil {
 		return "", err
 	}
-	if len(vr.keys) < 1<<16 {
-		vr.keys[string(raw[1:len(raw)-1])] = k
+	if len(seen) < 1<<16 {
+		seen[string(raw[1:len(raw)-1])] = k
 	}
 	return k, nil
 }
