@@ -54,7 +54,7 @@ folded(w) if [w.address, object.get(w, "part", "")] in folded_parts
 # the cause. Both indexes are built once: scanning every cause for every
 # warning is quadratic on large plans (2 000 warnings × 36 causes at 10k
 # community resources was a third of the policy time).
-folded_addresses := object.keys(placement_unknown) | {cause.address |
+folded_addresses := (object.keys(placement_unknown) | object.keys(target_unknown)) | {cause.address |
 	some cause in grant_unknown
 	cause.document == ""
 }
@@ -89,6 +89,32 @@ deny contains f if {
 		"message": sprintf("placement-unknown: %s function %s is placed in a VPC but its %s could not be resolved, so whether it reaches the database is unknown; to fix: pass the Terraform sources with --source DIR (a dynamic vpc_config block or a local is not in the plan), or make the value known at plan time", [fn.role, address, what]),
 		"path": [model.step("function", address, sprintf("%s function in a VPC, %s unknown", [fn.role, what]))],
 		"assumptions": [model.assumption(address, sprintf("%s could not be resolved", [what]), "no placement is taken as fact: the function is not judged on it")],
+		"severity": "medium",
+	}
+}
+
+# target_unknown[ep] is what could not be resolved about the function an
+# open entry point (auth NONE, or an auth that could not be read) invokes:
+# anyone may call it, and whether what it runs reaches the database is
+# unknown. Routes of the apigateway-v2 module built from a local or a
+# module input are the common case without the sources.
+target_unknown[ep.address] := ep if {
+	some ep in model.section("entry_points")
+	ep.auth in {"NONE", "unknown"}
+	model.named(object.get(ep, "target_unknown", ""))
+	not model.named(object.get(ep, "function", ""))
+}
+
+deny contains f if {
+	some address, ep in target_unknown
+	f := {
+		"resource": address,
+		"message": sprintf("target-unknown: %s %s has auth %s, so anyone may call it, but the function it invokes could not be resolved (%s), so whether it can wake the database is unknown; to fix: pass the Terraform sources with --source DIR if you did not, or make the target known at plan time (a reference to a function in the plan)", [ep.kind, address, ep.auth, ep.target_unknown]),
+		"path": array.concat(
+			array.concat([model.step("entry_point", address, sprintf("%s, auth %s", [ep.kind, ep.auth]))], model.as_array(object.get(ep, "steps", []))),
+			[model.step("function", "(unknown)", "the function it invokes could not be resolved")],
+		),
+		"assumptions": [model.assumption(address, sprintf("which function %s invokes", [address]), "none is taken as fact: the entry point is not judged on a guessed function")],
 		"severity": "medium",
 	}
 }
@@ -224,6 +250,8 @@ advice("invalid-role") := "use one of the roles control, egress, hot, viewer, wa
 
 advice("deferred") := "run terraform plan again once the deferred changes can be planned, and check that plan"
 
+advice("target-unknown") := "pass the Terraform sources with --source DIR if you did not, or make the target known at plan time (a reference to a function in the plan)"
+
 advice("same-name") := "give each resource its own name (AWS keeps these names unique per account, region or VPC); if they live in different accounts or regions, check by hand the findings that join on this name"
 
 advice("source") := "run terraform init in the root module so that .terraform/modules/modules.json names the module folders, or pass the right folder with --source"
@@ -239,10 +267,12 @@ assumed("invalid-role") := "no declared role: the function is judged by what it 
 
 assumed("same-name") := "joins by this name link the first of the resources only"
 
+assumed("target-unknown") := "nothing: the entry point is linked to no function, so what it runs is not analysed"
+
 assumed(kind) := "the values the plan does hold, read on best effort" if kind in {"format-version", "deferred"}
 
-assumed(kind) := "nothing: it is not analysed" if not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "invalid-role", "format-version", "deferred", "same-name"}
+assumed(kind) := "nothing: it is not analysed" if not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "invalid-role", "format-version", "deferred", "same-name", "target-unknown"}
 
-known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name"}
+known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name", "target-unknown"}
 
 advice(kind) := "review it by hand, then fix the plan or waive with a reason" if not kind in known_kinds

@@ -49,7 +49,7 @@ test_allow_null_warnings if {
 }
 
 test_deny_every_known_kind_has_specific_advice if {
-	every kind in ["unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name"] {
+	every kind in ["unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name", "target-unknown"] {
 		findings := deny with input as fx.input_of({"warnings": [w(kind, "aws_x.y", "m")]})
 		some d in findings
 		not contains(d.message, "review it by hand, then fix the plan")
@@ -178,4 +178,59 @@ test_deny_unknown_grant_with_not_action if {
 	role := {"address": "aws_iam_role.r", "statements": [{"origin": "aws_iam_policy.p", "effect": "Allow", "not_actions": ["iam:*"], "resources": ["(unknown)"]}], "grants": []}
 	findings := deny with input as fx.input_of({"functions": [guarded_fn("aws_lambda_function.a", "hot", "aws_iam_role.r")], "roles": [role]})
 	count(findings) == 1
+}
+
+route := `module.api.aws_apigatewayv2_route.this["POST /notes"]`
+
+integration := `module.api.aws_apigatewayv2_integration.this["POST /notes"]`
+
+unknown_target_route(auth) := {
+	"address": route, "kind": "apigw_v2_route", "auth": auth, "unresolved": true,
+	"target_unknown": sprintf("integration_uri of %s is unknown at plan time and its references lead to no resource in the plan: local.write_routes", [integration]),
+	"steps": [{"kind": "integration", "address": integration, "detail": "integration AWS_PROXY, integration_uri unknown at plan time"}],
+}
+
+# An open route whose function could not be resolved is one medium finding
+# that says what is unknown and what to pass, with the route's own low
+# warning folded in; it never names a guessed function.
+test_deny_open_route_with_unknown_target_at_medium if {
+	findings := deny with input as fx.input_of({
+		"entry_points": [unknown_target_route("NONE")],
+		"warnings": [w("target-unknown", route, "the function this apigw_v2_route invokes could not be resolved")],
+	})
+	count(findings) == 1
+	some d in findings
+	d.severity == "medium"
+	d.resource == route
+	startswith(d.message, "target-unknown: apigw_v2_route")
+	contains(d.message, "local.write_routes")
+	contains(d.message, "--source DIR")
+	fx.rests_on_assumption(d)
+	[s.address | some s in d.path] == [route, integration, "(unknown)"]
+}
+
+test_deny_unreadable_auth_with_unknown_target_at_medium if {
+	findings := deny with input as fx.input_of({"entry_points": [unknown_target_route("unknown")]})
+	some d in findings
+	d.severity == "medium"
+	contains(d.message, "has auth unknown")
+}
+
+# Behind an authorizer nobody from outside can run it: the model's low
+# warning stays, and nothing fails the run.
+test_allow_authorised_route_with_unknown_target_stays_low if {
+	findings := deny with input as fx.input_of({
+		"entry_points": [unknown_target_route("JWT")],
+		"warnings": [w("target-unknown", route, "the function this apigw_v2_route invokes could not be resolved")],
+	})
+	count(findings) == 1
+	some d in findings
+	not d.severity
+	contains(d.message, "--source DIR")
+}
+
+# A route whose function is known is judged by the other checks.
+test_allow_open_route_with_known_function if {
+	ep := object.union(unknown_target_route("NONE"), {"function": "module.control.aws_lambda_function.this[0]"})
+	count(deny) == 0 with input as fx.input_of({"entry_points": [ep]})
 }

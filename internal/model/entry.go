@@ -14,7 +14,12 @@ func (fx *facts) buildEntryPoints() {
 		if ep.Auth == "" {
 			ep.Auth = "unknown"
 		}
-		ep.Function = fx.functionRef(r, r.Values, r.Unknown, "function_name")
+		fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, "function_name")
+		if len(fns) > 0 {
+			ep.Function = fns[0]
+		} else if unknown != "" {
+			ep = fx.targetUnknown(ep, unknown)
+		}
 		fx.m.EntryPoints = append(fx.m.EntryPoints, ep)
 	}
 	fx.httpAPIRoutes()
@@ -43,38 +48,55 @@ func (fx *facts) functionRef(r *res, values, unknown map[string]any, key string)
 // lead to when it is not (the known value itself when it names nothing in
 // the plan).
 func (fx *facts) functionCandidates(r *res, values, unknown map[string]any, key string) []string {
+	fns, _ := fx.functionTargets(r, values, unknown, key)
+	return fns
+}
+
+// functionTargets is functionCandidates that also says, when it finds no
+// function because the attribute is unknown at plan time and its
+// references lead to no resource in the plan, what could not be resolved.
+func (fx *facts) functionTargets(r *res, values, unknown map[string]any, key string) ([]string, string) {
 	v := getStr(values, key)
 	if v != "" {
 		if a := fx.lookup(v, functionTypes...); a != "" {
-			return []string{a}
+			return []string{a}, ""
 		}
 		if a := fx.functionByName(v); a != "" {
-			return []string{a}
+			return []string{a}, ""
 		}
 	}
 	l := fx.link(r, values, unknown, key, []string{key}, functionTypes...)
 	if len(l.Addrs) > 0 {
-		return l.Addrs
+		return l.Addrs, ""
 	}
 	// Invoke ARNs from a function's invoke_arn: look through references of
 	// any type once more (aliases point at functions too).
 	ts, _ := fx.ix.resolve(r.Module, refsAt(r, key))
 	for _, t := range ts {
 		if tr := fx.ix.byAddr[t.Addr]; tr != nil && tr.Type == "aws_lambda_alias" {
-			return fx.functionCandidates(tr, tr.Values, tr.Unknown, "function_name")
+			return fx.functionTargets(tr, tr.Values, tr.Unknown, "function_name")
 		}
 	}
 	if v != "" {
-		return []string{v}
+		return []string{v}, ""
 	}
-	return nil
+	if len(ts) == 0 && len(l.Lost) > 0 {
+		return nil, key + " of " + r.Address + " is unknown at plan time and its references lead to no resource in the plan: " + unresolvedRefs(l.Lost)
+	}
+	return nil, ""
 }
 
 func (fx *facts) httpAPIRoutes() {
 	// Integrations → functions, stages → throttled APIs.
 	integ := map[string][]string{}
+	integUnknown := map[string]string{}
+	integTypes := map[string]string{}
 	for _, r := range fx.ix.byType["aws_apigatewayv2_integration"] {
-		integ[r.Address] = fx.functionCandidates(r, r.Values, r.Unknown, "integration_uri")
+		integ[r.Address], integUnknown[r.Address] = fx.functionTargets(r, r.Values, r.Unknown, "integration_uri")
+		if !mayInvokeLambda(r) {
+			integUnknown[r.Address] = ""
+		}
+		integTypes[r.Address] = getStr(r.Values, "integration_type")
 	}
 	throttledAPI := map[string]bool{}
 	for _, r := range fx.ix.byType["aws_apigatewayv2_stage"] {
@@ -100,9 +122,17 @@ func (fx *facts) httpAPIRoutes() {
 				integrations = []string{a}
 			}
 		}
-		var fns []string
+		var fns, unknown []string
+		var via []Step
 		for _, a := range integrations {
 			fns = append(fns, integ[a]...)
+			if integUnknown[a] != "" {
+				unknown = append(unknown, integUnknown[a])
+				via = append(via, Step{Kind: "integration", Address: a, Detail: "integration " + orUnknown(integTypes[a]) + ", integration_uri unknown at plan time"})
+			}
+		}
+		if len(integrations) == 0 && len(tgt.Lost) > 0 {
+			unknown = append(unknown, "target of "+r.Address+" is unknown at plan time and its references lead to no integration in the plan: "+unresolvedRefs(tgt.Lost))
 		}
 		fns = sortedUnique(fns)
 		api := fx.link(r, r.Values, r.Unknown, "api_id", []string{"api_id"}, "aws_apigatewayv2_api")
@@ -110,6 +140,10 @@ func (fx *facts) httpAPIRoutes() {
 			ep.Throttled = ep.Throttled || throttledAPI[a]
 		}
 		fx.entryAPI[r.Address] = api.Addrs
+		if len(fns) == 0 && len(unknown) > 0 {
+			fx.m.EntryPoints = append(fx.m.EntryPoints, fx.targetUnknown(ep, strings.Join(unknown, "; "), via...))
+			continue
+		}
 		fx.m.EntryPoints = append(fx.m.EntryPoints, candidateEntryPoints(ep, integrations, fns)...)
 	}
 }
@@ -143,10 +177,19 @@ func (fx *facts) restMethods() {
 	// Integrations are keyed by the method they serve: resource + HTTP method.
 	type key struct{ resource, method string }
 	integ := map[key]string{}
+	integUnknown := map[key]Step{}
 	for _, r := range fx.ix.byType["aws_api_gateway_integration"] {
-		fn := fx.functionRef(r, r.Values, r.Unknown, "uri")
+		fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, "uri")
+		if !mayInvokeLambda(r) {
+			unknown = ""
+		}
 		for _, rk := range fx.restResourceKeys(r) {
-			integ[key{rk, getStr(r.Values, "http_method")}] = fn
+			k := key{rk, getStr(r.Values, "http_method")}
+			if len(fns) > 0 {
+				integ[k] = fns[0]
+			} else if unknown != "" {
+				integUnknown[k] = Step{Kind: "integration", Address: r.Address, Detail: unknown}
+			}
 		}
 	}
 	throttledAPI := map[string]bool{}
@@ -191,10 +234,17 @@ func (fx *facts) restMethods() {
 		if ep.Auth == "" {
 			ep.Auth = "unknown"
 		}
+		var unknown *Step
 		for _, rk := range fx.restResourceKeys(r) {
-			if fn := integ[key{rk, getStr(r.Values, "http_method")}]; fn != "" {
+			k := key{rk, getStr(r.Values, "http_method")}
+			if fn := integ[k]; fn != "" {
 				ep.Function = fn
+			} else if st, ok := integUnknown[k]; ok {
+				unknown = &st
 			}
+		}
+		if ep.Function == "" && unknown != nil {
+			ep = fx.targetUnknown(ep, unknown.Detail, Step{Kind: unknown.Kind, Address: unknown.Address, Detail: "uri unknown at plan time"})
 		}
 		api := fx.link(r, r.Values, r.Unknown, "rest_api_id", []string{"rest_api_id"}, "aws_api_gateway_rest_api")
 		for _, a := range append(api.Addrs, api.Raw...) {

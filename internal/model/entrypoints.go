@@ -43,13 +43,19 @@ func (fx *facts) quickCreateAPIs() {
 		if r.Data || (getStr(r.Values, "target") == "" && len(refsAt(r, "target")) == 0) {
 			continue
 		}
-		fn := fx.functionRef(r, r.Values, r.Unknown, "target")
-		if fx.functions[fn] == nil {
+		ep := EntryPoint{Address: r.Address, Kind: "apigw_v2_quick_create", Auth: "NONE", Steps: []Step{
+			{Kind: "route", Address: r.Address, Detail: "quick create (target set): catch-all $default route without authorization, auto-deployed"},
+		}}
+		fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, "target")
+		switch {
+		case len(fns) > 0 && fx.functions[fns[0]] != nil:
+			ep.Function = fns[0]
+		case len(fns) == 0 && unknown != "":
+			ep = fx.targetUnknown(ep, unknown)
+		default:
 			continue
 		}
-		fx.addEntry(EntryPoint{Address: r.Address, Kind: "apigw_v2_quick_create", Auth: "NONE", Function: fn, Steps: []Step{
-			{Kind: "route", Address: r.Address, Detail: "quick create (target set): catch-all $default route without authorization, auto-deployed"},
-		}})
+		fx.addEntry(ep)
 	}
 }
 
@@ -72,15 +78,21 @@ func (fx *facts) publicPermissions() {
 		if restricted(r, "principal_org_id") {
 			continue
 		}
-		fn := fx.functionRef(r, r.Values, r.Unknown, "function_name")
-		if fx.functions[fn] == nil {
-			continue
-		}
 		detail := "Lambda permission for principal \"*\": anyone may invoke the function"
 		if p != "*" {
 			detail = "Lambda permission for " + p + " with no source_arn or source_account: a " + p + " resource in any account may invoke the function"
 		}
-		fx.addEntry(EntryPoint{Address: r.Address, Kind: "lambda_permission", Auth: "NONE", Function: fn, Steps: []Step{{Kind: "policy", Address: r.Address, Detail: detail}}})
+		ep := EntryPoint{Address: r.Address, Kind: "lambda_permission", Auth: "NONE", Steps: []Step{{Kind: "policy", Address: r.Address, Detail: detail}}}
+		fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, "function_name")
+		switch {
+		case len(fns) > 0 && fx.functions[fns[0]] != nil:
+			ep.Function = fns[0]
+		case len(fns) == 0 && unknown != "":
+			ep = fx.targetUnknown(ep, unknown)
+		default:
+			continue
+		}
+		fx.addEntry(ep)
 	}
 }
 

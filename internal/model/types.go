@@ -323,6 +323,11 @@ type EntryPoint struct {
 	// sources). There is one entry point per candidate, each Unresolved,
 	// with a step that carries the assumption.
 	Candidates []string `json:"candidates,omitempty"`
+	// TargetUnknown says what could not be resolved when the entry point
+	// invokes a function the model cannot name (Function is then empty):
+	// its target is unknown at plan time and its references lead to no
+	// resource in the plan (a local or a module input without --source).
+	TargetUnknown string `json:"target_unknown,omitempty"`
 }
 
 // Schedule is an EventBridge rule or EventBridge Scheduler schedule with
@@ -370,7 +375,7 @@ type VPCEndpoint struct {
 // Warning is something the model could not analyse. It is never dropped:
 // the policies turn warnings into findings, and --strict fails on them.
 type Warning struct {
-	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy|invalid-role|deferred|same-name
+	Kind    string `json:"kind"` // unresolved-reference|unknown-policy|blind-spot|format-version|invalid-policy|invalid-role|deferred|same-name|target-unknown
 	Address string `json:"address"`
 	// Part narrows the address to the part it concerns ("statement NAME"
 	// of a policy document), when a Statement names the same part.
