@@ -101,7 +101,7 @@ func (fx *facts) rulePrefixLists(r *res, key string, rule *SGRule) []string {
 	if !unknownAt(r.Unknown, key) {
 		return getStrings(r.Values, key) // known ids (an empty list from a variable, say)
 	}
-	l := fx.link(r, r.Values, r.Unknown, key, []string{key}, prefixListTypes...)
+	l := fx.link(r, r.Values, r.Unknown, key, []string{key}, rulePrefixListTypes...)
 	fx.noteLost(r, key, l, &rule.Unresolved)
 	return append(l.Addrs, l.Raw...)
 }

@@ -4,12 +4,17 @@ import "github.com/letsleep/letsleep/internal/addrset"
 
 var prefixListTypes = []string{"aws_ec2_managed_prefix_list"}
 
+// rulePrefixListTypes are what a security-group rule's prefix list may
+// name: a managed list, or a gateway VPC endpoint's prefix_list_id (the
+// list of its service, S3 or DynamoDB).
+var rulePrefixListTypes = []string{"aws_ec2_managed_prefix_list", "aws_vpc_endpoint"}
+
 // prefixList resolves a managed prefix list (an id, or the address of one
 // in the plan) to its addresses. ok is false when the plan does not hold its
 // entries: an AWS-managed list read by no data source, or entries unknown
 // until apply. Callers then treat it as may-match, never as a fact.
 func (fx *facts) prefixList(ref string) (addrset.Set, bool) {
-	addr := fx.lookup(ref, prefixListTypes...)
+	addr := fx.lookup(ref, rulePrefixListTypes...)
 	if addr == "" {
 		return addrset.Empty, false
 	}
@@ -48,6 +53,16 @@ func (fx *facts) buildPrefixLists() {
 			cidrs[a] = append(cidrs[a], c)
 		}
 	}
+	// A gateway endpoint's list holds the public ranges of its service (S3,
+	// DynamoDB) in the region, which AWS does not put in the plan. They
+	// never hold an address inside the VPC (the database), and traffic to
+	// them takes the endpoint's route, not a way out, so for reachability
+	// the list is read as naming no address at all (docs/blind-spots.md).
+	for _, r := range fx.ix.byType["aws_vpc_endpoint"] {
+		if t := getStr(r.Values, "vpc_endpoint_type"); !r.Data && (t == "" || t == "Gateway") {
+			fx.plSets[r.Address] = addrset.Empty
+		}
+	}
 	for a, cs := range cidrs {
 		if unknown[a] {
 			continue
@@ -61,7 +76,7 @@ func (fx *facts) buildPrefixLists() {
 // configuration; a reference that leads nowhere leaves the rule unresolved.
 func (fx *facts) prefixListRefs(r *res, refs []string, rule *SGRule) []string {
 	ts, _ := fx.ix.resolve(r.Module, refs)
-	addrs := fx.ix.addrsOf(ts, prefixListTypes...)
+	addrs := fx.ix.addrsOf(ts, rulePrefixListTypes...)
 	if len(addrs) == 0 && len(refs) > 0 {
 		rule.Unresolved = true
 	}

@@ -194,6 +194,14 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 			seenSpecific[general] = true
 			// module.db.secret[0].arn: the output is "secret", indexed.
 			output, _ := cutIndex(parts[2])
+			if idx == "" && ix.isInstanceKey(ix.childInstances[mod+"|"+call], parts[2]) {
+				// The sources write module.fn["api"].arn as module.fn.api.arn.
+				idx = `["` + parts[2] + `"]`
+				output = ""
+				if len(parts) > 3 {
+					output, _ = cutIndex(parts[3])
+				}
+			}
 			ix.resolveModule(mod, call, idx, output, depth, rs)
 			continue
 		}
@@ -214,6 +222,11 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 					rest = rest[1:]
 				}
 			}
+		}
+		if idx == "" && len(rest) > 0 && ix.isInstanceKey(addrsOfRes(ix.byModKey[mod+"|"+name]), rest[0]) {
+			// The sources write fn["api"].json as fn.api.json: "api" is a
+			// for_each key of fn, not an attribute.
+			idx, rest = `["`+rest[0]+`"]`, rest[1:]
 		}
 		// "x.a[0].id" then "x.a[0]": the same instance, keep the first
 		// (most specific) form; "x.a" after any "x.a[...]" is the widening.
@@ -236,6 +249,30 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 			ix.resolveAttr(r, attr, depth, rs)
 		}
 	}
+}
+
+// isInstanceKey reports whether step, written as an attribute (the sources
+// write an identifier key that way), is the for_each key of one of the
+// instance addresses.
+func (ix *index) isInstanceKey(addrs []string, step string) bool {
+	if step == "" || strings.ContainsAny(step, "[\"") {
+		return false
+	}
+	want := `["` + step + `"]`
+	for _, a := range addrs {
+		if strings.HasSuffix(a, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func addrsOfRes(rs []*res) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Address
+	}
+	return out
 }
 
 // resolveAttr follows a configured attribute of a resource to what its
@@ -327,7 +364,7 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 	}
 	call := pm.ModuleCalls[segs[len(segs)-1].call]
 	e := call.Expressions[name]
-	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || onlyIteration(e.References)) {
+	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || onlyIteration(e.References) || indexedByIteration(e.References)) {
 		// The plan flattens the argument's references; the sources keep
 		// its shape, so a key or the call's own each picks one part.
 		if refs, ok := ix.src.Argument(ix.configPath(mod), indexSuffix(mod), name, sel...); ok {
@@ -363,7 +400,53 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 		*lost = append(append(*lost, gotLost...), ApproxMarker+"var."+name)
 		return
 	}
+	if idx := indexSuffix(segs[len(segs)-1].instance); idx != "" && indexedByIteration(e.References) {
+		// var.x = data.doc.fn[each.key].json: the plan lists the reference
+		// as "data.doc.fn" plus "each.key", which alone would give every
+		// instance of fn to every instance of the call. Keep the call's
+		// own key, as ownInstance does for a resource's attribute.
+		ix.resolveOwnKey(parent, e.References, idx, depth, rs)
+		return
+	}
 	ix.resolveInto(parent, e.References, depth+1, rs)
+}
+
+// resolveOwnKey resolves refs made in an instance with index idx, reading
+// each reference that names a resource, data source or module call without
+// an index as that instance's own key. A reference with no instance of
+// that key indexes something else and keeps all its instances.
+func (ix *index) resolveOwnKey(mod string, refs []string, idx string, depth int, rs *resolution) {
+	for _, ref := range refs {
+		if own := withOwnKey(ref, idx); own != ref {
+			var got []target
+			var gotLost []string
+			ix.resolveInto(mod, []string{own}, depth+1, &resolution{out: &got, lost: &gotLost, seen: rs.seen})
+			if len(got) > 0 {
+				*rs.out = append(*rs.out, got...)
+				*rs.lost = append(*rs.lost, gotLost...)
+				continue
+			}
+		}
+		ix.resolveInto(mod, []string{ref}, depth+1, rs)
+	}
+}
+
+// withOwnKey puts idx on a reference to a resource, data source or module
+// call that has no index (data.a.b → data.a.b["k"]); other references are
+// returned as they are.
+func withOwnKey(ref, idx string) string {
+	parts := splitRef(ref)
+	n := 2 // aws_x.name, module.name
+	switch parts[0] {
+	case "count", "each", "path", "terraform", "self", "local", "var":
+		return ref
+	case "data":
+		n = 3
+	}
+	if len(parts) < n || strings.Contains(parts[n-1], "[") {
+		return ref
+	}
+	return strings.Join(parts[:n], ".") + idx + strings.TrimPrefix(ref, strings.Join(parts[:n], "."))
 }
 
 // instanceKey is the for_each key of an instance address

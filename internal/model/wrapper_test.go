@@ -1,0 +1,120 @@
+package model
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/source"
+)
+
+// buildStack builds the model of a committed stack under
+// terraform/community, with its .tf sources (withSource) or from the plan
+// alone.
+func buildStack(t *testing.T, name string, withSource bool) *Model {
+	t.Helper()
+	dir := filepath.Join("..", "..", "terraform", "community", name)
+	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "community-modules")); err != nil && withSource {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)
+		}
+		t.Skip("SKIPPED: ../shared/community-modules is missing (CI has it)")
+	}
+	p, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src Sources
+	if withSource {
+		c, err := source.Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = c
+	}
+	m, err := BuildWithSources(p, Config{}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func roleSids(t *testing.T, m *Model, addr string) []string {
+	t.Helper()
+	for _, r := range m.Roles {
+		if r.Address == addr {
+			var out []string
+			for _, s := range r.Statements {
+				out = append(out, s.Sid)
+			}
+			slices.Sort(out)
+			return slices.Compact(out)
+		}
+	}
+	t.Fatalf("no role %s", addr)
+	return nil
+}
+
+// module "fn" { for_each = local.functions; policy_json =
+// data.aws_iam_policy_document.fn[each.key].json }: each instance gets its
+// own document. The plan lists the argument as "data...fn" plus
+// "each.key", and the sources wrote the key as an attribute (fn.api.json);
+// both gave every function every document, so the hot and egress
+// functions of the clean stack read the DB secret (two false criticals).
+func TestWrapperForEachGetsItsOwnPolicyDocument(t *testing.T) {
+	want := map[string][]string{
+		"api":    {"ReadCache", "XRay"},
+		"enrich": {"PartnerKey", "WriteCache", "XRay"},
+		"ledger": {"ReadDbSecret", "XRay"},
+	}
+	for _, withSource := range []bool{true, false} {
+		m := buildStack(t, "foreach-wrapper-clean", withSource)
+		for key, sids := range want {
+			role := `module.fn["` + key + `"].module.lambda.aws_iam_role.lambda[0]`
+			got := slices.DeleteFunc(roleSids(t, m, role), func(s string) bool { return s == "" })
+			if !slices.Equal(got, sids) {
+				t.Errorf("source=%v %s statements = %v, want %v", withSource, key, got, sids)
+			}
+		}
+	}
+}
+
+// egress_prefix_list_ids = [for k in local.gateway_endpoints :
+// aws_vpc_endpoint.gateway[k].prefix_list_id]: the rule names the gateway
+// endpoints' lists (S3, DynamoDB) and is resolved, not a worst-case guess.
+func TestRulePrefixListOfGatewayEndpoint(t *testing.T) {
+	m := buildStack(t, "foreach-wrapper-clean", true)
+	for _, sg := range m.SecurityGroups {
+		if sg.Address != "module.ledger_sg.aws_security_group.this_name_prefix[0]" {
+			continue
+		}
+		for _, r := range sg.Egress {
+			want := []string{`aws_vpc_endpoint.gateway["dynamodb"]`, `aws_vpc_endpoint.gateway["s3"]`}
+			if r.Unresolved || !slices.Equal(r.PrefixLists, want) {
+				t.Errorf("%s: unresolved=%v prefix lists %v, want %v", r.Address, r.Unresolved, r.PrefixLists, want)
+			}
+		}
+		return
+	}
+	t.Fatal("no ledger security group")
+}
+
+func TestWithOwnKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"data.aws_iam_policy_document.fn":      `data.aws_iam_policy_document.fn["k"]`,
+		"data.aws_iam_policy_document.fn.json": `data.aws_iam_policy_document.fn["k"].json`,
+		"aws_subnet.x":                         `aws_subnet.x["k"]`,
+		"module.sg.security_group_id":          `module.sg["k"].security_group_id`,
+		`aws_subnet.x["a"]`:                    `aws_subnet.x["a"]`,
+		"each.key":                             "each.key",
+		"var.x":                                "var.x",
+		"local.y":                              "local.y",
+	} {
+		if got := withOwnKey(in, `["k"]`); got != want {
+			t.Errorf("withOwnKey(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
