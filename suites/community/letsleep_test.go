@@ -44,8 +44,14 @@ func (f reportedFinding) atLeastMedium() bool {
 }
 
 func (l letsleep) run(ctx context.Context, args ...string) (stdout string, code int, err error) {
+	return l.runIn(ctx, "", args...)
+}
+
+// runIn runs letsleep from dir ("" the suite's own folder).
+func (l letsleep) runIn(ctx context.Context, dir string, args ...string) (stdout string, code int, err error) {
 	var out, errOut bytes.Buffer
 	cmd := exec.CommandContext(ctx, l.bin, args...)
+	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
 	var exit *exec.ExitError
@@ -68,8 +74,17 @@ func withSource(args []string, on bool, stackDir string) []string {
 
 // check runs `letsleep check PLAN --format json` on a stack's committed plan.
 func (l letsleep) check(ctx context.Context, stackDir, planFile string) ([]reportedFinding, int, error) {
-	args := withSource([]string{"check", planFile, "--format", "json", "--fail-on", "medium"}, l.checkSource, stackDir)
-	out, code, err := l.run(ctx, args...)
+	return l.checkArgs(ctx, "", planFile, withSource([]string{"check", planFile, "--format", "json", "--fail-on", "medium"}, l.checkSource, stackDir))
+}
+
+// checkIn runs `letsleep check PLAN --format json` from dir with no
+// --source, so only .tf files in the plan's folder or in dir are read.
+func (l letsleep) checkIn(ctx context.Context, dir, planFile string) ([]reportedFinding, int, error) {
+	return l.checkArgs(ctx, dir, planFile, []string{"check", planFile, "--format", "json", "--fail-on", "medium"})
+}
+
+func (l letsleep) checkArgs(ctx context.Context, dir, planFile string, args []string) ([]reportedFinding, int, error) {
+	out, code, err := l.runIn(ctx, dir, args...)
 	if err != nil {
 		return nil, code, err
 	}

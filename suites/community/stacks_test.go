@@ -23,10 +23,6 @@ import (
 // cleanStack is the sleep-first design written with the community modules.
 const cleanStack = "sleep-first"
 
-// moduleSource is how every stack calls the community modules: relative to
-// the stack, with shared/ beside the repository root.
-const moduleSource = "../../../../shared/community-modules/"
-
 // ContinueOnFailure: one stack must not hide the verdict on the others.
 var _ = Describe("Stacks built from the terraform-aws-modules community modules", Ordered, ContinueOnFailure, func() {
 	root, rootErr := planner.RepoRoot(".")
@@ -68,7 +64,7 @@ var _ = Describe("Stacks built from the terraform-aws-modules community modules"
 			Expect(err).NotTo(HaveOccurred())
 			readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
 			Expect(err).NotTo(HaveOccurred())
-			if name == cleanStack {
+			if len(exp.Findings) == 0 {
 				Expect(string(readme)).To(ContainSubstring("Clean:"))
 			} else {
 				Expect(string(readme)).To(ContainSubstring("Mistake:"))
@@ -83,9 +79,7 @@ var _ = Describe("Stacks built from the terraform-aws-modules community modules"
 				Expect(string(readme)).To(ContainSubstring("`"+f.Resource+"`"), "README does not name %s", f.Resource)
 			}
 			Expect(doc.Config.RootModule.ModuleCalls).NotTo(BeEmpty())
-			for call, mc := range doc.Config.RootModule.ModuleCalls {
-				Expect(mc.Source).To(HavePrefix(moduleSource), "module %q is not a community module", call)
-			}
+			Expect(communityCalls(dir, filepath.Join(root, "..", "shared", "community-modules"), dir, doc.Config.RootModule.ModuleCalls)).To(Succeed())
 			Expect(doc.Timestamp).To(BeEmpty(), "plan.json was not written by make community-plans (it drops the timestamp)")
 			for _, leftover := range []string{".terraform", ".terraform.lock.hcl", "terraform.tfstate"} {
 				Expect(filepath.Join(dir, leftover)).NotTo(BeAnExistingFile())
@@ -106,6 +100,17 @@ var _ = Describe("Stacks built from the terraform-aws-modules community modules"
 			By(fmt.Sprintf("PENDING %s: %s", name, exp.Pending))
 			AddReportEntry("PENDING "+name, exp.Pending+"\n  "+strings.Join(got, "\n  "), ReportEntryVisibilityAlways)
 			Expect(got).NotTo(BeEmpty(), "%s is marked pending (%q), yet letsleep now gets it exactly right: remove \"pending\" from its expected.json", name, exp.Pending)
+		}, SpecTimeout(3*time.Minute))
+
+		It("never passes "+name+" silently when read without its sources", func(ctx SpecContext) {
+			exp, err := loadExpectation(filepath.Join(dir, "expected.json"))
+			Expect(err).NotTo(HaveOccurred())
+			got, missing, err := planAloneProblems(ctx, cli, planFile, exp)
+			Expect(err).NotTo(HaveOccurred(), "letsleep could not check %s without sources", name)
+			if len(missing) > 0 {
+				AddReportEntry("WITHOUT SOURCES "+name, "not found exactly without the sources (an assumption stands in):\n  "+strings.Join(missing, "\n  "), ReportEntryVisibilityAlways)
+			}
+			Expect(got).To(BeEmpty(), "%s without sources:\n  %s", name, strings.Join(got, "\n  "))
 		}, SpecTimeout(3*time.Minute))
 	}
 
