@@ -17,7 +17,13 @@ import (
 // with its .tf sources (withSource) or from the plan alone.
 func buildCommunity(t *testing.T, name string, withSource bool) *Model {
 	t.Helper()
-	dir := filepath.Join("testdata", "community", name)
+	return buildCommunityDir(t, filepath.Join("testdata", "community", name), withSource)
+}
+
+// buildCommunityDir is buildCommunity on a stack folder anywhere (the
+// committed stacks under terraform/community).
+func buildCommunityDir(t *testing.T, dir string, withSource bool) *Model {
+	t.Helper()
 	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "community-modules")); err != nil && withSource {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)

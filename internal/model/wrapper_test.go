@@ -1,45 +1,16 @@
 package model
 
 import (
-	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
-
-	"github.com/letsleep/letsleep/internal/plan"
-	"github.com/letsleep/letsleep/internal/source"
 )
 
 // buildStack builds the model of a committed stack under
-// terraform/community, with its .tf sources (withSource) or from the plan
-// alone.
+// terraform/community.
 func buildStack(t *testing.T, name string, withSource bool) *Model {
 	t.Helper()
-	dir := filepath.Join("..", "..", "terraform", "community", name)
-	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "community-modules")); err != nil && withSource {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)
-		}
-		t.Skip("SKIPPED: ../shared/community-modules is missing (CI has it)")
-	}
-	p, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var src Sources
-	if withSource {
-		c, err := source.Load(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src = c
-	}
-	m, err := BuildWithSources(p, Config{}, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return buildCommunityDir(t, filepath.Join("..", "..", "terraform", "community", name), withSource)
 }
 
 func roleSids(t *testing.T, m *Model, addr string) []string {
