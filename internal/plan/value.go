@@ -20,6 +20,11 @@ type valueReader struct {
 	// name is looked up in stays small.
 	keys map[string]string
 	strs map[string]string
+	// texts and numbers hold the string and number values read so far,
+	// boxed, keyed by their JSON text: a plan repeats most of them
+	// (regions, runtimes, protocols, ports, policy documents), and a
+	// repeat then costs no allocation. Both are bounded.
+	texts, numbers map[string]any
 	// members and items are stacks of the objects and arrays being read:
 	// a value's members are gathered here first, so its map or slice is
 	// allocated once at its final size instead of growing member by member.
@@ -33,7 +38,53 @@ type member struct {
 }
 
 func newValueReader() *valueReader {
-	return &valueReader{keys: make(map[string]string, 1024), strs: make(map[string]string, 1024)}
+	return &valueReader{
+		keys: make(map[string]string, 1024), strs: make(map[string]string, 1024),
+		texts: make(map[string]any, 1024), numbers: make(map[string]any, 64),
+	}
+}
+
+// maxShared and maxSharedLen bound texts and numbers: at most 32k values
+// of at most 512 bytes each are kept for sharing.
+const (
+	maxShared    = 1 << 15
+	maxSharedLen = 512
+)
+
+// text returns the string value of a JSON string literal, boxed, shared
+// with earlier equal ones.
+func (vr *valueReader) text(raw jsontext.Value) (any, error) {
+	body := raw[1 : len(raw)-1]
+	if v, ok := vr.texts[string(body)]; ok {
+		return v, nil
+	}
+	s, err := unquote(raw)
+	if err != nil {
+		return nil, err
+	}
+	var v any = s
+	if len(body) <= maxSharedLen && len(vr.texts) < maxShared {
+		key := s // without escapes the body is the string itself
+		if hasEscape(body) {
+			key = string(body)
+		}
+		vr.texts[key] = v
+	}
+	return v, nil
+}
+
+// number returns a JSON number literal as a json.Number (the literal as
+// written, so 1e400 loads), boxed, shared with earlier equal ones.
+func (vr *valueReader) number(raw jsontext.Value) any {
+	if v, ok := vr.numbers[string(raw)]; ok {
+		return v
+	}
+	n := json.Number(raw)
+	var v any = n
+	if len(raw) <= maxSharedLen && len(vr.numbers) < maxShared {
+		vr.numbers[string(n)] = v
+	}
+	return v
 }
 
 // maxValueDepth matches encoding/json's nesting limit.
@@ -101,13 +152,13 @@ func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return unquote(raw)
+		return vr.text(raw)
 	case '0':
 		raw, err := dec.ReadValue()
 		if err != nil {
 			return nil, err
 		}
-		return json.Number(raw), nil
+		return vr.number(raw), nil
 	case 't', 'f':
 		tok, err := dec.ReadToken()
 		if err != nil {
