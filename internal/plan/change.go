@@ -22,8 +22,7 @@ var changeFields = []string{
 // another case, a string field that is not a string) returns errShape, so
 // the exact path decides.
 func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
-	rc := &tfjson.ResourceChange{}
-	present, err := s.object(func(k string) error {
+	return newObject(s, func(rc *tfjson.ResourceChange, k string) error {
 		var err error
 		switch k {
 		case "address":
@@ -57,10 +56,6 @@ func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
 		}
 		return err
 	})
-	if err != nil || !present {
-		return nil, err
-	}
-	return rc, nil
 }
 
 var changeValueFields = []string{"actions", "after", "after_unknown"}
@@ -68,8 +63,7 @@ var changeValueFields = []string{"actions", "after", "after_unknown"}
 // change reads the change of a resource change: its actions, after and
 // after_unknown.
 func (s *streamer) change() (*tfjson.Change, error) {
-	c := &tfjson.Change{}
-	present, err := s.object(func(k string) error {
+	return newObject(s, func(c *tfjson.Change, k string) error {
 		var err error
 		switch k {
 		case "actions":
@@ -83,10 +77,6 @@ func (s *streamer) change() (*tfjson.Change, error) {
 		}
 		return err
 	})
-	if err != nil || !present {
-		return nil, err
-	}
-	return c, nil
 }
 
 func (s *streamer) actions() (tfjson.Actions, error) {

@@ -25,12 +25,6 @@ import (
 // over the whole input, which names the problem with its JSON path, line
 // and column: an error costs a second read, a valid plan never does.
 
-// Aliases without tfjson's UnmarshalJSON (which re-parses with
-// encoding/json and rejects unknown format versions).
-type (
-	leanConfig tfjson.Config
-)
-
 // streamer holds the state of one streaming decode.
 type streamer struct {
 	dec  *jsontext.Decoder
@@ -149,12 +143,9 @@ func (s *streamer) field(name string, doc *tfjson.Plan, keys *topKeys) error {
 		return err
 	case "configuration":
 		keys.configuration = true
-		var c *leanConfig
-		if err := json.UnmarshalDecode(s.dec, &c, s.opts); err != nil {
-			return err
-		}
-		doc.Config = (*tfjson.Config)(c)
-		return nil
+		c, err := s.config()
+		doc.Config = c
+		return err
 	case "variables":
 		// Small (one value per root variable); cost reads the region from
 		// it. A value Go cannot hold (1e400) leaves that variable out

@@ -255,3 +255,41 @@ func TestLoadDevicesAndFIFOs(t *testing.T) {
 		t.Errorf("over the limit: %v", err)
 	}
 }
+
+// The configuration, read by hand, matches the exact decoder on every part
+// tfjson has, nulls included; a member named in another case is left to
+// the exact path.
+func TestStreamConfigMatchesExact(t *testing.T) {
+	config := `{"provider_config":{"aws":{"name":"aws","full_name":"registry.terraform.io/hashicorp/aws","expressions":{"region":{"constant_value":"eu-west-1"}}}},
+	"root_module":{"outputs":{"o":{"expression":{"references":["module.m.x","module.m"]},"description":"d","sensitive":true,"depends_on":["aws_vpc.a"]},"n":null,"e":{"expression":null}},
+	"variables":{"v":{"default":{"k":[1,2]},"description":"x","sensitive":false}},
+	"resources":[{"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","provider_config_key":"aws","schema_version":1,
+	"expressions":{"cidr_block":{"constant_value":"10.0.0.0/16"},"tags":null,"ingress":[{"from_port":{"constant_value":443},"x":null}]},
+	"count_expression":{"references":["var.n"]},"provisioners":[{"type":"local-exec","expressions":{"command":{"constant_value":"true"}}}],"depends_on":["aws_vpc.b"]},null],
+	"module_calls":{"m":{"source":"./m","version_constraint":"1.0","expressions":{"x":{"references":["each.value"]}},"for_each_expression":{"references":["var.v"]},"depends_on":["aws_vpc.a"],
+	"module":{"resources":[{"address":"aws_subnet.s","mode":"managed","type":"aws_subnet","name":"s","expressions":{"vpc_id":{"references":["var.x"]}},"for_each_expression":null}],"module_calls":{"z":null}}}}}}`
+	doc := `{"format_version":"1.2","resource_changes":[],"configuration":` + config + `}`
+	fast, err := streamDecode("mem", nil, 0, []byte(doc))
+	if err != nil {
+		t.Fatalf("stream: %v", err)
+	}
+	exact, err := decode("mem", []byte(doc))
+	if err != nil {
+		t.Fatalf("exact: %v", err)
+	}
+	if !sameJSON(fast.Doc.Config, exact.Doc.Config) {
+		a, _ := json.Marshal(fast.Doc.Config)
+		b, _ := json.Marshal(exact.Doc.Config)
+		t.Errorf("configuration differs from the exact path:\nstream %s\nexact  %s", a, b)
+	}
+	if fast.Doc.Config.RootModule.Outputs["n"] != nil || fast.Doc.Config.RootModule.Resources[1] != nil {
+		t.Error("a null output or resource should read as nil")
+	}
+	other := strings.Replace(doc, `"module_calls"`, `"Module_Calls"`, 1)
+	if _, err := streamDecode("mem", nil, 0, []byte(other)); !errors.Is(err, errShape) {
+		t.Errorf("a member in another case: %v, want errShape (the exact path decides)", err)
+	}
+	if p, err := FromBytes("mem", []byte(other), Options{}); err != nil || p.Doc.Config.RootModule.ModuleCalls["m"] == nil {
+		t.Errorf("a member in another case still loads through the exact path: %v", err)
+	}
+}
