@@ -30,7 +30,7 @@ ns=() mibs=() unfinished=""
 for n in "${sizes[@]}"; do
   plan="$out/wild-$n.json"
   [ -s "$plan" ] || bin/letsleep-plangen wildcard-tenants "$n" -o "$plan" 2>/dev/null
-  res=$((n * 5))
+  res=$((n * 15))
   mb=$(( $(stat -c %s "$plan") / 1000000 ))
   set +e
   /usr/bin/time -f '%e %M' -o "$out/time-$n" timeout "$limit" bin/letsleep check --format json "$plan" >/dev/null 2>"$out/stderr-$n" &

@@ -19,8 +19,8 @@ func Build(n int, seed uint64) (*model.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Replicas != n || st.ResourceChanges != 5*n {
-		return nil, fmt.Errorf("wildcard tenants: %d replicas and %d changes, want %d and %d", st.Replicas, st.ResourceChanges, n, 5*n)
+	if st.Replicas != n || st.ResourceChanges != plangen.WildcardResources*n {
+		return nil, fmt.Errorf("wildcard tenants: %d replicas and %d changes, want %d and %d", st.Replicas, st.ResourceChanges, n, plangen.WildcardResources*n)
 	}
 	p, err := plan.FromBytes("wild.json", buf.Bytes(), plan.Options{})
 	if err != nil {
