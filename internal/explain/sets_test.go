@@ -18,8 +18,8 @@ func TestExplainExpandsTargetSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	fn := m.Functions[3]
-	if len(fn.DataPaths) != 2 || fn.DataPaths[0].TargetSet == "" {
-		t.Fatalf("want two paths to sets in the model, got %+v", fn.DataPaths)
+	if len(fn.DataPaths) != 3 || fn.DataPaths[0].TargetSet == "" {
+		t.Fatalf("want three paths to sets in the model (Data API, assume-role, a hop), got %+v", fn.DataPaths)
 	}
 	ex, err := Explain(m, nil, fn.Address)
 	if err != nil {
@@ -30,18 +30,22 @@ func TestExplainExpandsTargetSets(t *testing.T) {
 		if p.TargetSet != "" {
 			t.Errorf("explain left a set path: %+v", p)
 		}
-		seen[p.Kind+" "+p.Target]++
+		kind := p.Kind
+		if kind != model.PathDataAPI && kind != model.PathAssumeRole {
+			kind = "hop" // invoke, trigger, state machine or signed call: one per database
+		}
+		seen[kind+" "+p.Target]++
 	}
 	for _, d := range m.Databases {
-		for _, kind := range []string{model.PathDataAPI, model.PathInvoke} {
+		for _, kind := range []string{model.PathDataAPI, model.PathAssumeRole, "hop"} {
 			if seen[kind+" "+d.Address] != 1 {
 				t.Errorf("%s path to %s listed %d times, want once", kind, d.Address, seen[kind+" "+d.Address])
 			}
 		}
 	}
 	text := ex.Text()
-	if !strings.Contains(text, "Data paths (24)") || !strings.Contains(text, "on * → 12 databases (") {
-		t.Errorf("text does not list 24 paths and the grant's set:\n%s", text)
+	if !strings.Contains(text, "Data paths (36)") || !strings.Contains(text, "on * → 12 databases (") {
+		t.Errorf("text does not list 36 paths and the grant's set:\n%s", text)
 	}
 	db := m.Databases[5].Address
 	ex, err = Explain(m, nil, db)

@@ -38,9 +38,9 @@ func TestTargetSetDrawnOnce(t *testing.T) {
 		if sets != 1 || members != n {
 			t.Errorf("n=%d: %d set nodes and %d member edges, want 1 and %d", n, sets, members, n)
 		}
-		// Each function: one Data API and one invoke edge to the set.
-		if toSet != 2*n {
-			t.Errorf("n=%d: %d edges into the set, want %d", n, toSet, 2*n)
+		// Each function: a Data API, an assume-role and a hop edge to the set.
+		if toSet != 3*n {
+			t.Errorf("n=%d: %d edges into the set, want %d", n, toSet, 3*n)
 		}
 		// Focused on one tenant, the set is one node: the other tenants'
 		// databases stay out of the picture.
@@ -51,8 +51,8 @@ func TestTargetSetDrawnOnce(t *testing.T) {
 		if len(f.Nodes) > 8 {
 			t.Errorf("n=%d: focus on one tenant draws %d nodes, want the tenant's and its set", n, len(f.Nodes))
 		}
-		if links := Links(m, nil); links != 3*n {
-			t.Errorf("n=%d: Links = %d, want %d (two paths per function, one link per member)", n, links, 3*n)
+		if links := Links(m, nil); links != 4*n {
+			t.Errorf("n=%d: Links = %d, want %d (three paths per function, one link per member)", n, links, 4*n)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package model
 import (
 	"sort"
 	"strings"
+
+	"github.com/letsleep/letsleep/internal/iam"
 )
 
 // expander turns a path to a target set into one path per database, with
@@ -10,6 +12,7 @@ import (
 // model through lookups, so the reach stage (while it builds) and the
 // reviewer tools (on a finished model) share it.
 type expander struct {
+	grants   func(string) []Grant // a role's grants
 	function func(string) *Function
 	set      func(string) *TargetSet
 	secret   func(string) *Secret
@@ -27,7 +30,14 @@ func NewExpander(m *Model) *Expander {
 	sets := byKey(m.TargetSets, func(ts *TargetSet) string { return ts.ID })
 	secrets := byKey(m.Secrets, func(s *Secret) string { return s.Address })
 	dbs := byKey(m.Databases, func(d *Database) string { return d.Address })
+	roles := byKey(m.Roles, func(r *Role) string { return r.Address })
 	return &Expander{x: expander{
+		grants: func(a string) []Grant {
+			if r := roles[a]; r != nil {
+				return r.Grants
+			}
+			return nil
+		},
 		function: func(a string) *Function { return fns[a] },
 		set:      func(id string) *TargetSet { return sets[id] },
 		secret:   func(a string) *Secret { return secrets[a] },
@@ -110,13 +120,20 @@ func (x expander) expandOne(p Path, d string, seen map[string]bool) (Path, bool)
 		case SetDatabases:
 			q.Steps = append(append(clone(head), Step{Kind: "database", Address: d, Detail: lead, FromUnknown: prev.FromUnknown}), dbStep(db))
 			return q, true
+		case SetRoles:
+			// One of the roles reaches d (hopsets.go): the member that does.
+			if steps, ok := x.roleMemberTo(head, prev, ps, db); ok {
+				q.Steps = append(steps, dbStep(db))
+				return q, true
+			}
+			return Path{}, false
 		case SetFunctions:
 			for _, g := range ps.Members {
 				if seen[g] {
 					continue
 				}
 				if c, ok := x.pathTo(g, d, seen); ok {
-					q.Steps = append(append(clone(head), Step{Kind: "function", Address: g, Detail: lead, FromUnknown: prev.FromUnknown}), calleeRest(g, c)...)
+					q.Steps = append(x.memberSteps(head, prev, ps, g), calleeRest(g, c)...)
 					q.Unresolved = q.Unresolved || c.Unresolved
 					return q, true
 				}
@@ -133,6 +150,96 @@ func (x expander) expandOne(p Path, d string, seen map[string]bool) (Path, bool)
 		}
 	}
 	return Path{}, false
+}
+
+// expandPath is p's path to d when p names a set, else p.
+func (x expander) expandPath(owner string, p Path, d string) Path {
+	if q, ok := x.expandOne(p, d, map[string]bool{owner: true}); ok {
+		return q
+	}
+	return p
+}
+
+// memberSteps replaces the step of a set of functions (set ps, step
+// setStep) that ends head with the step of its member g. When the step
+// before names a set of topics, queues, state machines or APIs (a
+// wildcard hop grant), that step becomes the member that runs g and the
+// trigger's steps (its run), ending at g's step.
+func (x expander) memberSteps(head []Step, setStep Step, ps *TargetSet, g string) []Step {
+	if n := len(head); n > 0 && head[n-1].Kind == StepTargetSet {
+		if ts := x.set(head[n-1].Address); ts != nil && ts.Kind != SetRoles {
+			for _, r := range ts.Runs {
+				if r.Function == g {
+					out := append(clone(head[:n-1]), Step{Kind: memberKind(ts.Kind), Address: r.Member, Detail: setLead(head[n-1], ts), FromUnknown: head[n-1].FromUnknown})
+					return append(out, r.Steps...)
+				}
+			}
+		}
+	}
+	return append(clone(head), Step{Kind: "function", Address: g, Detail: setLead(setStep, ps), FromUnknown: setStep.FromUnknown})
+}
+
+// roleMemberTo is the evidence from a set of roles (set rs, step setStep,
+// after head) to database d: the first member with a grant that reaches d
+// directly, its trust step and the grant. Reach through the member's own
+// further hops is not expanded (false).
+func (x expander) roleMemberTo(head []Step, setStep Step, rs *TargetSet, d *Database) ([]Step, bool) {
+	if x.grants == nil {
+		return nil, false
+	}
+	for _, m := range rs.Members {
+		for _, g := range x.grants(m) {
+			via, ok := x.grantTo(g, d)
+			if !ok {
+				continue
+			}
+			steps := append(clone(head), Step{Kind: "role", Address: m, Detail: setLead(setStep, rs), FromUnknown: setStep.FromUnknown})
+			for _, r := range runsOf(rs, m) {
+				steps = append(steps, r.Steps...)
+			}
+			return append(steps, via...), true
+		}
+	}
+	return nil, false
+}
+
+// grantTo is a grant's evidence to database d (ending at the secret or
+// database step) when the grant reaches it directly.
+func (x expander) grantTo(g Grant, d *Database) ([]Step, bool) {
+	switch g.Action {
+	case iam.ActionDataAPI:
+		if !d.HTTPEndpoint {
+			return nil, false
+		}
+	case iam.ActionDBConnect:
+		if !d.IAMAuth {
+			return nil, false
+		}
+	case iam.ActionSecretRead, iam.ActionSSMRead:
+	default:
+		return nil, false
+	}
+	reaches := func(t string) bool {
+		if g.Action == iam.ActionSecretRead || g.Action == iam.ActionSSMRead {
+			s := x.secret(t)
+			return s != nil && s.Database == d.Address
+		}
+		return t == d.Address
+	}
+	if g.Target != "" {
+		return g.Via, reaches(g.Target) && len(g.Via) > 0
+	}
+	ts := x.set(g.TargetSet)
+	if ts == nil || len(g.Via) == 0 {
+		return nil, false
+	}
+	last := g.Via[len(g.Via)-1]
+	for _, t := range ts.Members {
+		if reaches(t) {
+			return append(clone(g.Via[:len(g.Via)-1]), Step{Kind: memberKind(ts.Kind), Address: t, Detail: setLead(last, ts), FromUnknown: last.FromUnknown}), true
+		}
+	}
+	return nil, false
 }
 
 // pathTo is function g's path to database d (one of its own, or one

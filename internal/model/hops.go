@@ -391,6 +391,7 @@ type hopEdge struct {
 	toFn       string
 	toSet      string // a set of functions (a wildcard invoke grant)
 	toRole     string
+	toRoleSet  string // a set of roles that admit the caller (a wildcard sts:AssumeRole)
 	steps      []Step // from the role step to the function or role step
 	unresolved bool
 }
@@ -406,8 +407,15 @@ func (rh *reacher) roleEdges(ra string) []hopEdge {
 		for _, g := range rs.grants {
 			unresolved := g.Resource == UnknownResource || rs.assumed[grantKey(g)]
 			via := g.Via // shared, read-only
-			if g.TargetSet != "" && g.Action == iam.ActionInvoke {
-				out = append(out, hopEdge{kind: PathInvoke, toSet: g.TargetSet, steps: via, unresolved: unresolved})
+			if g.TargetSet != "" {
+				switch g.Action {
+				case iam.ActionInvoke:
+					out = append(out, hopEdge{kind: PathInvoke, toSet: g.TargetSet, steps: via, unresolved: unresolved})
+				case ActionPublish, ActionSendMessage, ActionStartExecution, ActionAPIInvoke:
+					out = append(out, rh.triggerSetEdges(g, unresolved)...)
+				case ActionAssumeRole:
+					out = append(out, rh.roleSetEdges(ra, g, unresolved)...)
+				}
 			}
 			if g.Target == "" {
 				continue
@@ -418,13 +426,7 @@ func (rh *reacher) roleEdges(ra string) []hopEdge {
 					out = append(out, hopEdge{kind: PathInvoke, toFn: g.Target, steps: via, unresolved: unresolved})
 				}
 			case ActionPublish, ActionSendMessage, ActionStartExecution, ActionAPIInvoke:
-				kind := PathTrigger
-				switch g.Action {
-				case ActionStartExecution:
-					kind = PathStateMachine
-				case ActionAPIInvoke:
-					kind = PathAPIInvoke
-				}
+				kind := hopPathKind(g.Action)
 				for _, t := range rh.triggers[g.Target] {
 					out = append(out, hopEdge{kind: kind, toFn: t.fn, steps: append(append([]Step{}, via...), t.steps...), unresolved: unresolved})
 				}
@@ -533,6 +535,10 @@ func (rh *reacher) walkRoles(start []string, prefix []Step, unresolved, own bool
 			case e.toRole != "" && !seen[e.toRole] && len(v.chain) < maxHopSteps:
 				seen[e.toRole] = true
 				queue = append(queue, visit{role: e.toRole, chain: append(append([]Step{}, v.chain...), hop...), kind: kind, unresolved: v.unresolved || e.unresolved})
+			case e.toRoleSet != "" && len(v.chain) < maxHopSteps:
+				ps, cs := rh.roleSetReach(e.toRoleSet, v.role, head, hop, kind, v.unresolved || e.unresolved)
+				paths = append(paths, ps...)
+				calls = append(calls, cs...)
 			case e.toFn != "" || e.toSet != "":
 				calls = append(calls, fnEdge{to: e.toFn, toSet: e.toSet, kind: kind, head: head, hop: hop, unresolved: v.unresolved || e.unresolved})
 			}

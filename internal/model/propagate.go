@@ -213,9 +213,7 @@ func (rh *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []strin
 			steps := e.hop
 			if e.toSet != "" && len(steps) > 0 {
 				// The set step becomes the step of the one callee.
-				ts := rh.sets.get(e.toSet)
-				last := steps[len(steps)-1]
-				steps = append(slices.Clone(steps[:len(steps)-1]), Step{Kind: "function", Address: g, Detail: setLead(last, ts), FromUnknown: last.FromUnknown})
+				steps = x.memberSteps(steps[:len(steps)-1], steps[len(steps)-1], rh.sets.get(e.toSet), g)
 			}
 			caller.DataPaths = append(caller.DataPaths, hopPath(fnEdge{kind: e.kind, head: e.head, hop: steps, unresolved: e.unresolved}, g, p))
 			r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], rh.sets)
@@ -300,6 +298,12 @@ func hopPath(e fnEdge, callee string, p Path) Path {
 
 func (rh *reacher) expander() expander {
 	return expander{
+		grants: func(a string) []Grant {
+			if rs := rh.roles[a]; rs != nil {
+				return rs.grants
+			}
+			return nil
+		},
 		function: func(a string) *Function { return rh.functions[a] },
 		set:      rh.sets.get,
 		secret:   func(a string) *Secret { return rh.secrets[a] },

@@ -25,6 +25,13 @@ type reacher struct {
 	vpcSets map[string]vpcRange
 	// sets: the facts' target sets and the database sets reach adds.
 	sets *targetSets
+	// trigSets, roleSets, memberReach, namedBy, inRoleSet: hops through
+	// target sets (hopsets.go), each computed once.
+	trigSets    map[string]*triggerSet
+	roleSets    map[string]*openRoles
+	memberReach map[string]*memberReach
+	namedBy     map[string][]string
+	inRoleSet   int
 	notes
 }
 
@@ -41,7 +48,8 @@ func reach(fx *facts) *Model {
 	m.Tables = slices.Clone(m.Tables)
 	m.Endpoints = slices.Clone(m.Endpoints)
 	m.Schedules = slices.Clone(m.Schedules)
-	rh := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone()}
+	rh := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone(),
+		trigSets: map[string]*triggerSet{}, roleSets: map[string]*openRoles{}, memberReach: map[string]*memberReach{}}
 	for a, f := range fx.functions {
 		c := *f
 		c.Egress, c.DataPaths = slices.Clone(c.Egress), slices.Clone(c.DataPaths)

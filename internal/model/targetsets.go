@@ -21,7 +21,30 @@ const (
 	SetSecrets   = "secrets"
 	SetDatabases = "databases"
 	SetFunctions = "functions"
+	// Hop targets (hops.go): roles a wildcard sts:AssumeRole names, and the
+	// topics, queues, state machines and APIs whose calls run functions.
+	SetRoles         = "roles"
+	SetTopics        = "topics"
+	SetQueues        = "queues"
+	SetStateMachines = "state_machines"
+	SetAPIs          = "apis"
 )
+
+// setOfStep: the set kind of each target step kind, and back (memberKind).
+var setOfStep = map[string]string{
+	"secret": SetSecrets, "database": SetDatabases, "function": SetFunctions, "role": SetRoles,
+	"topic": SetTopics, "queue": SetQueues, "state_machine": SetStateMachines, "api": SetAPIs,
+}
+
+// memberKind is the step kind of one member of a set of kind.
+func memberKind(kind string) string {
+	for step, k := range setOfStep {
+		if k == kind {
+			return step
+		}
+	}
+	return ""
+}
 
 // StepTargetSet is the kind of an evidence step that names a target set
 // (its Address is the set's id) instead of one resource.
@@ -108,14 +131,23 @@ func DescribeSet(ts *TargetSet) string {
 }
 
 // setKindOf is the set kind of a grant action's targets.
-func setKindOf(action string) string {
-	switch targetKind(action) {
-	case "secret":
-		return SetSecrets
-	case "database":
-		return SetDatabases
-	case "function":
-		return SetFunctions
+func setKindOf(action string) string { return setOfStep[targetKind(action)] }
+
+// runsOf lists the runs of member in a set (Runs are sorted by member).
+func runsOf(ts *TargetSet, member string) []SetRun {
+	i := sort.Search(len(ts.Runs), func(i int) bool { return ts.Runs[i].Member >= member })
+	j := i
+	for j < len(ts.Runs) && ts.Runs[j].Member == member {
+		j++
 	}
-	return ""
+	return ts.Runs[i:j]
+}
+
+// withRuns registers a copy of ts that carries runs (the set in the
+// facts is shared and stays as it was).
+func (s *targetSets) withRuns(ts *TargetSet, runs []SetRun) *TargetSet {
+	c := *ts
+	c.Runs = runs
+	s.byID[ts.ID] = &c
+	return &c
 }

@@ -64,8 +64,22 @@ type Model struct {
 // with the square of the plan (more than ListedTargets members).
 type TargetSet struct {
 	ID      string   `json:"id"`      // KIND:HASH, derived from the members
-	Kind    string   `json:"kind"`    // secrets|databases|functions
+	Kind    string   `json:"kind"`    // secrets|databases|functions|roles|topics|queues|state_machines|apis
 	Members []string `json:"members"` // addresses, sorted
+	// Runs, for a set of topics, queues, state machines or APIs that a
+	// wildcard hop grant names: each way a call into a member runs a
+	// function (the trigger's steps, ending at the function's step). For a
+	// set of roles: the trust-policy step that admits the callers of the
+	// set (Function empty). Paths through the set name the set once; a
+	// reader expanding them picks the member's run.
+	Runs []SetRun `json:"runs,omitempty"`
+}
+
+// SetRun is one way through a member of a target set.
+type SetRun struct {
+	Member   string `json:"member"`
+	Function string `json:"function,omitempty"`
+	Steps    []Step `json:"steps"`
 }
 
 // PlanInfo identifies the plan the model came from.

@@ -143,6 +143,9 @@ describe_path(p) := sprintf("%s path to %s", [p.kind, describe_target(p)])
 # target_sets_by_id[id] is one target set of the model. A wildcard grant
 # that matches many targets, and a data path through it, name their set
 # (target_set) instead of one target, so the model stays linear in the plan.
+# A hop path (assume-role, trigger, state machine, signed call) through a
+# set of roles, topics, queues, state machines or APIs still ends at a set
+# of databases: path_targets reads every kind of path alike.
 target_sets_by_id := {ts.id: ts | some ts in section("target_sets")}
 
 # has_set holds for a grant or path that names a target set.

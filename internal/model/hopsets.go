@@ -1,0 +1,353 @@
+package model
+
+import (
+	"sort"
+
+	"github.com/letsleep/letsleep/internal/iam"
+)
+
+// Hops through target sets. A wildcard sts:AssumeRole, sns:Publish,
+// sqs:SendMessage, states:StartExecution or execute-api:Invoke grant of
+// more than ListedTargets targets is one grant naming a set (grantsOf).
+// Followed per member, a plan of N tenants each granted "*" gave every
+// function N hops and N paths per hop kind: N² in the plan. Here a hop
+// into a set is followed once per set: the functions a set of topics
+// (queues, state machines, APIs) runs are one set of functions, and what
+// a set of roles reaches is computed once and named by one path per
+// (caller, set).
+
+// hopPathKind is the kind of a data path whose first hop is action.
+func hopPathKind(action string) string {
+	switch action {
+	case ActionStartExecution:
+		return PathStateMachine
+	case ActionAPIInvoke:
+		return PathAPIInvoke
+	case ActionAssumeRole:
+		return PathAssumeRole
+	case iam.ActionInvoke:
+		return PathInvoke
+	}
+	return PathTrigger
+}
+
+// triggerSet is a set of topics, queues, state machines or APIs with the
+// functions its members run, computed once per set.
+type triggerSet struct {
+	ts  *TargetSet // with Runs
+	fns []string   // the functions run, sorted
+	fs  *TargetSet // the set of fns, when there are more than ListedTargets
+}
+
+func (rh *reacher) triggerSetOf(id string) *triggerSet {
+	if t, ok := rh.trigSets[id]; ok {
+		return t
+	}
+	t := &triggerSet{}
+	rh.trigSets[id] = t
+	ts := rh.sets.get(id)
+	if ts == nil {
+		return t
+	}
+	var runs []SetRun
+	var fns []string
+	for _, m := range ts.Members {
+		for _, tr := range rh.triggers[m] {
+			runs = append(runs, SetRun{Member: m, Function: tr.fn, Steps: tr.steps})
+			fns = append(fns, tr.fn)
+		}
+	}
+	t.fns = sortedUnique(fns)
+	t.ts = ts
+	if len(t.fns) > ListedTargets {
+		t.ts = rh.sets.withRuns(ts, runs)
+		t.fs = rh.sets.intern(SetFunctions, t.fns)
+	} else {
+		t.ts = &TargetSet{ID: ts.ID, Kind: ts.Kind, Members: ts.Members, Runs: runs}
+	}
+	return t
+}
+
+// triggerSetEdges are the hops of a grant on a set of topics, queues,
+// state machines or APIs: one edge per function run when they are few (the
+// first member that runs it as evidence), else one edge to the set of them.
+func (rh *reacher) triggerSetEdges(g Grant, unresolved bool) []hopEdge {
+	t := rh.triggerSetOf(g.TargetSet)
+	if len(t.fns) == 0 || len(g.Via) == 0 {
+		return nil
+	}
+	kind := hopPathKind(g.Action)
+	if t.fs != nil {
+		steps := append(clone(g.Via), setStep(t.fs, "a call into one of them runs"))
+		return []hopEdge{{kind: kind, toSet: t.fs.ID, steps: steps, unresolved: unresolved}}
+	}
+	head, last := g.Via[:len(g.Via)-1], g.Via[len(g.Via)-1]
+	var out []hopEdge
+	done := map[string]bool{}
+	for _, r := range t.ts.Runs {
+		if done[r.Function] {
+			continue
+		}
+		done[r.Function] = true
+		steps := append(append(clone(head), Step{Kind: memberKind(t.ts.Kind), Address: r.Member, Detail: setLead(last, t.ts), FromUnknown: last.FromUnknown}), r.Steps...)
+		out = append(out, hopEdge{kind: kind, toFn: r.Function, steps: steps, unresolved: unresolved})
+	}
+	return out
+}
+
+// openRoles are the members of a set of roles whose trust policy admits
+// any caller of the account (or anyone, or is unknown and assumed to):
+// whether they admit a caller does not depend on who it is.
+type openRoles struct {
+	members []string
+	runs    map[string]SetRun // member → its trust step
+	known   *TargetSet        // the open members whose trust is read, with Runs
+	assumed *TargetSet        // those whose trust is assumed to admit
+}
+
+func (rh *reacher) openRolesOf(id string) *openRoles {
+	if o, ok := rh.roleSets[id]; ok {
+		return o
+	}
+	o := &openRoles{runs: map[string]SetRun{}}
+	rh.roleSets[id] = o
+	ts := rh.sets.get(id)
+	if ts == nil {
+		return o
+	}
+	var known, assumed []SetRun
+	for _, m := range ts.Members {
+		if rh.roles[m] == nil {
+			continue
+		}
+		// No caller is named "": what admits it admits every caller.
+		ok, un, step := rh.trustAdmits(m, "")
+		if !ok {
+			continue
+		}
+		r := SetRun{Member: m, Steps: []Step{step}}
+		o.members = append(o.members, m)
+		o.runs[m] = r
+		if un {
+			assumed = append(assumed, r)
+		} else {
+			known = append(known, r)
+		}
+	}
+	mk := func(runs []SetRun) *TargetSet {
+		if len(runs) == 0 {
+			return nil
+		}
+		ms := make([]string, len(runs))
+		for i, r := range runs {
+			ms[i] = r.Member
+		}
+		return rh.sets.withRuns(rh.sets.intern(SetRoles, ms), runs)
+	}
+	if len(o.members) > ListedTargets {
+		o.known, o.assumed = mk(known), mk(assumed)
+	}
+	return o
+}
+
+// namedBy indexes trust policies by the roles they name: role → the roles
+// whose trust policy names it (sorted).
+func (rh *reacher) namedByIndex() map[string][]string {
+	if rh.namedBy != nil {
+		return rh.namedBy
+	}
+	rh.namedBy = map[string][]string{}
+	for _, target := range sortedKeysOf(rh.trust) {
+		for _, rp := range rh.trust[target] {
+			for _, caller := range sortedKeysOf(rp.who.roles) {
+				rh.namedBy[caller] = append(rh.namedBy[caller], target)
+			}
+		}
+	}
+	for k, v := range rh.namedBy {
+		rh.namedBy[k] = sortedUnique(v)
+	}
+	return rh.namedBy
+}
+
+// roleSetEdges are the hops of role ra's grant of sts:AssumeRole on a set
+// of roles: an edge per member whose trust policy names ra, and the open
+// members, one edge each when few, else one edge per set of them.
+func (rh *reacher) roleSetEdges(ra string, g Grant, unresolved bool) []hopEdge {
+	ts := rh.sets.get(g.TargetSet)
+	if ts == nil || len(g.Via) == 0 {
+		return nil
+	}
+	head, last := g.Via[:len(g.Via)-1], g.Via[len(g.Via)-1]
+	member := func(m string) Step {
+		return Step{Kind: "role", Address: m, Detail: setLead(last, ts), FromUnknown: last.FromUnknown}
+	}
+	o := rh.openRolesOf(ts.ID)
+	var out []hopEdge
+	one := func(m string) {
+		if m == ra || rh.roles[m] == nil {
+			return
+		}
+		ok, un, step := rh.trustAdmits(m, ra)
+		if !ok {
+			return
+		}
+		out = append(out, hopEdge{kind: PathAssumeRole, toRole: m, steps: append(append(clone(head), member(m)), step), unresolved: unresolved || un})
+	}
+	for _, m := range rh.namedByIndex()[ra] {
+		if _, open := o.runs[m]; !open && inSorted(ts.Members, m) {
+			one(m)
+		}
+	}
+	if o.known == nil && o.assumed == nil {
+		for _, m := range o.members {
+			one(m)
+		}
+		return out
+	}
+	for _, s := range []*TargetSet{o.known, o.assumed} {
+		if s == nil {
+			continue
+		}
+		steps := append(clone(head), setStep(s, setLead(last, ts)+", and their trust policies admit the caller"))
+		out = append(out, hopEdge{kind: PathAssumeRole, toRoleSet: s.ID, steps: steps, unresolved: unresolved || s == o.assumed})
+	}
+	return out
+}
+
+// memberReach is what one role reaches by its own grants and hops, from
+// an empty prefix, computed once. Inside it, hops into further sets of
+// roles are not followed (noted as a warning): a set within a set would
+// make the work grow with the product of their sizes.
+type memberReach struct {
+	paths []Path
+	calls []fnEdge
+}
+
+func (rh *reacher) memberReachOf(m string) *memberReach {
+	if r, ok := rh.memberReach[m]; ok {
+		return r
+	}
+	r := &memberReach{}
+	rh.memberReach[m] = r
+	rh.inRoleSet++
+	r.paths, r.calls = rh.walkRoles([]string{m}, nil, false, false)
+	rh.inRoleSet--
+	return r
+}
+
+// roleSetReach is what a caller gains by assuming one role of set id (any
+// but the caller's own role self): the databases they reach, as paths, and
+// the functions they can make run, as calls. head is the caller's
+// evidence so far, hop the grant's steps ending at the set's step.
+func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, unresolved bool) ([]Path, []fnEdge) {
+	ts := rh.sets.get(id)
+	if ts == nil {
+		return nil, nil
+	}
+	if rh.inRoleSet > 0 {
+		rh.warn("hop-set", ts.Members[0], "a role of a set of %d roles (%s) may assume another set of roles; letsleep follows one set of roles per chain, so what the second set reaches is not in the paths", len(ts.Members), DescribeSet(ts))
+		return nil, nil
+	}
+	type best struct {
+		member string
+		p      Path
+	}
+	byDB := map[string]best{}
+	var callees []string
+	firstCall := map[string]best{}
+	callOf := map[string]fnEdge{}
+	for _, m := range ts.Members {
+		if m == self {
+			continue
+		}
+		r := rh.memberReachOf(m)
+		for _, p := range r.paths {
+			for _, d := range rh.pathDBs(p) {
+				if cur, ok := byDB[d]; !ok || (cur.p.Unresolved && !p.Unresolved) {
+					byDB[d] = best{m, p}
+				}
+			}
+		}
+		for _, c := range r.calls {
+			targets := []string{c.to}
+			if c.toSet != "" {
+				if fs := rh.sets.get(c.toSet); fs != nil {
+					targets = fs.Members
+				}
+			}
+			for _, fn := range targets {
+				if _, ok := firstCall[fn]; !ok && fn != "" {
+					firstCall[fn] = best{member: m}
+					callOf[fn] = c
+					callees = append(callees, fn)
+				}
+			}
+		}
+	}
+	prefix := append(clone(head), hop[:len(hop)-1]...)
+	last := hop[len(hop)-1]
+	memberHead := func(m string) []Step {
+		steps := append(clone(prefix), Step{Kind: "role", Address: m, Detail: setLead(last, ts), FromUnknown: last.FromUnknown})
+		for _, r := range runsOf(ts, m) {
+			steps = append(steps, r.Steps...)
+		}
+		return steps
+	}
+	var paths []Path
+	dbs := sortedKeysOf(byDB)
+	if len(dbs) <= ListedTargets {
+		for _, d := range dbs {
+			bt := byDB[d]
+			p := bt.p
+			if p.TargetSet != "" {
+				p = rh.expander().expandPath(bt.member, p, d)
+			}
+			paths = append(paths, Path{Kind: kind, Target: d, Unresolved: unresolved || p.Unresolved, Steps: append(memberHead(bt.member), p.Steps...)})
+		}
+	} else {
+		var known, assumed []string
+		for _, d := range dbs {
+			if byDB[d].p.Unresolved {
+				assumed = append(assumed, d)
+			} else {
+				known = append(known, d)
+			}
+		}
+		for _, group := range []struct {
+			dbs []string
+			un  bool
+		}{{known, unresolved}, {assumed, true}} {
+			if len(group.dbs) == 0 {
+				continue
+			}
+			ds := rh.sets.intern(SetDatabases, group.dbs)
+			steps := append(append(clone(head), hop...), setStep(ds, "these roles reach"))
+			paths = append(paths, Path{Kind: kind, TargetSet: ds.ID, Unresolved: group.un, Steps: steps})
+		}
+	}
+	sort.Strings(callees)
+	var calls []fnEdge
+	if len(callees) <= ListedTargets {
+		for _, fn := range callees {
+			c := callOf[fn]
+			m := firstCall[fn].member
+			calls = append(calls, fnEdge{to: c.to, toSet: c.toSet, kind: kind, head: append(memberHead(m), c.head...), hop: c.hop, unresolved: unresolved || c.unresolved})
+		}
+	} else {
+		fs := rh.sets.intern(SetFunctions, callees)
+		calls = append(calls, fnEdge{toSet: fs.ID, kind: kind, head: clone(head), hop: append(clone(hop), setStep(fs, "these roles can make run")), unresolved: unresolved})
+	}
+	return paths, calls
+}
+
+// pathDBs lists the databases a path reaches.
+func (rh *reacher) pathDBs(p Path) []string {
+	if p.TargetSet == "" {
+		return []string{p.Target}
+	}
+	if ts := rh.sets.get(p.TargetSet); ts != nil {
+		return ts.Members
+	}
+	return nil
+}
