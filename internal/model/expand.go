@@ -59,11 +59,15 @@ func (e *Expander) Set(id string) *TargetSet { return e.x.set(id) }
 
 // Targets lists the databases a path reaches: its target, or its set's
 // members.
-func (e *Expander) Targets(p Path) []string {
+func (e *Expander) Targets(p Path) []string { return pathTargets(e.x.set, p) }
+
+// pathTargets is Targets over a set lookup (the reach stage's or a
+// finished model's).
+func pathTargets(set func(string) *TargetSet, p Path) []string {
 	if p.TargetSet == "" {
 		return []string{p.Target}
 	}
-	if ts := e.x.set(p.TargetSet); ts != nil {
+	if ts := set(p.TargetSet); ts != nil {
 		return ts.Members
 	}
 	return nil

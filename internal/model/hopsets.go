@@ -263,7 +263,7 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 		}
 		r := rh.memberReachOf(m)
 		for _, p := range r.paths {
-			for _, d := range rh.pathDBs(p) {
+			for _, d := range pathTargets(rh.sets.get, p) {
 				if cur, ok := byDB[d]; !ok || (cur.p.Unresolved && !p.Unresolved) {
 					byDB[d] = best{m, p}
 				}
@@ -339,15 +339,4 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 		calls = append(calls, fnEdge{toSet: fs.ID, kind: kind, head: clone(head), hop: append(clone(hop), setStep(fs, "these roles can make run")), unresolved: unresolved})
 	}
 	return paths, calls
-}
-
-// pathDBs lists the databases a path reaches.
-func (rh *reacher) pathDBs(p Path) []string {
-	if p.TargetSet == "" {
-		return []string{p.Target}
-	}
-	if ts := rh.sets.get(p.TargetSet); ts != nil {
-		return ts.Members
-	}
-	return nil
 }
