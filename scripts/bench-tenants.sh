@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Peak RSS and time of `letsleep check` on plans of N tenants whose
 # functions are each granted "*" (secret reads, Data API, rds-db:connect,
-# lambda:InvokeFunction): every function reaches every tenant's data.
+# lambda:InvokeFunction, and the hops sts:AssumeRole, sns:Publish,
+# sqs:SendMessage, states:StartExecution, execute-api:Invoke): every
+# function reaches every tenant's data, directly and through each hop.
 # Usage: scripts/bench-tenants.sh [N ...]   (default 100 200 400 1000)
 # LETSLEEP_BENCH_TENANT_TIMEOUT bounds each run (seconds, default 600).
 # Ends with the linearity verdict (issue 14): PASS when the peak RSS added
