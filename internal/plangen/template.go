@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 )
 
 // Template is one parsed template plan.
@@ -77,14 +78,57 @@ func (t *Template) variables() map[string]any {
 }
 
 // NameToken guesses the string the template's resource names are built
-// from: the value of a root variable called "name", or "" when there is none.
+// from: the value of a root variable called "name", else the word most
+// names AWS keeps unique begin with (namePrefix), or "" when there is
+// none. Without it every replica would carry the same role, secret and
+// queue names, which AWS refuses in one account and region, and joins by
+// name would link every replica's policies to the first replica's role.
 func (t *Template) NameToken() string {
 	if v, ok := t.variables()["name"].(map[string]any); ok {
 		if s, ok := v["value"].(string); ok {
 			return s
 		}
 	}
-	return ""
+	return t.namePrefix()
+}
+
+// uniqueNames: resource types whose name AWS keeps unique per account (and
+// region), with the attributes that hold the name.
+var uniqueNames = map[string][]string{
+	"aws_iam_role": {"name"}, "aws_iam_policy": {"name"}, "aws_iam_user": {"name"},
+	"aws_secretsmanager_secret": {"name"}, "aws_sqs_queue": {"name"}, "aws_sns_topic": {"name"},
+	"aws_dynamodb_table": {"name"}, "aws_lambda_function": {"function_name"},
+	"aws_rds_cluster": {"cluster_identifier"}, "aws_db_instance": {"identifier"},
+	"aws_db_proxy": {"name"}, "aws_sfn_state_machine": {"name"}, "aws_ssm_parameter": {"name"},
+}
+
+// namePrefix is the leading word (up to - _ . /) that most names of
+// uniqueNames resources share, when at least two share it.
+func (t *Template) namePrefix() string {
+	counts := map[string]int{}
+	rc, _ := t.doc["resource_changes"].([]any)
+	for _, c := range rc {
+		m, _ := c.(map[string]any)
+		typ, _ := m["type"].(string)
+		change, _ := m["change"].(map[string]any)
+		after, _ := change["after"].(map[string]any)
+		for _, attr := range uniqueNames[typ] {
+			name, _ := after[attr].(string)
+			if i := strings.IndexAny(name, "-_./"); i >= 0 {
+				name = name[:i]
+			}
+			if len(name) >= 3 {
+				counts[name]++
+			}
+		}
+	}
+	best, n := "", 1
+	for w, c := range counts {
+		if c > n || (c == n && c > 1 && w < best) {
+			best, n = w, c
+		}
+	}
+	return best
 }
 
 func (t *Template) str(key string) string {
