@@ -10,7 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/rdsdata"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
@@ -22,6 +24,15 @@ func checkAWS(ctx context.Context, c Check, clients func(context.Context) (AWSCl
 	cl, err := clients(ctx)
 	if err != nil {
 		return OutcomeError, "aws clients unavailable"
+	}
+	if c.AssumeRole != "" {
+		if cl.AssumeRole == nil {
+			return OutcomeError, "aws client not configured: sts assume role"
+		}
+		if cl, err = cl.AssumeRole(ctx, c.AssumeRole); err != nil {
+			outcome, detail := classifyAWS(err, timeout)
+			return outcome, "assume: " + detail
+		}
 	}
 	switch c.Action {
 	case ActionGetCallerIdentity:
@@ -54,6 +65,25 @@ func checkAWS(ctx context.Context, c Check, clients func(context.Context) (AWSCl
 			return classifyAWS(err, timeout)
 		}
 		return OutcomeReachable, "invoke allowed (dry run)"
+	case ActionGetParameter:
+		if cl.SSM == nil {
+			return OutcomeError, "aws client not configured: ssm"
+		}
+		// The output holds the value: never kept, measured or echoed.
+		if _, err := cl.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(c.Target), WithDecryption: aws.Bool(true)}); err != nil {
+			return classifyAWS(err, timeout)
+		}
+		return OutcomeReachable, "read ok"
+	case ActionExecuteStatement:
+		if cl.RDSData == nil {
+			return OutcomeError, "aws client not configured: rds-data"
+		}
+		// The records are dropped unread.
+		if _, err := cl.RDSData.ExecuteStatement(ctx, &rdsdata.ExecuteStatementInput{
+			ResourceArn: aws.String(c.Target), SecretArn: aws.String(c.Secret), Sql: aws.String("SELECT 1")}); err != nil {
+			return classifyAWS(err, timeout)
+		}
+		return OutcomeReachable, "statement ran"
 	}
 	return OutcomeError, "unknown aws action"
 }

@@ -7,7 +7,9 @@ import (
 	"net"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/rdsdata"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -26,12 +28,28 @@ type LambdaAPI interface {
 	Invoke(ctx context.Context, in *lambda.InvokeInput, opts ...func(*lambda.Options)) (*lambda.InvokeOutput, error)
 }
 
+// SSMAPI is the part of the SSM client the probe uses.
+type SSMAPI interface {
+	GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+}
+
+// RDSDataAPI is the part of the RDS Data API client the probe uses.
+type RDSDataAPI interface {
+	ExecuteStatement(ctx context.Context, in *rdsdata.ExecuteStatementInput, opts ...func(*rdsdata.Options)) (*rdsdata.ExecuteStatementOutput, error)
+}
+
 // AWSClients are the clients aws checks call with. A nil client makes its
 // checks end in OutcomeError ("aws client not configured").
 type AWSClients struct {
 	STS     STSAPI
 	Secrets SecretsAPI
 	Lambda  LambdaAPI
+	SSM     SSMAPI
+	RDSData RDSDataAPI
+	// AssumeRole returns the clients of a session of role (sts:AssumeRole
+	// with these clients' credentials); nil makes checks with AssumeRole
+	// end in OutcomeError.
+	AssumeRole func(ctx context.Context, role string) (AWSClients, error)
 }
 
 // Deps are what Run needs from its environment. The zero value works for

@@ -18,6 +18,11 @@ const (
 	ActionGetCallerIdentity = "sts:GetCallerIdentity"
 	ActionGetSecretValue    = "secretsmanager:GetSecretValue" // reports only "read ok", never the value
 	ActionInvoke            = "lambda:Invoke"                 // InvocationType DryRun: checks permission, runs nothing
+	ActionGetParameter      = "ssm:GetParameter"              // WithDecryption; reports only "read ok", never the value
+	// ActionExecuteStatement runs SELECT 1 through the RDS Data API on the
+	// cluster Target with the secret Secret (the Data API needs both
+	// grants); the result is dropped unread. It wakes a paused cluster.
+	ActionExecuteStatement = "rds-data:ExecuteStatement"
 )
 
 // Outcomes. Blocked reports which of them mean "the boundary held".
@@ -60,7 +65,14 @@ type Check struct {
 	URL       string `json:"url,omitempty"`
 	DNSName   string `json:"dns_name,omitempty"`
 	Action    string `json:"action,omitempty"`
-	Target    string `json:"target,omitempty"` // secret id or function name/ARN for aws checks
+	Target    string `json:"target,omitempty"` // secret id, function name/ARN, parameter name or cluster ARN for aws checks
+	// Secret is the secret ARN a rds-data:ExecuteStatement check passes.
+	Secret string `json:"secret,omitempty"`
+	// AssumeRole, on an aws check, is a role ARN the probe assumes first
+	// (sts:AssumeRole with its own credentials); the call is then made
+	// with the session's credentials. A refused assume is the check's
+	// outcome, with detail "assume: CODE".
+	AssumeRole string `json:"assume_role,omitempty"`
 	TimeoutMS int    `json:"timeout_ms,omitempty"`
 	// CAPEM is an extra PEM root CA trusted on top of the system roots (the
 	// lab's throwaway CA for its stub "LLM API").

@@ -30,12 +30,17 @@ func validate(c Check) error {
 	case KindAWS:
 		switch c.Action {
 		case ActionGetCallerIdentity:
-		case ActionGetSecretValue, ActionInvoke:
+		case ActionGetSecretValue, ActionInvoke, ActionGetParameter:
 			if c.Target == "" {
 				return fmt.Errorf("aws check %s needs target", c.Action)
 			}
+		case ActionExecuteStatement:
+			if c.Target == "" || c.Secret == "" {
+				return fmt.Errorf("aws check %s needs target (the cluster ARN) and secret (the secret ARN)", c.Action)
+			}
 		default:
-			return fmt.Errorf("unknown aws action %q (want %s, %s or %s)", c.Action, ActionGetCallerIdentity, ActionGetSecretValue, ActionInvoke)
+			return fmt.Errorf("unknown aws action %q (want %s, %s, %s, %s or %s)", c.Action, ActionGetCallerIdentity,
+				ActionGetSecretValue, ActionInvoke, ActionGetParameter, ActionExecuteStatement)
 		}
 	default:
 		return fmt.Errorf("unknown kind %q (want tcp, dns, https or aws)", c.Kind)
@@ -59,10 +64,14 @@ func targetOf(c Check) string {
 		}
 		return ""
 	case KindAWS:
-		if c.Target == "" {
-			return c.Action
+		t := c.Action
+		if c.Target != "" {
+			t += " " + c.Target
 		}
-		return c.Action + " " + c.Target
+		if c.AssumeRole != "" {
+			t += " as " + c.AssumeRole
+		}
+		return t
 	}
 	return ""
 }
