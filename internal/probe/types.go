@@ -58,14 +58,14 @@ type Request struct {
 // Check is one thing to try. Which fields matter depends on Kind:
 // tcp: Host, Port; dns: DNSName; https: URL (and CAPEM); aws: Action, Target.
 type Check struct {
-	Name      string `json:"name"` // caller's label, echoed in the Result
-	Kind      string `json:"kind"`
-	Host      string `json:"host,omitempty"`
-	Port      int    `json:"port,omitempty"`
-	URL       string `json:"url,omitempty"`
-	DNSName   string `json:"dns_name,omitempty"`
-	Action    string `json:"action,omitempty"`
-	Target    string `json:"target,omitempty"` // secret id, function name/ARN, parameter name or cluster ARN for aws checks
+	Name    string `json:"name"` // caller's label, echoed in the Result
+	Kind    string `json:"kind"`
+	Host    string `json:"host,omitempty"`
+	Port    int    `json:"port,omitempty"`
+	URL     string `json:"url,omitempty"`
+	DNSName string `json:"dns_name,omitempty"`
+	Action  string `json:"action,omitempty"`
+	Target  string `json:"target,omitempty"` // secret id, function name/ARN, parameter name or cluster ARN for aws checks
 	// Secret is the secret ARN a rds-data:ExecuteStatement check passes.
 	Secret string `json:"secret,omitempty"`
 	// AssumeRole, on an aws check, is a role ARN the probe assumes first
@@ -73,7 +73,7 @@ type Check struct {
 	// with the session's credentials. A refused assume is the check's
 	// outcome, with detail "assume: CODE".
 	AssumeRole string `json:"assume_role,omitempty"`
-	TimeoutMS int    `json:"timeout_ms,omitempty"`
+	TimeoutMS  int    `json:"timeout_ms,omitempty"`
 	// CAPEM is an extra PEM root CA trusted on top of the system roots (the
 	// lab's throwaway CA for its stub "LLM API").
 	CAPEM string `json:"ca_pem,omitempty"`
