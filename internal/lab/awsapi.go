@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/letsleep/letsleep/internal/labiam"
 )
 
 // The AWS APIs the reference handlers call, as lab stand-ins: enough of each
@@ -30,8 +32,9 @@ import (
 // endpoints are public) and, through a relay, on the address of each VPC
 // interface endpoint of their service, so a call gets through only where
 // the plan's network lets it: from outside a VPC, through a NAT, or through
-// the VPC's endpoint. IAM is not evaluated (the lab has no IAM); a request
-// must still be SigV4-signed for the right service. Neither secrets nor
+// the VPC's endpoint. A request must be SigV4-signed for the right service,
+// and with the lab's IAM (awsiam.go) by a known access key and allowed by
+// the lab's evaluator; STS, SSM and the Data API are served too. Neither secrets nor
 // payloads are ever logged: a call is recorded by service, operation,
 // caller and status only.
 type awsAPI struct {
@@ -47,6 +50,17 @@ type awsAPI struct {
 	invoke    func(ctx context.Context, function string, payload []byte) (InvokeResult, error)
 	// caller names the lab function behind a client address.
 	caller func(remote string) string
+	// iam authorises every call (awsiam.go); nil serves calls unauthorised.
+	iam *labIAM
+	// keys: access key id → the role ARN it signs as (a function's
+	// runtime key, or an STS session's).
+	keys map[string]string
+	// parameters: SSM parameter name → parameter.
+	parameters map[string]labiam.Resource
+	// functionARNs: function model address → its ARN (the evaluator's).
+	functionARNs map[string]string
+	// dataAPI runs SELECT 1 through the lab's Data API on a cluster ARN.
+	dataAPI func(ctx context.Context, clusterARN string) error
 
 	mu    sync.Mutex
 	calls []AWSCall
@@ -62,12 +76,26 @@ type AWSCall struct {
 	Caller    string `json:"caller"`
 	Target    string `json:"target"` // table, secret id or function
 	Status    int    `json:"status"`
+	// Principal is the role the call was signed as (its access key's).
+	Principal string `json:"principal,omitempty"`
+	// Decision is the lab IAM's answer; Assumed what it rested on that
+	// the plan does not show (empty: the plan alone decided it).
+	Decision string   `json:"decision,omitempty"`
+	Assumed  []string `json:"assumed,omitempty"`
 }
 
 // isAWSRequest tells an AWS API call from a request to the LLM stub that
 // shares the internet service address.
 func isAWSRequest(r *http.Request) bool {
-	return r.Header.Get("X-Amz-Target") != "" || strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/")
+	return r.Header.Get("X-Amz-Target") != "" || strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/") ||
+		strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ")
+}
+
+// scopeService is the service a SigV4 credential scope names.
+func scopeService(r *http.Request) string {
+	_, cred, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	cred, _, _ = strings.Cut(cred, ",")
+	return at(strings.Split(cred, "/"), 3)
 }
 
 func (a *awsAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +114,8 @@ func (a *awsAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			call.Service = "dynamodb"
 		case "secretsmanager":
 			call.Service = "secretsmanager"
+		case "AmazonSSM":
+			call.Service = "ssm"
 		default:
 			call.Service = service
 			call.Status = jsonError(w, "1.0", http.StatusBadRequest, "UnknownOperationException", "the lab serves no "+service)
@@ -94,10 +124,34 @@ func (a *awsAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if call.Status = a.checkSigned(w, r, call.Service); call.Status != 0 {
 			return
 		}
-		if call.Service == "dynamodb" {
+		if call.Principal, call.Status = a.principal(w, r, call.Service); call.Status != 0 {
+			return
+		}
+		switch call.Service {
+		case "dynamodb":
+			// Not authorised: the lab's IAM covers the data paths
+			// (secrets, parameters, the Data API, invoke, assume role).
 			call.Target, call.Status = a.dynamo(w, op, body)
+		case "ssm":
+			a.ssm(w, &call, body)
+		default:
+			call.Target, call.Status = a.secretsManager(w, &call, op, body)
+		}
+		return
+	}
+	switch scopeService(r) {
+	case "sts", "rds-data":
+		call.Service = scopeService(r)
+		if call.Status = a.checkSigned(w, r, call.Service); call.Status != 0 {
+			return
+		}
+		if call.Principal, call.Status = a.principal(w, r, call.Service); call.Status != 0 {
+			return
+		}
+		if call.Service == "sts" {
+			a.sts(w, &call, body)
 		} else {
-			call.Target, call.Status = a.secretsManager(w, op, body)
+			a.rdsData(w, r, &call, body)
 		}
 		return
 	}
@@ -105,7 +159,10 @@ func (a *awsAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if call.Status = a.checkSigned(w, r, "lambda"); call.Status != 0 {
 		return
 	}
-	call.Target, call.Status = a.lambdaInvoke(w, r, body)
+	if call.Principal, call.Status = a.principal(w, r, "lambda"); call.Status != 0 {
+		return
+	}
+	call.Target, call.Status = a.lambdaInvoke(w, r, &call, body)
 }
 
 func (a *awsAPI) callerOf(remote string) string {
@@ -163,7 +220,7 @@ func awsError(w http.ResponseWriter, service string, status int, code, msg strin
 	switch service {
 	case "dynamodb":
 		return jsonError(w, "1.0", status, code, msg)
-	case "secretsmanager":
+	case "secretsmanager", "ssm":
 		return jsonError(w, "1.1", status, code, msg)
 	}
 	w.Header().Set("X-Amzn-ErrorType", code)
@@ -241,8 +298,8 @@ func keyOf(attrs map[string]json.RawMessage, exact bool) (string, error) {
 	return *v.S, nil
 }
 
-// secretsManager answers GetSecretValue.
-func (a *awsAPI) secretsManager(w http.ResponseWriter, op string, body []byte) (string, int) {
+// secretsManager answers GetSecretValue, authorised on the secret's ARN.
+func (a *awsAPI) secretsManager(w http.ResponseWriter, call *AWSCall, op string, body []byte) (string, int) {
 	if op != "GetSecretValue" {
 		return "", jsonError(w, "1.1", http.StatusBadRequest, "UnknownOperationException", "the lab's Secrets Manager answers GetSecretValue only")
 	}
@@ -252,7 +309,11 @@ func (a *awsAPI) secretsManager(w http.ResponseWriter, op string, body []byte) (
 	if err := json.Unmarshal(body, &in); err != nil || in.SecretID == "" {
 		return "", jsonError(w, "1.1", http.StatusBadRequest, "InvalidParameterException", "SecretId is required")
 	}
-	v, ok := a.secrets[in.SecretID]
+	arn := a.secretARN(in.SecretID)
+	if status := a.authorize(w, call, "secretsmanager", "secretsmanager:GetSecretValue", arn); status != 0 {
+		return in.SecretID, status
+	}
+	v, ok := a.secretValue(in.SecretID)
 	if !ok {
 		return in.SecretID, jsonError(w, "1.1", http.StatusBadRequest, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
 	}
@@ -261,19 +322,32 @@ func (a *awsAPI) secretsManager(w http.ResponseWriter, op string, body []byte) (
 }
 
 // lambdaInvoke runs a synchronous invocation of a lab function.
-func (a *awsAPI) lambdaInvoke(w http.ResponseWriter, r *http.Request, payload []byte) (string, int) {
+func (a *awsAPI) lambdaInvoke(w http.ResponseWriter, r *http.Request, call *AWSCall, payload []byte) (string, int) {
 	rest := strings.TrimPrefix(r.URL.EscapedPath(), "/2015-03-31/functions/")
 	name, tail, _ := strings.Cut(rest, "/")
 	name, _ = url.PathUnescape(name)
 	if r.Method != http.MethodPost || tail != "invocations" {
 		return name, awsError(w, "lambda", http.StatusNotFound, "UnknownOperationException", "the lab's Lambda answers Invoke only")
 	}
-	if t := r.Header.Get("X-Amz-Invocation-Type"); t != "" && t != "RequestResponse" {
-		return name, awsError(w, "lambda", http.StatusBadRequest, "InvalidParameterValueException", "the lab invokes RequestResponse only, not "+t)
+	kind := r.Header.Get("X-Amz-Invocation-Type")
+	if kind != "" && kind != "RequestResponse" && kind != "DryRun" {
+		return name, awsError(w, "lambda", http.StatusBadRequest, "InvalidParameterValueException", "the lab invokes RequestResponse and DryRun only, not "+kind)
 	}
 	fn, ok := a.functions[functionName(name)]
+	arn := a.functionARNs[fn]
+	if arn == "" {
+		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.region, a.account(), functionName(name))
+	}
+	if status := a.authorize(w, call, "lambda", "lambda:InvokeFunction", arn); status != 0 {
+		return name, status
+	}
 	if !ok {
 		return name, awsError(w, "lambda", http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+name)
+	}
+	if kind == "DryRun" {
+		// Permission checked, nothing runs.
+		w.WriteHeader(http.StatusNoContent)
+		return fn, http.StatusNoContent
 	}
 	res, err := a.invoke(r.Context(), fn, payload)
 	if err != nil {

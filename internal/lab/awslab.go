@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/letsleep/letsleep/internal/labiam"
 	"github.com/letsleep/letsleep/internal/model"
 )
 
@@ -41,6 +42,7 @@ type awsState struct {
 	hotTable string
 	apiKeyID string            // the egress function's API key secret (an ARN)
 	names    map[string]string // function address → function name
+	keys     map[string]string // function address → its runtime's access key id
 	relays   sync.Map          // relay's inet-side local address → "FUNCTION via ENDPOINT"
 }
 
@@ -84,8 +86,83 @@ func (l *Lab) newAWSState() (*awsState, error) {
 		functions[name] = f.Address
 	}
 	s.api = &awsAPI{region: labRegion, tables: tables, secrets: map[string]string{s.apiKeyID: labSecretValue},
-		functions: functions, invoke: l.InvokeWith, caller: s.callerOf(l)}
+		functions: functions, invoke: l.InvokeWith, caller: s.callerOf(l),
+		keys: map[string]string{}, parameters: map[string]labiam.Resource{}, functionARNs: map[string]string{}}
+	s.keys = map[string]string{}
+	for _, f := range l.Model.Functions {
+		s.keys[f.Address] = newKey("AKIA")
+	}
+	if acct := l.opts.IAM; acct != nil {
+		s.withIAM(acct)
+		s.api.dataAPI = l.dataAPIByARN
+	}
 	return s, nil
+}
+
+// withIAM makes the stand-ins authenticate and authorise through the lab's
+// IAM: each function's key signs as its execution role, every secret and
+// parameter of the plan is served (throwaway values) under the ARN the
+// evaluator gives it, and the egress function's API key is its module's
+// own secret.
+func (s *awsState) withIAM(acct *labiam.Account) {
+	s.api.iam = &labIAM{account: acct}
+	for fn, key := range s.keys {
+		if role := acct.FunctionRole(fn); role != "" {
+			s.api.keys[key] = role
+		}
+	}
+	for _, fn := range s.api.functions {
+		if arn := acct.ARN(fn); arn != "" {
+			s.api.functionARNs[fn] = arn
+		}
+	}
+	for _, sec := range acct.Secrets() {
+		s.api.secrets[sec.ARN] = labThrowaway
+	}
+	for _, p := range acct.Parameters() {
+		s.api.parameters[p.Name] = p
+	}
+}
+
+// apiKeyFor is the secret the egress function at fn reads: with the lab's
+// IAM, the one secret of the plan made in the function's own module (the
+// reference egress module makes its key there), else the lab's own.
+func (s *awsState) apiKeyFor(fn string, acct *labiam.Account) string {
+	if acct == nil {
+		return s.apiKeyID
+	}
+	module := fn[:strings.LastIndex(fn, "aws_lambda_function.")]
+	var found []string
+	for _, sec := range acct.Secrets() {
+		if strings.HasPrefix(sec.Address, module+"aws_secretsmanager_secret.") {
+			found = append(found, sec.ARN)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return s.apiKeyID
+}
+
+// credentialsEnv gives a function's runtimes (its handler and its probe)
+// the access key that signs as its execution role.
+func (l *Lab) credentialsEnv(n *Node) []string {
+	key := l.aws.keys[n.Address]
+	if key == "" {
+		key = "AKIALABNOFUNCTION" // not a function of the lab: signs as no role
+	}
+	return []string{"AWS_ACCESS_KEY_ID=" + key, "AWS_SECRET_ACCESS_KEY=lab-fake-secret"}
+}
+
+// dataAPIByARN runs SELECT 1 through the lab's Data API on the cluster
+// with this ARN.
+func (l *Lab) dataAPIByARN(ctx context.Context, arn string) error {
+	for _, c := range l.opts.IAM.Clusters() {
+		if c.ARN == arn {
+			return l.dataAPI.ExecuteStatement(ctx, c.Address, "SELECT 1")
+		}
+	}
+	return fmt.Errorf("DBCluster %s not found", arn)
 }
 
 // callerOf names the lab function behind a client address, directly or

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/letsleep/letsleep/internal/backend"
+	"github.com/letsleep/letsleep/internal/labiam"
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/probe"
 )
@@ -68,6 +69,9 @@ func (l *Lab) Probe(ctx context.Context, function string, req probe.Request) (pr
 		cmd = exec.CommandContext(ctx, "ip", "netns", "exec", n.NS, l.self)
 		cmd.Env = append(os.Environ(), childEnv+"=probe")
 	}
+	if l.aws != nil {
+		cmd.Env = append(cmd.Env, l.awsEnv(n)...)
+	}
 	cmd.Stdin = bytes.NewReader(body)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -92,81 +96,38 @@ func (l *Lab) Canary() backend.Canary {
 	return backend.Canary{URL: l.canaryURL(), Addr: backend.HostPort{Host: l.Topo.CanaryIP, Port: 443}, CAPEM: l.canary.CAPEM}
 }
 
-// SimulateEgressIAM evaluates the egress data actions against the grants the
-// model computed for the function's role (the lab has no IAM to ask).
+// SimulateEgressIAM asks the lab's own IAM (internal/labiam, read from the
+// plan, not the checker's model) whether the function's role may call
+// rds-data:ExecuteStatement on each cluster and
+// secretsmanager:GetSecretValue on each RDS-managed master secret. A
+// decision that rests on something the plan does not show says so in Via.
 func (l *Lab) SimulateEgressIAM(_ context.Context, function string) ([]backend.IAMDecision, error) {
-	var fn *model.Function
-	for i := range l.Model.Functions {
-		if l.Model.Functions[i].Address == function {
-			fn = &l.Model.Functions[i]
-		}
+	acct := l.opts.IAM
+	if acct == nil {
+		return nil, fmt.Errorf("simulate: the lab has no IAM for this stack (built from a model alone; lab.UpFromPlan or Options.IAM gives it one)")
 	}
-	if fn == nil {
-		return nil, fmt.Errorf("simulate: %s is not a function of this lab", function)
-	}
-	return SimulateDataActions(l.Model, fn), nil
-}
-
-// SimulateDataActions answers, from the model's grants, whether fn's role
-// may call rds-data:ExecuteStatement on each cluster and
-// secretsmanager:GetSecretValue on each DB secret.
-func SimulateDataActions(m *model.Model, fn *model.Function) []backend.IAMDecision {
-	var role *model.Role
-	for i := range m.Roles {
-		if m.Roles[i].Address == fn.ExecutionRole {
-			role = &m.Roles[i]
-		}
+	role := acct.FunctionRole(function)
+	if role == "" {
+		return nil, fmt.Errorf("simulate: %s is not a function of the plan", function)
 	}
 	var out []backend.IAMDecision
 	ask := func(action, resource string) {
-		d := backend.IAMDecision{Action: action, Resource: resource, Decision: backend.DecisionImplicitDeny}
-		if role != nil {
-			for _, g := range role.Grants {
-				if wildMatch(strings.ToLower(g.Action), strings.ToLower(action)) &&
-					(g.Target == resource || g.Resource == "*" || wildMatch(g.Resource, resource)) {
-					d.Decision, d.Via = backend.DecisionAllowed, fmt.Sprintf("%s on %s", g.Action, g.Resource)
-					break
-				}
-			}
+		d := acct.Decide(labiam.Request{Principal: role, Action: action, Resource: resource})
+		dec := backend.IAMDecision{Action: action, Resource: resource, Decision: d.Decision}
+		if d.Allowed() || !d.Certain() {
+			dec.Via = d.String()
 		}
-		out = append(out, d)
+		out = append(out, dec)
 	}
-	for _, db := range m.Databases {
-		ask("rds-data:ExecuteStatement", db.Address)
-		for _, s := range db.Secrets {
-			ask("secretsmanager:GetSecretValue", s)
+	for _, c := range acct.Clusters() {
+		ask("rds-data:ExecuteStatement", c.ARN)
+	}
+	for _, s := range acct.Secrets() {
+		if strings.HasSuffix(s.Address, ".master_user_secret") {
+			ask("secretsmanager:GetSecretValue", s.ARN)
 		}
 	}
-	return out
-}
-
-// wildMatch matches an IAM pattern with * and ? against s.
-func wildMatch(pattern, s string) bool {
-	if pattern == "" {
-		return false
-	}
-	p, t := 0, 0
-	star, mark := -1, 0
-	for t < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[t]):
-			p++
-			t++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, t
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			t = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
+	return out, nil
 }
 
 func (l *Lab) sentinel() *Sentinel { return l.Sentinels[l.Topo.DB().Address] }

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/letsleep/letsleep/internal/labiam"
 	"github.com/letsleep/letsleep/internal/model"
 )
 
@@ -48,6 +49,11 @@ type Options struct {
 	// FunctionsDir holds <role>/bootstrap, built as `make functions`
 	// builds them; "" takes $LETSLEEP_FUNCTIONS_DIR.
 	FunctionsDir string
+	// IAM is the lab's own IAM for the stack (internal/labiam, read from
+	// the plan): the AWS stand-ins authenticate and authorise every call
+	// through it. Nil (a lab built from a model alone) serves calls
+	// unauthorised. UpFromPlan reads it from the plan.
+	IAM *labiam.Account
 }
 
 func (o *Options) defaults() {

@@ -164,7 +164,7 @@ func (l *Lab) startRuntimes(ctx context.Context) error {
 			continue
 		}
 		if l.opts.ProbeBin != "" {
-			r, err := l.startRIE(ctx, n, "probe", l.opts.ProbeBin, rieProbePorts, nil)
+			r, err := l.startRIE(ctx, n, "probe", l.opts.ProbeBin, rieProbePorts, l.awsEnv(n))
 			if err != nil {
 				return err
 			}
@@ -194,10 +194,7 @@ func (l *Lab) startRuntimes(ctx context.Context) error {
 // AWS_CA_BUNDLE and SSL_CERT_FILE (the lab's stand-in for the public CAs
 // the Lambda runtime trusts).
 func (l *Lab) functionEnv(n *Node, db *Node) []string {
-	env := []string{"AWS_CA_BUNDLE=" + l.aws.caFile, "SSL_CERT_FILE=" + l.aws.caFile,
-		"AWS_ENDPOINT_URL_DYNAMODB=" + l.serviceURL(n, "dynamodb"),
-		"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + l.serviceURL(n, "secretsmanager"),
-		"AWS_ENDPOINT_URL_LAMBDA=" + l.serviceURL(n, "lambda")}
+	env := l.awsEnv(n)
 	switch n.Role {
 	case model.RoleControl:
 		// DB_PASSWORD is the lab's stand-in for the IAM auth token.
@@ -208,7 +205,7 @@ func (l *Lab) functionEnv(n *Node, db *Node) []string {
 	case model.RoleHot:
 		env = append(env, "TABLE_NAME="+l.aws.hotTable, "ITEM_TTL_SECONDS=86400")
 	case model.RoleEgress:
-		env = append(env, "API_KEY_SECRET_ID="+l.aws.apiKeyID, "LLM_API_URL="+l.canaryURL())
+		env = append(env, "API_KEY_SECRET_ID="+l.aws.apiKeyFor(n.Address, l.opts.IAM), "LLM_API_URL="+l.canaryURL())
 	case model.RoleWarmup:
 		control := "lab-no-control-function"
 		for _, f := range l.Model.Functions {
@@ -220,6 +217,18 @@ func (l *Lab) functionEnv(n *Node, db *Node) []string {
 		env = append(env, "CONTROL_FUNCTION="+control)
 	}
 	return env
+}
+
+// awsEnv is where a function's SDK finds the AWS APIs (the standard
+// AWS_ENDPOINT_URL_<SERVICE> variables), the lab CA, and the function's own
+// credentials: the same for its handler and its probe.
+func (l *Lab) awsEnv(n *Node) []string {
+	env := []string{"AWS_CA_BUNDLE=" + l.aws.caFile, "SSL_CERT_FILE=" + l.aws.caFile}
+	for _, s := range []struct{ env, service string }{{"DYNAMODB", "dynamodb"}, {"SECRETS_MANAGER", "secretsmanager"},
+		{"LAMBDA", "lambda"}, {"SSM", "ssm"}, {"STS", "sts"}, {"RDS_DATA", "rds-data"}} {
+		env = append(env, "AWS_ENDPOINT_URL_"+s.env+"="+l.serviceURL(n, s.service))
+	}
+	return append(env, l.credentialsEnv(n)...)
 }
 
 // rieFront serves a function's invocation socket by invoking its bootstrap
