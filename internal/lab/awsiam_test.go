@@ -48,7 +48,10 @@ func TestStandInsAuthoriseThroughTheLabIAM(t *testing.T) {
 			ran = append(ran, fn)
 			return InvokeResult{Status: 200, Payload: json.RawMessage(`{}`)}, nil
 		},
-		dataAPI: func(context.Context, string) error { t.Error("the Data API ran for a caller without the grants"); return nil }}
+		dataAPI: func(context.Context, string) error {
+			t.Error("the Data API ran for a caller without the grants")
+			return nil
+		}}
 	s.withIAM(acct)
 	srv := httptest.NewServer(s.api)
 	defer srv.Close()

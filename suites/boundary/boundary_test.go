@@ -95,7 +95,10 @@ var _ = Describe("boundary on the lab twin of the reference stack", Label("lab")
 	BeforeAll(func() { labsuite.RequireLab("boundary") })
 	boundarySpecs(func(ctx SpecContext, m *model.Model) backend.Backend {
 		// The lab always allows waking: the sentinel costs nothing to wake.
-		l, err := lab.Up(ctx, m, lab.Options{Progress: GinkgoWriter, LockWait: 15 * time.Minute, Source: "reference"})
+		// Its IAM is its own, read from the plan.
+		iam, err := lab.LoadIAM(labsuite.ReferencePlan(ctx), nil)
+		Expect(err).NotTo(HaveOccurred())
+		l, err := lab.Up(ctx, m, lab.Options{Progress: GinkgoWriter, LockWait: 15 * time.Minute, Source: "reference", IAM: iam})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(l.Close)
 		labsuite.Report(func(w io.Writer) { fmt.Fprintf(w, "lab runtime: %s\n", l.Runtimes()) })
