@@ -82,3 +82,50 @@ func (a *Account) Roles() []*Role {
 	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })
 	return out
 }
+
+// DBPasswordParameters lists the SSM parameters that hold a database's
+// password: those whose value is written from the same references as a
+// cluster's or instance's master_password in the same module (the plan
+// hides both values as sensitive; the references say they are one).
+func (a *Account) DBPasswordParameters() []Resource {
+	var out []Resource
+	for _, p := range a.Parameters() {
+		pm, _ := splitAddress(p.Address)
+		pe := a.ix.expr(p.Address, "value")
+		if pe == nil || len(pe.References) == 0 {
+			continue
+		}
+		refs := innermost(pe.References)
+		for _, typ := range []string{"aws_rds_cluster", "aws_db_instance"} {
+			for _, db := range a.ix.byType[typ] {
+				dm, _ := splitAddress(db)
+				de := a.ix.expr(db, "master_password")
+				if dm == pm && de != nil && sameList(innermost(de.References), refs) && !containsResource(out, p) {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sameList(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func containsResource(list []Resource, r Resource) bool {
+	for _, x := range list {
+		if x.Address == r.Address {
+			return true
+		}
+	}
+	return false
+}

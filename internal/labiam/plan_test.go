@@ -7,7 +7,7 @@ import (
 )
 
 // The plans in testdata are terraform show -json of the reference stack and
-// of three examples (terraform/examples/<name>), planned offline with the
+// of examples (terraform/examples/<name>), planned offline with the
 // real AWS provider (scripts/plan-fixtures.sh).
 
 func readPlan(t *testing.T, name string) *Account {
@@ -138,5 +138,20 @@ func TestUnknownDocumentIsAssumedAndSaysSo(t *testing.T) {
 	}
 	if len(a.Notes) == 0 || !strings.Contains(strings.Join(a.Notes, "\n"), "aws_iam_role_policy.egress_db_secret") {
 		t.Fatalf("notes %v; want the unknown document reported", a.Notes)
+	}
+}
+
+func TestDBPasswordParameterIsFoundByItsReferences(t *testing.T) {
+	a := readPlan(t, "db-password-in-ssm")
+	ps := a.DBPasswordParameters()
+	if len(ps) != 1 || ps[0].Address != "aws_ssm_parameter.db_password" || ps[0].ARN != "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db/password" {
+		t.Fatalf("DB password parameters %+v; want aws_ssm_parameter.db_password", ps)
+	}
+	d := a.Decide(Request{Principal: a.FunctionRole("aws_lambda_function.egress"), Action: "ssm:GetParameter", Resource: ps[0].ARN})
+	if !d.Allowed() || !d.Certain() {
+		t.Fatalf("egress reads /app/db/password: %s; the constant jsonencode policy allows parameter/app/*", d)
+	}
+	if len(readPlan(t, "reference").DBPasswordParameters()) != 0 {
+		t.Fatal("the reference stack keeps no password in SSM")
 	}
 }
