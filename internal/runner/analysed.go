@@ -18,18 +18,22 @@ var localProviders = map[string]bool{
 	"archive": true, "terraform": true, "external": true, "http": true, "cloudinit": true,
 }
 
-// addAnalysed adds one plan's resources and model to the summary counts,
-// and returns the notices a reader needs when letsleep read little or
-// nothing of it.
-func addAnalysed(a *report.Analysed, p *plan.Plan, m *model.Model) []report.Notice {
-	total, aws := 0, 0
-	other := map[string]int{}
+// census counts one plan's managed resources by provider. It is taken
+// before the policies run, so that the plan's typed document can be
+// dropped by then (see Analyze).
+type census struct {
+	total, aws int
+	other      map[string]int // resources of other providers, by provider
+}
+
+func takeCensus(p *plan.Plan) census {
+	c := census{other: map[string]int{}}
 	count := func(typ, providerName string) {
-		total++
+		c.total++
 		if name := providerOf(typ, providerName); name == "aws" {
-			aws++
+			c.aws++
 		} else {
-			other[name]++
+			c.other[name]++
 		}
 	}
 	if p.Doc != nil {
@@ -43,6 +47,14 @@ func addAnalysed(a *report.Analysed, p *plan.Plan, m *model.Model) []report.Noti
 			walkManaged(p.Doc.PlannedValues.RootModule, 0, count)
 		}
 	}
+	return c
+}
+
+// addAnalysed adds one plan's census and model to the summary counts, and
+// returns the notices a reader needs when letsleep read little or nothing
+// of it.
+func addAnalysed(a *report.Analysed, source string, c census, m *model.Model) []report.Notice {
+	total, aws, other := c.total, c.aws, c.other
 	a.Resources += total
 	a.AWSResources += aws
 	a.Functions += len(m.Functions)
@@ -58,9 +70,9 @@ func addAnalysed(a *report.Analysed, p *plan.Plan, m *model.Model) []report.Noti
 	var notices []report.Notice
 	switch {
 	case total == 0:
-		notices = append(notices, report.Notice{Kind: "nothing-analysed", Source: p.Source, Message: "the plan holds no managed resources: nothing was analysed, so no finding means nothing, not a clean stack"})
+		notices = append(notices, report.Notice{Kind: "nothing-analysed", Source: source, Message: "the plan holds no managed resources: nothing was analysed, so no finding means nothing, not a clean stack"})
 	case aws == 0:
-		notices = append(notices, report.Notice{Kind: "nothing-analysed", Source: p.Source, Message: fmt.Sprintf("the plan holds no AWS resources (%s): letsleep reads only the AWS provider, so nothing was analysed", report.ProviderList(other))})
+		notices = append(notices, report.Notice{Kind: "nothing-analysed", Source: source, Message: fmt.Sprintf("the plan holds no AWS resources (%s): letsleep reads only the AWS provider, so nothing was analysed", report.ProviderList(other))})
 	default:
 		cloud := map[string]int{}
 		for k, n := range other {
@@ -69,7 +81,7 @@ func addAnalysed(a *report.Analysed, p *plan.Plan, m *model.Model) []report.Noti
 			}
 		}
 		if len(cloud) > 0 {
-			notices = append(notices, report.Notice{Kind: "not-read", Source: p.Source, Message: fmt.Sprintf("resources of providers letsleep does not read were not analysed: %s; a path through them is not seen", report.ProviderList(cloud))})
+			notices = append(notices, report.Notice{Kind: "not-read", Source: source, Message: fmt.Sprintf("resources of providers letsleep does not read were not analysed: %s; a path through them is not seen", report.ProviderList(cloud))})
 		}
 	}
 	return notices

@@ -80,7 +80,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		for _, w := range an.Plan.Warnings {
 			rep.Warnings = append(rep.Warnings, report.Notice{Kind: "plan", Source: an.Plan.Source, Message: w})
 		}
-		rep.Warnings = append(rep.Warnings, addAnalysed(&analysed, an.Plan, an.Model)...)
+		rep.Warnings = append(rep.Warnings, addAnalysed(&analysed, an.Plan.Source, an.census, an.Model)...)
 	}
 	rep.Plan = rep.Plans[0]
 	if waivers != nil {

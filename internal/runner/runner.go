@@ -82,6 +82,8 @@ func (o Options) validate() error {
 
 // Analysis is the result for one plan before waivers.
 type Analysis struct {
+	// Plan is the loaded plan without its typed document (Plan.Doc is
+	// nil): Analyze drops it once the model is built (see there).
 	Plan     *plan.Plan
 	Model    *model.Model
 	Findings []report.Finding
@@ -89,6 +91,8 @@ type Analysis struct {
 	// unknown rule id from a rule without findings.
 	Catalogue []engine.Check
 	Sources   *Sources // nil when no sources were read
+
+	census census // the plan's resources by provider, for the summary
 }
 
 // Analyzer holds the compiled policies so that many plans reuse one prepared query.
@@ -128,6 +132,13 @@ func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) 
 	if err != nil {
 		return nil, err
 	}
+	// The typed document is most of the live heap once the model is built
+	// (163 of 184 MiB on the 50k community plan) and nothing reads it
+	// after the census: dropped here, evaluation runs beside the model and
+	// the policy input alone (live heap 292 -> 122 MiB there). input.plan,
+	// when a policy reads it, is decoded again from the raw plan.
+	cen := takeCensus(p)
+	p.Doc = nil
 	done := step(a.opts.Progress, "evaluate policies")
 	findings, err := a.engine.Eval(ctx, m, func() (any, error) { return p.Generic() })
 	if err != nil {
@@ -138,7 +149,7 @@ func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) 
 		findings[i].Source = p.Source
 		findings[i].Location = src.Locate(findings[i].Resource)
 	}
-	return &Analysis{Plan: p, Model: m, Findings: findings, Catalogue: a.engine.Catalogue(), Sources: src}, nil
+	return &Analysis{Plan: p, Model: m, Findings: findings, Catalogue: a.engine.Catalogue(), Sources: src, census: cen}, nil
 }
 
 // BuildModel loads one PATH and builds its boundary model, without policies.
