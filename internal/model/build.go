@@ -396,7 +396,7 @@ func (rx *resolved) iterationTargets(r *res) ([]target, []string) {
 			return named, lost
 		}
 	}
-	if len(distinctAddrs(ts)) == 1 && len(rx.ix.byModKey[r.Module+"|"+r.key()]) == 1 {
+	if len(distinctAddrs(ts)) == 1 && len(rx.ix.byModKey[modKey{r.Module, r.key()}]) == 1 {
 		return ts, lost
 	}
 	return ts, append(lost, ApproxMarker+"each.value")

@@ -27,23 +27,34 @@ type res struct {
 	// src answers for blocks the plan's configuration leaves out (dynamic
 	// blocks); nil without sources.
 	src Sources
+	// ref memoises key(): asked for per resource by every index and per
+	// reference the sources answer.
+	ref string
 }
 
 // key is the type.name form used in configuration references.
 func (r *res) key() string {
-	if r.Data {
-		return "data." + r.Type + "." + r.Name
+	if r.ref == "" {
+		if r.Data {
+			r.ref = "data." + r.Type + "." + r.Name
+		} else {
+			r.ref = r.Type + "." + r.Name
+		}
 	}
-	return r.Type + "." + r.Name
+	return r.ref
 }
+
+// modKey keys byModKey: a module instance path and a type.name (two
+// strings, so a look-up builds no key string).
+type modKey struct{ mod, name string }
 
 // index holds every resource by address and the lookups the reference
 // resolver needs. All joins go through these maps, never nested scans.
 type index struct {
 	byAddr map[string]*res
 	byType map[string][]*res
-	// byModKey: module instance + "|" + type.name → instances (count/for_each).
-	byModKey map[string][]*res
+	// byModKey: module instance and type.name → instances (count/for_each).
+	byModKey map[modKey][]*res
 	// modConfigs: module config path (call names joined by ".") → module.
 	modConfigs map[string]*tfjson.ConfigModule
 	// childInstances: parent instance + "|" + call name → child instances.
@@ -57,6 +68,9 @@ type index struct {
 	// modPaths memoises configPath per module instance: a few thousand
 	// instances, asked for once per resource and per reference followed.
 	modPaths map[string]string
+	// modSegs memoises splitModule the same way (every input variable
+	// followed splits its module instance).
+	modSegs map[string][]modSeg
 }
 
 // newIndex makes an empty index; resources is the expected number of
@@ -67,12 +81,13 @@ func newIndex(src Sources, resources int) *index {
 		src:            src,
 		byAddr:         make(map[string]*res, resources),
 		byType:         map[string][]*res{},
-		byModKey:       make(map[string][]*res, resources),
+		byModKey:       make(map[modKey][]*res, resources),
 		modConfigs:     map[string]*tfjson.ConfigModule{},
 		childInstances: map[string][]string{},
 		childSeen:      map[string]bool{},
 		modSeen:        map[string]bool{},
 		modPaths:       map[string]string{},
+		modSegs:        map[string][]modSeg{},
 	}
 }
 
@@ -89,6 +104,17 @@ func (ix *index) configPath(mod string) string {
 	return p
 }
 
+// segments is splitModule(mod), computed once per module instance; the
+// result is shared and must not be changed.
+func (ix *index) segments(mod string) []modSeg {
+	segs, ok := ix.modSegs[mod]
+	if !ok {
+		segs = splitModule(mod)
+		ix.modSegs[mod] = segs
+	}
+	return segs
+}
+
 func (ix *index) add(r *res) {
 	if _, dup := ix.byAddr[r.Address]; dup {
 		return
@@ -96,7 +122,7 @@ func (ix *index) add(r *res) {
 	ix.byAddr[r.Address] = r
 	r.src = ix.src
 	ix.byType[r.Type] = append(ix.byType[r.Type], r)
-	k := r.Module + "|" + r.key()
+	k := modKey{r.Module, r.key()}
 	ix.byModKey[k] = append(ix.byModKey[k], r)
 	ix.addModuleInstance(r.Module)
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,7 +93,14 @@ func constAt(r *res, path ...string) (any, bool) {
 
 // splitRef splits a reference on dots outside brackets.
 func splitRef(ref string) []string {
-	var parts []string
+	return appendRefParts(nil, ref)
+}
+
+// appendRefParts is splitRef appending to parts, so a caller can split
+// into a buffer on its stack (resolveInto splits every reference it
+// follows). The parts are substrings of ref, consecutive and separated by
+// one dot each.
+func appendRefParts(parts []string, ref string) []string {
 	start := 0
 	for i := 0; i < len(ref); i++ {
 		switch ref[i] {
@@ -129,7 +137,7 @@ func (ix *index) resolve(mod string, refs []string) ([]target, []string) {
 func (ix *index) resolveSettled(mod string, refs []string) ([]target, []string, bool) {
 	var out []target
 	var lost []string
-	r := &resolution{out: &out, lost: &lost, seen: map[string]bool{}}
+	r := &resolution{out: &out, lost: &lost}
 	ix.resolveInto(mod, refs, 0, r)
 	return dedupTargets(out), lost, r.settled
 }
@@ -140,9 +148,88 @@ func (ix *index) resolveSettled(mod string, refs []string) ([]target, []string, 
 type resolution struct {
 	out  *[]target
 	lost *[]string
-	seen map[string]bool
+	// seen: made on first use (most calls follow no input or output);
+	// nested resolutions are made after a visit, so they share it.
+	seen map[visitKey]bool
 	// settled: the sources showed some reference names nothing.
 	settled bool
+}
+
+// visitKey names one expansion: an attribute of a resource ('a'), a
+// local ('l'), an input variable ('v') or a module output ('o') of a
+// module instance. A struct, so that marking one builds no string.
+type visitKey struct {
+	kind            byte
+	scope, name, at string
+}
+
+// visit marks key as expanded and tells whether it was new.
+func (rs *resolution) visit(key visitKey) bool {
+	if rs.seen[key] {
+		return false
+	}
+	if rs.seen == nil {
+		rs.seen = map[visitKey]bool{}
+	}
+	rs.seen[key] = true
+	return true
+}
+
+// refForms remembers the reference forms one resolveInto call has
+// followed. Reference lists are short (terraform lists a handful of forms
+// per expression), so a scan of a slice on the caller's stack beats a map
+// per call; a long list moves to a map. A value, not methods on a pointer,
+// so that its buffer can stay on the stack.
+type refForms struct {
+	list []string
+	set  map[string]bool
+}
+
+func (f refForms) has(k string) bool {
+	if f.set != nil {
+		return f.set[k]
+	}
+	return slices.Contains(f.list, k)
+}
+
+func (f refForms) with(k string) refForms {
+	switch {
+	case f.set != nil:
+		f.set[k] = true
+	case len(f.list) < cap(f.list):
+		f.list = append(f.list, k)
+	default:
+		f.set = make(map[string]bool, 2*len(f.list))
+		for _, s := range f.list {
+			f.set[s] = true
+		}
+		f.set[k] = true
+	}
+	return f
+}
+
+// partsTo is the prefix of ref made of parts[:i] (parts from
+// appendRefParts of ref, 0 < i <= len(parts)).
+func partsTo(ref string, parts []string, i int) string {
+	end := -1
+	for _, p := range parts[:i] {
+		end += len(p) + 1
+	}
+	return ref[:end]
+}
+
+// partsFrom is the suffix of ref that starts at parts[i] (parts from
+// appendRefParts of ref), "" past the end: an attribute path without
+// joining its parts again.
+func partsFrom(ref string, parts []string, i int) string {
+	if i >= len(parts) {
+		return ""
+	}
+	off := 0
+	for _, p := range parts[:i] {
+		off += len(p) + 1
+	}
+	return ref[off:]
 }
 
 func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolution) {
@@ -154,9 +241,12 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 	// Terraform lists each reference from the most specific to the least
 	// (aws_subnet.a[0].id, aws_subnet.a[0], aws_subnet.a); keep the most
 	// specific form so an indexed reference does not widen to every instance.
-	seenSpecific := map[string]bool{}
+	// The forms are prefixes of the references, so none is built.
+	var formBuf [32]string
+	seenSpecific := refForms{list: formBuf[:0]}
+	var partBuf [8]string
 	for _, ref := range refs {
-		parts := splitRef(ref)
+		parts := appendRefParts(partBuf[:0], ref)
 		if len(parts) < 2 {
 			continue
 		}
@@ -165,33 +255,34 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 			continue
 		case "local":
 			name, _ := cutIndex(parts[1])
-			if seenSpecific["local."+name] {
+			form := ref[:len("local.")+len(name)]
+			if seenSpecific.has(form) {
 				continue
 			}
-			seenSpecific["local."+name] = true
+			seenSpecific = seenSpecific.with(form)
 			ix.resolveLocal(mod, name, ref, depth, rs)
 			continue
 		case "var":
-			if seenSpecific[ref] {
+			if seenSpecific.has(ref) {
 				continue
 			}
-			seenSpecific[ref] = true
+			seenSpecific = seenSpecific.with(ref)
 			steps := tfaddr.Steps(ref)
 			ix.resolveVar(mod, steps[1], steps[2:], depth, rs)
 			continue
 		case "module":
 			call, idx := cutIndex(parts[1])
-			general := "module." + call
+			general := ref[:len("module.")+len(call)]
 			if len(parts) < 3 {
-				if seenSpecific[general] {
+				if seenSpecific.has(general) {
 					continue
 				}
 				// A bare module reference: every output of it.
-				seenSpecific[general] = true
+				seenSpecific = seenSpecific.with(general)
 				ix.resolveModule(mod, call, idx, "", depth, rs)
 				continue
 			}
-			seenSpecific[general] = true
+			seenSpecific = seenSpecific.with(general)
 			// module.db.secret[0].arn: the output is "secret", indexed.
 			output, _ := cutIndex(parts[2])
 			if idx == "" && ix.isInstanceKey(ix.childInstances[mod+"|"+call], parts[2]) {
@@ -205,21 +296,27 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 			ix.resolveModule(mod, call, idx, output, depth, rs)
 			continue
 		}
-		key, rest := parts[0]+"."+parts[1], parts[2:]
+		// key: type.name (data.type.name), with its index when it has one.
+		next := 2
 		if parts[0] == "data" {
 			if len(parts) < 3 {
 				continue
 			}
-			key, rest = "data."+parts[1]+"."+parts[2], parts[3:]
+			next = 3
 		}
+		key := partsTo(ref, parts, next)
 		name, idx := cutIndex(key)
+		// specific: name+idx (key itself, unless the index sits on the
+		// next part).
+		specific := key
 		if idx == "" {
 			// "aws_x.y.attr" with the index on the attribute is not a thing;
 			// an index sits on the name part.
-			if len(rest) > 0 {
-				if n, i := cutIndex(rest[0]); n == "" && i != "" {
+			if next < len(parts) {
+				if n, i := cutIndex(parts[next]); n == "" && i != "" {
 					idx = i
-					rest = rest[1:]
+					specific = name + idx
+					next++
 				}
 			}
 		}
@@ -230,17 +327,19 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 		}
 		// "x.a[0].id" then "x.a[0]": the same instance, keep the first
 		// (most specific) form; "x.a" after any "x.a[...]" is the widening.
-		if seenSpecific[name+idx] || (idx == "" && seenSpecific[name]) {
+		if seenSpecific.has(specific) || (idx == "" && seenSpecific.has(name)) {
 			continue
 		}
-		seenSpecific[name+idx] = true
-		seenSpecific[name] = true
-		instances := ix.byModKey[mod+"|"+name]
+		seenSpecific = seenSpecific.with(specific)
+		if specific != name {
+			seenSpecific = seenSpecific.with(name)
+		}
+		instances := ix.byModKey[modKey{mod, name}]
 		if len(instances) == 0 {
 			*lost = append(*lost, ref)
 			continue
 		}
-		attr := strings.Join(rest, ".")
+		attr := partsFrom(ref, parts, next)
 		for _, r := range instances {
 			if idx != "" && !strings.HasSuffix(r.Address, idx) {
 				continue
@@ -298,11 +397,10 @@ func (ix *index) resolveAttr(r *res, attr string, depth int, rs *resolution) {
 	if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
 		return
 	}
-	key := "attr\x00" + r.Address + "\x00" + strings.Join(path, ".")
-	if rs.seen[key] {
+	key := visitKey{'a', r.Address, strings.Join(path, "."), ""}
+	if !rs.visit(key) {
 		return
 	}
-	rs.seen[key] = true
 	var discard []string
 	inner := &resolution{out: rs.out, lost: &discard, seen: rs.seen}
 	ix.resolveInto(r.Module, e.References, depth+1, inner)
@@ -332,11 +430,10 @@ func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) 
 		*rs.lost = append(*rs.lost, ref+" (not declared in the sources read)")
 		return
 	}
-	key := "local\x00" + mod + "\x00" + ref
-	if rs.seen[key] {
+	key := visitKey{'l', mod, ref, ""}
+	if !rs.visit(key) {
 		return
 	}
-	rs.seen[key] = true
 	ix.resolveInto(mod, refs, depth+1, rs)
 }
 
@@ -345,12 +442,11 @@ func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) 
 // through the sources when they are given.
 func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resolution) {
 	lost := rs.lost
-	key := "var\x00" + mod + "\x00" + name + "\x00" + strings.Join(sel, "\x00")
-	if rs.seen[key] {
+	key := visitKey{'v', mod, name, strings.Join(sel, "\x00")}
+	if !rs.visit(key) {
 		return
 	}
-	rs.seen[key] = true
-	segs := splitModule(mod)
+	segs := ix.segments(mod)
 	if len(segs) == 0 {
 		// A root variable is a plan input, not a resource.
 		*lost = append(*lost, "var."+name)
@@ -502,11 +598,10 @@ func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *res
 			continue
 		}
 		for _, inst := range instances {
-			key := "out\x00" + inst + "\x00" + o
-			if rs.seen[key] {
+			key := visitKey{'o', inst, o, ""}
+			if !rs.visit(key) {
 				continue
 			}
-			rs.seen[key] = true
 			ix.resolveInto(inst, co.Expression.References, depth+1, rs)
 		}
 	}
