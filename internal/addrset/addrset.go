@@ -107,8 +107,19 @@ func (s Set) Equal(o Set) bool { return s.set().Equal(o.set()) }
 // Overlaps reports whether s and o share an address.
 func (s Set) Overlaps(o Set) bool { return s.set().Overlaps(o.set()) }
 
-// Covers reports whether every address of o is in s.
-func (s Set) Covers(o Set) bool { return o.Minus(s).IsEmpty() }
+// Covers reports whether every address of o is in s. A set's ranges are
+// merged (overlapping and adjacent ranges are one), so each range of o
+// lies inside one range of s or o is not covered; no difference set is
+// built (markOpen asks this for every ingress rule).
+func (s Set) Covers(o Set) bool {
+	in := s.set()
+	for _, r := range o.set().Ranges() {
+		if !in.ContainsRange(r) {
+			return false
+		}
+	}
+	return true
+}
 
 // Prefixes lists the set as the fewest CIDRs.
 func (s Set) Prefixes() []string {

@@ -2,6 +2,7 @@ package addrset
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -130,4 +131,53 @@ func FuzzParse(f *testing.F) {
 		_ = s.OpenFamilies()
 		_ = s.Public().String()
 	})
+}
+
+// Covers decides on the merged ranges of both sets; it must agree with
+// the definition (nothing of o is left outside s) on sets whose parts
+// touch, overlap, nest, and mix families.
+func TestCoversAgreesWithMinus(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	v4 := func() string {
+		bits := rng.IntN(33)
+		return fmt.Sprintf("%d.%d.0.0/%d", rng.IntN(4)*64, rng.IntN(256), bits)
+	}
+	v6 := func() string { return fmt.Sprintf("%x::/%d", rng.IntN(4)*0x4000, rng.IntN(129)) }
+	pick := func() []string {
+		var out []string
+		for range rng.IntN(4) + 1 {
+			if rng.IntN(3) == 0 {
+				out = append(out, v6())
+			} else {
+				out = append(out, v4())
+			}
+		}
+		return out
+	}
+	fixed := [][2][]string{
+		{{"0.0.0.0/1", "128.0.0.0/1"}, {"0.0.0.0/0"}},
+		{{"0.0.0.0/1"}, {"0.0.0.0/0"}},
+		{{"10.0.0.0/9", "10.128.0.0/9"}, {"10.0.0.0/8"}},
+		{{"::/1", "8000::/1"}, {"::/0"}},
+		{{"0.0.0.0/0"}, {"0.0.0.0/0", "::/0"}},
+		{{}, {}},
+	}
+	outcomes := map[bool]int{}
+	for i := 0; i < 2000; i++ {
+		var s, o Set
+		if i < len(fixed) {
+			s, o = MustParse(fixed[i][0]...), MustParse(fixed[i][1]...)
+		} else {
+			s, _ = Parse(pick())
+			o, _ = Parse(pick())
+		}
+		got, want := s.Covers(o), o.Minus(s).IsEmpty()
+		if got != want {
+			t.Fatalf("%v covers %v: got %v, want %v", s.Prefixes(), o.Prefixes(), got, want)
+		}
+		outcomes[got]++
+	}
+	if outcomes[true] < 100 || outcomes[false] < 100 {
+		t.Fatalf("the random sets decide too few cases both ways: %v", outcomes)
+	}
 }

@@ -161,16 +161,19 @@ func (fx *facts) moduleOf(addr string) string {
 }
 
 // scopesOf lists a module instance path and all its ancestors, root ("")
-// last.
+// last. The ancestors are prefixes of mod: its first segments and the dots
+// between them.
 func scopesOf(mod string) []string {
 	segs := splitModule(mod)
+	ends := make([]int, len(segs))
+	end := -1
+	for i, s := range segs {
+		end += len(s.instance) + 1
+		ends[i] = end
+	}
 	out := make([]string, 0, len(segs)+1)
-	for i := len(segs); i > 0; i-- {
-		parts := make([]string, i)
-		for j := 0; j < i; j++ {
-			parts[j] = segs[j].instance
-		}
-		out = append(out, strings.Join(parts, "."))
+	for i := len(segs) - 1; i >= 0; i-- {
+		out = append(out, mod[:ends[i]])
 	}
 	return append(out, "")
 }

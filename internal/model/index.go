@@ -168,7 +168,8 @@ type modSeg struct {
 }
 
 // splitModule splits "module.a[0].module.b[\"x.y\"]" into its calls,
-// respecting quoted keys that may hold dots.
+// respecting quoted keys that may hold dots. The calls and instances are
+// substrings of mod (nothing is built).
 func splitModule(mod string) []modSeg {
 	var out []modSeg
 	for mod != "" {
@@ -185,7 +186,7 @@ func splitModule(mod string) []modSeg {
 		if j < len(rest) && rest[j] == '[' {
 			j = tfaddr.SkipBracket(rest, j)
 		}
-		out = append(out, modSeg{call: call, instance: "module." + rest[:j]})
+		out = append(out, modSeg{call: call, instance: mod[:len("module.")+j]})
 		rest = rest[j:]
 		mod = strings.TrimPrefix(rest, ".")
 	}

@@ -29,6 +29,8 @@ type facts struct {
 	fnByName map[string]string
 	// targetCache: grant targets per canonical action, computed once.
 	targetCache map[string]*targetIndex
+	// docs: parsed policy documents by text (parseDoc).
+	docs map[string]parsedDoc
 	// sets: target sets of wildcard grants (targetsets.go).
 	sets *targetSets
 	// Hops (hops.go): triggers by called resource, trust policies, public

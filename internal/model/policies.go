@@ -93,8 +93,28 @@ func (fx *facts) documentRefs(r *res, values map[string]any, key, origin string,
 	return out, true, true
 }
 
+// parsedDoc is iam.Parse of one document text.
+type parsedDoc struct {
+	p    *iam.Policy
+	errs []error
+}
+
+// parseDoc reads a policy document's statements, warning at origin for
+// what is invalid. Each distinct text is parsed once: replicated stacks
+// repeat their documents (221 distinct texts in 990 reads on the 10k
+// for_each plan, 4 in 720 on the community one), and a policy attached to
+// several roles is read once per attachment. The parsed statements are
+// shared; nothing changes them in place.
 func (fx *facts) parseDoc(origin, doc string, fromUnknown bool) []stmt {
-	p, errs := iam.Parse([]byte(doc))
+	pd, ok := fx.docs[doc]
+	if !ok {
+		pd.p, pd.errs = iam.Parse([]byte(doc))
+		if fx.docs == nil {
+			fx.docs = map[string]parsedDoc{}
+		}
+		fx.docs[doc] = pd
+	}
+	p, errs := pd.p, pd.errs
 	for _, e := range errs {
 		fx.warn("invalid-policy", origin, "%v", e)
 	}

@@ -320,10 +320,12 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 				}
 			}
 		}
-		if idx == "" && len(rest) > 0 && ix.isInstanceKey(addrsOfRes(ix.byModKey[mod+"|"+name]), rest[0]) {
+		if idx == "" && next < len(parts) && resKeyed(ix.byModKey[modKey{mod, name}], parts[next]) {
 			// The sources write fn["api"].json as fn.api.json: "api" is a
 			// for_each key of fn, not an attribute.
-			idx, rest = `["`+rest[0]+`"]`, rest[1:]
+			idx = `["` + parts[next] + `"]`
+			specific = name + idx
+			next++
 		}
 		// "x.a[0].id" then "x.a[0]": the same instance, keep the first
 		// (most specific) form; "x.a" after any "x.a[...]" is the widening.
@@ -354,24 +356,40 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 // write an identifier key that way), is the for_each key of one of the
 // instance addresses.
 func (ix *index) isInstanceKey(addrs []string, step string) bool {
-	if step == "" || strings.ContainsAny(step, "[\"") {
+	if !keyLike(step) {
 		return false
 	}
-	want := `["` + step + `"]`
 	for _, a := range addrs {
-		if strings.HasSuffix(a, want) {
+		if hasKeySuffix(a, step) {
 			return true
 		}
 	}
 	return false
 }
 
-func addrsOfRes(rs []*res) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.Address
+// resKeyed is isInstanceKey on resource instances (asked for nearly every
+// reference to a resource, so it builds nothing).
+func resKeyed(rs []*res, step string) bool {
+	if !keyLike(step) {
+		return false
 	}
-	return out
+	for _, r := range rs {
+		if hasKeySuffix(r.Address, step) {
+			return true
+		}
+	}
+	return false
+}
+
+func keyLike(step string) bool {
+	return step != "" && !strings.ContainsAny(step, "[\"")
+}
+
+// hasKeySuffix: addr ends in ["key"] (without building that suffix).
+func hasKeySuffix(addr, key string) bool {
+	end := len(addr) - 2 // before the closing "]
+	start := end - len(key)
+	return start >= 2 && addr[end:] == `"]` && addr[start:end] == key && addr[start-2:start] == `["`
 }
 
 // resolveAttr follows a configured attribute of a resource to what its

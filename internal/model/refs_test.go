@@ -16,6 +16,17 @@ func TestSplitModule(t *testing.T) {
 	}
 }
 
+func TestScopesOf(t *testing.T) {
+	got := scopesOf(`module.a[0].module.b["x.y]z"].module.c`)
+	want := []string{`module.a[0].module.b["x.y]z"].module.c`, `module.a[0].module.b["x.y]z"]`, "module.a[0]", ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("scopesOf = %q", got)
+	}
+	if got := scopesOf(""); !reflect.DeepEqual(got, []string{""}) {
+		t.Errorf("scopesOf(root) = %q", got)
+	}
+}
+
 func TestSplitRefAndIndex(t *testing.T) {
 	if got := splitRef(`aws_subnet.a["x.y"].id`); !reflect.DeepEqual(got, []string{"aws_subnet", `a["x.y"]`, "id"}) {
 		t.Errorf("splitRef = %q", got)
