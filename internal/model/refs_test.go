@@ -16,6 +16,25 @@ func TestSplitModule(t *testing.T) {
 	}
 }
 
+func TestHasKeySuffix(t *testing.T) {
+	for _, c := range []struct {
+		addr, key string
+		want      bool
+	}{
+		{`data.aws_iam_policy_document.fn["api"]`, "api", true},
+		{`data.aws_iam_policy_document.fn["xapi"]`, "api", false},
+		{`data.aws_iam_policy_document.fn["api"]`, "ap", false},
+		{`data.aws_iam_policy_document.fn[0]`, "0", false},
+		{`["api"]`, "api", true},
+		{`x["api"]`, "api", true},
+		{`x["api"`, "api", false},
+	} {
+		if got := hasKeySuffix(c.addr, c.key); got != c.want {
+			t.Errorf("hasKeySuffix(%q, %q) = %v, want %v", c.addr, c.key, got, c.want)
+		}
+	}
+}
+
 func TestScopesOf(t *testing.T) {
 	got := scopesOf(`module.a[0].module.b["x.y]z"].module.c`)
 	want := []string{`module.a[0].module.b["x.y]z"].module.c`, `module.a[0].module.b["x.y]z"]`, "module.a[0]", ""}
