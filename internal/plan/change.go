@@ -22,7 +22,8 @@ var changeFields = []string{
 // another case, a string field that is not a string) returns errShape, so
 // the exact path decides.
 func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
-	return newObject(s, func(rc *tfjson.ResourceChange, k string) error {
+	b := &changeBlock{}
+	return intoObject(s, &b.rc, func(rc *tfjson.ResourceChange, k string) error {
 		var err error
 		switch k {
 		case "address":
@@ -50,7 +51,7 @@ func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
 			r, err = s.str(true)
 			rc.ActionReason = tfjson.ActionReason(r)
 		case "change":
-			rc.Change, err = s.change()
+			rc.Change, err = s.change(&b.c, b.actions[:0])
 		default:
 			err = s.skipUnread(k, changeFields)
 		}
@@ -60,14 +61,22 @@ func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
 
 var changeValueFields = []string{"actions", "after", "after_unknown"}
 
-// change reads the change of a resource change: its actions, after and
-// after_unknown.
-func (s *streamer) change() (*tfjson.Change, error) {
-	return newObject(s, func(c *tfjson.Change, k string) error {
+// changeBlock holds a resource change, its change and room for its
+// actions (one or two) in one allocation.
+type changeBlock struct {
+	rc      tfjson.ResourceChange
+	c       tfjson.Change
+	actions [2]tfjson.Action
+}
+
+// change reads the change of a resource change into c: its actions
+// (appended to actions), after and after_unknown.
+func (s *streamer) change(c *tfjson.Change, actions tfjson.Actions) (*tfjson.Change, error) {
+	return intoObject(s, c, func(c *tfjson.Change, k string) error {
 		var err error
 		switch k {
 		case "actions":
-			c.Actions, err = s.actions()
+			c.Actions, err = s.actions(actions)
 		case "after":
 			c.After, err = s.vr.read(s.dec)
 		case "after_unknown":
@@ -79,7 +88,7 @@ func (s *streamer) change() (*tfjson.Change, error) {
 	})
 }
 
-func (s *streamer) actions() (tfjson.Actions, error) {
+func (s *streamer) actions(out tfjson.Actions) (tfjson.Actions, error) {
 	if s.dec.PeekKind() == 'n' {
 		_, err := s.dec.ReadToken()
 		return nil, err
@@ -87,7 +96,10 @@ func (s *streamer) actions() (tfjson.Actions, error) {
 	if err := s.expect('['); err != nil {
 		return nil, err
 	}
-	out := tfjson.Actions{}
+	out = out[:0]
+	if out == nil {
+		out = tfjson.Actions{}
+	}
 	for s.dec.PeekKind() != ']' {
 		if s.dec.PeekKind() != '"' {
 			return nil, errShape

@@ -64,7 +64,12 @@ func (s *streamer) configModule(depth int) (*tfjson.ConfigModule, error) {
 // newObject reads an object into a new T, member by member (null reads
 // as nil).
 func newObject[T any](s *streamer, member func(v *T, k string) error) (*T, error) {
-	v := new(T)
+	return intoObject(s, new(T), member)
+}
+
+// intoObject reads an object into v, member by member; it returns v, or
+// nil for null.
+func intoObject[T any](s *streamer, v *T, member func(v *T, k string) error) (*T, error) {
 	present, err := s.object(func(k string) error { return member(v, k) })
 	if err != nil || !present {
 		return nil, err
@@ -181,6 +186,6 @@ func (s *streamer) expressionPtr() (*tfjson.Expression, error) {
 		_, err := s.dec.ReadToken()
 		return nil, err
 	}
-	e := &tfjson.Expression{}
+	e := newExpression()
 	return e, s.expression(s.dec, e, 0)
 }

@@ -247,7 +247,7 @@ func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth
 		return err
 	case '[':
 		dec.ReadToken()
-		data := &tfjson.ExpressionData{}
+		data := dataFor(e)
 		for dec.PeekKind() != ']' {
 			if err := s.expectOn(dec, '{'); err != nil {
 				return err
@@ -263,7 +263,7 @@ func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth
 					block[k] = nil
 					continue
 				}
-				sub := &tfjson.Expression{}
+				sub := newExpression()
 				if err := s.expression(dec, sub, depth+1); err != nil {
 					return err
 				}
@@ -277,7 +277,7 @@ func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth
 		return err
 	case '{':
 		dec.ReadToken()
-		data := &tfjson.ExpressionData{}
+		data := dataFor(e)
 		for dec.PeekKind() != '}' {
 			k, err := s.vr.key(dec)
 			if err != nil {
@@ -303,6 +303,29 @@ func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth
 		return err
 	}
 	return errShape
+}
+
+// exprBlock holds an expression and its data in one allocation.
+type exprBlock struct {
+	e tfjson.Expression
+	d tfjson.ExpressionData
+}
+
+// newExpression returns an expression whose data is allocated with it.
+func newExpression() *tfjson.Expression {
+	b := &exprBlock{}
+	b.e.ExpressionData = &b.d
+	return &b.e
+}
+
+// dataFor returns the data e is to hold: its own when it is still empty
+// (newExpression's), else a new one, so a value decoded twice into the
+// same expression never mixes with the first.
+func dataFor(e *tfjson.Expression) *tfjson.ExpressionData {
+	if d := e.ExpressionData; d != nil && d.ConstantValue == nil && d.References == nil && d.NestedBlocks == nil {
+		return d
+	}
+	return &tfjson.ExpressionData{}
 }
 
 // references reads an expression's reference list; references repeat
