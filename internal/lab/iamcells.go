@@ -13,7 +13,8 @@ import (
 var _ backend.IAMProber = (*Lab)(nil)
 
 // iamCheckMS bounds one IAM check: a Data API call may wait for the
-// database to resume.
+// database to resume. The checks run at once, under the probe's 12 s
+// function timeout (functionTimeout).
 const iamCheckMS = 8000
 
 // IAMCells lists the IAM paths the probe tries from function's context,

@@ -45,10 +45,12 @@ var rieRoles = map[string]bool{model.RoleControl: true, model.RoleHot: true, mod
 // down like the pause delay and below the lab's 15 s invocation bound: a
 // call the network drops (a SYN to a closed endpoint) then fails in
 // seconds, as it fails on Lambda after the function's timeout. A wake
-// (control, warm-up) gets the time PostgreSQL needs to start on a loaded
-// machine.
+// (control, warm-up) and the probe get the time PostgreSQL needs to start
+// on a loaded machine.
 func functionTimeout(n *Node, name string) int {
-	if name != "probe" && (n.Role == model.RoleControl || n.Role == model.RoleWarmup) {
+	// The probe's IAM cells may wait for a resume (a Data API call) or
+	// time out on a stand-in the function cannot reach.
+	if name == "probe" || n.Role == model.RoleControl || n.Role == model.RoleWarmup {
 		return 12
 	}
 	return 5

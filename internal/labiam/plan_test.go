@@ -155,3 +155,45 @@ func TestDBPasswordParameterIsFoundByItsReferences(t *testing.T) {
 		t.Fatal("the reference stack keeps no password in SSM")
 	}
 }
+
+// The clean examples keep their data paths closed: no egress or hot
+// function reads a database's master secret, and a Deny with NotResource
+// guards everything but the function's own key.
+func TestCleanExamplesShowNoIAMPath(t *testing.T) {
+	for _, name := range []string{"clean-deny-notresource", "clean-secret-by-name-pattern"} {
+		a := readPlan(t, name)
+		db := masterSecretOf(a)
+		role := a.FunctionRole("aws_lambda_function.egress")
+		if role == "" {
+			t.Fatalf("%s: no egress role", name)
+		}
+		for _, s := range a.Secrets() {
+			d := a.Decide(Request{Principal: role, Action: "secretsmanager:GetSecretValue", Resource: s.ARN})
+			own := s.Address == "aws_secretsmanager_secret.api_key"
+			if d.Allowed() != own {
+				t.Errorf("%s: egress reads %s: %s; want allowed only for its own key", name, s.Address, d)
+			}
+		}
+		if db != "" {
+			for _, c := range a.Clusters() {
+				if d := a.Decide(Request{Principal: role, Action: "rds-data:ExecuteStatement", Resource: c.ARN}); d.Allowed() {
+					t.Errorf("%s: egress may use the Data API: %s", name, d)
+				}
+			}
+		}
+	}
+	a := readPlan(t, "clean-deny-notresource")
+	d := a.Decide(Request{Principal: a.FunctionRole("aws_lambda_function.egress"), Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:other-AbCdEf"})
+	if d.Decision != ExplicitDeny {
+		t.Fatalf("another secret: %s; the NotResource deny covers it", d)
+	}
+}
+
+func masterSecretOf(a *Account) string {
+	for _, s := range a.Secrets() {
+		if strings.HasSuffix(s.Address, ".master_user_secret") {
+			return s.ARN
+		}
+	}
+	return ""
+}

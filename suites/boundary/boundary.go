@@ -33,6 +33,9 @@ type Result struct {
 	Backend string         `json:"backend"`
 	Matrix  backend.Matrix `json:"matrix"`
 	IAM     []IAMRow       `json:"iam"`
+	// IAMCells are the IAM paths the probe tried for real, on a twin
+	// with an IAM of its own (the lab).
+	IAMCells []IAMCellRow `json:"iam_cells,omitempty"`
 }
 
 // Run probes every cell of the expected matrix of m through b.
@@ -72,6 +75,12 @@ func Run(ctx context.Context, b backend.Boundary, m *model.Model, opts Options) 
 			res.Matrix.Rows[i].Observed, res.Matrix.Rows[i].Detail = resp.Results[k].Outcome, resp.Results[k].Detail
 		}
 	}
+	if p, ok := b.(backend.IAMProber); ok {
+		var err error
+		if res.IAMCells, err = probeIAM(ctx, b, p); err != nil {
+			return nil, err
+		}
+	}
 	for _, f := range m.Functions {
 		if f.Role != model.RoleEgress && len(f.Egress) == 0 {
 			continue
@@ -102,6 +111,7 @@ func (r *Result) Violations() []string {
 	for _, row := range r.Matrix.Violations() {
 		out = append(out, fmt.Sprintf("probe: %s → %s observed %s, expected %s (%s)", row.Function, row.Target, orNone(row.Observed), row.Expect, row.Reason))
 	}
+	out = append(out, iamViolations(r.IAMCells)...)
 	for _, d := range r.IAM {
 		if d.Allowed() {
 			out = append(out, fmt.Sprintf("iam: %s may %s on %s (%s)", d.Function, d.Action, d.Resource, d.Via))
@@ -131,8 +141,9 @@ func (r *Result) Write(w io.Writer) {
 			fmt.Fprintf(w, "  %-9s %s  %s on %s → %s\n", verdict, d.Function, d.Action, d.Resource, d.Decision)
 		}
 	}
+	writeIAMCells(w, r.IAMCells)
 	v := r.Violations()
-	fmt.Fprintf(w, "boundary: %d cells probed, %d violations\n", probed(r.Matrix), len(v))
+	fmt.Fprintf(w, "boundary: %d cells probed, %d iam cells tried, %d violations\n", probed(r.Matrix), len(r.IAMCells), len(v))
 }
 
 func probed(m backend.Matrix) int {

@@ -97,3 +97,72 @@ func TestRunReportsViolations(t *testing.T) {
 		t.Error("a skipped positive control counted as a violation")
 	}
 }
+
+// fakeIAMNet is a twin with an IAM of its own: the egress function's probe
+// reads the DB secret (a violation), control's may (control may touch the
+// data), and the hot function's read rested on an assumption.
+type fakeIAMNet struct {
+	*fakeNet
+}
+
+func (f fakeIAMNet) Contexts() []backend.FunctionContext {
+	return []backend.FunctionContext{
+		{Function: "egress", Role: model.RoleEgress, CanGoOut: true},
+		{Function: "control", Role: model.RoleControl, DataCapable: true},
+		{Function: "hot", Role: model.RoleHot},
+	}
+}
+
+func (f fakeIAMNet) IAMCells(fn string) []backend.IAMCell {
+	return []backend.IAMCell{{Column: backend.ColumnDBSecret, Target: "db.master_user_secret",
+		Check: probe.Check{Name: "db-secret", Kind: probe.KindAWS, Action: probe.ActionGetSecretValue, Target: "arn:s"}}}
+}
+
+func (f fakeIAMNet) IAMAssumptions(fn string, _ backend.IAMCell) []string {
+	if fn == "hot" {
+		return []string{"a document unknown at plan time"}
+	}
+	return nil
+}
+
+func (f fakeIAMNet) Probe(_ context.Context, fn string, req probe.Request) (probe.Response, error) {
+	var resp probe.Response
+	for _, c := range req.Checks {
+		outcome := f.outcomes[fn]["db"]
+		if c.Kind == probe.KindAWS {
+			outcome = f.outcomes[fn]["iam"]
+		}
+		resp.Results = append(resp.Results, probe.Result{Name: c.Name, Kind: c.Kind, Outcome: outcome})
+	}
+	return resp, nil
+}
+
+func TestRunTriesTheIAMCellsOfATwinWithIAM(t *testing.T) {
+	f := fakeIAMNet{&fakeNet{allowWake: true, requests: map[string]int{}, outcomes: map[string]map[string]string{
+		"egress":  {"db": "timeout", "canary": "reachable", "iam": "reachable"},
+		"control": {"db": "reachable", "canary": "timeout", "iam": "reachable"},
+		"hot":     {"iam": "reachable"},
+	}}}
+	res, err := Run(context.Background(), f, stack(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.IAMCells) != 3 {
+		t.Fatalf("iam cells %+v; want one per function", res.IAMCells)
+	}
+	v := strings.Join(res.Violations(), "\n")
+	if !strings.Contains(v, "probe: egress → db-secret db.master_user_secret observed reachable") {
+		t.Errorf("violations lack the egress read:\n%s", v)
+	}
+	if strings.Contains(v, "control → db-secret") {
+		t.Errorf("control may read the DB secret; counted as a violation:\n%s", v)
+	}
+	if !strings.Contains(v, "hot → db-secret") || !strings.Contains(v, "assumed: a document unknown at plan time") {
+		t.Errorf("the hot read must be a violation that says what the IAM assumed:\n%s", v)
+	}
+	var out strings.Builder
+	res.Write(&out)
+	if !strings.Contains(out.String(), "iam cells: function × IAM path") || !strings.Contains(out.String(), "3 iam cells tried") {
+		t.Errorf("report lacks the IAM columns:\n%s", out.String())
+	}
+}

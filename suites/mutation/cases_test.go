@@ -126,3 +126,26 @@ func TestSummaryCountsEveryExample(t *testing.T) {
 		}
 	}
 }
+
+func TestIAMSignalCountsOnlyWhatThePlanAloneAllowed(t *testing.T) {
+	s := Signal{Kind: SignalProbe, Function: "aws_lambda_function.egress", Target: backend.ColumnDBSecret, Why: "x"}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (Signal{Kind: SignalProbe, Function: "f", Target: "db-secrets", Why: "x"}).Validate(); err == nil {
+		t.Fatal("an unknown IAM column validated")
+	}
+	cell := boundary.IAMCellRow{Function: "module.x.aws_lambda_function.egress", Column: backend.ColumnDBSecret, Target: "db",
+		Expect: backend.ExpectBlocked, Observed: "reachable"}
+	if s.Seen(&boundary.Result{IAMCells: []boundary.IAMCellRow{cell}}, nil) == "" {
+		t.Fatal("a certain IAM read was not seen")
+	}
+	cell.Assumed = []string{"unknown document"}
+	if got := s.Seen(&boundary.Result{IAMCells: []boundary.IAMCellRow{cell}}, nil); got != "" {
+		t.Fatalf("an IAM read that rests on an assumption was seen: %s", got)
+	}
+	cell.Assumed, cell.Observed = nil, "denied"
+	if got := s.Seen(&boundary.Result{IAMCells: []boundary.IAMCellRow{cell}}, nil); got != "" {
+		t.Fatalf("a denied read was seen: %s", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,7 +23,10 @@ const SignalFile = "lab-signal.json"
 // Signal kinds.
 const (
 	// SignalProbe: a probe from Function's context reaches Target (db or
-	// canary), a cell the invariant says must be blocked.
+	// canary, or an IAM column: db-secret, data-api, invoke-control,
+	// db-password, assume-role), a cell the invariant says must be
+	// blocked. An IAM cell counts only when the lab's IAM allowed it on
+	// the plan alone (nothing assumed).
 	SignalProbe = "probe"
 	// SignalWake: hitting Endpoint woke the paused database and the sentinel
 	// attributed the wake to Caller. Endpoint may name a schedule, which the
@@ -42,7 +46,7 @@ const (
 type Signal struct {
 	Kind     string `json:"signal"`
 	Function string `json:"function,omitempty"` // probe
-	Target   string `json:"target,omitempty"`   // probe: db | canary
+	Target   string `json:"target,omitempty"`   // probe: db | canary | an IAM column
 	Endpoint string `json:"endpoint,omitempty"` // wake
 	Caller   string `json:"caller,omitempty"`   // wake
 	Reason   string `json:"reason,omitempty"`   // never-paused
@@ -79,8 +83,8 @@ func (s Signal) Validate() error {
 	switch s.Kind {
 	case SignalProbe:
 		need("function", s.Function)
-		if s.Target != backend.TargetDB && s.Target != backend.TargetCanary {
-			return fmt.Errorf("probe signal: target %q: want %q or %q", s.Target, backend.TargetDB, backend.TargetCanary)
+		if s.Target != backend.TargetDB && s.Target != backend.TargetCanary && !slices.Contains(backend.IAMColumns, s.Target) {
+			return fmt.Errorf("probe signal: target %q: want %q, %q or an IAM column (%s)", s.Target, backend.TargetDB, backend.TargetCanary, strings.Join(backend.IAMColumns, ", "))
 		}
 	case SignalWake:
 		need("endpoint", s.Endpoint)
@@ -110,6 +114,11 @@ func (s Signal) Seen(b *boundary.Result, sl *sleep.Report) string {
 			if addrMatch(r.Function, s.Function) && r.Target == s.Target && r.Skipped == "" &&
 				r.Expect == backend.ExpectBlocked && r.Observed == "reachable" {
 				return fmt.Sprintf("probe %s → %s: %s (%s)", r.Function, r.Target, r.Observed, r.Detail)
+			}
+		}
+		for _, r := range b.IAMCells {
+			if addrMatch(r.Function, s.Function) && r.Column == s.Target && r.Violation() && len(r.Assumed) == 0 {
+				return fmt.Sprintf("probe %s → %s %s: %s (%s), allowed by the lab's IAM on the plan alone", r.Function, r.Column, r.Target, r.Observed, r.Detail)
 			}
 		}
 	case SignalWake:
