@@ -10,7 +10,17 @@ import (
 
 type modelCounts struct{ functions, roles, databases, securityGroups, secrets, subnets int }
 
-func countModel(t *testing.T, data []byte) modelCounts {
+// generatedModel generates replicas of the templates and builds the model.
+func generatedModel(t *testing.T, ts []*Template, opts Options) *model.Model {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := Generate(&buf, ts, opts); err != nil {
+		t.Fatal(err)
+	}
+	return modelOf(t, buf.Bytes())
+}
+
+func modelOf(t *testing.T, data []byte) *model.Model {
 	t.Helper()
 	p, err := plan.FromBytes("generated.json", data, plan.Options{})
 	if err != nil {
@@ -20,6 +30,12 @@ func countModel(t *testing.T, data []byte) modelCounts {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+func countModel(t *testing.T, data []byte) modelCounts {
+	t.Helper()
+	m := modelOf(t, data)
 	return modelCounts{len(m.Functions), len(m.Roles), len(m.Databases), len(m.SecurityGroups), len(m.Secrets), len(m.Subnets)}
 }
 
@@ -60,22 +76,11 @@ func TestGeneratedModelCounts(t *testing.T) {
 // A replica's functions reach only its own databases through resolved
 // references: resolution stays inside the tenant instance.
 func TestGeneratedReferencesStayInTenant(t *testing.T) {
-	var buf bytes.Buffer
 	ref := builtin(t)[1]
 	if ref.Name != "reference" {
 		t.Fatalf("templates out of order: %s", ref.Name)
 	}
-	if _, err := Generate(&buf, []*Template{ref}, Options{Replicas: 3, Seed: 4}); err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.FromBytes("generated.json", buf.Bytes(), plan.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Build(p, model.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := generatedModel(t, []*Template{ref}, Options{Replicas: 3, Seed: 4})
 	checked := 0
 	for _, f := range m.Functions {
 		tenant := f.Address[:len(`module.tenant["t00000-xxxxxx"]`)]

@@ -1,14 +1,12 @@
 package plangen
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/iam"
 	"github.com/letsleep/letsleep/internal/model"
-	"github.com/letsleep/letsleep/internal/plan"
 )
 
 // TestNameTokenFromNames: a community stack has no var.name (its names come
@@ -32,19 +30,7 @@ func TestNameTokenFromNames(t *testing.T) {
 		t.Fatalf("NameToken = %q, want %q (the stack's local.name)", tok, "notes")
 	}
 	build := func(replicas int) *model.Model {
-		var buf bytes.Buffer
-		if _, err := Generate(&buf, []*Template{tm}, Options{Replicas: replicas, Seed: 1}); err != nil {
-			t.Fatal(err)
-		}
-		p, err := plan.FromBytes("generated.json", buf.Bytes(), plan.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := model.Build(p, model.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
+		return generatedModel(t, []*Template{tm}, Options{Replicas: replicas, Seed: 1})
 	}
 	dataAPIRoles := func(m *model.Model) int {
 		n := 0
