@@ -67,7 +67,7 @@ func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPat
 	var out linkResult
 	known := getStrings(values, key)
 	for _, v := range known {
-		if a := fx.lookup(v, types...); a != "" {
+		if a := fx.lookupFrom(r, v, types...); a != "" {
 			out.Addrs = append(out.Addrs, a)
 		} else {
 			out.Raw = append(out.Raw, v)

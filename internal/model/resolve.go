@@ -31,6 +31,11 @@ type resolved struct {
 	// serve literal names (literalnames.go).
 	idents  map[string]map[string]string
 	account string
+	// scopes: provider configuration key → account and region;
+	// scopedName: type → scope + "\x00" + name → address, for joins by
+	// name that stay in one account and region (providerscope.go).
+	scopes     map[string]string
+	scopedName map[string]map[string]string
 	notes
 }
 
@@ -40,11 +45,12 @@ type resolved struct {
 func resolve(p *plan.Plan, src Sources) *resolved {
 	doc := p.Doc
 	rx := &resolved{
-		ix:     newIndex(src, len(doc.ResourceChanges)),
-		plan:   PlanInfo{Source: p.Source, TerraformVersion: doc.TerraformVersion, FormatVersion: doc.FormatVersion},
-		byID:   map[string]string{},
-		byARN:  map[string]string{},
-		byName: map[string]map[string]string{},
+		ix:         newIndex(src, len(doc.ResourceChanges)),
+		plan:       PlanInfo{Source: p.Source, TerraformVersion: doc.TerraformVersion, FormatVersion: doc.FormatVersion},
+		byID:       map[string]string{},
+		byARN:      map[string]string{},
+		byName:     map[string]map[string]string{},
+		scopedName: map[string]map[string]string{},
 	}
 	for _, w := range p.Warnings {
 		rx.warn("format-version", "", "%s", w)
@@ -52,6 +58,7 @@ func resolve(p *plan.Plan, src Sources) *resolved {
 	rx.load(doc)
 	rx.ix.indexConfig(doc.Config)
 	rx.ix.attachConfigs()
+	rx.scopes = providerScopes(doc.Config)
 	rx.ix.sortTypes()
 	rx.indexIdentifiers()
 	rx.idents = identIndex(rx.ix)
@@ -162,10 +169,13 @@ func (rx *resolved) indexIdentifiers() {
 				if rx.byName[r.Type] == nil {
 					rx.byName[r.Type] = map[string]string{}
 				}
+				if !r.Data {
+					rx.noteScopedName(r, name)
+				}
 				if first, dup := rx.byName[r.Type][name]; !dup {
 					rx.byName[r.Type][name] = r.Address
-				} else if !r.Data {
-					dups.note(rx.ix.byAddr[first], r)
+				} else if f := rx.ix.byAddr[first]; !r.Data && rx.scopeOf(f, r.Type) == rx.scopeOf(r, r.Type) {
+					dups.note(f, r)
 				}
 			}
 		}
@@ -175,6 +185,14 @@ func (rx *resolved) indexIdentifiers() {
 
 // lookup finds the address of a known id, ARN or name among types.
 func (rx *resolved) lookup(v string, types ...string) string {
+	return rx.lookupBy(v, func(t string) (string, bool) {
+		a, ok := rx.byName[t][v]
+		return a, ok
+	}, types...)
+}
+
+// lookupBy is lookup with the name index given: byName, or one scope's.
+func (rx *resolved) lookupBy(v string, byName func(typ string) (string, bool), types ...string) string {
 	for _, m := range []map[string]string{rx.byID, rx.byARN} {
 		if a, ok := m[v]; ok {
 			if len(types) == 0 || contains(types, rx.ix.byAddr[a].Type) {
@@ -183,7 +201,7 @@ func (rx *resolved) lookup(v string, types ...string) string {
 		}
 	}
 	for _, t := range types {
-		if a, ok := rx.byName[t][v]; ok {
+		if a, ok := byName(t); ok {
 			return a
 		}
 	}

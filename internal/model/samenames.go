@@ -10,7 +10,9 @@ import (
 const maxSameNameWarnings = 20
 
 // sameNames collects managed resources of one type that carry the same
-// name. Joins by name (a role_policy's `role = "x"`, literal names in
+// name in one account and region (providerscope.go: joins by name stay in
+// the scope of the resource that names, so the same name in two accounts
+// or regions is two resources, joined apart, and not noted). Joins by name (a role_policy's `role = "x"`, literal names in
 // policies) link the first of them only, so a finding that rests on such a
 // join may name the wrong resource or miss the right one; the model says so
 // instead of choosing silently.
@@ -69,7 +71,7 @@ func sameNameMessage(p sameName) string {
 		where = "in the same provider configuration: AWS would refuse the second (EntityAlreadyExists); joins by this name link %s only"
 	}
 	if k1, k2 := providerKey(p.first), providerKey(p.second); k1 != k2 {
-		where = fmt.Sprintf("under provider configurations %q and %q (other accounts or regions?); letsleep joins names across provider configurations, so joins by this name link %%s only and may be wrong", k1, k2)
+		where = fmt.Sprintf("under provider configurations %q and %q, which the plan shows in one account and region (no credentials of their own, the same region); joins by this name link %%s only", k1, k2)
 	}
 	return fmt.Sprintf("%s and %s both have name %q %s", p.first.Address, p.second.Address, p.name, fmt.Sprintf(where, p.first.Address))
 }

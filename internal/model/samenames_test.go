@@ -43,14 +43,19 @@ func sameNameWarnings(t *testing.T, doc string) []Warning {
 	return out
 }
 
-// Two roles with one name are never joined silently: the warning names
-// both addresses and says which one joins by name link.
+// Two roles with one name in one account are never joined silently: the
+// warning names both addresses and says which one joins by name link.
+// Under two provider configurations the plan does not show to share an
+// account they are two accounts' roles, joined apart
+// (TestNameJoinsStayInProviderScope): no warning.
 func TestSameNameWarns(t *testing.T) {
+	if ws := sameNameWarnings(t, sameNamePlan("aws", "aws.prod")); len(ws) != 0 {
+		t.Errorf("two provider configurations: warnings = %+v, want none", ws)
+	}
 	cases := []struct {
 		name, keyA, keyB, want string
 	}{
 		{"one provider configuration", "aws", "aws", "EntityAlreadyExists"},
-		{"two provider configurations", "aws", "aws.prod", `"aws" and "aws.prod"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -79,5 +84,44 @@ func TestSameNameQuietOnDistinctNames(t *testing.T) {
    "change": {"actions": ["create"], "after": {"name": "app2"}`, 1)
 	if ws := sameNameWarnings(t, doc); len(ws) != 0 {
 		t.Errorf("warnings = %+v, want none", ws)
+	}
+}
+
+// TestNameJoinsStayInProviderScope: testdata/providers (a real offline
+// plan) has roles "app" under the default aws and under aws.other (its own
+// keys: another account), and "worker" in the root and in a module passed
+// aws.other, each with an inline policy attached by the literal name. Each
+// policy lands on the role of its own provider configuration: the other
+// account's Data API grant is not the default account's role's.
+func TestNameJoinsStayInProviderScope(t *testing.T) {
+	m := buildFixture(t, "providers", Config{})
+	want := map[string][]string{
+		"aws_iam_role.app":                 {"aws_iam_role_policy.app"},
+		"aws_iam_role.other_app":           {"aws_iam_role_policy.other_app"},
+		"aws_iam_role.worker":              nil,
+		"module.other.aws_iam_role.worker": {"module.other.aws_iam_role_policy.worker"},
+	}
+	for _, r := range m.Roles {
+		w, ok := want[r.Address]
+		if !ok {
+			t.Errorf("unexpected role %s", r.Address)
+			continue
+		}
+		var got []string
+		for _, p := range r.Policies {
+			got = append(got, p.Address)
+		}
+		if strings.Join(got, ",") != strings.Join(w, ",") {
+			t.Errorf("%s: policies %v, want %v", r.Address, got, w)
+		}
+		granted := len(r.Grants) > 0
+		if granted != (r.Address != "aws_iam_role.app" && r.Address != "aws_iam_role.worker") {
+			t.Errorf("%s: grants %+v", r.Address, r.Grants)
+		}
+	}
+	for _, w := range m.Warnings {
+		if w.Kind == "same-name" {
+			t.Errorf("names in two accounts are two resources, not a same-name case: %s", w.Message)
+		}
 	}
 }
