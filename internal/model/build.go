@@ -91,7 +91,7 @@ func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPat
 		}
 		ts, lost, settled := fx.ix.resolveSettled(r.Module, refs)
 		if onlyIteration(refs) {
-			ts, lost = fx.iterationTargets(r)
+			ts, lost = fx.iterationTargets(r, types...)
 		} else if indexedByIteration(refs) {
 			ts = ownInstance(r, ts)
 		}
@@ -364,7 +364,10 @@ func stepsKey(s []Step) string {
 // through its own for_each or count expression. When r's instance key also
 // keys an instance of the referenced resource (for_each = aws_subnet.x),
 // only that instance is kept; otherwise every one is, marked approximate.
-func (rx *resolved) iterationTargets(r *res) ([]target, []string) {
+// The narrowing looks only at targets of the wanted types when there are
+// any: a map {jobs = {queue = aws_sqs_queue.jobs.arn, fn = module.a.arn}}
+// names the queue by its key, which says nothing of the function.
+func (rx *resolved) iterationTargets(r *res, types ...string) ([]target, []string) {
 	if r.Config == nil {
 		return nil, nil
 	}
@@ -375,9 +378,21 @@ func (rx *resolved) iterationTargets(r *res) ([]target, []string) {
 		}
 	}
 	ts, lost := rx.ix.resolve(r.Module, refs)
+	pool := ts
+	if len(types) > 0 {
+		var typed []target
+		for _, t := range ts {
+			if tr := rx.ix.byAddr[t.Addr]; tr != nil && contains(types, tr.Type) {
+				typed = append(typed, t)
+			}
+		}
+		if len(typed) > 0 {
+			pool = typed
+		}
+	}
 	if idx := indexSuffix(r.Address); idx != "" {
 		var same []target
-		for _, t := range ts {
+		for _, t := range pool {
 			if strings.HasSuffix(t.Addr, idx) {
 				same = append(same, t)
 			}
@@ -392,12 +407,12 @@ func (rx *resolved) iterationTargets(r *res) ([]target, []string) {
 	// keep the one target named by the key. One target and one instance
 	// need no guess.
 	if key, ok := r.Index.(string); ok && key != "" {
-		if named := targetsNamed(ts, key); len(named) > 0 {
+		if named := targetsNamed(pool, key); len(named) > 0 {
 			return named, lost
 		}
 	}
-	if len(distinctAddrs(ts)) == 1 && len(rx.ix.byModKey[modKey{r.Module, r.key()}]) == 1 {
-		return ts, lost
+	if len(distinctAddrs(pool)) == 1 && len(rx.ix.byModKey[modKey{r.Module, r.key()}]) == 1 {
+		return pool, lost
 	}
 	return ts, append(lost, ApproxMarker+"each.value")
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/plan"
@@ -67,5 +68,67 @@ func TestRouteWithCandidateFunctionsNamesEveryOne(t *testing.T) {
 	fns, eps = fronted(m)
 	if !slices.Equal(fns, []string{hot}) || eps[0].Unresolved || len(eps[0].Candidates) != 0 {
 		t.Fatalf("with sources %s fronts %q (%+v), want %s alone as a fact", route, fns, eps, hot)
+	}
+}
+
+// The fanout stack subscribes functions to a topic and maps queues to
+// functions through for_each maps keyed by event name (the map values are
+// function ARNs, unknown at plan time). From the plan alone each
+// subscription and mapping may run either function: every hop through
+// them names both candidates and rests on that assumption, never the
+// first as a fact. With the sources each runs its own, and the hot
+// function's hop into the control function through the "order-audit"
+// subscription is a fact.
+func TestTriggersWithCandidateFunctionsNameEveryOne(t *testing.T) {
+	const (
+		hot     = "module.hot.aws_lambda_function.this[0]"
+		notify  = "module.notify.aws_lambda_function.this[0]"
+		control = "module.control.aws_lambda_function.this[0]"
+		audit   = `aws_sns_topic_subscription.orders["order-audit"]`
+	)
+	both := control + ", " + notify
+	throughTriggers := func(m *Model, fn string) (paths []Path) {
+		for _, p := range functionAt(t, m, fn).DataPaths {
+			for _, s := range p.Steps {
+				if s.Kind == "subscription" || s.Kind == "event_source_mapping" {
+					paths = append(paths, p)
+					break
+				}
+			}
+		}
+		return paths
+	}
+
+	m := buildCommunity(t, "fanout", false)
+	for _, fn := range []string{hot, notify} {
+		paths := throughTriggers(m, fn)
+		if len(paths) == 0 {
+			t.Fatalf("without sources %s has no data path through a subscription or mapping", fn)
+		}
+		for _, p := range paths {
+			named := false
+			for _, a := range PathAssumptions(p) {
+				named = named || strings.Contains(a.Unknown, "which of "+both+" it invokes")
+			}
+			if !p.Unresolved || !named {
+				t.Errorf("without sources %s → %s: unresolved=%v, assumptions %+v; want a guess naming %s", fn, p.Target, p.Unresolved, PathAssumptions(p), both)
+			}
+		}
+	}
+
+	m = buildCommunity(t, "fanout", true)
+	paths := throughTriggers(m, hot)
+	if len(paths) != 1 || paths[0].Unresolved || len(PathAssumptions(paths[0])) != 0 {
+		t.Fatalf("with sources %s data paths through triggers = %s, want one fact", hot, dump(t, paths))
+	}
+	via := false
+	for _, s := range paths[0].Steps {
+		via = via || (s.Address == audit && !strings.Contains(s.Detail, "candidates"))
+	}
+	if !via {
+		t.Errorf("with sources the path of %s does not go through %s alone: %s", hot, audit, dump(t, paths[0].Steps))
+	}
+	if got := throughTriggers(m, notify); len(got) != 0 {
+		t.Errorf("with sources %s reaches the data through a trigger: %s", notify, dump(t, got))
 	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,13 +15,7 @@ func (fx *facts) buildEntryPoints() {
 		if ep.Auth == "" {
 			ep.Auth = "unknown"
 		}
-		fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, "function_name")
-		if len(fns) > 0 {
-			ep.Function = fns[0]
-		} else if unknown != "" {
-			ep = fx.targetUnknown(ep, unknown)
-		}
-		fx.m.EntryPoints = append(fx.m.EntryPoints, ep)
+		fx.m.EntryPoints = append(fx.m.EntryPoints, fx.frontEntries(ep, r, "function_name", "function_url", true)...)
 	}
 	fx.httpAPIRoutes()
 	fx.restMethods()
@@ -144,17 +139,21 @@ func (fx *facts) httpAPIRoutes() {
 			fx.m.EntryPoints = append(fx.m.EntryPoints, fx.targetUnknown(ep, strings.Join(unknown, "; "), via...))
 			continue
 		}
-		fx.m.EntryPoints = append(fx.m.EntryPoints, candidateEntryPoints(ep, integrations, fns)...)
+		fx.m.EntryPoints = append(fx.m.EntryPoints, candidateEntryPoints(ep, candidateOf{"integration", strings.Join(integrations, ", "), "the integration's uri is unknown at plan time and its references name them all"}, fns)...)
 	}
 }
 
+// candidateOf says where a call chooses among several functions (the
+// step's kind and address) and why the plan does not settle which.
+type candidateOf struct{ kind, address, why string }
+
 // candidateEntryPoints is ep fronting fns: itself when there is at most one
-// function; else, since the plan does not tell which one the route invokes
-// (an integration of a for_each map whose uri is unknown without the
+// function; else, since the plan does not tell which one it invokes (an
+// integration of a for_each map whose uri is unknown without the
 // sources), one unresolved entry point per candidate, each naming all of
 // them and carrying the assumption in a step, so no finding takes a guess
-// for the function behind the route.
-func candidateEntryPoints(ep EntryPoint, integrations, fns []string) []EntryPoint {
+// for the function behind the entry point.
+func candidateEntryPoints(ep EntryPoint, at candidateOf, fns []string) []EntryPoint {
 	if len(fns) <= 1 {
 		if len(fns) == 1 {
 			ep.Function = fns[0]
@@ -165,12 +164,54 @@ func candidateEntryPoints(ep EntryPoint, integrations, fns []string) []EntryPoin
 	for _, fn := range fns {
 		c := ep
 		c.Function, c.Unresolved, c.Candidates = fn, true, fns
-		unknown := "which of " + strings.Join(fns, ", ") + " it invokes (the integration's uri is unknown at plan time and its references name them all; pass --source DIR)"
-		c.Steps = []Step{assume(Step{Kind: "integration", Address: strings.Join(integrations, ", "), Detail: "may invoke " + fn + ", one of " + strconv.Itoa(len(fns)) + " candidates", FromUnknown: true},
-			ep.Address, unknown, "it may invoke "+fn)}
+		c.Steps = slices.Clone(ep.Steps)
+		if n := len(c.Steps); n > 0 && c.Steps[n-1].Address == at.address {
+			// The entry point's own step is where the choice is made.
+			c.Steps[n-1] = candidateStep(c.Steps[n-1], ep.Address, at.why, fn, fns)
+		} else {
+			c.Steps = append(c.Steps, candidateStep(Step{Kind: at.kind, Address: at.address}, ep.Address, at.why, fn, fns))
+		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// candidateStep is s (where the call is made) going to fn, one of fns,
+// carrying the assumption that it may: the plan does not tell which
+// (why), so every candidate is named, never the first as a fact.
+func candidateStep(s Step, address, why, fn string, fns []string) Step {
+	if s.Detail != "" {
+		s.Detail += "; "
+	}
+	s.Detail += "may invoke " + fn + ", one of " + strconv.Itoa(len(fns)) + " candidates"
+	s.FromUnknown = true
+	unknown := "which of " + strings.Join(fns, ", ") + " it invokes (" + why + "; pass --source DIR)"
+	return assume(s, address, unknown, "it may invoke "+fn)
+}
+
+// frontEntries is ep in front of the function r's attribute key names:
+// ep fronting it when it names one function of the plan, one unresolved
+// entry point per candidate when it may name several, ep with what is
+// unknown when it names none it can follow. A function outside the plan
+// is kept by name when keepOutside, else there is no entry point.
+func (fx *facts) frontEntries(ep EntryPoint, r *res, key, stepKind string, keepOutside bool) []EntryPoint {
+	fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, key)
+	var inPlan []string
+	for _, fn := range fns {
+		if fx.functions[fn] != nil {
+			inPlan = append(inPlan, fn)
+		}
+	}
+	switch {
+	case len(inPlan) > 0:
+		return candidateEntryPoints(ep, candidateOf{stepKind, r.Address, key + " is unknown at plan time and its references name them all"}, inPlan)
+	case len(fns) == 0 && unknown != "":
+		return []EntryPoint{fx.targetUnknown(ep, unknown)}
+	case len(fns) > 0 && keepOutside:
+		ep.Function = fns[0]
+		return []EntryPoint{ep}
+	}
+	return nil
 }
 
 func (fx *facts) restMethods() {

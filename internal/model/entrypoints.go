@@ -46,16 +46,9 @@ func (fx *facts) quickCreateAPIs() {
 		ep := EntryPoint{Address: r.Address, Kind: "apigw_v2_quick_create", Auth: "NONE", Steps: []Step{
 			{Kind: "route", Address: r.Address, Detail: "quick create (target set): catch-all $default route without authorization, auto-deployed"},
 		}}
-		fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, "target")
-		switch {
-		case len(fns) > 0 && fx.functions[fns[0]] != nil:
-			ep.Function = fns[0]
-		case len(fns) == 0 && unknown != "":
-			ep = fx.targetUnknown(ep, unknown)
-		default:
-			continue
+		for _, e := range fx.frontEntries(ep, r, "target", "route", false) {
+			fx.addEntry(e)
 		}
-		fx.addEntry(ep)
 	}
 }
 
@@ -83,16 +76,9 @@ func (fx *facts) publicPermissions() {
 			detail = "Lambda permission for " + p + " with no source_arn or source_account: a " + p + " resource in any account may invoke the function"
 		}
 		ep := EntryPoint{Address: r.Address, Kind: "lambda_permission", Auth: "NONE", Steps: []Step{{Kind: "policy", Address: r.Address, Detail: detail}}}
-		fns, unknown := fx.functionTargets(r, r.Values, r.Unknown, "function_name")
-		switch {
-		case len(fns) > 0 && fx.functions[fns[0]] != nil:
-			ep.Function = fns[0]
-		case len(fns) == 0 && unknown != "":
-			ep = fx.targetUnknown(ep, unknown)
-		default:
-			continue
+		for _, e := range fx.frontEntries(ep, r, "function_name", "policy", false) {
+			fx.addEntry(e)
 		}
-		fx.addEntry(ep)
 	}
 }
 
@@ -312,7 +298,7 @@ func (fx *facts) publicMessaging() {
 		}
 		for _, t := range fx.triggers[src] {
 			steps := append(append([]Step{}, fx.publicPolicy[src]...), t.steps[:len(t.steps)-1]...)
-			fx.addEntry(EntryPoint{Address: src, Kind: kind, Auth: "NONE", Function: t.fn, Steps: steps, Unresolved: t.fromUnknown})
+			fx.addEntry(EntryPoint{Address: src, Kind: kind, Auth: "NONE", Function: t.fn, Steps: steps, Unresolved: t.fromUnknown, Candidates: t.candidates})
 		}
 	}
 }

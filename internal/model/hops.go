@@ -148,6 +148,10 @@ type trigger struct {
 	steps []Step // from the resource to the function, the function step last
 	// fromUnknown: tied through configuration references only.
 	fromUnknown bool
+	// candidates: every function the call may run when the plan does not
+	// tell which (a subscription's endpoint from a for_each map without
+	// the sources); there is one trigger per candidate.
+	candidates []string
 }
 
 // buildTriggers indexes, by the address of the thing that is called, the
@@ -162,14 +166,35 @@ func (fx *facts) buildTriggers() {
 		}
 		fx.triggers[src] = append(fx.triggers[src], trigger{fn: fn, steps: append(steps, fnStep(f)), fromUnknown: fromUnknown})
 	}
+	// addCandidates: r's attribute key names the function src runs; when
+	// it may name several, the plan does not tell which, so there is one
+	// trigger per candidate, each a guess that names them all.
+	addCandidates := func(src string, r *res, key string, fromUnknown bool, step Step) {
+		var fns []string
+		for _, fn := range fx.functionCandidates(r, r.Values, r.Unknown, key) {
+			if fx.functions[fn] != nil {
+				fns = append(fns, fn)
+			}
+		}
+		if len(fns) <= 1 {
+			for _, fn := range fns {
+				add(src, fn, fromUnknown, step)
+			}
+			return
+		}
+		for _, fn := range fns {
+			add(src, fn, true, candidateStep(step, r.Address, key+" is unknown at plan time and its references name them all", fn, fns))
+			ts := fx.triggers[src]
+			ts[len(ts)-1].candidates = fns
+		}
+	}
 	for _, r := range fx.ix.byType["aws_sns_topic_subscription"] {
 		if !strings.EqualFold(getStr(r.Values, "protocol"), "lambda") {
 			continue
 		}
 		topic := fx.link(r, r.Values, r.Unknown, "topic_arn", []string{"topic_arn"}, "aws_sns_topic")
-		fn := fx.functionRef(r, r.Values, r.Unknown, "endpoint")
 		for _, t := range topic.Addrs {
-			add(t, fn, topic.FromUnknown, Step{Kind: "subscription", Address: r.Address, Detail: "SNS subscription (protocol lambda): every message published to " + t + " invokes the function"})
+			addCandidates(t, r, "endpoint", topic.FromUnknown, Step{Kind: "subscription", Address: r.Address, Detail: "SNS subscription (protocol lambda): every message published to " + t + " invokes the function"})
 		}
 	}
 	for _, r := range fx.ix.byType["aws_lambda_event_source_mapping"] {
@@ -177,9 +202,8 @@ func (fx *facts) buildTriggers() {
 			continue
 		}
 		src := fx.link(r, r.Values, r.Unknown, "event_source_arn", []string{"event_source_arn"}, "aws_sqs_queue")
-		fn := fx.functionRef(r, r.Values, r.Unknown, "function_name")
 		for _, q := range src.Addrs {
-			add(q, fn, src.FromUnknown, Step{Kind: "event_source_mapping", Address: r.Address, Detail: "event source mapping: Lambda polls " + q + " and invokes the function with its messages"})
+			addCandidates(q, r, "function_name", src.FromUnknown, Step{Kind: "event_source_mapping", Address: r.Address, Detail: "event source mapping: Lambda polls " + q + " and invokes the function with its messages"})
 		}
 	}
 	for _, r := range fx.ix.byType["aws_sfn_state_machine"] {
@@ -428,7 +452,8 @@ func (rh *reacher) roleEdges(ra string) []hopEdge {
 			case ActionPublish, ActionSendMessage, ActionStartExecution, ActionAPIInvoke:
 				kind := hopPathKind(g.Action)
 				for _, t := range rh.triggers[g.Target] {
-					out = append(out, hopEdge{kind: kind, toFn: t.fn, steps: append(append([]Step{}, via...), t.steps...), unresolved: unresolved})
+					// One of several candidates is a guess: the path rests on it.
+					out = append(out, hopEdge{kind: kind, toFn: t.fn, steps: append(append([]Step{}, via...), t.steps...), unresolved: unresolved || len(t.candidates) > 0})
 				}
 			case ActionAssumeRole:
 				if g.Target == ra || rh.roles[g.Target] == nil {

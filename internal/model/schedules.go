@@ -128,7 +128,7 @@ func (rh *reacher) targetWakes(r *res, values, unknown map[string]any, key strin
 				} else {
 					steps = append(steps, p.Steps...)
 				}
-				out = append(out, Path{Kind: PathInvoke, Target: p.Target, TargetSet: p.TargetSet, Unresolved: p.Unresolved, Steps: steps})
+				out = append(out, Path{Kind: PathInvoke, Target: p.Target, TargetSet: p.TargetSet, Unresolved: p.Unresolved || len(tr.candidates) > 0, Steps: steps})
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,15 +18,7 @@ const routesvar = "../model/testdata/community/routesvar"
 func TestPublicRouteWithUnknownFunctionFailsAtMediumWithoutSources(t *testing.T) {
 	needCommunity(t)
 	const post = `module.api.aws_apigatewayv2_route.this["POST /notes"]`
-	data, err := os.ReadFile(filepath.Join(routesvar, "plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan := filepath.Join(t.TempDir(), "plan.json")
-	if err := os.WriteFile(plan, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Check(context.Background(), Options{Paths: []string{plan}})
+	rep, err := Check(context.Background(), Options{Paths: []string{planAlone(t, routesvar)}})
 	if err != nil {
 		t.Fatal(err)
 	}

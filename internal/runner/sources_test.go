@@ -54,15 +54,8 @@ func TestCheckReadsSourcesBesideThePlanAndPlacesFindings(t *testing.T) {
 // same plan cannot be resolved, and the warnings say what to pass.
 func TestCheckWithoutSourcesSaysWhatToPass(t *testing.T) {
 	needCommunity(t)
-	data, err := os.ReadFile(filepath.Join(dynvpc, "plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	plan := filepath.Join(dir, "plan.json")
-	if err := os.WriteFile(plan, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	plan := planAlone(t, dynvpc)
+	dir := filepath.Dir(plan)
 	rep, err := Check(context.Background(), Options{Paths: []string{plan}})
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +78,21 @@ func TestCheckWithoutSourcesSaysWhatToPass(t *testing.T) {
 	if _, err := Check(context.Background(), Options{Paths: []string{plan}, Source: dir}); err == nil || !strings.Contains(err.Error(), "no .tf files") {
 		t.Fatalf("--source without .tf files: %v", err)
 	}
+}
+
+// planAlone copies dir's plan.json into a folder of its own, without the
+// .tf files beside it, so that no sources are found by default.
+func planAlone(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(plan, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
 
 func TestModuleCallPathDropsInstanceKeys(t *testing.T) {
