@@ -86,9 +86,18 @@ func isServicePrincipal(p string) bool {
 	return strings.HasSuffix(p, ".amazonaws.com") || strings.HasSuffix(p, ".amazonaws.com.cn")
 }
 
-// restricted: the attribute is set, or set to something unknown at plan time.
+// restricted: the attribute is set, or set to something unknown at plan
+// time. A value the plan knows to be null (the lambda module's
+// try(each.value.source_arn, null) for a trigger written without one) is
+// the truth, whatever the configuration references.
 func restricted(r *res, key string) bool {
-	return getStr(r.Values, key) != "" || unknownAt(r.Unknown, key) || len(refsAt(r, key)) > 0
+	if getStr(r.Values, key) != "" || unknownAt(r.Unknown, key) {
+		return true
+	}
+	if v, set := r.Values[key]; set && v == nil {
+		return false
+	}
+	return len(refsAt(r, key)) > 0
 }
 
 // publicLoadBalancers: an internet-facing application load balancer whose

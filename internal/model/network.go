@@ -237,6 +237,12 @@ func (fx *facts) peersFromConfig(r *res, kind string, cfgBlocks []map[string]*tf
 			refs = append(refs, e.References...)
 		}
 	}
+	if len(refs) == 0 {
+		// dynamic "ingress" { for_each = local.clients; content {
+		// security_groups = [ingress.value] } }: not in the plan's
+		// configuration; the sources follow the iterator.
+		refs = fx.ix.sourceRefs(r, kind, "security_groups")
+	}
 	ts, lost := fx.ix.resolve(r.Module, refs)
 	// A VPC's default_security_group_id is that VPC's default group.
 	addrs := append(fx.ix.addrsOf(ts, sgTypes...), fx.defaultSGRefs(ts)...)

@@ -89,3 +89,57 @@ func TestWithOwnKey(t *testing.T) {
 		}
 	}
 }
+
+// allowed_triggers = { events = { principal = "events.amazonaws.com" } }:
+// the lambda module writes source_arn = try(each.value.source_arn, null),
+// which the plan knows to be null. The configuration's references to
+// each.value must not count as a source_arn: any EventBridge rule in any
+// account may invoke the control function (the stack passed with exit 0).
+func TestPermissionKnownWithoutSourceArnIsPublic(t *testing.T) {
+	for _, c := range []struct {
+		stack string
+		want  []string
+	}{
+		{"trigger-without-source-arn", []string{
+			`module.reports[0].aws_lambda_permission.current_version_triggers["events"]`,
+			`module.reports[0].aws_lambda_permission.unqualified_alias_triggers["events"]`,
+		}},
+		{"count-toggles-clean", nil},
+	} {
+		m := buildStack(t, c.stack, true)
+		var got []string
+		for _, e := range m.EntryPoints {
+			if e.Kind == "lambda_permission" {
+				got = append(got, e.Address)
+				if e.Function != "module.reports[0].aws_lambda_function.this[0]" {
+					t.Errorf("%s: %s fronts %q, want the reports function", c.stack, e.Address, e.Function)
+				}
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: public permissions %v, want %v", c.stack, got, c.want)
+		}
+	}
+}
+
+// A hand-written group's dynamic "ingress" block (for_each over a locals
+// map, security_groups = [ingress.value]) is not in the plan's
+// configuration: the sources give its peers, so the rule is resolved.
+func TestDynamicIngressPeersThroughSources(t *testing.T) {
+	m := buildStack(t, "count-toggles-clean", true)
+	for _, sg := range m.SecurityGroups {
+		if sg.Address != "aws_security_group.db" {
+			continue
+		}
+		if len(sg.Ingress) != 1 {
+			t.Fatalf("ingress = %s", dump(t, sg.Ingress))
+		}
+		r := sg.Ingress[0]
+		if r.Unresolved || !slices.Equal(r.PeerGroups, []string{"module.reports_sg.aws_security_group.this[0]"}) {
+			t.Errorf("unresolved=%v peers %v, want the reports group", r.Unresolved, r.PeerGroups)
+		}
+		return
+	}
+	t.Fatal("no aws_security_group.db")
+}
