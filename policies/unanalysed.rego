@@ -54,7 +54,7 @@ folded(w) if [w.address, object.get(w, "part", "")] in folded_parts
 # the cause. Both indexes are built once: scanning every cause for every
 # warning is quadratic on large plans (2 000 warnings × 36 causes at 10k
 # community resources was a third of the policy time).
-folded_addresses := (object.keys(placement_unknown) | object.keys(target_unknown)) | {cause.address |
+folded_addresses := ((object.keys(placement_unknown) | object.keys(target_unknown)) | object.keys(policy_unknown)) | {cause.address |
 	some cause in grant_unknown
 	cause.document == ""
 }
@@ -71,7 +71,7 @@ folded_parts := {[cause.document, part] |
 # writes vpc_config as a dynamic block, which the plan does not carry.
 placement_unknown[fn.address] := keys if {
 	some fn in model.functions
-	fn.role in {"egress", "hot"}
+	placement_decides(fn)
 	fn.in_vpc
 	keys := [key |
 		some key in ["vpc_config.subnet_ids", "vpc_config.security_group_ids"]
@@ -89,6 +89,67 @@ deny contains f if {
 		"message": sprintf("placement-unknown: %s function %s is placed in a VPC but its %s could not be resolved, so whether it reaches the database is unknown; to fix: pass the Terraform sources with --source DIR (a dynamic vpc_config block or a local is not in the plan), or make the value known at plan time", [fn.role, address, what]),
 		"path": [model.step("function", address, sprintf("%s function in a VPC, %s unknown", [fn.role, what]))],
 		"assumptions": [model.assumption(address, sprintf("%s could not be resolved", [what]), "no placement is taken as fact: the function is not judged on it")],
+		"severity": "medium",
+	}
+}
+
+placement_decides(fn) if fn.role in {"egress", "hot"}
+
+# A function anyone may invoke (an open entry point fronts it): whether it
+# reaches the database decides whether anyone can wake it.
+placement_decides(fn) if fn.address in fronted_openly
+
+fronted_openly := {ep.function |
+	some ep in model.section("entry_points")
+	ep.auth in {"NONE", "unknown"}
+	model.named(object.get(ep, "function", ""))
+}
+
+# policy_unknown[policy] names the roles and functions of a policy whose
+# document could not be read at all (no statement, not even an assumed
+# one: jsonencode of a local without the sources), on the role of a
+# function that must stay away from the data or that anyone may invoke:
+# what it grants decides whether that function reaches the database.
+policy_unknown := {policy: {"roles": roles, "functions": fns_by_unread_policy[policy]} |
+	some policy, roles in roles_by_unread_policy
+}
+
+unread := [[p.address, fn.execution_role, fn.address] |
+	some fn in model.functions
+	guarded_or_fronted(fn)
+	some p in unread_policies(fn)
+]
+
+roles_by_unread_policy := model.group([[u[0], u[1], true] | some u in unread])
+
+fns_by_unread_policy := model.group([[u[0], u[2], true] | some u in unread])
+
+unread_policies(fn) := [p |
+	role := model.roles_by_address[fn.execution_role]
+	some p in model.as_array(role.policies)
+	p.known == false
+	not read_from(role, p.address)
+]
+
+read_from(role, origin) if {
+	some st in model.as_array(role.statements)
+	st.origin == origin
+}
+
+guarded_or_fronted(fn) if guarded(fn)
+
+guarded_or_fronted(fn) if fn.address in fronted_openly
+
+deny contains f if {
+	some address, cause in policy_unknown
+	f := {
+		"resource": address,
+		"message": sprintf("policy-unknown: policy %s (on role %s) could not be read, even through the sources, so whether %s reach the database through it is unknown; to fix: pass the Terraform sources with --source DIR if you did not (jsonencode of a local is not in the plan), or build the document with aws_iam_policy_document from values known at plan time", [address, model.list(cause.roles), model.list(cause.functions)]),
+		"path": array.concat(
+			[model.step("policy", address, "document unknown at plan time")],
+			[model.step("function", a, "must stay away from the data, or anyone may invoke it") | some a in sort(cause.functions)],
+		),
+		"assumptions": [model.assumption(address, sprintf("the statements of %s", [address]), "none is taken as fact: no path is drawn through it")],
 		"severity": "medium",
 	}
 }

@@ -234,3 +234,52 @@ test_allow_open_route_with_known_function if {
 	ep := object.union(unknown_target_route("NONE"), {"function": "module.control.aws_lambda_function.this[0]"})
 	count(deny) == 0 with input as fx.input_of({"entry_points": [ep]})
 }
+
+role_with_unread(address, policy) := {
+	"address": address,
+	"policies": [{"address": policy, "source": "inline", "known": false}, {"address": "aws_iam_role_policy.logs", "source": "inline", "known": true}],
+	"statements": [{"origin": "aws_iam_role_policy.logs", "effect": "Allow", "actions": ["logs:PutLogEvents"], "resources": ["*"]}],
+	"grants": [],
+}
+
+# A policy that could not be read at all (jsonencode of a local, no
+# sources) on the role of an egress function: one medium finding on the
+# policy, its low warning folded in. The same on a control function that
+# no one outside may invoke decides nothing.
+test_deny_unread_policy_of_egress_function_at_medium if {
+	findings := deny with input as fx.input_of({
+		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.a"), guarded_fn("aws_lambda_function.c", "control", "aws_iam_role.c")],
+		"roles": [role_with_unread("aws_iam_role.a", "aws_iam_role_policy.a"), role_with_unread("aws_iam_role.c", "aws_iam_role_policy.c")],
+		"warnings": [w("unknown-policy", "aws_iam_role_policy.a", "policy document policy cannot be read")],
+	})
+	count(findings) == 1
+	some d in findings
+	d.severity == "medium"
+	d.resource == "aws_iam_role_policy.a"
+	fx.rests_on_assumption(d)
+	contains(d.message, "policy-unknown")
+	contains(d.message, "--source DIR")
+}
+
+# A policy read through an assumption (its statements are there, assumed)
+# is judged through the paths those statements make, not again here.
+test_allow_policy_with_assumed_statements if {
+	role := object.union(role_with_unread("aws_iam_role.a", "aws_iam_role_policy.a"), {"statements": [{"origin": "aws_iam_role_policy.a", "effect": "Allow", "actions": ["secretsmanager:GetSecretValue"], "resources": ["aws_rds_cluster.db#master_user_secret"]}]})
+	count(deny) == 0 with input as fx.input_of({
+		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.a")],
+		"roles": [role],
+	})
+}
+
+# A control function anyone may invoke (a permission for a service with no
+# source_arn): its unknown placement and its unread policy decide whether
+# anyone can wake the database, so both are medium.
+test_deny_openly_fronted_control_with_unknowns_at_medium if {
+	control := object.union(fn("control", ["vpc_config.subnet_ids"]), {"execution_role": "aws_iam_role.c", "egress": [], "data_paths": []})
+	findings := deny with input as fx.input_of({
+		"functions": [control],
+		"roles": [role_with_unread("aws_iam_role.c", "aws_iam_role_policy.c")],
+		"entry_points": [{"address": "aws_lambda_permission.p", "kind": "lambda_permission", "auth": "NONE", "function": "module.f.aws_lambda_function.this[0]"}],
+	})
+	{d.resource | some d in findings; d.severity == "medium"} == {"module.f.aws_lambda_function.this[0]", "aws_iam_role_policy.c"}
+}
