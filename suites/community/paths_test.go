@@ -59,16 +59,34 @@ var networkPaths = map[string][]pathWant{
 		controlToDB,
 		{function: controlFn, egress: true, kind: model.PathNAT, target: internetTgt, through: []string{natGateway}},
 	},
+	// The egress function shares the control group, which the DB group admits.
+	"shared-sg-nat": {{function: wrapperEnrich, kind: model.PathNetwork, target: cluster, through: []string{
+		"module.ledger_sg.aws_security_group.this_name_prefix[0]", dbSG,
+		"module.db_sg.aws_security_group_rule.computed_ingress_with_source_security_group_id[0]"}}},
+	"vpc-cidr-db-nat": {{function: wrapperEnrich, kind: model.PathNetwork, target: cluster, through: []string{
+		"module.egress_sg.aws_security_group.this_name_prefix[0]", "module.egress_sg.aws_security_group_rule.egress_rules[0]", dbSG,
+		"module.db_sg.aws_security_group_rule.ingress_with_cidr_blocks[0]"}}},
+	// The control function's group admits the database subnets' CIDRs and
+	// the hand-written DB group admits it through a dynamic ingress block.
+	"count-toggles-clean": {{function: "module.reports[0].aws_lambda_function.this[0]", kind: model.PathNetwork, target: cluster, through: []string{
+		"module.reports_sg.aws_security_group.this[0]", "aws_security_group.db"}}},
 	// The DB group admits the control group and 0.0.0.0/0; either rule is the
 	// ingress half of the path.
 	"open-db-cidr": {{function: controlFn, kind: model.PathNetwork, target: cluster, through: []string{controlEgress, dbSG}}},
 }
 
+// wrapperEnrich is the egress function of the stacks built on the house
+// wrapper module (foreach-wrapper-clean and its variants).
+const wrapperEnrich = `module.fn["enrich"].module.lambda.aws_lambda_function.this[0]`
+
 // cannotGoOut lists functions that must have no egress path.
 var cannotGoOut = map[string][]noEgress{
-	"sleep-first":        {{controlFn}},
-	"hot-in-vpc":         {{hotFn}, {controlFn}},
-	"warmup-unthrottled": {{"module.warmup.aws_lambda_function.this[0]"}, {controlFn}},
+	"foreach-wrapper-clean":      {{`module.fn["ledger"].module.lambda.aws_lambda_function.this[0]`}},
+	"count-toggles-clean":        {{"module.reports[0].aws_lambda_function.this[0]"}},
+	"trigger-without-source-arn": {{"module.reports[0].aws_lambda_function.this[0]"}},
+	"sleep-first":                {{controlFn}},
+	"hot-in-vpc":                 {{hotFn}, {controlFn}},
+	"warmup-unthrottled":         {{"module.warmup.aws_lambda_function.this[0]"}, {controlFn}},
 }
 
 // pathProblems says what explain of the function does not show.
