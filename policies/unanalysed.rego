@@ -97,7 +97,14 @@ placement_decides(fn) if fn.role in {"egress", "hot"}
 
 # A function anyone may invoke (an open entry point fronts it): whether it
 # reaches the database decides whether anyone can wake it.
-placement_decides(fn) if fn.address in fronted_openly
+placement_decides(fn) if {
+	fn.address in fronted_openly
+	has_database
+}
+
+# With no database in the plan, no data path can be drawn whatever is
+# unknown: an open entry point then decides nothing here.
+has_database if model.non_empty(model.section("databases"))
 
 fronted_openly := {ep.function |
 	some ep in model.section("entry_points")
@@ -114,11 +121,18 @@ policy_unknown := {policy: {"roles": roles, "functions": fns_by_unread_policy[po
 	some policy, roles in roles_by_unread_policy
 }
 
-unread := [[p.address, fn.execution_role, fn.address] |
+unread := [[policy_place(p, fn.execution_role), fn.execution_role, fn.address] |
+	has_database
 	some fn in model.functions
 	guarded_or_fronted(fn)
 	some p in unread_policies(fn)
 ]
+
+# An inline_policy block or a managed ARN is no resource of the plan: its
+# role carries the finding.
+policy_place(p, role) := role if p.source in {"inline_block", "managed_arns", "managed"}
+
+policy_place(p, _) := p.address if not p.source in {"inline_block", "managed_arns", "managed"}
 
 roles_by_unread_policy := model.group([[u[0], u[1], true] | some u in unread])
 
@@ -144,7 +158,7 @@ deny contains f if {
 	some address, cause in policy_unknown
 	f := {
 		"resource": address,
-		"message": sprintf("policy-unknown: policy %s (on role %s) could not be read, even through the sources, so whether %s reach the database through it is unknown; to fix: pass the Terraform sources with --source DIR if you did not (jsonencode of a local is not in the plan), or build the document with aws_iam_policy_document from values known at plan time", [address, model.list(cause.roles), model.list(cause.functions)]),
+		"message": sprintf("policy-unknown: a policy of %s (on role %s) could not be read, even through the sources, so whether %s reach the database through it is unknown; to fix: pass the Terraform sources with --source DIR if you did not (jsonencode of a local is not in the plan), or build the document with aws_iam_policy_document from values known at plan time", [address, model.list(cause.roles), model.list(cause.functions)]),
 		"path": array.concat(
 			[model.step("policy", address, "document unknown at plan time")],
 			[model.step("function", a, "must stay away from the data, or anyone may invoke it") | some a in sort(cause.functions)],

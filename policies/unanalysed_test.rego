@@ -251,6 +251,7 @@ test_deny_unread_policy_of_egress_function_at_medium if {
 		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.a"), guarded_fn("aws_lambda_function.c", "control", "aws_iam_role.c")],
 		"roles": [role_with_unread("aws_iam_role.a", "aws_iam_role_policy.a"), role_with_unread("aws_iam_role.c", "aws_iam_role_policy.c")],
 		"warnings": [w("unknown-policy", "aws_iam_role_policy.a", "policy document policy cannot be read")],
+		"databases": [{"address": "aws_rds_cluster.db"}],
 	})
 	count(findings) == 1
 	some d in findings
@@ -280,6 +281,29 @@ test_deny_openly_fronted_control_with_unknowns_at_medium if {
 		"functions": [control],
 		"roles": [role_with_unread("aws_iam_role.c", "aws_iam_role_policy.c")],
 		"entry_points": [{"address": "aws_lambda_permission.p", "kind": "lambda_permission", "auth": "NONE", "function": "module.f.aws_lambda_function.this[0]"}],
+		"databases": [{"address": "aws_rds_cluster.db"}],
 	})
 	{d.resource | some d in findings; d.severity == "medium"} == {"module.f.aws_lambda_function.this[0]", "aws_iam_role_policy.c"}
+}
+
+# The same with no database in the plan: nothing to reach, nothing decided.
+test_allow_openly_fronted_control_without_database if {
+	control := object.union(fn("control", ["vpc_config.subnet_ids"]), {"execution_role": "aws_iam_role.c", "egress": [], "data_paths": []})
+	findings := deny with input as fx.input_of({
+		"functions": [control],
+		"roles": [role_with_unread("aws_iam_role.c", "aws_iam_role_policy.c")],
+		"entry_points": [{"address": "aws_lambda_permission.p", "kind": "lambda_permission", "auth": "NONE", "function": "module.f.aws_lambda_function.this[0]"}],
+	})
+	count({d | some d in findings; d.severity == "medium"}) == 0
+}
+
+# An inline_policy block is no resource of the plan: the role carries it.
+test_deny_unread_inline_block_on_role if {
+	role := object.union(role_with_unread("aws_iam_role.a", "x"), {"policies": [{"address": "aws_iam_role.a.inline_policy[p]", "source": "inline_block", "known": false}]})
+	findings := deny with input as fx.input_of({
+		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.a")],
+		"roles": [role],
+		"databases": [{"address": "aws_rds_cluster.db"}],
+	})
+	{d.resource | some d in findings; d.severity == "medium"} == {"aws_iam_role.a"}
 }
