@@ -23,19 +23,34 @@ func loadBenchPlan(b *testing.B, n int) *plan.Plan {
 }
 
 // BenchmarkBuild times model.Build on a loaded plan (the plan is decoded
-// once in setup).
+// once in setup): the for_each plan (named by size alone, e.g. 50k), the
+// distinct module calls and the community stacks (without their sources),
+// as BenchmarkCheck in internal/runner names them.
 func BenchmarkBuild(b *testing.B) {
-	for _, n := range plangen.BenchSizes {
-		b.Run(plangen.SizeName(n), func(b *testing.B) {
-			p := loadBenchPlan(b, n)
-			runtime.GC() // setup garbage is not the stage's cost
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Build(p, Config{}); err != nil {
+	for _, c := range []struct{ prefix, shape string }{
+		{"", plangen.ShapeEach},
+		{"distinct-", plangen.ShapeDistinct},
+		{"community-", plangen.ShapeCommunity},
+	} {
+		for _, n := range plangen.BenchSizes {
+			b.Run(c.prefix+plangen.SizeName(n), func(b *testing.B) {
+				path, _, err := plangen.WriteShape(b.TempDir(), "../..", n, c.shape)
+				if err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				p, err := plan.Load(context.Background(), path, plan.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC() // setup garbage is not the stage's cost
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Build(p, Config{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
