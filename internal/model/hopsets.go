@@ -236,6 +236,65 @@ func (rh *reacher) memberReachOf(m string) *memberReach {
 	return r
 }
 
+// roleBest is the member of a set of roles whose path (or call) is the
+// evidence for one database (or function).
+type roleBest struct {
+	member string
+	p      Path
+}
+
+// roleSetUnion is what the members of a set of roles reach together.
+type roleSetUnion struct {
+	byDB      map[string]roleBest
+	callees   []string
+	firstCall map[string]roleBest
+	callOf    map[string]fnEdge
+}
+
+// roleSetUnionOf is the union of what the members of ts but self reach,
+// computed once per set for the callers that are not members (the usual
+// case), so N callers of one set cost N lookups, not N passes over it.
+func (rh *reacher) roleSetUnionOf(ts *TargetSet, self string) *roleSetUnion {
+	member := inSorted(ts.Members, self)
+	if u, ok := rh.setUnions[ts.ID]; ok && !member {
+		return u
+	}
+	u := &roleSetUnion{byDB: map[string]roleBest{}, firstCall: map[string]roleBest{}, callOf: map[string]fnEdge{}}
+	for _, m := range ts.Members {
+		if m == self {
+			continue
+		}
+		r := rh.memberReachOf(m)
+		for _, p := range r.paths {
+			for _, d := range pathTargets(rh.sets.get, p) {
+				if cur, ok := u.byDB[d]; !ok || (cur.p.Unresolved && !p.Unresolved) {
+					u.byDB[d] = roleBest{m, p}
+				}
+			}
+		}
+		for _, c := range r.calls {
+			targets := []string{c.to}
+			if c.toSet != "" {
+				if fs := rh.sets.get(c.toSet); fs != nil {
+					targets = fs.Members
+				}
+			}
+			for _, fn := range targets {
+				if _, ok := u.firstCall[fn]; !ok && fn != "" {
+					u.firstCall[fn] = roleBest{member: m}
+					u.callOf[fn] = c
+					u.callees = append(u.callees, fn)
+				}
+			}
+		}
+	}
+	sort.Strings(u.callees)
+	if !member {
+		rh.setUnions[ts.ID] = u
+	}
+	return u
+}
+
 // roleSetReach is what a caller gains by assuming one role of set id (any
 // but the caller's own role self): the databases they reach, as paths, and
 // the functions they can make run, as calls. head is the caller's
@@ -249,42 +308,8 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 		rh.warn("hop-set", ts.Members[0], "a role of a set of %d roles (%s) may assume another set of roles; letsleep follows one set of roles per chain, so what the second set reaches is not in the paths", len(ts.Members), DescribeSet(ts))
 		return nil, nil
 	}
-	type best struct {
-		member string
-		p      Path
-	}
-	byDB := map[string]best{}
-	var callees []string
-	firstCall := map[string]best{}
-	callOf := map[string]fnEdge{}
-	for _, m := range ts.Members {
-		if m == self {
-			continue
-		}
-		r := rh.memberReachOf(m)
-		for _, p := range r.paths {
-			for _, d := range pathTargets(rh.sets.get, p) {
-				if cur, ok := byDB[d]; !ok || (cur.p.Unresolved && !p.Unresolved) {
-					byDB[d] = best{m, p}
-				}
-			}
-		}
-		for _, c := range r.calls {
-			targets := []string{c.to}
-			if c.toSet != "" {
-				if fs := rh.sets.get(c.toSet); fs != nil {
-					targets = fs.Members
-				}
-			}
-			for _, fn := range targets {
-				if _, ok := firstCall[fn]; !ok && fn != "" {
-					firstCall[fn] = best{member: m}
-					callOf[fn] = c
-					callees = append(callees, fn)
-				}
-			}
-		}
-	}
+	u := rh.roleSetUnionOf(ts, self)
+	byDB, callees, firstCall, callOf := u.byDB, u.callees, u.firstCall, u.callOf
 	prefix := append(clone(head), hop[:len(hop)-1]...)
 	last := hop[len(hop)-1]
 	memberHead := func(m string) []Step {
@@ -326,7 +351,6 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 			paths = append(paths, Path{Kind: kind, TargetSet: ds.ID, Unresolved: group.un, Steps: steps})
 		}
 	}
-	sort.Strings(callees)
 	var calls []fnEdge
 	if len(callees) <= ListedTargets {
 		for _, fn := range callees {

@@ -30,6 +30,7 @@ type reacher struct {
 	trigSets    map[string]*triggerSet
 	roleSets    map[string]*openRoles
 	memberReach map[string]*memberReach
+	setUnions   map[string]*roleSetUnion
 	namedBy     map[string][]string
 	inRoleSet   int
 	notes
@@ -49,7 +50,7 @@ func reach(fx *facts) *Model {
 	m.Endpoints = slices.Clone(m.Endpoints)
 	m.Schedules = slices.Clone(m.Schedules)
 	rh := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone(),
-		trigSets: map[string]*triggerSet{}, roleSets: map[string]*openRoles{}, memberReach: map[string]*memberReach{}}
+		trigSets: map[string]*triggerSet{}, roleSets: map[string]*openRoles{}, memberReach: map[string]*memberReach{}, setUnions: map[string]*roleSetUnion{}}
 	for a, f := range fx.functions {
 		c := *f
 		c.Egress, c.DataPaths = slices.Clone(c.Egress), slices.Clone(c.DataPaths)
