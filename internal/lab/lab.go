@@ -270,20 +270,30 @@ func (l *Lab) buildNetwork(ctx context.Context) error {
 			continue
 		}
 		link(r.NS, r.IfInet, r.IP, r.IP6, t.InternetNS, r.IfPeer, r.PeerIP, r.PeerIP6)
-		cmd(r.NS, "route add default via %s", r.PeerIP)
-		cmd(r.NS, "route add ::/0 via %s", r.PeerIP6)
 		// IPv6 is not translated (an egress-only or internet gateway
 		// keeps the function's address): the internet routes it back.
 		for _, i := range r.Members {
-			if n := t.Nodes[i]; n.Out6 {
+			if n := t.Nodes[i]; n.IP6 != "" {
 				cmd(t.InternetNS, "route add %s via %s", netip.MustParsePrefix(n.IP6+"/64").Masked(), r.IP6)
 			}
 		}
+	}
+	// Last, once their links exist: each router's policy routing, its
+	// members' subnet tables by longest prefix (routes.go).
+	routing := map[string]*strings.Builder{}
+	for _, r := range t.Routers {
+		v4, v6 := t.routingCommands(r)
+		cmd(r.NS, "%s", strings.TrimSuffix(v4, "\n"))
+		routing[r.NS] = &strings.Builder{}
+		routing[r.NS].WriteString(v6)
 	}
 	for _, ph := range phases {
 		if err := forEachNS(ctx, ph, func(ns string, b *strings.Builder) error { return ipBatch(ctx, ns, b.String()) }); err != nil {
 			return err
 		}
+	}
+	if err := forEachNS(ctx, routing, func(ns string, b *strings.Builder) error { return ipBatch6(ctx, ns, b.String()) }); err != nil {
+		return err
 	}
 	for _, r := range t.Routers {
 		if _, err := sh(ctx, "", "ip", "netns", "exec", r.NS, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"); err != nil {

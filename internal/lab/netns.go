@@ -50,9 +50,22 @@ func ip(ctx context.Context, args ...string) error {
 // inside namespace ns ("" for the host, used only to add namespaces). It
 // stops at the first failing line and says which.
 func ipBatch(ctx context.Context, ns, commands string) error {
+	return ipBatchFamily(ctx, "", ns, commands)
+}
+
+// ipBatch6 is ipBatch for IPv6 rules: `ip rule` takes its family from the
+// command line, not from the batch line.
+func ipBatch6(ctx context.Context, ns, commands string) error {
+	return ipBatchFamily(ctx, "-6", ns, commands)
+}
+
+func ipBatchFamily(ctx context.Context, family, ns, commands string) error {
 	args := []string{"-batch", "-"}
 	if ns != "" {
 		args = append([]string{"-n", ns}, args...)
+	}
+	if family != "" {
+		args = append([]string{family}, args...)
 	}
 	// A batch holds hundreds of lines on a big lab: more time than one command.
 	_, err := shWithin(ctx, 3*time.Minute, commands, "ip", args...)

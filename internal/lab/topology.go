@@ -26,8 +26,19 @@ const (
 // Lab addresses. Every address lives inside a namespace the lab created; the
 // host namespace never gets one, nor a route to them.
 var (
-	labPrefix  = netip.MustParsePrefix("10.213.0.0/16")
-	canaryAddr = netip.MustParseAddr("10.213.255.1") // the "internet" service address
+	labPrefix = netip.MustParsePrefix("10.213.0.0/16")
+	// labNodesEnd bounds the link addresses handed out from labPrefix
+	// (10.213.255.0/24 holds the lab's service addresses, dataAPIAddr).
+	labNodesEnd = netip.MustParseAddr("10.213.255.0")
+	// lab6Prefix holds every IPv6 link address (link6).
+	lab6Prefix = netip.MustParsePrefix("fd13:213::/32")
+	// canaryAddr is the "internet" service address: a public address,
+	// picked arbitrarily, so that the VPC routers, which route by the
+	// plan's own CIDR blocks (routes.go), route it as the internet. No
+	// route or rule of the examples or of lab-diff names a block holding
+	// it short of the whole internet or its halves. It exists only on lo
+	// of the lab's internet namespace; no host route leads to it.
+	canaryAddr = netip.MustParseAddr("198.41.0.4")
 	// canaryAddr6 stands for the IPv6 internet. It must be a global
 	// unicast address, so that rules translate it as an internet address;
 	// it exists only on lo of the lab's internet namespace.
@@ -53,7 +64,10 @@ type Node struct {
 	IfNode  string   `json:"if_node"`
 	IfPeer  string   `json:"if_peer"`
 	PeerNS  string   `json:"peer_netns"`
-	NAT     bool     `json:"nat,omitempty"`  // a subnet routes 0.0.0.0/0 to a NAT
+	NAT     bool     `json:"nat,omitempty"` // a subnet routes some IPv4 block to a NAT
+	// Tables: the route tables of its subnets (RouteTable.ID), looked up
+	// in this order.
+	Tables  []int    `json:"tables,omitempty"`
 	Port    int      `json:"port,omitempty"` // DB port; a proxy's listening port
 	Proxies []string `json:"proxies,omitempty"`
 	Targets []string `json:"targets,omitempty"` // a proxy's databases
@@ -62,7 +76,7 @@ type Node struct {
 	PrivateDNS bool `json:"private_dns,omitempty"`
 	Internet   bool `json:"internet"` // the model gives it a way out
 	// Dual-stack functions have an IPv6 address too; Out6: one of their
-	// subnets routes ::/0 to an internet or egress-only gateway.
+	// subnets routes some IPv6 block to an internet or egress-only gateway.
 	IP6     string `json:"ip6,omitempty"`
 	PeerIP6 string `json:"peer_ip6,omitempty"`
 	Out6    bool   `json:"out6,omitempty"`
@@ -70,17 +84,19 @@ type Node struct {
 
 // Router is a VPC's router namespace; members hang off it.
 type Router struct {
-	VPC     string `json:"vpc"`
-	NS      string `json:"netns"`
-	NAT     bool   `json:"nat"`            // linked to the internet, with masquerade
-	Out6    bool   `json:"out6,omitempty"` // linked to the internet for members' IPv6
-	IP6     string `json:"inet_ip6,omitempty"`
-	PeerIP6 string `json:"inet_peer_ip6,omitempty"`
-	IP      string `json:"inet_ip,omitempty"`
-	PeerIP  string `json:"inet_peer_ip,omitempty"`
-	IfInet  string `json:"if_inet,omitempty"`
-	IfPeer  string `json:"if_peer,omitempty"`
-	Members []int  `json:"members"` // indexes into Topology.Nodes
+	VPC  string `json:"vpc"`
+	NS   string `json:"netns"`
+	NAT  bool   `json:"nat"`            // a member routes IPv4 to a NAT (masqueraded)
+	Out6 bool   `json:"out6,omitempty"` // a dual-stack member routes IPv6 out
+	// Tables: the route tables of its members' subnets.
+	Tables  []*RouteTable `json:"route_tables,omitempty"`
+	IP6     string        `json:"inet_ip6,omitempty"`
+	PeerIP6 string        `json:"inet_peer_ip6,omitempty"`
+	IP      string        `json:"inet_ip,omitempty"`
+	PeerIP  string        `json:"inet_peer_ip,omitempty"`
+	IfInet  string        `json:"if_inet,omitempty"`
+	IfPeer  string        `json:"if_peer,omitempty"`
+	Members []int         `json:"members"` // indexes into Topology.Nodes
 }
 
 // Topology is the lab twin of one model, before anything exists.
@@ -107,11 +123,30 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 	}
 	t := &Topology{ID: id, InternetNS: nsName(id, "inet"), CanaryIP: canaryAddr.String(), CanaryIP6: canaryAddr6.String(), SubnetCIDR: map[string]string{}}
 	subnets := map[string]model.Subnet{}
-	for _, s := range m.Subnets {
+	tableID := map[string]int{}
+	for i, s := range m.Subnets {
 		subnets[s.Address] = s
+		tableID[s.Address] = firstTable + i
 		if s.CIDR != "" {
 			t.SubnetCIDR[s.Address] = s.CIDR
 		}
+	}
+	tables := map[int]*RouteTable{}
+	tablesOf := func(subs []string) []*RouteTable {
+		var out []*RouteTable
+		for _, s := range subs {
+			id, ok := tableID[s]
+			if !ok {
+				continue
+			}
+			if tables[id] == nil {
+				var notes []string
+				tables[id], notes = subnetTable(subnets[s], id)
+				t.Notes = append(t.Notes, notes...)
+			}
+			out = append(out, tables[id])
+		}
+		return out
 	}
 	sgVPC := map[string]string{}
 	for _, g := range m.SecurityGroups {
@@ -141,10 +176,13 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 				t.Notes = append(t.Notes, fmt.Sprintf("%s: subnets %v name no known VPC; placed in the default lab VPC", f.Address, f.Subnets))
 			}
 			addVPC(n.VPC)
-			n.NAT = natRouted(f.Subnets, subnets)
+			for _, tb := range tablesOf(f.Subnets) {
+				n.Tables = append(n.Tables, tb.ID)
+				n.NAT = n.NAT || tb.routesOut(true)
+				n.Out6 = n.Out6 || f.DualStack && tb.routesOut(false)
+			}
 			if f.DualStack {
 				n.IP6 = "pending" // given at addressing
-				n.Out6 = v6Routed(f.Subnets, subnets)
 			}
 		}
 		t.Nodes = append(t.Nodes, n)
@@ -223,8 +261,14 @@ func BuildTopology(m *model.Model, id string) (*Topology, error) {
 				r.Members = append(r.Members, j)
 				r.NAT = r.NAT || n.NAT
 				r.Out6 = r.Out6 || n.Out6
+				for _, id := range n.Tables {
+					if !slices.ContainsFunc(r.Tables, func(tb *RouteTable) bool { return tb.ID == id }) {
+						r.Tables = append(r.Tables, tables[id])
+					}
+				}
 			}
 		}
+		slices.SortFunc(r.Tables, func(a, b *RouteTable) int { return a.ID - b.ID })
 		t.Routers = append(t.Routers, r)
 	}
 	if err := t.address(); err != nil {
@@ -264,33 +308,6 @@ func serviceOf(name string) string {
 	return name
 }
 
-// natRouted reports whether any of the subnets sends the default route to a
-// NAT gateway or instance.
-func natRouted(subs []string, subnets map[string]model.Subnet) bool {
-	for _, s := range subs {
-		for _, r := range subnets[s].Routes {
-			if (r.TargetKind == "nat" || r.TargetKind == "instance") && (r.Destination == "0.0.0.0/0" || r.Destination == "::/0") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// v6Routed reports whether any of the subnets sends ::/0 to an internet
-// or egress-only internet gateway (the ways out for a function's IPv6
-// address, which is public).
-func v6Routed(subs []string, subnets map[string]model.Subnet) bool {
-	for _, s := range subs {
-		for _, r := range subnets[s].Routes {
-			if (r.TargetKind == "igw" || r.TargetKind == "egress-only-igw") && r.Destination == "::/0" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // address hands out one /30 per link from 10.213.0.0/16: .1 on the router
 // or internet side, .2 on the node side.
 func (t *Topology) address() error {
@@ -300,7 +317,7 @@ func (t *Topology) address() error {
 		a := next.As4()
 		peerA := netip.AddrFrom4([4]byte{a[0], a[1], a[2], a[3] + 1})
 		nodeA := netip.AddrFrom4([4]byte{a[0], a[1], a[2], a[3] + 2})
-		if !labPrefix.Contains(nodeA) || nodeA.Compare(canaryAddr) >= 0 || a[3] > 252 {
+		if !labPrefix.Contains(nodeA) || nodeA.Compare(labNodesEnd) >= 0 || a[3] > 252 {
 			return "", "", fmt.Errorf("lab address space exhausted")
 		}
 		for i := 0; i < 4; i++ {
@@ -330,7 +347,7 @@ func (t *Topology) address() error {
 		}
 	}
 	for i, r := range t.Routers {
-		if !r.NAT && !r.Out6 {
+		if !r.routesOut() {
 			continue
 		}
 		peer, node, err := alloc()
