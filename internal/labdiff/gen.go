@@ -36,7 +36,10 @@ func GenerateStacks(seed uint64, ks []int) string {
 	b.WriteString(header)
 	for _, k := range ks {
 		r := rand.New(rand.NewPCG(seed, uint64(k)))
-		g := &stackGen{r: r, b: &b, name: stackName(k), k: k}
+		// Spellings added later draw from a stream of their own, so a
+		// seed's stacks keep every earlier draw (and their verdicts).
+		spell := rand.New(rand.NewPCG(seed, uint64(k)|1<<32))
+		g := &stackGen{r: r, spell: spell, b: &b, name: stackName(k), k: k}
 		g.stack()
 	}
 	return b.String()
@@ -72,6 +75,7 @@ resource "aws_iam_role" "fn" {
 
 type stackGen struct {
 	r       *rand.Rand
+	spell   *rand.Rand // later spellings of what r drew (routes.go of the lab: split defaults)
 	b       *strings.Builder
 	name    string
 	k       int
@@ -184,7 +188,7 @@ type route struct {
 }
 
 // randomRoutes draws the non-local routes of one table: the IPv4 default
-// route to the NAT or the internet gateway (a Lambda function has no
+// route, whole or in two halves, to the NAT or the internet gateway (a Lambda function has no
 // public IPv4, so only the NAT leads it out), sometimes a private range
 // to the NAT, and in a dual-stack VPC the IPv6 default route to the
 // egress-only or the internet gateway.
@@ -222,8 +226,17 @@ func (g *stackGen) defaultRoute(destKey, dest string, gws ...gateway) []route {
 	if c == nil {
 		return nil
 	}
-	return []route{{destKey, dest, c.key, c.typ + "." + c.name + ".id"}}
+	target := c.typ + "." + c.name + ".id"
+	if halves, ok := splitDefault[dest]; ok && g.spell.IntN(100) < 25 {
+		// The default route in two halves: more specific than any
+		// default, the same way out (lab routes by longest prefix).
+		return []route{{destKey, halves[0], c.key, target}, {destKey, halves[1], c.key, target}}
+	}
+	return []route{{destKey, dest, c.key, target}}
 }
+
+// splitDefault: each family's default route as two halves.
+var splitDefault = map[string][2]string{"0.0.0.0/0": {"0.0.0.0/1", "128.0.0.0/1"}, "::/0": {"::/1", "8000::/1"}}
 
 // routeTables writes 1-3 tables with inline routes or aws_route, each
 // subnet's association (or none: the main table), and the main table

@@ -71,6 +71,12 @@ func TestGenerateCoversEveryForm(t *testing.T) {
 	if !noGroups.MatchString(tf) {
 		t.Error("no database left to its VPC's default group")
 	}
+	for _, half := range []string{"128.0.0.0/1", "8000::/1"} {
+		split := regexp.MustCompile(`\n\s+(cidr_block|ipv6_cidr_block|destination_cidr_block|destination_ipv6_cidr_block) = "` + regexp.QuoteMeta(half) + `"\n`)
+		if !split.MatchString(tf) {
+			t.Errorf("no default route split in halves (%s)", half)
+		}
+	}
 	v6igw := regexp.MustCompile(`(ipv6_cidr_block|destination_ipv6_cidr_block) = "::/0"\n\s+gateway_id = aws_internet_gateway`)
 	if !v6igw.MatchString(tf) {
 		t.Error("no ::/0 route to an internet gateway")
@@ -91,6 +97,7 @@ func TestCISeedCoversEveryForm(t *testing.T) {
 		"ipv6_allowed_for_dual_stack = true", "egress_only_gateway_id", "nat_gateway_id", `"::/0"`,
 		`resource "aws_default_security_group"`, "_security_group_id = aws_vpc.",
 		`"udp"`, `"icmp"`, `"17"`, `"all"`, `"0.0.0.0/1", "128.0.0.0/1"`, "self = true",
+		`cidr_block = "128.0.0.0/1"`, `cidr_block = "8000::/1"`, // default routes in halves
 		`resource "aws_security_group_rule"`, `resource "aws_vpc_security_group_egress_rule"`, "referenced_security_group_id", "prefix_list_id",
 	} {
 		if !strings.Contains(tf, want) {
