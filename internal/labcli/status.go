@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,7 +60,7 @@ func writeLabStatus(ctx context.Context, w io.Writer, st *lab.State, live *lab.S
 	namespaces := st.Topology.Namespaces()
 	for _, ns := range namespaces {
 		fmt.Fprintf(w, "== netns %s\n", ns)
-		for _, args := range [][]string{{"-n", ns, "-br", "-4", "addr"}, {"-n", ns, "-4", "route"}} {
+		for _, args := range append([][]string{{"-n", ns, "-br", "-4", "addr"}, {"-n", ns, "-4", "route"}}, routerTables(st.Topology, ns)...) {
 			out, err := exec.CommandContext(ctx, "ip", args...).CombinedOutput()
 			if err != nil {
 				fmt.Fprintf(w, "  (ip %s: %v)\n", strings.Join(args, " "), err)
@@ -101,4 +102,29 @@ func writeLabStatus(ctx context.Context, w io.Writer, st *lab.State, live *lab.S
 func indent(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return "    " + strings.Join(lines, "\n    ") + "\n"
+}
+
+// routerTables: for a VPC router, its policy rules and each subnet's
+// route table (internal/lab/routes.go), both families.
+func routerTables(t *lab.Topology, ns string) [][]string {
+	for _, r := range t.Routers {
+		if r.NS != ns {
+			continue
+		}
+		out := [][]string{{"-n", ns, "-4", "rule"}, {"-n", ns, "-6", "rule"}}
+		for _, tb := range r.Tables {
+			// A family's table exists only once a route of it was added.
+			fams := map[string]bool{}
+			for _, l := range tb.Routes {
+				fams[map[bool]string{true: "-6", false: "-4"}[strings.Contains(l.Dest, ":")]] = true
+			}
+			for _, f := range []string{"-4", "-6"} {
+				if fams[f] {
+					out = append(out, []string{"-n", ns, f, "route", "show", "table", strconv.Itoa(tb.ID)})
+				}
+			}
+		}
+		return out
+	}
+	return nil
 }
