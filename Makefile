@@ -14,7 +14,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build lab-build lab-artifacts cross check test lab lab-diff bench fuzz probes plans community-plans functions clean
+.PHONY: all deps build lab-build lab-artifacts cross check test test-nonroot lab lab-diff bench fuzz probes plans community-plans functions clean
 
 all: build
 
@@ -62,6 +62,10 @@ test: deps build cross $(if $(LAB_ON),$(RIE) lab-artifacts)
 	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m $(if $(LAB_ON),-skip '^TestLabUnderRuntimeEmulator') ./...
 	$(if $(LAB_ON),LETSLEEP_TIERS=$(TIERS) $(RIE_ENV) $(GO) test -count=1 -timeout 10m -run '^TestLabUnderRuntimeEmulator' ./internal/lab/)
 	@scripts/fuzz.sh short $(FUZZTIME)
+
+## test-nonroot: plain go test ./... as an unprivileged user, no tiers: passes and starts nothing (run as root)
+test-nonroot:
+	@scripts/test-nonroot.sh
 
 ## lab: the lab backend of the boundary and sleep suites (root)
 $(RIE):
