@@ -53,6 +53,14 @@ func TestCredentialsDefaultGroupsAndLiteralNames(t *testing.T) {
 	if !hasStep(notres, "policy", "", "attached by the literal ARN arn:aws:iam::123456789012:policy/notres") {
 		t.Errorf("notres path does not quote the literal policy ARN: %+v", notres.Steps)
 	}
+	// The same for an execution role written as a literal ARN.
+	literal := findPath(t, fn(t, m, "aws_lambda_function.literalrole").DataPaths, "secret")
+	if !hasStep(literal, "function", "", "execution role named by the literal ARN arn:aws:iam::123456789012:role/byname") {
+		t.Errorf("literalrole path does not quote the literal role ARN: %+v", literal.Steps)
+	}
+	if byname := findPath(t, fn(t, m, "aws_lambda_function.byname").DataPaths, "secret"); hasStep(byname, "function", "", "literal ARN") {
+		t.Errorf("byname references its role, yet its path quotes a literal: %+v", byname.Steps)
+	}
 	for _, r := range m.Roles {
 		for _, g := range r.Grants {
 			if (r.Address == `aws_iam_role.r["byname"]` || r.Address == `aws_iam_role.r["notres"]`) && g.Broad {

@@ -44,6 +44,9 @@ func (fx *facts) buildFunctions() {
 		switch {
 		case len(role.Addrs) > 0:
 			f.ExecutionRole = role.Addrs[0]
+			if v := getStr(r.Values, "role"); v != "" && len(refsAt(r, "role")) == 0 {
+				f.roleLiteral = v // written as a literal ARN, resolved by its name (literalnames.go)
+			}
 		case len(role.Raw) > 0:
 			f.ExecutionRole = role.Raw[0]
 			f.Unresolved = append(f.Unresolved, "execution_role")

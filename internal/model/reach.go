@@ -123,6 +123,11 @@ func fnStep(f *Function) Step {
 	if f.Role != "" {
 		d += " (role " + f.Role + ")"
 	}
+	if f.roleLiteral != "" {
+		// Quoted as for a literal policy ARN: the reviewer sees which
+		// literal led to the role the next step names.
+		d += ", execution role named by the literal ARN " + f.roleLiteral
+	}
 	return Step{Kind: "function", Address: f.Address, Detail: d}
 }
 

@@ -144,6 +144,9 @@ type Function struct {
 	Unresolved     []string          `json:"unresolved"`
 	// DualStack: ipv6_allowed_for_dual_stack, so it has an IPv6 address too.
 	DualStack bool `json:"dual_stack,omitempty"`
+	// roleLiteral: the execution role as written, when it is a literal ARN
+	// resolved to a role of the plan; its function step quotes it.
+	roleLiteral string
 }
 
 // Role is an IAM role with every policy it carries, flattened. IAM users
