@@ -119,5 +119,9 @@ if [ -z "$tiers" ]; then
   echo "test-nonroot: no test said its tier was off: the tier gates did not run" >&2
   fail=1
 fi
-echo "test-nonroot: go test ./... as $user (uid $uid), no LETSLEEP_TIERS: $passed tests passed, $skipped skipped (tier off: ${tiers%, }); no privileged tool called, no namespace made; ${elapsed}s"
-exit "$fail"
+summary="go test ./... as $user (uid $uid), no LETSLEEP_TIERS: $passed tests passed, $skipped skipped (tier off: ${tiers%, }); ${elapsed}s"
+if [ "$fail" -ne 0 ]; then
+  echo "test-nonroot: FAILED (above): $summary" >&2
+  exit 1
+fi
+echo "test-nonroot: $summary; no privileged or terraform tool called, no namespace made"
