@@ -136,15 +136,12 @@ func TestLabReferenceLike(t *testing.T) {
 		t.Fatalf("events %+v; a rejected login must still wake the DB, attributed to control", evs)
 	}
 
-	// IAM simulation from the model's grants: the egress role holds no data action.
-	dec, err := l.SimulateEgressIAM(ctx, "aws_lambda_function.egress")
-	if err != nil || len(dec) != 2 {
-		t.Fatalf("simulate: %v %+v", err, dec)
-	}
-	for _, d := range dec {
-		if d.Allowed() {
-			t.Errorf("egress allowed %s on %s", d.Action, d.Resource)
-		}
+	// A lab built from a model alone has no IAM of its own (the lab's IAM is
+	// read from the plan JSON, independently of the model: internal/labiam,
+	// exercised on plans by the boundary suite), and says so instead of
+	// answering from the checker's grants.
+	if dec, err := l.SimulateEgressIAM(ctx, "aws_lambda_function.egress"); err == nil || !strings.Contains(err.Error(), "no IAM") {
+		t.Fatalf("simulate on a model-only lab: %v %+v; want the no-IAM error", err, dec)
 	}
 
 	// The host namespace never sees a lab address.
