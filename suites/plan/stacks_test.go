@@ -80,7 +80,12 @@ var _ = Describe("The reference stack and the wrong wirings", Ordered, ContinueO
 		testtier.Gate(testtier.Terraform, Fail, Skip)
 		Expect(rootErr).NotTo(HaveOccurred())
 		Expect(listErr).NotTo(HaveOccurred())
-		rc := terraformRC
+		// The CLI config points terraform at the local provider mirror; write it
+		// with scripts/terraformrc.sh when a fresh checkout has none. Only here,
+		// behind the tier: writing it warms the plugin cache with terraform init,
+		// which plain `go test ./...` must never run.
+		rc, err := planner.EnsureTerraformRC(root)
+		Expect(err).NotTo(HaveOccurred(), "offline terraform needs build/terraformrc")
 
 		// Plan a copy of terraform/ so that .terraform folders and lock files
 		// never land in the source tree, and runs in parallel cannot collide.
