@@ -69,15 +69,26 @@ conditional(grants) := ", under conditions treated as may-apply" if {
 # first members.
 reaches(grants) := sprintf(", which reaches %s", [model.list(targets)]) if {
 	not any_set(grants)
-	targets := {g.target | some g in grants; model.named(object.get(g, "target", ""))}
+	targets := named_targets(grants)
 	count(targets) > 0
 }
 
+# A role whose grants name one set and no secret outside it (each tenant's
+# role granted "*") reads the set's summary, made once per set: building the
+# union per role listed every member once per role, roles × secrets.
+reaches(grants) := sprintf(", which reaches %d secrets (%s%s)", [s.count, concat(", ", s.first), s.more]) if {
+	single_set_covers(grants)
+	[id] := set_ids(grants)
+	s := set_summaries[id]
+}
+
+# Otherwise (several sets, or named secrets outside the set) the union is
+# built for the role.
 reaches(grants) := sprintf(", which reaches %d secrets (%s%s)", [count(targets), concat(", ", array.slice(sorted, 0, 3)), model.ellipsis(sorted)]) if {
+	not single_set_covers(grants)
 	any_set(grants)
-	named := {g.target | some g in grants; model.named(object.get(g, "target", ""))}
-	members := {m | some g in grants; model.has_set(g); some m in model.target_sets_by_id[g.target_set].members}
-	targets := named | members
+	members := {m | some id in set_ids(grants); some m in model.target_sets_by_id[id].members}
+	targets := named_targets(grants) | members
 	sorted := sort(targets)
 }
 
@@ -86,6 +97,28 @@ reaches(grants) := "" if {
 	every g in grants {
 		not model.named(object.get(g, "target", ""))
 	}
+}
+
+named_targets(grants) := {g.target | some g in grants; model.named(object.get(g, "target", ""))}
+
+# set_ids lists, sorted and once each, the target sets the grants name.
+set_ids(grants) := sort({g.target_set | some g in grants; model.has_set(g)})
+
+# single_set_covers holds when the grants name one set and every secret
+# they name is in it.
+single_set_covers(grants) if {
+	[id] := set_ids(grants)
+	s := set_summaries[id]
+	every t in named_targets(grants) {
+		s.members[t]
+	}
+}
+
+# set_summaries[id]: a set's member count, first three members (sorted as
+# the message lists them) and members as an object for lookups.
+set_summaries := {id: {"count": count(sorted), "first": array.slice(sorted, 0, 3), "more": model.ellipsis(sorted), "members": {m: true | some m in sorted}} |
+	some id, ts in model.target_sets_by_id
+	sorted := sort({m | some m in ts.members})
 }
 
 any_set(grants) if {
@@ -100,7 +133,7 @@ used_by(role) := sprintf("; used by %s", [model.list(fns)]) if {
 
 used_by(role) := "" if not model.functions_by_execution_role[role.address]
 
-via(role, g) := model.as_array(g.via) if model.non_empty(g.via)
+via(_, g) := model.as_array(g.via) if model.non_empty(g.via)
 
 via(role, g) := [model.step("role", role.address, sprintf("grants %s on %s", [g.action, g.resource]))] if {
 	not model.non_empty(object.get(g, "via", []))

@@ -116,3 +116,41 @@ test_deny_star_on_a_target_set_summarises_the_secrets if {
 	some d in findings
 	contains(d.message, "which reaches 10 secrets (module.t[0].aws_secretsmanager_secret.s, module.t[1].aws_secretsmanager_secret.s, module.t[2].aws_secretsmanager_secret.s, …)")
 }
+
+# A role whose grants name a set and also secrets one by one, or two sets,
+# counts each secret once: a named secret inside the set adds nothing, one
+# outside it adds one and sorts among the first members.
+test_deny_set_and_named_secrets_count_each_secret_once if {
+	members := [sprintf("module.t[%d].aws_secretsmanager_secret.s", [i]) | some i in numbers.range(0, 9)]
+	set_grant := object.union(fx.grant("secretsmanager:GetSecretValue", "*", true), {"target_set": "secrets:1"})
+	inside := object.union(fx.grant("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:t1*", true), {"target": members[1]})
+	outside := object.union(fx.grant("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:a*", true), {"target": "aws_secretsmanager_secret.a"})
+	sets := [{"id": "secrets:1", "kind": "secrets", "members": members}]
+	message(set_grant, inside, sets) == "which reaches 10 secrets (module.t[0].aws_secretsmanager_secret.s, module.t[1].aws_secretsmanager_secret.s, module.t[2].aws_secretsmanager_secret.s, …)"
+	message(set_grant, outside, sets) == "which reaches 11 secrets (aws_secretsmanager_secret.a, module.t[0].aws_secretsmanager_secret.s, module.t[1].aws_secretsmanager_secret.s, …)"
+}
+
+test_deny_two_sets_count_their_union if {
+	first := [sprintf("module.t[%d].aws_secretsmanager_secret.s", [i]) | some i in numbers.range(0, 9)]
+	second := [sprintf("module.t[%d].aws_secretsmanager_secret.s", [i]) | some i in numbers.range(5, 14)]
+	a := object.union(fx.grant("secretsmanager:GetSecretValue", "*", true), {"target_set": "secrets:1"})
+	b := object.union(fx.grant("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:m*", true), {"target_set": "secrets:2"})
+	sets := [
+		{"id": "secrets:1", "kind": "secrets", "members": first},
+		{"id": "secrets:2", "kind": "secrets", "members": second},
+	]
+	message(a, b, sets) == "which reaches 15 secrets (module.t[0].aws_secretsmanager_secret.s, module.t[10].aws_secretsmanager_secret.s, module.t[11].aws_secretsmanager_secret.s, …)"
+}
+
+# message is the "which reaches" part of the one finding for a role
+# holding grants a and b.
+message(a, b, sets) := reach if {
+	findings := deny with input as fx.input_of({
+		"functions": [fx.fn(fn, "egress", [fx.outside_vpc(fn)], [])],
+		"roles": [fx.role(role_addr, [a, b])],
+		"target_sets": sets,
+	})
+	count(findings) == 1
+	some d in findings
+	reach := regex.find_n(`which reaches [^;]*\)`, d.message, 1)[0]
+}
