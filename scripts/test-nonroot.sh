@@ -12,7 +12,8 @@
 #     world-readable copy of root's module download cache (file://, no
 #     network), then the proxies `go env GOPROXY` names.
 #   - The project is copied (tracked and untracked, not ignored files: the
-#     working tree as `git status` sees it) to a folder the user owns.
+#     working tree as `git status` sees it) to a folder the user owns, with
+#     ../shared linked beside it as it is beside the repository.
 #   - terraform, ip, nft, unshare, nsenter, initdb, pg_ctl, postgres and
 #     setpriv are shadowed on PATH by shims that log each call before
 #     running the real tool: the run fails if any was called.
@@ -62,6 +63,13 @@ git ls-files -z -co --exclude-standard | while IFS= read -r -d '' f; do
   [ -e "$f" ] && printf '%s\0' "$f"
 done | tar -C "$repo" --null -T - -cf - | tar -C "$base/src" -xf -
 chown -R "$uid:$gid" "$base/src"
+# The community stacks name their modules as ../shared/community-modules
+# (the read-only third-party folder beside the repository): give the copy
+# the same neighbour, as a link, so the user reads it where it is.
+rm -f "$base/shared"
+if [ -d "$repo/../shared" ]; then
+  ln -s "$(cd "$repo/../shared" && pwd -P)" "$base/shared"
+fi
 
 # Shims: log the call, then run the real tool found after the shim folder.
 shims="$base/shims"

@@ -49,6 +49,13 @@ func (l letsleep) run(ctx context.Context, args ...string) (stdout string, code 
 
 // runIn runs letsleep from dir ("" the suite's own folder).
 func (l letsleep) runIn(ctx context.Context, dir string, args ...string) (stdout string, code int, err error) {
+	stdout, _, code, err = l.runInErr(ctx, dir, args...)
+	return stdout, code, err
+}
+
+// runInErr is runIn that also returns what letsleep wrote on stderr, where
+// an input error (exit 2) says why.
+func (l letsleep) runInErr(ctx context.Context, dir string, args ...string) (stdout, stderr string, code int, err error) {
 	var out, errOut bytes.Buffer
 	cmd := exec.CommandContext(ctx, l.bin, args...)
 	cmd.Dir = dir
@@ -57,11 +64,11 @@ func (l letsleep) runIn(ctx context.Context, dir string, args ...string) (stdout
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
-		return out.String(), 0, nil
+		return out.String(), errOut.String(), 0, nil
 	case errors.As(err, &exit):
-		return out.String(), exit.ExitCode(), nil
+		return out.String(), errOut.String(), exit.ExitCode(), nil
 	default:
-		return "", -1, fmt.Errorf("letsleep %s: %w (%s)", strings.Join(args, " "), err, errOut.String())
+		return "", errOut.String(), -1, fmt.Errorf("letsleep %s: %w (%s)", strings.Join(args, " "), err, errOut.String())
 	}
 }
 
@@ -84,12 +91,13 @@ func (l letsleep) checkIn(ctx context.Context, dir, planFile string) ([]reported
 }
 
 func (l letsleep) checkArgs(ctx context.Context, dir, planFile string, args []string) ([]reportedFinding, int, error) {
-	out, code, err := l.runIn(ctx, dir, args...)
+	out, errOut, code, err := l.runInErr(ctx, dir, args...)
 	if err != nil {
 		return nil, code, err
 	}
 	if code != 0 && code != 1 {
-		return nil, code, fmt.Errorf("letsleep check %s exited %d (input error):\n%s", planFile, code, out)
+		// The reason is on stderr; stdout is empty when no report was made.
+		return nil, code, fmt.Errorf("letsleep check %s exited %d (input error): %s%s", planFile, code, strings.TrimSpace(errOut), out)
 	}
 	var rep struct {
 		Findings []reportedFinding `json:"findings"`
@@ -103,9 +111,9 @@ func (l letsleep) checkArgs(ctx context.Context, dir, planFile string, args []st
 // explain runs `letsleep explain PLAN TARGET` and returns the JSON answer
 // and the text a reviewer reads.
 func (l letsleep) explain(ctx context.Context, stackDir, planFile, target string) (*explain.Explanation, string, error) {
-	out, code, err := l.run(ctx, withSource([]string{"explain", planFile, target, "--format", "json"}, l.explainSource, stackDir)...)
+	out, errOut, code, err := l.runInErr(ctx, "", withSource([]string{"explain", planFile, target, "--format", "json"}, l.explainSource, stackDir)...)
 	if err == nil && code != 0 {
-		err = fmt.Errorf("letsleep explain %s %s exited %d", planFile, target, code)
+		err = fmt.Errorf("letsleep explain %s %s exited %d: %s", planFile, target, code, strings.TrimSpace(errOut))
 	}
 	if err != nil {
 		return nil, "", err
@@ -114,9 +122,9 @@ func (l letsleep) explain(ctx context.Context, stackDir, planFile, target string
 	if err := json.Unmarshal([]byte(out), &ex); err != nil {
 		return nil, "", fmt.Errorf("letsleep explain %s %s: not JSON: %w", planFile, target, err)
 	}
-	text, code, err := l.run(ctx, withSource([]string{"explain", planFile, target}, l.explainSource, stackDir)...)
+	text, errOut, code, err := l.runInErr(ctx, "", withSource([]string{"explain", planFile, target}, l.explainSource, stackDir)...)
 	if err == nil && code != 0 {
-		err = fmt.Errorf("letsleep explain %s %s (text) exited %d", planFile, target, code)
+		err = fmt.Errorf("letsleep explain %s %s (text) exited %d: %s", planFile, target, code, strings.TrimSpace(errOut))
 	}
 	return &ex, text, err
 }
