@@ -12,6 +12,16 @@ func assume(s Step, address, unknown, assumed string) Step {
 	return s
 }
 
+// inGuessedGroup marks a step through security group sg of function fn
+// whose groups are one of several (guess, Function.sgGuess): the path
+// holds only if the function is in sg.
+func inGuessedGroup(s Step, fn, guess, sg string) Step {
+	if guess == "" {
+		return s
+	}
+	return assume(s, fn, guess, "the function is in "+sg+" (worst case)")
+}
+
 // assumedStep is a step that holds nothing but the assumption; its detail
 // reads "unknown: assumed".
 func assumedStep(kind, address, unknown, assumed string) Step {

@@ -58,9 +58,12 @@ type linkResult struct {
 	FromUnknown bool
 	Lost        []string
 	Raw         []string // known values that name nothing in the plan
-	// Approx: resolved through a module's for_each/count expression, so
+	// Approx: resolved through a module's for_each/count expression, or
+	// through both arms of a conditional the sources could not decide, so
 	// the addresses may include ones meant for other instances.
 	Approx bool
+	// Why says what made it approximate, one entry per cause.
+	Why []string
 }
 
 func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPath []string, types ...string) linkResult {
@@ -103,8 +106,9 @@ func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPat
 		out.FromUnknown = len(addrs) > 0
 		var kept []string
 		for _, l := range lost {
-			if strings.HasPrefix(l, ApproxMarker) {
+			if why, ok := strings.CutPrefix(l, ApproxMarker); ok {
 				out.Approx = true
+				out.Why = append(out.Why, approxWhy(why))
 				continue
 			}
 			kept = append(kept, l)

@@ -15,6 +15,8 @@ type sgEgress struct {
 	// plan); it may admit anything.
 	may    bool
 	mayWhy Step
+	// guess: the function's groups are one of several (Function.sgGuess).
+	fn, guess string
 }
 
 type egressRuleSet struct {
@@ -24,7 +26,7 @@ type egressRuleSet struct {
 }
 
 func (rh *reacher) functionEgressSets(f *Function) sgEgress {
-	var out sgEgress
+	out := sgEgress{fn: f.Address, guess: f.sgGuess}
 	if len(f.SecurityGroups) == 0 {
 		out.may, out.mayWhy = true, assumedStep("security_group", f.Address, "the function's security groups are unknown", "egress assumed")
 		return out
@@ -68,7 +70,8 @@ func (e sgEgress) admits(dest addrset.Set) (Step, bool) {
 		if to == "" {
 			to = "prefix list " + strings.Join(r.rule.PrefixLists, ", ")
 		}
-		return Step{Kind: "sg_rule", Address: r.rule.Address, Detail: fmt.Sprintf("egress %s %s to %s on %s", r.rule.Protocol, portString(r.rule.FromPort, r.rule.ToPort), to, r.sg)}, true
+		s := Step{Kind: "sg_rule", Address: r.rule.Address, Detail: fmt.Sprintf("egress %s %s to %s on %s", r.rule.Protocol, portString(r.rule.FromPort, r.rule.ToPort), to, r.sg)}
+		return inGuessedGroup(s, e.fn, e.guess, r.sg), true
 	}
 	return Step{}, false
 }

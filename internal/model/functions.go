@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // TagRole is the tag that declares a function's role.
 const TagRole = "letsleep:role"
@@ -68,6 +71,9 @@ func (fx *facts) buildFunctions() {
 			sg := fx.link(r, vc, vu, "security_group_ids", []string{"vpc_config", "security_group_ids"}, sgTypes...)
 			f.Subnets = append(sn.Addrs, sn.Raw...)
 			f.SecurityGroups = append(sg.Addrs, sg.Raw...)
+			if sg.Approx && len(f.SecurityGroups) > 1 {
+				f.sgGuess = "vpc_config.security_group_ids is one of " + strings.Join(f.SecurityGroups, ", ") + ": " + strings.Join(sortedUnique(slices.Clone(sg.Why)), "; ")
+			}
 			// Subnets and groups are never computed by AWS: unknown ones with
 			// nothing found are lost, never read as "no VPC". A dynamic
 			// vpc_config is absent from the plan's configuration, so its
@@ -91,7 +97,7 @@ func (fx *facts) buildFunctions() {
 			}{{"vpc_config.subnet_ids", sn}, {"vpc_config.security_group_ids", sg}} {
 				if l.res.Approx {
 					f.Unresolved = append(f.Unresolved, l.key)
-					fx.warn("unresolved-reference", r.Address, "%s resolved through a module's for_each/count expression; it may include values meant for other instances", l.key)
+					fx.warn("unresolved-reference", r.Address, "%s is one of %s, not all of them (%s); paths through them are reported as assumed", l.key, strings.Join(l.res.Addrs, ", "), strings.Join(sortedUnique(l.res.Why), "; "))
 				}
 				if len(l.res.Lost) > 0 {
 					f.Unresolved = append(f.Unresolved, l.key)

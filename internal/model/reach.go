@@ -316,7 +316,7 @@ func (rh *reacher) networkPaths(f *Function, dbBySG map[string][]string, vpcCIDR
 		}
 		// The path leaves through the function's own group, as it enters
 		// through the database's.
-		ownSG := Step{Kind: "security_group", Address: c.sg, Detail: "function security group"}
+		ownSG := inGuessedGroup(Step{Kind: "security_group", Address: c.sg, Detail: "function security group"}, f.Address, f.sgGuess, c.sg)
 		if len(d.SecurityGroups) == 0 {
 			f.DataPaths = append(f.DataPaths, Path{Kind: PathNetwork, Target: dbA, Unresolved: true, Steps: []Step{
 				fnStep(f), ownSG, egressStep, assumedStep("security_group", dbA, "database security groups unknown (VPC default group?)", "ingress assumed"), dbStep(d),

@@ -246,6 +246,12 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 	seenSpecific := refForms{list: formBuf[:0]}
 	var partBuf [8]string
 	for _, ref := range refs {
+		if strings.HasPrefix(ref, ApproxMarker) {
+			// The sources could not decide which arm of a conditional
+			// this instance takes: its targets are one of the arms'.
+			*lost = append(*lost, ref)
+			continue
+		}
 		parts := appendRefParts(partBuf[:0], ref)
 		if len(parts) < 2 {
 			continue
@@ -478,7 +484,7 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 	}
 	call := pm.ModuleCalls[segs[len(segs)-1].call]
 	e := call.Expressions[name]
-	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || onlyIteration(e.References) || indexedByIteration(e.References)) {
+	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || hasIteration(e.References)) {
 		// The plan flattens the argument's references; the sources keep
 		// its shape, so a key or the call's own each picks one part.
 		if refs, ok := ix.src.Argument(ix.configPath(mod), indexSuffix(mod), name, sel...); ok {
@@ -680,8 +686,19 @@ func contains(list []string, s string) bool {
 }
 
 // ApproxMarker prefixes a "lost" entry that was resolved by over-
-// approximation (through a module's for_each/count expression).
+// approximation (through a module's for_each/count expression, or both
+// arms of a conditional the sources could not decide: source.Guess).
 const ApproxMarker = "~approx:"
+
+// approxWhy says why a reference marked with ApproxMarker is approximate:
+// the sources' own reason (an undecided condition), or the module
+// for_each/count expression it was read through.
+func approxWhy(note string) string {
+	if strings.HasPrefix(note, "the condition") {
+		return note
+	}
+	return note + " was read through a module's for_each/count expression, which the plan does not split per instance"
+}
 
 // indexedByIteration reports whether an expression uses its own resource's
 // instance key (each.key or count.index), as in aws_subnet.x[each.key].

@@ -147,6 +147,10 @@ type Function struct {
 	// roleLiteral: the execution role as written, when it is a literal ARN
 	// resolved to a role of the plan; its function step quotes it.
 	roleLiteral string
+	// sgGuess: the security groups are one of several, not all of them
+	// (a conditional or a for_each value that could not be narrowed);
+	// it is what was unknown, and every path through them assumes it.
+	sgGuess string
 }
 
 // Role is an IAM role with every policy it carries, flattened. IAM users

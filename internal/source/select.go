@@ -94,8 +94,7 @@ func narrow(e hclsyntax.Expression, sc *scope, sel []string, depth int, out *[]s
 	case *hclsyntax.ParenthesesExpr:
 		narrow(x.Expression, sc, sel, depth+1, out)
 	case *hclsyntax.ConditionalExpr:
-		narrow(x.TrueResult, sc, sel, depth+1, out)
-		narrow(x.FalseResult, sc, sel, depth+1, out)
+		narrowConditional(x, sc, sel, depth, out)
 	case *hclsyntax.ObjectConsExpr:
 		narrowObject(x, sc, sel, depth, out)
 	case *hclsyntax.TupleConsExpr:

@@ -1,0 +1,7 @@
+variable "sg_ids" {
+  type = list(string)
+}
+
+variable "role" {
+  type = string
+}
