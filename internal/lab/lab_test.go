@@ -269,7 +269,9 @@ func TestLabWithProbeBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := t.TempDir() + "/probe"
-	if _, err := sh(context.Background(), "", "go", "build", "-C", root, "-o", bin, "./probes/probe"); err != nil {
+	// A cold build of the probe (the AWS SDK clients it links) takes minutes
+	// on a loaded 2-core CI machine: sh's 20 s bound is for ip and nft calls.
+	if _, err := shWithin(context.Background(), 10*time.Minute, "", "go", "build", "-C", root, "-o", bin, "./probes/probe"); err != nil {
 		t.Fatal(err)
 	}
 	opts := testOpts(t)
