@@ -45,9 +45,16 @@ func normStatement(origin string, s iam.Statement, fromUnknown bool) stmt {
 // plan time it follows the configuration reference (to an
 // aws_iam_policy_document data source or an aws_iam_policy). known is false
 // when the statements could not be recovered; a Warning says so.
-func (fx *facts) document(r *res, values, _ map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
+func (fx *facts) document(r *res, values, unknown map[string]any, key, origin string, cfgPath ...string) (out []stmt, known, fromUnknown bool) {
 	if len(cfgPath) == 0 {
 		cfgPath = []string{key}
+	}
+	if fx.ix.src != nil && len(cfgPath) == 1 && getStr(values, key) == "" && unknownAt(unknown, key) {
+		// jsonencode of locals with an unknown ARN: the sources evaluate
+		// it; the plan stays the truth wherever it knows the value.
+		if st, ok := fx.sourceDocument(r, cfgPath[0], origin); ok {
+			return st, true, true
+		}
 	}
 	return fx.documentRefs(r, values, key, origin, refsAt(r, cfgPath...))
 }
@@ -258,6 +265,12 @@ func (fx *facts) statementRefs(r *res, i, n int, k string) []string {
 		}
 	}
 	ts, _ := fx.ix.resolve(r.Module, refs)
+	return targetAddrs(ts)
+}
+
+// targetAddrs are the addresses a statement resource resolved to: a
+// database's managed master secret stands as the database's secret.
+func targetAddrs(ts []target) []string {
 	var out []string
 	for _, t := range ts {
 		if strings.HasPrefix(t.Attr, "master_user_secret") {

@@ -27,9 +27,11 @@ func rangeOf(r hcl.Range) Range {
 
 // Module is one parsed module source folder. Several calls may share it.
 type Module struct {
-	Dir       string
-	Locals    map[string]hclsyntax.Expression
-	Outputs   map[string]hclsyntax.Expression
+	Dir     string
+	Locals  map[string]hclsyntax.Expression
+	Outputs map[string]hclsyntax.Expression
+	// Defaults are the default expressions of the variables (nil: none).
+	Defaults  map[string]hclsyntax.Expression
 	Resources map[string]*Resource // "aws_x.name" or "data.aws_x.name"
 	Calls     map[string]*Call
 	// Stray are suppression comments that sit on no block.
@@ -63,6 +65,7 @@ func newModule(dir string) *Module {
 		Dir:       dir,
 		Locals:    map[string]hclsyntax.Expression{},
 		Outputs:   map[string]hclsyntax.Expression{},
+		Defaults:  map[string]hclsyntax.Expression{},
 		Resources: map[string]*Resource{},
 		Calls:     map[string]*Call{},
 		memo:      map[string][]string{},
@@ -88,6 +91,10 @@ func (m *Module) addFile(body *hclsyntax.Body, comments []comment, filename stri
 		case "locals":
 			for name, a := range blk.Body.Attributes {
 				m.Locals[name] = a.Expr
+			}
+		case "variable":
+			if len(blk.Labels) == 1 {
+				m.Defaults[blk.Labels[0]] = attrExpr(blk.Body, "default")
 			}
 		case "output":
 			if len(blk.Labels) == 1 {

@@ -93,3 +93,11 @@ func isIdentifier(s string) bool {
 	}
 	return true
 }
+
+// ScopedRef is a reference as plan JSON writes it ("aws_x.y.arn",
+// "module.m.out") with the module instance it is written in
+// (`module.fn["api"]`, "" for the root), where it must be resolved.
+type ScopedRef struct {
+	Module string
+	Ref    string
+}

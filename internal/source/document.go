@@ -1,0 +1,367 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/letsleep/letsleep/internal/tfaddr"
+)
+
+// A policy written as jsonencode({ Statement = concat(local.common, ...) })
+// is unknown in the plan as soon as one ARN in it is (a module output, a
+// managed secret). Its references alone say what it touches, not what it
+// grants; evaluating the expression says both. Document evaluates it with
+// hcl and go-cty's functions, following locals, the callers' arguments for
+// variables and the instance's each/count, and writes every value that only
+// apply can know (a resource's or a module's attribute) as a marker naming
+// the reference, for the model to resolve like any other.
+
+const (
+	// evalBudget bounds the expressions evaluated for one document, so a
+	// pathological configuration cannot hang the run.
+	evalBudget = 20000
+)
+
+// Document evaluates attribute attr of one resource instance to a string
+// (a policy document): path is the module's call path ("fn.lambda"), keys
+// the index of each call's instance as the address writes it (`["api"]`,
+// ""), instance the resource's own index. ok is false when any part cannot
+// be evaluated (an unknown function, a root variable without default, a
+// splat over a resource): the caller then keeps its reference sets.
+func (c *Config) Document(path string, keys []string, resKey, instance, attr string) (doc string, refs []tfaddr.ScopedRef, ok bool) {
+	var calls []string
+	if path != "" {
+		calls = strings.Split(path, ".")
+	}
+	if len(calls) != len(keys) {
+		return "", nil, false
+	}
+	_, r := c.resource(path, resKey)
+	if r == nil || r.body.Attributes[attr] == nil {
+		return "", nil, false
+	}
+	ev := &docEval{c: c, calls: calls, keys: keys, byRef: map[tfaddr.ScopedRef]int{}, memo: map[string]cty.Value{}, busy: map[string]bool{}}
+	iter, err := ev.instanceIter(attrExpr(r.body, "for_each"), attrExpr(r.body, "count"), len(calls), instance)
+	if err != nil {
+		return "", nil, false
+	}
+	v, err := ev.eval(r.body.Attributes[attr].Expr, len(calls), iter)
+	if err != nil || !v.IsWhollyKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
+		return "", nil, false
+	}
+	return v.AsString(), ev.refs, true
+}
+
+type docEval struct {
+	c     *Config
+	calls []string
+	keys  []string
+	refs  []tfaddr.ScopedRef
+	byRef map[tfaddr.ScopedRef]int
+	memo  map[string]cty.Value // locals and variables by level and name
+	busy  map[string]bool      // what is being evaluated: a cycle fails
+	spent int
+}
+
+func (ev *docEval) module(level int) *Module {
+	return ev.c.Module(strings.Join(ev.calls[:level], "."))
+}
+
+// eval evaluates e in the module at level with the iteration values iter.
+func (ev *docEval) eval(e hclsyntax.Expression, level int, iter map[string]cty.Value) (cty.Value, error) {
+	if ev.spent++; ev.spent > evalBudget {
+		return cty.NilVal, errors.New("evaluation budget spent")
+	}
+	vars := map[string]cty.Value{}
+	byRoot := map[string][]hcl.Traversal{}
+	for _, t := range e.Variables() {
+		byRoot[t.RootName()] = append(byRoot[t.RootName()], t)
+	}
+	for root, ts := range byRoot {
+		var err error
+		switch root {
+		case "local", "var":
+			vars[root], err = ev.named(root, ts, level)
+		case "each", "count":
+			v, bound := iter[root]
+			if !bound {
+				return cty.NilVal, fmt.Errorf("%s outside an iteration", root)
+			}
+			vars[root] = v
+		case "path", "terraform", "self":
+			return cty.NilVal, fmt.Errorf("%s is not evaluated", root)
+		default:
+			vars[root], err = ev.marked(hcl.Traversal{hcl.TraverseRoot{Name: root}}, tails(ts), level)
+		}
+		if err != nil {
+			return cty.NilVal, err
+		}
+	}
+	v, diags := e.Value(&hcl.EvalContext{Variables: vars, Functions: functions})
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	return v, nil
+}
+
+// named evaluates the locals or variables that ts use into one object.
+func (ev *docEval) named(root string, ts []hcl.Traversal, level int) (cty.Value, error) {
+	attrs := map[string]cty.Value{}
+	for _, t := range ts {
+		if len(t) < 2 {
+			return cty.NilVal, fmt.Errorf("%s used whole", root)
+		}
+		a, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			return cty.NilVal, fmt.Errorf("%s indexed", root)
+		}
+		if _, done := attrs[a.Name]; done {
+			continue
+		}
+		var v cty.Value
+		var err error
+		if root == "local" {
+			v, err = ev.local(level, a.Name)
+		} else {
+			v, err = ev.variable(level, a.Name)
+		}
+		if err != nil {
+			return cty.NilVal, err
+		}
+		attrs[a.Name] = v
+	}
+	return cty.ObjectVal(attrs), nil
+}
+
+// once evaluates what key names once, failing on a cycle.
+func (ev *docEval) once(key string, f func() (cty.Value, error)) (cty.Value, error) {
+	if v, ok := ev.memo[key]; ok {
+		return v, nil
+	}
+	if ev.busy[key] {
+		return cty.NilVal, fmt.Errorf("cycle through %s", key)
+	}
+	ev.busy[key] = true
+	v, err := f()
+	delete(ev.busy, key)
+	if err != nil {
+		return cty.NilVal, err
+	}
+	ev.memo[key] = v
+	return v, nil
+}
+
+func (ev *docEval) local(level int, name string) (cty.Value, error) {
+	return ev.once(fmt.Sprintf("%d\x00local.%s", level, name), func() (cty.Value, error) {
+		m := ev.module(level)
+		if m == nil || m.Locals[name] == nil {
+			return cty.NilVal, fmt.Errorf("local.%s not declared", name)
+		}
+		return ev.eval(m.Locals[name], level, nil)
+	})
+}
+
+// variable is the caller's argument for var.name of the module at level,
+// evaluated in the caller with the call instance's each/count, or the
+// variable's default.
+func (ev *docEval) variable(level int, name string) (cty.Value, error) {
+	return ev.once(fmt.Sprintf("%d\x00var.%s", level, name), func() (cty.Value, error) {
+		if level > 0 {
+			call := ev.c.calls[strings.Join(ev.calls[:level], ".")]
+			if call == nil {
+				return cty.NilVal, fmt.Errorf("no call for level %d", level)
+			}
+			if arg := call.Args[name]; arg != nil {
+				iter, err := ev.instanceIter(call.Args["for_each"], call.Args["count"], level-1, ev.keys[level-1])
+				if err != nil {
+					return cty.NilVal, err
+				}
+				return ev.eval(arg, level-1, iter)
+			}
+		}
+		m := ev.module(level)
+		if m == nil {
+			return cty.NilVal, fmt.Errorf("no module at level %d", level)
+		}
+		def, declared := m.Defaults[name]
+		switch {
+		case !declared:
+			return cty.NilVal, fmt.Errorf("var.%s not declared", name)
+		case def == nil && level == 0:
+			return cty.NilVal, fmt.Errorf("root var.%s has no default", name)
+		case def == nil:
+			return cty.NullVal(cty.DynamicPseudoType), nil
+		}
+		return ev.eval(def, level, nil)
+	})
+}
+
+// instanceIter binds each or count for the instance with index key of a
+// block (resource or module call) written in the module at level.
+func (ev *docEval) instanceIter(forEach, count hclsyntax.Expression, level int, key string) (map[string]cty.Value, error) {
+	steps := tfaddr.Steps(key)
+	switch {
+	case forEach == nil && count == nil:
+		return nil, nil
+	case len(steps) != 1:
+		return nil, errors.New("instance key unknown")
+	case forEach != nil:
+		coll, err := ev.eval(forEach, level, nil)
+		if err != nil {
+			return nil, err
+		}
+		k := cty.StringVal(steps[0])
+		var v cty.Value
+		switch ty := coll.Type(); {
+		case !coll.IsWhollyKnown() || coll.IsNull():
+			return nil, errors.New("for_each unknown")
+		case ty.IsSetType():
+			v = k
+		case ty.IsObjectType():
+			if !ty.HasAttribute(steps[0]) {
+				return nil, fmt.Errorf("no for_each key %q", steps[0])
+			}
+			v = coll.GetAttr(steps[0])
+		case ty.IsMapType():
+			if !coll.HasIndex(k).True() {
+				return nil, fmt.Errorf("no for_each key %q", steps[0])
+			}
+			v = coll.Index(k)
+		default:
+			return nil, errors.New("for_each is not a map or set")
+		}
+		return map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}, nil
+	default:
+		n, err := strconv.Atoi(steps[0])
+		if err != nil {
+			return nil, err
+		}
+		return map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(n))})}, nil
+	}
+}
+
+// tails drops the first step of each traversal.
+func tails(ts []hcl.Traversal) []hcl.Traversal {
+	out := make([]hcl.Traversal, len(ts))
+	for i, t := range ts {
+		out[i] = t[1:]
+	}
+	return out
+}
+
+// marked builds the value a reference root takes so that each traversal
+// rests reaches a marker naming the whole reference: objects for attribute
+// steps and string keys, tuples for number indices.
+func (ev *docEval) marked(prefix hcl.Traversal, rests []hcl.Traversal, level int) (cty.Value, error) {
+	groups := map[string][]hcl.Traversal{}
+	steps := map[string]hcl.Traverser{}
+	for _, t := range rests {
+		if len(t) == 0 {
+			continue
+		}
+		var k string
+		switch s := t[0].(type) {
+		case hcl.TraverseAttr:
+			k = s.Name
+		case hcl.TraverseIndex:
+			switch {
+			case !s.Key.IsKnown() || s.Key.IsNull():
+				return cty.NilVal, errors.New("unknown index")
+			case s.Key.Type() == cty.String:
+				k = s.Key.AsString()
+			case s.Key.Type() == cty.Number:
+				bf := s.Key.AsBigFloat()
+				if !bf.IsInt() {
+					return cty.NilVal, errors.New("fractional index")
+				}
+				n, _ := bf.Int64()
+				if n < 0 || n > 1024 {
+					return cty.NilVal, errors.New("index out of range")
+				}
+				k = "#" + strconv.FormatInt(n, 10)
+			default:
+				return cty.NilVal, errors.New("index of another type")
+			}
+		default:
+			return cty.NilVal, errors.New("splat or other step")
+		}
+		if _, ok := steps[k]; !ok {
+			steps[k] = t[0]
+		}
+		groups[k] = append(groups[k], t[1:])
+	}
+	if len(groups) == 0 {
+		return cty.StringVal(ev.marker(tfaddr.ScopedRef{Module: ev.moduleAddr(level), Ref: traversalString(prefix)})), nil
+	}
+	child := func(k string) (cty.Value, error) {
+		p := append(append(hcl.Traversal{}, prefix...), steps[k])
+		return ev.marked(p, groups[k], level)
+	}
+	numbers, maxN := true, -1
+	for k := range groups {
+		if !strings.HasPrefix(k, "#") {
+			numbers = false
+			break
+		}
+		n, _ := strconv.Atoi(k[1:])
+		maxN = max(maxN, n)
+	}
+	if numbers {
+		elems := make([]cty.Value, maxN+1)
+		for i := range elems {
+			k := "#" + strconv.Itoa(i)
+			if _, used := groups[k]; !used {
+				steps[k] = hcl.TraverseIndex{Key: cty.NumberIntVal(int64(i))}
+			}
+			v, err := child(k)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			elems[i] = v
+		}
+		return cty.TupleVal(elems), nil
+	}
+	names := make([]string, 0, len(groups))
+	for k := range groups {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	attrs := make(map[string]cty.Value, len(names))
+	for _, k := range names {
+		if strings.HasPrefix(k, "#") {
+			return cty.NilVal, errors.New("mixed number and name steps")
+		}
+		v, err := child(k)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		attrs[k] = v
+	}
+	return cty.ObjectVal(attrs), nil
+}
+
+// moduleAddr is the address of the module instance at level.
+func (ev *docEval) moduleAddr(level int) string {
+	parts := make([]string, level)
+	for i := range parts {
+		parts[i] = "module." + ev.calls[i] + ev.keys[i]
+	}
+	return strings.Join(parts, ".")
+}
+
+func (ev *docEval) marker(r tfaddr.ScopedRef) string {
+	i, ok := ev.byRef[r]
+	if !ok {
+		i = len(ev.refs)
+		ev.refs = append(ev.refs, r)
+		ev.byRef[r] = i
+	}
+	return tfaddr.Marker(i)
+}

@@ -1,0 +1,75 @@
+package source
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/tfaddr"
+)
+
+// resolveMarkers writes each marker of doc as <module|ref>, so a test can
+// compare whole documents.
+func resolveMarkers(doc string, refs []tfaddr.ScopedRef) string {
+	for i, r := range refs {
+		doc = strings.ReplaceAll(doc, tfaddr.Marker(i), "<"+r.Module+"|"+r.Ref+">")
+	}
+	return doc
+}
+
+func TestDocumentEvaluatesJSONEncodeOfLocalsThroughAWrapper(t *testing.T) {
+	c := load(t, "testdata/jsonenc")
+	doc, refs, ok := c.Document("fn", []string{`["b"]`}, "aws_iam_role_policy.this", "[0]", "policy")
+	if !ok {
+		t.Fatal("the policy of module.fn[\"b\"] was not evaluated")
+	}
+	got := resolveMarkers(doc, refs)
+	want := `{"Statement":[` +
+		`{"Action":["secretsmanager:GetSecretValue"],"Effect":"Allow","Resource":["<|aws_secretsmanager_secret.app.arn>","<|module.db.secret_arn>"],"Sid":"Secrets"},` +
+		`{"Action":["dynamodb:GetItem"],"Effect":"Allow","Resource":["<|aws_dynamodb_table.t.arn>/index/*"]}` +
+		`],"Version":"2012-10-17"}`
+	if got != want {
+		t.Fatalf("document of module.fn[\"b\"]:\n got  %s\n want %s", got, want)
+	}
+	// The references are the root's: the module instance they resolve in.
+	for _, r := range refs {
+		if r.Module != "" {
+			t.Errorf("reference %q placed in %q, want the root", r.Ref, r.Module)
+		}
+	}
+
+	doc, refs, ok = c.Document("fn", []string{`["a"]`}, "aws_iam_role_policy.this", "[0]", "policy")
+	if !ok {
+		t.Fatal("the policy of module.fn[\"a\"] was not evaluated")
+	}
+	if got := resolveMarkers(doc, refs); strings.Contains(got, "dynamodb") || !strings.Contains(got, "secretsmanager") {
+		t.Fatalf("module.fn[\"a\"] has only the common statements (each.value picks its own), got %s", got)
+	}
+}
+
+func TestDocumentGivesUpWhatItCannotEvaluate(t *testing.T) {
+	c := load(t, "testdata/jsonenc")
+	cases := []struct {
+		name, path string
+		keys       []string
+		res, inst  string
+	}{
+		{"a for_each instance without its key", "fn", []string{""}, "aws_iam_role_policy.this", "[0]"},
+		{"a key the for_each does not hold", "fn", []string{`["zz"]`}, "aws_iam_role_policy.this", "[0]"},
+		{"a root variable without default", "", nil, "aws_iam_role_policy.root_var", ""},
+		{"a splat over a resource", "", nil, "aws_iam_role_policy.splat", ""},
+		{"keys that do not match the path", "fn", nil, "aws_iam_role_policy.this", "[0]"},
+		{"a resource not declared", "", nil, "aws_iam_role_policy.missing", ""},
+	}
+	for _, tc := range cases {
+		if doc, _, ok := c.Document(tc.path, tc.keys, tc.res, tc.inst, "policy"); ok {
+			t.Errorf("%s: evaluated to %s, want it given up", tc.name, doc)
+		}
+	}
+	// An unknown action is evaluated (a marker stands in); the model gives
+	// a document up when a marker sits outside its resources.
+	doc, refs, ok := c.Document("", nil, "aws_iam_role_policy.action_unknown", "", "policy")
+	if !ok || !slices.Equal(tfaddr.Markers(doc), []int{0}) || refs[0].Ref != "aws_ssm_parameter.p.value" {
+		t.Fatalf("action_unknown: ok=%v doc=%s refs=%v", ok, doc, refs)
+	}
+}
