@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -47,7 +48,9 @@ func (c *Config) Document(path string, keys []string, resKey, instance, attr str
 	if r == nil || r.body.Attributes[attr] == nil {
 		return "", nil, false
 	}
-	ev := &docEval{c: c, calls: calls, keys: keys, byRef: map[tfaddr.ScopedRef]int{}, memo: map[string]cty.Value{}, busy: map[string]bool{}}
+	c.docs.mu.Lock()
+	defer c.docs.mu.Unlock()
+	ev := &docEval{c: c, st: &c.docs, calls: calls, keys: keys, busy: map[string]bool{}}
 	iter, err := ev.instanceIter(attrExpr(r.body, "for_each"), attrExpr(r.body, "count"), len(calls), instance)
 	if err != nil {
 		return "", nil, false
@@ -56,17 +59,31 @@ func (c *Config) Document(path string, keys []string, resKey, instance, attr str
 	if err != nil || !v.IsWhollyKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
 		return "", nil, false
 	}
-	return v.AsString(), ev.refs, true
+	n := len(c.docs.refs)
+	return v.AsString(), c.docs.refs[:n:n], true
+}
+
+// docState holds, for a whole run, the references markers stand for (a
+// marker's number is its position) and the values of locals, variables
+// and for_each collections by module instance, failures included.
+type docState struct {
+	mu    sync.Mutex
+	refs  []tfaddr.ScopedRef
+	byRef map[tfaddr.ScopedRef]int
+	memo  map[string]evaluated
+}
+
+type evaluated struct {
+	v   cty.Value
+	err error
 }
 
 type docEval struct {
 	c     *Config
+	st    *docState
 	calls []string
 	keys  []string
-	refs  []tfaddr.ScopedRef
-	byRef map[tfaddr.ScopedRef]int
-	memo  map[string]cty.Value // locals and variables by level and name
-	busy  map[string]bool      // what is being evaluated: a cycle fails
+	busy  map[string]bool // what is being evaluated: a cycle fails
 	spent int
 }
 
@@ -142,8 +159,8 @@ func (ev *docEval) named(root string, ts []hcl.Traversal, level int) (cty.Value,
 
 // once evaluates what key names once, failing on a cycle.
 func (ev *docEval) once(key string, f func() (cty.Value, error)) (cty.Value, error) {
-	if v, ok := ev.memo[key]; ok {
-		return v, nil
+	if e, ok := ev.st.memo[key]; ok {
+		return e.v, e.err
 	}
 	if ev.busy[key] {
 		return cty.NilVal, fmt.Errorf("cycle through %s", key)
@@ -151,15 +168,18 @@ func (ev *docEval) once(key string, f func() (cty.Value, error)) (cty.Value, err
 	ev.busy[key] = true
 	v, err := f()
 	delete(ev.busy, key)
-	if err != nil {
-		return cty.NilVal, err
+	if ev.spent > evalBudget {
+		return v, err // a spent budget is this document's, not the value's
 	}
-	ev.memo[key] = v
-	return v, nil
+	if ev.st.memo == nil {
+		ev.st.memo = map[string]evaluated{}
+	}
+	ev.st.memo[key] = evaluated{v, err}
+	return v, err
 }
 
 func (ev *docEval) local(level int, name string) (cty.Value, error) {
-	return ev.once(fmt.Sprintf("%d\x00local.%s", level, name), func() (cty.Value, error) {
+	return ev.once(ev.moduleAddr(level)+"\x00local."+name, func() (cty.Value, error) {
 		m := ev.module(level)
 		if m == nil || m.Locals[name] == nil {
 			return cty.NilVal, fmt.Errorf("local.%s not declared", name)
@@ -172,7 +192,7 @@ func (ev *docEval) local(level int, name string) (cty.Value, error) {
 // evaluated in the caller with the call instance's each/count, or the
 // variable's default.
 func (ev *docEval) variable(level int, name string) (cty.Value, error) {
-	return ev.once(fmt.Sprintf("%d\x00var.%s", level, name), func() (cty.Value, error) {
+	return ev.once(ev.moduleAddr(level)+"\x00var."+name, func() (cty.Value, error) {
 		if level > 0 {
 			call := ev.c.calls[strings.Join(ev.calls[:level], ".")]
 			if call == nil {
@@ -213,7 +233,9 @@ func (ev *docEval) instanceIter(forEach, count hclsyntax.Expression, level int, 
 	case len(steps) != 1:
 		return nil, errors.New("instance key unknown")
 	case forEach != nil:
-		coll, err := ev.eval(forEach, level, nil)
+		coll, err := ev.once(fmt.Sprintf("%s\x00for_each %p", ev.moduleAddr(level), forEach), func() (cty.Value, error) {
+			return ev.eval(forEach, level, nil)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -357,11 +379,14 @@ func (ev *docEval) moduleAddr(level int) string {
 }
 
 func (ev *docEval) marker(r tfaddr.ScopedRef) string {
-	i, ok := ev.byRef[r]
+	i, ok := ev.st.byRef[r]
 	if !ok {
-		i = len(ev.refs)
-		ev.refs = append(ev.refs, r)
-		ev.byRef[r] = i
+		if ev.st.byRef == nil {
+			ev.st.byRef = map[tfaddr.ScopedRef]int{}
+		}
+		i = len(ev.st.refs)
+		ev.st.refs = append(ev.st.refs, r)
+		ev.st.byRef[r] = i
 	}
 	return tfaddr.Marker(i)
 }

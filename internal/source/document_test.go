@@ -1,7 +1,6 @@
 package source
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -69,7 +68,27 @@ func TestDocumentGivesUpWhatItCannotEvaluate(t *testing.T) {
 	// An unknown action is evaluated (a marker stands in); the model gives
 	// a document up when a marker sits outside its resources.
 	doc, refs, ok := c.Document("", nil, "aws_iam_role_policy.action_unknown", "", "policy")
-	if !ok || !slices.Equal(tfaddr.Markers(doc), []int{0}) || refs[0].Ref != "aws_ssm_parameter.p.value" {
+	marks := tfaddr.Markers(doc)
+	if !ok || len(marks) != 1 || refs[marks[0]].Ref != "aws_ssm_parameter.p.value" {
 		t.Fatalf("action_unknown: ok=%v doc=%s refs=%v", ok, doc, refs)
+	}
+}
+
+// Locals are evaluated once per module instance for the whole run: each
+// instance of a for_each over a locals map reads its own part of one value,
+// and the markers of one document keep their meaning in the next.
+func TestDocumentSharesEvaluatedLocalsAcrossInstances(t *testing.T) {
+	c := load(t, "testdata/jsonenc")
+	first, refs1, ok1 := c.Document("fn", []string{`["b"]`}, "aws_iam_role_policy.this", "[0]", "policy")
+	memo := len(c.docs.memo)
+	second, refs2, ok2 := c.Document("fn", []string{`["a"]`}, "aws_iam_role_policy.this", "[0]", "policy")
+	if !ok1 || !ok2 {
+		t.Fatal("documents not evaluated")
+	}
+	if grown := len(c.docs.memo) - memo; grown > 2 {
+		t.Errorf("the second instance evaluated %d new values; only its own var.policy (and none of the root's locals) was expected", grown)
+	}
+	if !strings.Contains(resolveMarkers(first, refs1), "<|module.db.secret_arn>") || !strings.Contains(resolveMarkers(second, refs2), "<|module.db.secret_arn>") {
+		t.Errorf("markers lost their references:\n%s\n%s", resolveMarkers(first, refs1), resolveMarkers(second, refs2))
 	}
 }

@@ -49,6 +49,9 @@ type Config struct {
 	// → map[string]int), so narrowing each of n instances into an n-key
 	// for_each map stays linear.
 	itemsByKey sync.Map
+	// docs is what Document evaluated, shared by every document of the run
+	// so that n instances reading one n-key locals map stay linear.
+	docs docState
 }
 
 // Module returns the module at a call path ("" is the root).
