@@ -329,6 +329,8 @@ advice("target-unknown") := "pass the Terraform sources with --source DIR if you
 
 advice("same-name") := "give each resource its own name (AWS keeps these names unique per account, region or VPC); if they live in different accounts or regions, check by hand the findings that join on this name"
 
+advice("hop-set") := "grant sts:AssumeRole on the ARNs of the roles this role needs (8 or fewer are followed one by one), or review by hand what the second set of roles reaches and waive this finding with a reason"
+
 advice("source") := "run terraform init in the root module so that .terraform/modules/modules.json names the module folders, or pass the right folder with --source"
 
 # assumed says what letsleep did in place of what it could not know.
@@ -344,10 +346,12 @@ assumed("same-name") := "joins by this name link the first of the resources only
 
 assumed("target-unknown") := "nothing: the entry point is linked to no function, so what it runs is not analysed"
 
+assumed("hop-set") := "nothing: what the second set of roles reaches through this role is not in the paths"
+
 assumed(kind) := "the values the plan does hold, read on best effort" if kind in {"format-version", "deferred"}
 
-assumed(kind) := "nothing: it is not analysed" if not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "invalid-role", "format-version", "deferred", "same-name", "target-unknown"}
+assumed(kind) := "nothing: it is not analysed" if not kind in {"unresolved-reference", "unknown-policy", "blind-spot", "invalid-role", "format-version", "deferred", "same-name", "target-unknown", "hop-set"}
 
-known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name", "target-unknown"}
+known_kinds := {"unresolved-reference", "unknown-policy", "blind-spot", "format-version", "invalid-policy", "invalid-role", "deferred", "source", "same-name", "target-unknown", "hop-set"}
 
 advice(kind) := "review it by hand, then fix the plan or waive with a reason" if not kind in known_kinds

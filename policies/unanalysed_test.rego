@@ -20,6 +20,18 @@ test_deny_one_finding_per_warning if {
 	not "severity" in object.keys(d)
 }
 
+# A set of roles reached from inside a set of roles is not followed: the
+# finding is on the role whose grant was not followed and says how to have
+# it followed (grant named roles) or what to review, at the rule's low.
+test_deny_hop_set_says_what_to_do if {
+	findings := deny with input as fx.input_of({"warnings": [w("hop-set", "aws_iam_role.first[0]", "aws_iam_role.first[0], reached as one of a set of roles, may assume a second set of 9 roles")]})
+	some d in findings
+	d.resource == "aws_iam_role.first[0]"
+	contains(d.message, "; to fix: grant sts:AssumeRole on the ARNs of the roles this role needs (8 or fewer are followed one by one), or review by hand what the second set of roles reaches")
+	d.assumptions[0].assumed == "nothing: what the second set of roles reaches through this role is not in the paths"
+	not "severity" in object.keys(d)
+}
+
 test_deny_plan_level_warning_on_plan if {
 	findings := deny with input as fx.input_of({"warnings": [w("format-version", "", "format_version 9.0 is unknown")]})
 	some d in findings

@@ -305,7 +305,9 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 		return nil, nil
 	}
 	if rh.inRoleSet > 0 {
-		rh.warn("hop-set", ts.Members[0], "a role of a set of %d roles (%s) may assume another set of roles; letsleep follows one set of roles per chain, so what the second set reaches is not in the paths", len(ts.Members), DescribeSet(ts))
+		// The warning is on the role whose grant is not followed (self,
+		// reached as a member of a set): its grant is what to scope.
+		rh.warn("hop-set", self, "%s, reached as one of a set of roles, may assume a second set of %s; letsleep follows one set of roles per chain, so what the roles of the second set reach from here is not in the paths", self, DescribeSet(ts))
 		return nil, nil
 	}
 	u := rh.roleSetUnionOf(ts, self)

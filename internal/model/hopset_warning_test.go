@@ -1,0 +1,158 @@
+package model_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/letsleep/letsleep/internal/engine"
+	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/plan"
+)
+
+// TestHopSetInsideHopSetIsWarnedAndReported: a function may assume any of
+// 9 "first-*" roles (a set: more than model.ListedTargets), and each of
+// them may assume any of 9 "second-*" roles, which hold the Data API on
+// the cluster. letsleep follows one set of roles per chain, so the second
+// set is not followed: the model must say so on the role whose grant it
+// did not follow (what is not followed), LSL-015 must report it with what
+// the user can do, at LSL-015's severity, and the run must not pass it
+// silently.
+func TestHopSetInsideHopSetIsWarnedAndReported(t *testing.T) {
+	m := buildHopSetPlan(t, 9)
+
+	const firstRole = "aws_iam_role.first[0]"
+	var warned []model.Warning
+	for _, w := range m.Warnings {
+		if w.Kind == "hop-set" {
+			warned = append(warned, w)
+		}
+	}
+	if len(warned) == 0 {
+		t.Fatalf("no hop-set warning; warnings: %+v", m.Warnings)
+	}
+	var w model.Warning
+	for _, x := range warned {
+		if x.Address == firstRole {
+			w = x
+		}
+		if !strings.HasPrefix(x.Address, "aws_iam_role.first[") {
+			t.Errorf("hop-set warning on %s, want a role of the first set (whose grant is not followed)", x.Address)
+		}
+	}
+	if w.Address == "" {
+		t.Fatalf("no hop-set warning on %s: %+v", firstRole, warned)
+	}
+	for _, part := range []string{
+		firstRole + ", reached as one of a set of roles,",
+		"may assume a second set of 9 roles (aws_iam_role.second[0], aws_iam_role.second[1], aws_iam_role.second[2], …)",
+		"letsleep follows one set of roles per chain",
+		"what the roles of the second set reach from here is not in the paths",
+	} {
+		if !strings.Contains(w.Message, part) {
+			t.Errorf("warning %q lacks %q", w.Message, part)
+		}
+	}
+
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Eval(ctx, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range fs {
+		if f.Resource != firstRole || !strings.HasPrefix(f.Message, "hop-set: ") {
+			continue
+		}
+		found = true
+		if f.Rule != "LSL-015" || f.Severity != "low" {
+			t.Errorf("hop-set reported as %s at %s, want LSL-015 at low (a gap, not a known path)", f.Rule, f.Severity)
+		}
+		if !strings.Contains(f.Message, w.Message) {
+			t.Errorf("finding %q does not carry the warning %q", f.Message, w.Message)
+		}
+		if !strings.Contains(f.Message, "to fix: grant sts:AssumeRole on the ARNs of the roles this role needs") {
+			t.Errorf("finding %q does not say what to do", f.Message)
+		}
+		if len(f.Assumptions) != 1 || !strings.Contains(f.Assumptions[0].Assumed, "not in the paths") {
+			t.Errorf("finding assumptions %+v do not say what was assumed", f.Assumptions)
+		}
+	}
+	if !found {
+		t.Fatalf("no LSL-015 finding for the hop-set warning on %s", firstRole)
+	}
+}
+
+// buildHopSetPlan writes and builds a plan: aws_lambda_function.caller
+// may assume role/first-*, n roles first[i] that any principal of the
+// account may assume and that may assume role/second-*, and n roles
+// second[i], likewise open, granted the Data API of aws_rds_cluster.db.
+func buildHopSetPlan(t *testing.T, n int) *model.Model {
+	t.Helper()
+	const account = "123456789012"
+	roleARN := func(name string) string { return "arn:aws:iam::" + account + ":role/" + name }
+	policy := func(action, resource string) string {
+		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Action": action, "Resource": resource}}})
+		return string(b)
+	}
+	trust := func(principal map[string]any) string {
+		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}}})
+		return string(b)
+	}
+	openTrust := trust(map[string]any{"AWS": "arn:aws:iam::" + account + ":root"})
+	dbARN := "arn:aws:rds:eu-west-1:" + account + ":cluster:db"
+
+	var changes []any
+	add := func(typ, name string, index any, values map[string]any) {
+		addr := typ + "." + name
+		rc := map[string]any{"mode": "managed", "type": typ, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
+			"change": map[string]any{"actions": []string{"create"}, "before": nil, "after": values, "after_unknown": map[string]any{}}}
+		if index != nil {
+			addr = fmt.Sprintf("%s[%v]", addr, index)
+			rc["index"] = index
+		}
+		rc["address"] = addr
+		changes = append(changes, rc)
+	}
+	add("aws_iam_role", "caller", nil, map[string]any{"name": "caller", "arn": roleARN("caller"),
+		"assume_role_policy": trust(map[string]any{"Service": "lambda.amazonaws.com"})})
+	add("aws_iam_role_policy", "caller", nil, map[string]any{"name": "caller", "role": "caller", "policy": policy("sts:AssumeRole", roleARN("first-*"))})
+	add("aws_lambda_function", "caller", nil, map[string]any{"function_name": "caller", "role": roleARN("caller"),
+		"arn": "arn:aws:lambda:eu-west-1:" + account + ":function:caller", "runtime": "python3.12", "handler": "index.handler"})
+	add("aws_rds_cluster", "db", nil, map[string]any{"cluster_identifier": "db", "arn": dbARN, "engine": "aurora-postgresql",
+		"engine_mode": "provisioned", "enable_http_endpoint": true})
+	for i := range n {
+		first, second := fmt.Sprintf("first-%d", i), fmt.Sprintf("second-%d", i)
+		add("aws_iam_role", "first", i, map[string]any{"name": first, "arn": roleARN(first), "assume_role_policy": openTrust})
+		add("aws_iam_role_policy", "first", i, map[string]any{"name": first, "role": first, "policy": policy("sts:AssumeRole", roleARN("second-*"))})
+		add("aws_iam_role", "second", i, map[string]any{"name": second, "arn": roleARN(second), "assume_role_policy": openTrust})
+		add("aws_iam_role_policy", "second", i, map[string]any{"name": second, "role": second, "policy": policy("rds-data:ExecuteStatement", dbARN)})
+	}
+	data, err := json.Marshal(map[string]any{"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Load(context.Background(), path, plan.Options{})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	m, err := model.Build(p, model.Config{})
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return m
+}
