@@ -105,3 +105,34 @@ func TestConditionalSecurityGroupIsDecidedOrAssumed(t *testing.T) {
 		t.Error("undecided: the worst case (ledger in the all-egress group, out through NAT) is not kept as an assumed path")
 	}
 }
+
+// From the plan alone (testdata/condsg, a wrapper with a static
+// vpc_config), the call's security_group_ids lists both arms of the
+// conditional for every instance: each function is in one of the two
+// groups, not both, and the model says so instead of placing it in both as
+// a fact. The sources decide it.
+func TestConditionalArgumentFromThePlanAloneIsAGuess(t *testing.T) {
+	const ledger = `module.fn["ledger"].aws_lambda_function.this`
+	m := buildFixture(t, "condsg", Config{})
+	f := fn(t, m, ledger)
+	if len(f.SecurityGroups) != 2 || !contains(f.Unresolved, "vpc_config.security_group_ids") || !strings.Contains(f.sgGuess, "aws_security_group.enrich, aws_security_group.ledger") {
+		t.Fatalf("plan alone: ledger groups %q unresolved %q guess %q, want both groups as a named guess", f.SecurityGroups, f.Unresolved, f.sgGuess)
+	}
+
+	dir := filepath.Join("testdata", "condsg")
+	p, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := source.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err = BuildWithSources(p, Config{}, src); err != nil {
+		t.Fatal(err)
+	}
+	f = fn(t, m, ledger)
+	if !slices.Equal(f.SecurityGroups, []string{"aws_security_group.ledger"}) || len(f.Unresolved) != 0 || f.sgGuess != "" {
+		t.Fatalf("with sources: ledger groups %q unresolved %q guess %q, want aws_security_group.ledger alone", f.SecurityGroups, f.Unresolved, f.sgGuess)
+	}
+}

@@ -528,6 +528,17 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 		ix.resolveOwnKey(parent, e.References, idx, depth, rs)
 		return
 	}
+	if hasIteration(e.References) {
+		// var.x = [each.value.role == "control" ? a.id : b.id]: the plan
+		// lists both, not which this instance takes. Several targets are
+		// one of them, not all: say so (the sources decide it).
+		before := len(*rs.out)
+		ix.resolveInto(parent, e.References, depth+1, rs)
+		if len(distinctAddrs((*rs.out)[before:])) > 1 {
+			*lost = append(*lost, ApproxMarker+"var."+name)
+		}
+		return
+	}
 	ix.resolveInto(parent, e.References, depth+1, rs)
 }
 
