@@ -133,8 +133,8 @@ func TestStackEvidenceSteps(t *testing.T) {
 	for _, want := range [][3]string{
 		{"role", "aws_iam_role.egress", ""},
 		{"statement", "aws_iam_role.egress.inline_policy[extra]", "statement Extra"},
-		{"action", "", "rds-data:*"},
-		{"resource", "", "*"},
+		{"action", "aws_iam_role.egress.inline_policy[extra]", "rds-data:*"},
+		{"resource", "aws_iam_role.egress.inline_policy[extra]", "*"},
 		{"database", db, "HTTP endpoint on"},
 	} {
 		if !hasStep(api, want[0], want[1], want[2]) {

@@ -599,8 +599,10 @@ func (fx *facts) grantSteps(rs *roleState, st stmt, al iam.Allowance) []Step {
 		{Kind: "role", Address: rs.addr, Detail: roleDetail(rs.name)},
 		{Kind: "policy", Address: st.Origin, Detail: policyDetail(st)},
 		{Kind: "statement", Address: st.Origin, Detail: detail, FromUnknown: st.FromUnknown, Assumption: guess},
-		{Kind: "action", Detail: actionDetail},
-		{Kind: "resource", Detail: res, FromUnknown: st.FromUnknown},
+		// The action and resource are lines of the statement: they carry
+		// its policy's address so a reviewer can open what grants them.
+		{Kind: "action", Address: st.Origin, Detail: actionDetail},
+		{Kind: "resource", Address: st.Origin, Detail: res, FromUnknown: st.FromUnknown},
 	}
 }
 
