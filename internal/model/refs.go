@@ -344,7 +344,7 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 		}
 		instances := ix.byModKey[modKey{mod, name}]
 		if len(instances) == 0 {
-			*lost = append(*lost, ref)
+			*lost = append(*lost, inModule(mod, ref))
 			continue
 		}
 		attr := partsFrom(ref, parts, next)
@@ -440,7 +440,7 @@ func (ix *index) resolveAttr(r *res, attr string, depth int, rs *resolution) {
 // per instance, so locals that refer to each other stay linear.
 func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) {
 	if ix.src == nil {
-		*rs.lost = append(*rs.lost, ref+" ("+HintSource+")")
+		*rs.lost = append(*rs.lost, inModule(mod, ref)+" ("+HintSource+")")
 		return
 	}
 	refs, ok := ix.src.Local(ix.configPath(mod), name)
@@ -451,7 +451,7 @@ func (ix *index) resolveLocal(mod, name, ref string, depth int, rs *resolution) 
 		}
 	}
 	if !ok {
-		*rs.lost = append(*rs.lost, ref+" (not declared in the sources read)")
+		*rs.lost = append(*rs.lost, inModule(mod, ref)+" (not declared in the sources read)")
 		return
 	}
 	key := visitKey{'l', mod, ref, ""}
@@ -473,13 +473,13 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 	segs := ix.segments(mod)
 	if len(segs) == 0 {
 		// A root variable is a plan input, not a resource.
-		*lost = append(*lost, "var."+name)
+		*lost = append(*lost, inModule(mod, "var."+name))
 		return
 	}
 	parent := strings.TrimSuffix(strings.TrimSuffix(mod, segs[len(segs)-1].instance), ".")
 	pm := ix.modConfigs[ix.configPath(parent)]
 	if pm == nil || pm.ModuleCalls[segs[len(segs)-1].call] == nil {
-		*lost = append(*lost, "var."+name)
+		*lost = append(*lost, inModule(mod, "var."+name))
 		return
 	}
 	call := pm.ModuleCalls[segs[len(segs)-1].call]
@@ -494,7 +494,7 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 		}
 	}
 	if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
-		*lost = append(*lost, "var."+name)
+		*lost = append(*lost, inModule(mod, "var."+name))
 		return
 	}
 	if onlyIteration(e.References) {
@@ -604,7 +604,7 @@ func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *res
 	}
 	cm := ix.modConfigs[childPath]
 	if cm == nil {
-		*lost = append(*lost, "module."+call+"."+output)
+		*lost = append(*lost, inModule(mod, "module."+call+"."+output))
 		return
 	}
 	instances := ix.childInstances[mod+"|"+call]
@@ -625,11 +625,11 @@ func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *res
 	for _, o := range outputs {
 		co := cm.Outputs[o]
 		if co == nil || co.Expression == nil || co.Expression.ExpressionData == nil || len(co.Expression.References) == 0 {
-			*lost = append(*lost, "module."+call+"."+o)
+			*lost = append(*lost, inModule(mod, "module."+call+"."+o))
 			continue
 		}
 		if len(instances) == 0 {
-			*lost = append(*lost, "module."+call+"."+o)
+			*lost = append(*lost, inModule(mod, "module."+call+"."+o))
 			continue
 		}
 		for _, inst := range instances {
@@ -729,4 +729,14 @@ func onlyIteration(refs []string) bool {
 		}
 	}
 	return len(refs) > 0
+}
+
+// inModule names the module instance a lost reference belongs to, so that
+// local.x inside module.api does not read like a local of the root module:
+// "module.api: local.x". Root references stay bare.
+func inModule(mod, ref string) string {
+	if mod == "" {
+		return ref
+	}
+	return mod + ": " + ref
 }

@@ -93,6 +93,11 @@ func TestResolveThroughModulesAndIndexes(t *testing.T) {
 	if _, lost := rx.ix.resolve("", []string{"local.x", "var.root_only"}); !reflect.DeepEqual(lost, []string{"local.x (" + HintSource + ")", "var.root_only"}) {
 		t.Errorf("locals and root variables must be reported lost: %v", lost)
 	}
+	// A local inside a module names its module: local.x of module.api is
+	// not a local of the root module, and a reviewer must know where to look.
+	if _, lost := rx.ix.resolve("module.api", []string{"local.create_routes"}); !reflect.DeepEqual(lost, []string{"module.api: local.create_routes (" + HintSource + ")"}) {
+		t.Errorf("a module's local must be reported lost with its module: %v", lost)
+	}
 }
 
 func TestShapeOverlap(t *testing.T) {
