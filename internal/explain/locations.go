@@ -52,14 +52,22 @@ func (e *Explanation) Locate(locate func(addr string) *report.Location) {
 }
 
 // where renders the source location of addr for the text output, or "".
+// A block inside the source root is shown at its lines, with the module
+// call that brings it in; a block outside it (a registry module under
+// .terraform/, a module folder above the repository) at the module call,
+// with the module's source and the block's file in it, so every path shown
+// opens from the repository root.
 func (e *Explanation) where(addr string) string {
 	loc := e.Locations[addr]
 	if loc == nil {
 		return ""
 	}
-	out := fmt.Sprintf("  @ %s:%d-%d", loc.File, loc.StartLine, loc.EndLine)
+	if in := loc.InModule(); in != "" {
+		return fmt.Sprintf("  @ %s (module call; the block is %s)", loc.Call.Lines(), in)
+	}
+	out := "  @ " + loc.Lines()
 	if loc.Call != nil {
-		out += fmt.Sprintf(" (module call %s:%d)", loc.Call.File, loc.Call.StartLine)
+		out += " (module call " + loc.Call.Lines() + ")"
 	}
 	return out
 }

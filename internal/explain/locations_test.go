@@ -24,7 +24,7 @@ func TestExplainShowsWhereEachStepIsDeclared(t *testing.T) {
 	text := ex.Text()
 	for _, want := range []string{
 		"function aws_lambda_function.egress: egress function  @ fn.tf:3-20",
-		"database aws_rds_cluster.vault: cluster vault (HTTP endpoint on)  [unknown at plan time: resolved through configuration references]  @ modules/db/main.tf:1-9 (module call main.tf:40)",
+		"database aws_rds_cluster.vault: cluster vault (HTTP endpoint on)  [unknown at plan time: resolved through configuration references]  @ modules/db/main.tf:1-9 (module call main.tf:40-50)",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
@@ -32,5 +32,31 @@ func TestExplainShowsWhereEachStepIsDeclared(t *testing.T) {
 	}
 	if _, ok := ex.Locations["aws_iam_role.egress"]; ok {
 		t.Error("a resource the locator cannot place must not get a location")
+	}
+}
+
+// A step declared in a module outside the source root is shown at the
+// module call in the repository, with the module's source and the block's
+// file in it: never at a ../ path that opens only on the machine that ran.
+func TestExplainPlacesModuleBlocksAtTheirCall(t *testing.T) {
+	ex, err := Explain(testModel(), nil, "aws_lambda_function.egress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.Locate(func(addr string) *report.Location {
+		if addr == "aws_rds_cluster.vault" {
+			return &report.Location{File: "../shared/rds-aurora/main.tf", StartLine: 39, EndLine: 166,
+				Call:         &report.Location{File: "stacks/app/main.tf", StartLine: 106, EndLine: 143},
+				ModuleSource: "terraform-aws-modules/rds-aurora/aws", ModuleFile: "main.tf"}
+		}
+		return nil
+	})
+	text := ex.Text()
+	want := `@ stacks/app/main.tf:106-143 (module call; the block is in module source "terraform-aws-modules/rds-aurora/aws", main.tf:39-166)`
+	if !strings.Contains(text, want) {
+		t.Errorf("text lacks %q:\n%s", want, text)
+	}
+	if strings.Contains(text, "../shared") {
+		t.Errorf("text points at a path outside the repository:\n%s", text)
 	}
 }

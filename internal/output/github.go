@@ -42,6 +42,7 @@ func writeGitHub(w io.Writer, r *report.Report, _ Options) error {
 			msg += "\nPath: " + PathString(f.Path)
 		}
 		msg += assumptionLines(f)
+		msg += moduleLine(f)
 		if f.Remediation != "" {
 			msg += "\nFix: " + f.Remediation
 		}

@@ -2,7 +2,6 @@ package output
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/letsleep/letsleep/internal/report"
 )
@@ -12,30 +11,36 @@ import (
 // into .terraform/ or above the source root), the module call that brings it
 // in, which the author of the change can edit. Nil without sources.
 func primaryLocation(f report.Finding) *report.Location {
-	loc := f.Location
-	if loc == nil || loc.File == "" {
-		return nil
-	}
-	if outsideRoot(loc.File) && loc.Call != nil && loc.Call.File != "" {
-		return loc.Call
-	}
-	return loc
+	return f.Location.Primary()
 }
 
-func outsideRoot(file string) bool {
-	return strings.HasPrefix(file, "../") || strings.HasPrefix(file, ".terraform/") || strings.Contains(file, "/.terraform/")
-}
-
-// LocationString is "file:line" for the table and Markdown, or "" without sources.
+// LocationString is "file:line" for the table and Markdown, or "" without
+// sources; for a block outside the repository, the module call's line and
+// where the block is in its module.
 func LocationString(f report.Finding) string {
 	loc := primaryLocation(f)
 	if loc == nil {
 		return ""
 	}
-	if loc.StartLine <= 0 {
-		return loc.File
+	out := loc.File
+	if loc.StartLine > 0 {
+		out = fmt.Sprintf("%s:%d", loc.File, loc.StartLine)
 	}
-	return fmt.Sprintf("%s:%d", loc.File, loc.StartLine)
+	if in := f.Location.InModule(); in != "" {
+		out += " (module call; the block is " + in + ")"
+	}
+	return out
+}
+
+// moduleLine is the message line that names a block outside the
+// repository, for formats whose file= or physicalLocation can only point at
+// the module call: "" when the block itself is in the repository.
+func moduleLine(f report.Finding) string {
+	in := f.Location.InModule()
+	if in == "" {
+		return ""
+	}
+	return "\nDeclared " + in + ", instantiated by the module call at " + f.Location.Call.Lines()
 }
 
 // RuleDocURL is the page that documents a built-in rule (docs/rules/ID.md).

@@ -22,7 +22,8 @@ func placedReport() *report.Report {
 				Call: &report.Location{File: "main.tf", StartLine: 3, EndLine: 9}}
 		case "LSL-004":
 			r.Findings[i].Location = &report.Location{File: ".terraform/modules/net/main.tf", StartLine: 40, EndLine: 44,
-				Call: &report.Location{File: "network.tf", StartLine: 1, EndLine: 8}}
+				Call:         &report.Location{File: "network.tf", StartLine: 1, EndLine: 8},
+				ModuleSource: "terraform-aws-modules/vpc/aws", ModuleFile: "main.tf"}
 		}
 	}
 	return r
@@ -116,7 +117,7 @@ func TestGitHubAnnotationsCarryFileAndLines(t *testing.T) {
 
 func TestTableAndMarkdownShowFileLine(t *testing.T) {
 	table := render(t, "table", placedReport(), Options{})
-	if !strings.Contains(table, "    at:   stack/lambda.tf:12\n") || !strings.Contains(table, "    at:   network.tf:1\n") {
+	if !strings.Contains(table, "    at:   stack/lambda.tf:12\n") || !strings.Contains(table, "    at:   network.tf:1 (module call; the block is in module source\n") {
 		t.Errorf("table lacks file:line:\n%s", table)
 	}
 	md := render(t, "markdown", placedReport(), Options{})
@@ -161,5 +162,55 @@ func TestFingerprintsTellFindingsApart(t *testing.T) {
 	a, b := fingerprints(normalize(sampleReport())), fingerprints(normalize(moved))
 	if strings.Join(a, ",") != strings.Join(b, ",") {
 		t.Errorf("fingerprints depend on source lines: %v vs %v", a, b)
+	}
+}
+
+// A block outside the repository (a fetched module, a module folder above
+// the source root) is shown at its module call in every format, and named
+// by the module's source and its file there: no format points a reader at
+// a path that does not open from the repository root.
+func TestModuleBlocksOutsideTheRepositoryAreNamedByTheirModule(t *testing.T) {
+	r := placedReport()
+	for i := range r.Findings {
+		if r.Findings[i].Rule == "LSL-001" {
+			r.Findings[i].Location = &report.Location{File: "../shared/modules/lambda/main.tf", StartLine: 24, EndLine: 168,
+				Call:         &report.Location{File: "stacks/app/main.tf", StartLine: 239, EndLine: 285},
+				ModuleSource: "../../../shared/modules/lambda", ModuleFile: "main.tf"}
+		}
+	}
+	in := `in module source "../../../shared/modules/lambda", main.tf:24-168`
+	table := render(t, "table", r, Options{})
+	if !strings.Contains(strings.Join(strings.Fields(table), " "), "at: stacks/app/main.tf:239 (module call; the block is "+in+")") {
+		t.Errorf("table does not place the block at its module call and in its module:\n%s", table)
+	}
+	md := render(t, "markdown", r, Options{})
+	if !strings.Contains(md, "stacks/app/main.tf:239") || !strings.Contains(md, "main.tf:24-168") {
+		t.Errorf("markdown lacks the module call or the block in its module:\n%s", md)
+	}
+	gh := render(t, "github", r, Options{})
+	if !strings.Contains(gh, "::error file=stacks/app/main.tf,line=239,endLine=285,title=LSL-001") ||
+		!strings.Contains(gh, "Declared "+strings.ReplaceAll(in, ":", "%3A")) && !strings.Contains(gh, "Declared "+in) {
+		t.Errorf("github annotation lacks file= at the call or the module line:\n%s", gh)
+	}
+	for _, out := range []string{table, md, gh} {
+		if strings.Contains(out, "../shared/modules/lambda/main.tf") {
+			t.Errorf("output points at the machine path of the module file:\n%s", out)
+		}
+	}
+	sarif := render(t, "sarif", r, Options{Rules: sampleRules()})
+	if strings.Contains(sarif, `"uri": "../`) || strings.Contains(sarif, `"uri":"../`) {
+		t.Errorf("SARIF has a location outside the repository:\n%s", sarif)
+	}
+	log := parseSARIF(t, sarif)
+	for _, res := range log.Runs[0].Results {
+		if res.RuleID != "LSL-001" {
+			continue
+		}
+		if uri := res.Locations[0].PhysicalLocation.ArtifactLocation.URI; uri != "stacks/app/main.tf" {
+			t.Errorf("LSL-001 placed at %q, want its module call", uri)
+		}
+	}
+	if !strings.Contains(sarif, `Declared in module source \"../../../shared/modules/lambda\", main.tf:24-168`) {
+		t.Errorf("SARIF message does not name the block in its module:\n%s", sarif)
 	}
 }

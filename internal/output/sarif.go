@@ -151,6 +151,7 @@ func addResult(run *sarif.Run, r *report.Report, f report.Finding, fingerprint s
 		msg += "\nPath: " + PathString(f.Path)
 	}
 	msg += assumptionLines(f)
+	msg += moduleLine(f)
 	res := run.CreateResultForRule(f.Rule).
 		WithLevel(sarifLevel(f.Severity)).
 		WithMessage(sarif.NewTextMessage(msg))

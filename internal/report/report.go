@@ -54,6 +54,12 @@ type Location struct {
 	StartLine int       `json:"start_line"`
 	EndLine   int       `json:"end_line"`
 	Call      *Location `json:"module_call,omitempty"`
+	// ModuleSource and ModuleFile name a block inside a module by the
+	// source argument of its module call and its file in that module, for
+	// a File outside the source root (a registry module under .terraform/,
+	// a local module above the repository).
+	ModuleSource string `json:"module_source,omitempty"`
+	ModuleFile   string `json:"module_file,omitempty"`
 }
 
 // KindInSource marks a waiver that is a `letsleep:ignore` comment in the

@@ -103,6 +103,7 @@ func (s *Sources) Locate(addr string) *report.Location {
 	if p.Call != nil {
 		loc.Call = s.location(*p.Call)
 	}
+	loc.ModuleSource, loc.ModuleFile = p.ModuleSource, p.ModuleFile
 	return loc
 }
 

@@ -81,6 +81,14 @@ func TestIgnoreCommentsAttachToTheirBlock(t *testing.T) {
 	equal("cut off by a blank line; inside the body is not on the block", lines(sg.Ignores))
 	fn, _ := c.Locate("module.worker.aws_lambda_function.this")
 	equal("the module call's and the resource's own", lines(fn.Ignores), 19, 1)
+	// Named for a reader without the module folder: the call's source and
+	// the block's file inside the module.
+	if fn.ModuleSource != "./modules/fn" || fn.ModuleFile != "main.tf" {
+		t.Errorf("module block named by source %q file %q, want ./modules/fn and main.tf", fn.ModuleSource, fn.ModuleFile)
+	}
+	if nat.ModuleSource != "" || nat.ModuleFile != "" {
+		t.Errorf("a root block has no module source: %q %q", nat.ModuleSource, nat.ModuleFile)
+	}
 
 	onBlocks, stray := c.Directives()
 	equal("every directive on a block, once", lines(onBlocks), 7, 8, 2, 19, 1)

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/letsleep/letsleep/internal/tfaddr"
@@ -14,6 +15,11 @@ type Place struct {
 	// Ignores are the suppression comments on the resource block and on
 	// every module block on the way to it.
 	Ignores []Directive
+	// ModuleSource is the source argument of the innermost module call
+	// (a registry address or a path), and ModuleFile the block's file
+	// relative to that module's folder: together they name the block for a
+	// reader whose checkout does not hold the module folder.
+	ModuleSource, ModuleFile string
 }
 
 // Locate finds the block of a resource instance address such as
@@ -42,6 +48,12 @@ func (c *Config) Locate(address string) (Place, bool) {
 		if call := c.calls[calls[0]]; call != nil {
 			rr := call.Range
 			p.Call = &rr
+		}
+		if inner := c.calls[strings.Join(calls, ".")]; inner != nil {
+			p.ModuleSource = inner.Source
+		}
+		if rel, err := filepath.Rel(m.Dir, r.Range.File); err == nil && !strings.HasPrefix(rel, "..") {
+			p.ModuleFile = filepath.ToSlash(rel)
 		}
 	}
 	return p, true
