@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/report"
 )
 
@@ -58,5 +59,39 @@ func TestExplainPlacesModuleBlocksAtTheirCall(t *testing.T) {
 	}
 	if strings.Contains(text, "../shared") {
 		t.Errorf("text points at a path outside the repository:\n%s", text)
+	}
+}
+
+// Every line of a grant names the policy that holds it, so that a reviewer
+// following role → policy → statement → action → resource can open each.
+func TestExplainPlacesGrantStepsAtTheirPolicy(t *testing.T) {
+	pol := "module.app.aws_iam_role_policy.inline[0]"
+	steps := []model.Step{
+		{Kind: "role", Address: "module.app.aws_iam_role.this", Detail: "IAM role app"},
+		{Kind: "policy", Address: pol, Detail: "policy"},
+		{Kind: "statement", Address: pol, Detail: "statement Publish (Allow)"},
+		{Kind: "action", Address: pol, Detail: "sns:Publish"},
+		{Kind: "resource", Address: pol, Detail: "aws_sns_topic.orders"},
+	}
+	f := report.Finding{Rule: "LSL-099", Severity: "high", Category: "c", Resource: "module.app.aws_iam_role.this", Message: "m", Path: steps}
+	ex, err := Explain(nil, []report.Finding{f}, "LSL-099")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.Locate(func(addr string) *report.Location {
+		if addr == pol {
+			return &report.Location{File: "app/iam.tf", StartLine: 12, EndLine: 30}
+		}
+		return nil
+	})
+	text := ex.Text()
+	for _, want := range []string{
+		"IAM role app → policy " + pol + " → statement Publish (Allow) → sns:Publish → aws_sns_topic.orders",
+		"4. action " + pol + ": sns:Publish  @ app/iam.tf:12-30",
+		"5. resource " + pol + ": aws_sns_topic.orders  @ app/iam.tf:12-30",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
 	}
 }

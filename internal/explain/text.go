@@ -27,7 +27,7 @@ func writeAssumptions(b *strings.Builder, indent string, as []model.Assumption) 
 // StepText renders one link: its detail (or kind and address), marked when
 // it was resolved from an unknown value.
 func StepText(s model.Step) string {
-	text := s.Detail
+	text := report.StepDetail(s)
 	if text == "" {
 		text = strings.TrimSpace(s.Kind + " " + s.Address)
 	}

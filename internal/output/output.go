@@ -134,7 +134,7 @@ func SortFindings(fs []report.Finding) { report.Sort(fs) }
 
 // StepLabel is the short human form of one evidence step.
 func StepLabel(s model.Step) string {
-	label := s.Detail
+	label := report.StepDetail(s)
 	if label == "" {
 		label = s.Address
 	}
