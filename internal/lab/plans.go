@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -63,10 +64,18 @@ func EnsurePlans(ctx context.Context, names ...string) ([]string, error) {
 	if len(stale) == 0 {
 		return paths, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	// Planning every example (two at a time) takes a few minutes on an idle
+	// 2-core machine and several times that under load.
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, filepath.Join(root, "scripts", "plan-fixtures.sh"), stale...)
 	cmd.Dir = root
+	// On cancel, stop the script's terraform processes too: killing the
+	// script alone leaves them holding the output pipe, and Wait would
+	// block until they end.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("plan %v with scripts/plan-fixtures.sh: %w\n%s", stale, err, tail(string(out), 2000))

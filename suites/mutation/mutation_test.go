@@ -63,7 +63,7 @@ var _ = Describe("mutation: every wrong wiring is caught by its declared signal"
 		for i, n := range names {
 			plans[n] = paths[i]
 		}
-	}, NodeTimeout(10*time.Minute))
+	}, NodeTimeout(25*time.Minute)) // planning every observable case (lab.EnsurePlans bounds it at 20 min)
 
 	run := func(ctx SpecContext, c mutation.Case) mutation.Outcome {
 		o := mutation.Run(ctx, c, plans[c.Name], opts)
