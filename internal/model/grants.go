@@ -91,6 +91,9 @@ var nameMarkers = map[string]string{
 	iam.ActionInvoke:     ":function:",
 	iam.ActionDataAPI:    ":cluster:",
 	iam.ActionDBConnect:  ":dbuser:",
+	// SSM parameter names hold no colon either; a path's leading "/"
+	// is not in the ARN (nor in the shape's name, ssmTargets).
+	iam.ActionSSMRead: ":parameter/",
 }
 
 // indexName is the name a target is found by for the literal-prefix

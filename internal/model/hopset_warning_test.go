@@ -2,16 +2,12 @@ package model_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/engine"
 	"github.com/letsleep/letsleep/internal/model"
-	"github.com/letsleep/letsleep/internal/plan"
 )
 
 // TestHopSetInsideHopSetIsWarnedAndReported: a function may assume any of
@@ -91,68 +87,37 @@ func TestHopSetInsideHopSetIsWarnedAndReported(t *testing.T) {
 	}
 }
 
-// buildHopSetPlan writes and builds a plan: aws_lambda_function.caller
-// may assume role/first-*, n roles first[i] that any principal of the
-// account may assume and that may assume role/second-*, and n roles
-// second[i], likewise open, granted the Data API of aws_rds_cluster.db.
+// buildHopSetPlan builds a plan: aws_lambda_function.caller may assume
+// role/first-*, n roles first[i] that any principal of the account may
+// assume and that may assume role/second-*, and n roles second[i],
+// likewise open, granted the Data API of aws_rds_cluster.db.
 func buildHopSetPlan(t *testing.T, n int) *model.Model {
 	t.Helper()
 	const account = "123456789012"
 	roleARN := func(name string) string { return "arn:aws:iam::" + account + ":role/" + name }
 	policy := func(action, resource string) string {
-		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{
-			map[string]any{"Effect": "Allow", "Action": action, "Resource": resource}}})
-		return string(b)
+		return iamDoc(map[string]any{"Action": action, "Resource": resource})
 	}
 	trust := func(principal map[string]any) string {
-		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{
-			map[string]any{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}}})
-		return string(b)
+		return iamDoc(map[string]any{"Principal": principal, "Action": "sts:AssumeRole"})
 	}
 	openTrust := trust(map[string]any{"AWS": "arn:aws:iam::" + account + ":root"})
 	dbARN := "arn:aws:rds:eu-west-1:" + account + ":cluster:db"
 
-	var changes []any
-	add := func(typ, name string, index any, values map[string]any) {
-		addr := typ + "." + name
-		rc := map[string]any{"mode": "managed", "type": typ, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
-			"change": map[string]any{"actions": []string{"create"}, "before": nil, "after": values, "after_unknown": map[string]any{}}}
-		if index != nil {
-			addr = fmt.Sprintf("%s[%v]", addr, index)
-			rc["index"] = index
-		}
-		rc["address"] = addr
-		changes = append(changes, rc)
-	}
-	add("aws_iam_role", "caller", nil, map[string]any{"name": "caller", "arn": roleARN("caller"),
+	var tp testPlan
+	tp.add("aws_iam_role", "caller", nil, map[string]any{"name": "caller", "arn": roleARN("caller"),
 		"assume_role_policy": trust(map[string]any{"Service": "lambda.amazonaws.com"})})
-	add("aws_iam_role_policy", "caller", nil, map[string]any{"name": "caller", "role": "caller", "policy": policy("sts:AssumeRole", roleARN("first-*"))})
-	add("aws_lambda_function", "caller", nil, map[string]any{"function_name": "caller", "role": roleARN("caller"),
+	tp.add("aws_iam_role_policy", "caller", nil, map[string]any{"name": "caller", "role": "caller", "policy": policy("sts:AssumeRole", roleARN("first-*"))})
+	tp.add("aws_lambda_function", "caller", nil, map[string]any{"function_name": "caller", "role": roleARN("caller"),
 		"arn": "arn:aws:lambda:eu-west-1:" + account + ":function:caller", "runtime": "python3.12", "handler": "index.handler"})
-	add("aws_rds_cluster", "db", nil, map[string]any{"cluster_identifier": "db", "arn": dbARN, "engine": "aurora-postgresql",
+	tp.add("aws_rds_cluster", "db", nil, map[string]any{"cluster_identifier": "db", "arn": dbARN, "engine": "aurora-postgresql",
 		"engine_mode": "provisioned", "enable_http_endpoint": true})
 	for i := range n {
 		first, second := fmt.Sprintf("first-%d", i), fmt.Sprintf("second-%d", i)
-		add("aws_iam_role", "first", i, map[string]any{"name": first, "arn": roleARN(first), "assume_role_policy": openTrust})
-		add("aws_iam_role_policy", "first", i, map[string]any{"name": first, "role": first, "policy": policy("sts:AssumeRole", roleARN("second-*"))})
-		add("aws_iam_role", "second", i, map[string]any{"name": second, "arn": roleARN(second), "assume_role_policy": openTrust})
-		add("aws_iam_role_policy", "second", i, map[string]any{"name": second, "role": second, "policy": policy("rds-data:ExecuteStatement", dbARN)})
+		tp.add("aws_iam_role", "first", i, map[string]any{"name": first, "arn": roleARN(first), "assume_role_policy": openTrust})
+		tp.add("aws_iam_role_policy", "first", i, map[string]any{"name": first, "role": first, "policy": policy("sts:AssumeRole", roleARN("second-*"))})
+		tp.add("aws_iam_role", "second", i, map[string]any{"name": second, "arn": roleARN(second), "assume_role_policy": openTrust})
+		tp.add("aws_iam_role_policy", "second", i, map[string]any{"name": second, "role": second, "policy": policy("rds-data:ExecuteStatement", dbARN)})
 	}
-	data, err := json.Marshal(map[string]any{"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "plan.json")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Load(context.Background(), path, plan.Options{})
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	m, err := model.Build(p, model.Config{})
-	if err != nil {
-		t.Fatalf("build: %v", err)
-	}
-	return m
+	return tp.build(t)
 }

@@ -19,15 +19,47 @@ func TestNamePrefixFilterIsExact(t *testing.T) {
 		{addr: "s.f", shape: []string{MasterSecretPattern}, name: "rds!cluster"},
 		{addr: "s.g", shape: []string{"arn:aws:secretsmanager:*:*:secret:ap-??????"}, name: "ap"},
 	}
-	ti := &targetIndex{list: targets}
-	for i, tg := range targets {
-		if n := indexName(iam.ActionSecretRead, tg); n != "" {
-			ti.names = append(ti.names, namedTarget{n, i})
-		} else {
-			ti.unnamed = append(ti.unnamed, i)
-		}
+	checkPrefixFilter(t, iam.ActionSecretRead, targets, []string{
+		"arn:aws:secretsmanager:*:*:secret:app*",
+		"arn:aws:secretsmanager:*:*:secret:app-*",
+		"arn:aws:secretsmanager:*:*:secret:app-db-*",
+		"arn:aws:secretsmanager:*:*:secret:app-x-*",
+		"arn:aws:secretsmanager:*:*:secret:ap-?????*",
+		"arn:aws:secretsmanager:*:*:secret:rds*",
+		"arn:aws:secretsmanager:*:*:secret:o*",
+		"arn:*:secret:app-d*",
+	})
+	if _, ok := literalNamePrefix(iam.ActionSecretRead, "*"); ok {
+		t.Error(`"*" has no literal name prefix`)
 	}
-	sortNamed(ti.names)
+	if _, ok := literalNamePrefix(iam.ActionSecretRead, "arn:aws:secretsmanager:*:*:secret:*"); ok {
+		t.Error("a pattern whose name starts with a wildcard has no literal prefix")
+	}
+}
+
+// TestNamePrefixFilterIsExactForSSM: the same for SSM parameters, named
+// after ":parameter/" in their ARN or shape.
+func TestNamePrefixFilterIsExactForSSM(t *testing.T) {
+	targets := []grantTarget{
+		{addr: "p.a", arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db/password"},
+		{addr: "p.b", shape: []string{"arn:aws:ssm:*:*:parameter/app/other"}, name: "app/other"},
+		{addr: "p.c", shape: []string{"arn:aws:ssm:*:*:parameter/apples"}, name: "apples"},
+		{addr: "p.d", shape: []string{"arn:aws:ssm:*:*:parameter/*"}},
+		{addr: "p.e", arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/ops/db"},
+	}
+	checkPrefixFilter(t, iam.ActionSSMRead, targets, []string{
+		"arn:aws:ssm:eu-west-1:123456789012:parameter/app/*",
+		"arn:aws:ssm:*:*:parameter/app*",
+		"arn:aws:ssm:*:*:parameter/ops/*",
+		"arn:*:parameter/a?p/*",
+	})
+}
+
+// checkPrefixFilter: for each pattern, the targets patternHits hits among
+// those the name index offers are those it hits among all (and some).
+func checkPrefixFilter(t *testing.T, action string, targets []grantTarget, patterns []string) {
+	t.Helper()
+	ti := prefixIndex(action, targets)
 	hitsOf := func(pattern string, among []grantTarget) map[string]bool {
 		out := map[string]bool{}
 		for _, tg := range among {
@@ -37,22 +69,13 @@ func TestNamePrefixFilterIsExact(t *testing.T) {
 		}
 		return out
 	}
-	for _, p := range []string{
-		"arn:aws:secretsmanager:*:*:secret:app*",
-		"arn:aws:secretsmanager:*:*:secret:app-*",
-		"arn:aws:secretsmanager:*:*:secret:app-db-*",
-		"arn:aws:secretsmanager:*:*:secret:app-x-*",
-		"arn:aws:secretsmanager:*:*:secret:ap-?????*",
-		"arn:aws:secretsmanager:*:*:secret:rds*",
-		"arn:aws:secretsmanager:*:*:secret:o*",
-		"arn:*:secret:app-d*",
-	} {
-		prefix, ok := literalNamePrefix(iam.ActionSecretRead, p)
+	for _, p := range patterns {
+		prefix, ok := literalNamePrefix(action, p)
 		if !ok {
 			t.Fatalf("%s: no literal prefix", p)
 		}
 		got, want := hitsOf(p, ti.byNamePrefix(prefix)), hitsOf(p, targets)
-		if len(got) != len(want) {
+		if len(want) == 0 || len(got) != len(want) {
 			t.Errorf("%s: filtered hits %v, full scan %v", p, got, want)
 		}
 		for a := range want {
@@ -61,10 +84,18 @@ func TestNamePrefixFilterIsExact(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := literalNamePrefix(iam.ActionSecretRead, "*"); ok {
-		t.Error(`"*" has no literal name prefix`)
+}
+
+// prefixIndex is the name index of targetsFor, over targets alone.
+func prefixIndex(action string, targets []grantTarget) *targetIndex {
+	ti := &targetIndex{list: targets}
+	for i, tg := range targets {
+		if n := indexName(action, tg); n != "" {
+			ti.names = append(ti.names, namedTarget{n, i})
+		} else {
+			ti.unnamed = append(ti.unnamed, i)
+		}
 	}
-	if _, ok := literalNamePrefix(iam.ActionSecretRead, "arn:aws:secretsmanager:*:*:secret:*"); ok {
-		t.Error("a pattern whose name starts with a wildcard has no literal prefix")
-	}
+	sortNamed(ti.names)
+	return ti
 }
