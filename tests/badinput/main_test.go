@@ -74,7 +74,8 @@ type result struct {
 	stdout   string
 	stderr   string
 	elapsed  time.Duration
-	maxRSSKB int64 // peak resident set size of the child, in KiB
+	cpu      time.Duration // user + system CPU time of the child
+	maxRSSKB int64         // peak resident set size of the child, in KiB
 }
 
 // runOpts tunes one run of the binary.
@@ -109,6 +110,7 @@ func run(t *testing.T, o runOpts, args ...string) result {
 	if cmd.ProcessState == nil {
 		t.Fatalf("letsleep %s did not start: %v", strings.Join(args, " "), err)
 	}
+	res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		res.maxRSSKB = ru.Maxrss // Linux reports KiB
 	}
