@@ -64,10 +64,10 @@ func (l *Lab) Probe(ctx context.Context, function string, req probe.Request) (pr
 	var cmd *exec.Cmd
 	if l.opts.ProbeBin != "" {
 		cmd = exec.CommandContext(ctx, "ip", "netns", "exec", n.NS, l.opts.ProbeBin)
-		cmd.Env = append(os.Environ(), "AWS_LAMBDA_RUNTIME_API=")
+		cmd.Env = append(withoutAWSEnv(os.Environ()), "AWS_LAMBDA_RUNTIME_API=")
 	} else {
 		cmd = exec.CommandContext(ctx, "ip", "netns", "exec", n.NS, l.self)
-		cmd.Env = append(os.Environ(), childEnv+"=probe")
+		cmd.Env = append(withoutAWSEnv(os.Environ()), childEnv+"=probe")
 	}
 	if l.aws != nil {
 		cmd.Env = append(cmd.Env, l.awsEnv(n)...)
@@ -83,6 +83,19 @@ func (l *Lab) Probe(ctx context.Context, function string, req probe.Request) (pr
 		return probe.Response{}, fmt.Errorf("probe in %s: bad response %q: %w", n.NS, tail(out.String(), 200), err)
 	}
 	return resp, nil
+}
+
+// withoutAWSEnv drops the lab process's own AWS settings (a profile, a
+// session token, a CA bundle), so the probe signs with its function's lab
+// credentials alone, as it would in its Lambda environment.
+func withoutAWSEnv(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "AWS_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // DBEndpoint implements backend.Backend.

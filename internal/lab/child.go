@@ -31,7 +31,9 @@ func init() {
 }
 
 // probeChild reads one probe.Request on stdin and prints the Response, as
-// the probe binary does outside Lambda.
+// the probe binary does outside Lambda, with the same AWS clients: the
+// lab's environment (awsEnv) points them at the stand-ins, so the IAM
+// cells are tried for real without the emulator too.
 func probeChild(in io.Reader, out io.Writer) int {
 	var req probe.Request
 	if err := json.NewDecoder(io.LimitReader(in, 1<<20)).Decode(&req); err != nil {
@@ -40,7 +42,7 @@ func probeChild(in io.Reader, out io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(probe.MaxDeadlineMS+1000)*time.Millisecond)
 	defer cancel()
-	resp := probe.Run(ctx, req, probe.Deps{})
+	resp := probe.Run(ctx, req, probe.Deps{AWS: probe.NewAWSClients})
 	if err := json.NewEncoder(out).Encode(resp); err != nil {
 		fmt.Fprintf(os.Stderr, "lab probe: write response: %v\n", err)
 		return 1

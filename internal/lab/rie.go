@@ -222,10 +222,11 @@ func (l *Lab) functionEnv(n *Node, db *Node) []string {
 }
 
 // awsEnv is where a function's SDK finds the AWS APIs (the standard
-// AWS_ENDPOINT_URL_<SERVICE> variables), the lab CA, and the function's own
-// credentials: the same for its handler and its probe.
+// AWS_ENDPOINT_URL_<SERVICE> variables), its region (as Lambda sets it),
+// the lab CA, and the function's own credentials: the same for its handler
+// and its probe.
 func (l *Lab) awsEnv(n *Node) []string {
-	env := []string{"AWS_CA_BUNDLE=" + l.aws.caFile, "SSL_CERT_FILE=" + l.aws.caFile}
+	env := []string{"AWS_REGION=" + labRegion, "AWS_DEFAULT_REGION=" + labRegion, "AWS_CA_BUNDLE=" + l.aws.caFile, "SSL_CERT_FILE=" + l.aws.caFile}
 	for _, s := range []struct{ env, service string }{{"DYNAMODB", "dynamodb"}, {"SECRETS_MANAGER", "secretsmanager"},
 		{"LAMBDA", "lambda"}, {"SSM", "ssm"}, {"STS", "sts"}, {"RDS_DATA", "rds-data"}} {
 		env = append(env, "AWS_ENDPOINT_URL_"+s.env+"="+l.serviceURL(n, s.service))
