@@ -48,6 +48,6 @@ only_control(users, others) if {
 	count(others) == 0
 }
 
-who(users, others) := "but no function in the plan uses it (only a declared control function may hold rds-data)" if count(users) == 0
+who(users, _) := "but no function in the plan uses it (only a declared control function may hold rds-data)" if count(users) == 0
 
-who(users, others) := sprintf("and is used by %s, not declared control", [model.list(others)]) if count(others) > 0
+who(_, others) := sprintf("and is used by %s, not declared control", [model.list(others)]) if count(others) > 0

@@ -50,8 +50,8 @@ wakes(f) := sprintf("; its role %s is on the hot path, so user traffic also wake
 
 default wakes(_) := ""
 
-unresolved(out, dp) if model.path_unresolved(out)
+unresolved(out, _) if model.path_unresolved(out)
 
-unresolved(out, dp) if model.path_unresolved(dp)
+unresolved(_, dp) if model.path_unresolved(dp)
 
 default unresolved(_, _) := false

@@ -45,7 +45,7 @@ icmp(rule) if lower(sprintf("%v", [rule.protocol])) in {"icmp", "1", "icmpv6", "
 
 # covers_port holds when the rule admits TCP traffic to port. A port of 0
 # means the port is unknown at plan time: assume it is covered.
-covers_port(rule, port) if all_protocols(rule)
+covers_port(rule, _) if all_protocols(rule)
 
 covers_port(rule, port) if {
 	tcp(rule)
@@ -60,7 +60,7 @@ covers_port(rule, port) if {
 }
 
 # TCP rules with ports 0-0 or -1 are how some forms spell "all ports".
-covers_port(rule, port) if {
+covers_port(rule, _) if {
 	tcp(rule)
 	rule.from_port <= 0
 	rule.to_port <= 0
