@@ -101,7 +101,9 @@ func createSibling(dir, base string, perm fs.FileMode) (*os.File, error) {
 	for range 10 {
 		var b [6]byte
 		_, _ = rand.Read(b[:])
-		name := filepath.Join(dir, "."+base+".letsleep-"+hex.EncodeToString(b[:]))
+		// Not filepath.Join: it would clean "missing/.." away, which the
+		// kernel resolves and refuses, and the rename would then fail.
+		name := strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator) + "." + base + ".letsleep-" + hex.EncodeToString(b[:])
 		var f *os.File
 		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if !errors.Is(err, fs.ErrExist) {
@@ -147,6 +149,10 @@ func pathCause(err error) error {
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
+	var le *os.LinkError // a rename names both files, one of them temporary
+	if errors.As(err, &le) {
+		return le.Err
+	}
 	return err
 }
 
@@ -179,7 +185,7 @@ func checkOutputPath(path string, inputs ...string) error {
 	if statErr == nil && info.IsDir() {
 		return fmt.Errorf("--output %s is a directory: pass a file path instead, e.g. letsleep.json inside it", path)
 	}
-	dir := filepath.Dir(path)
+	dir := parentAsGiven(path)
 	dinfo, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("--output %s: directory %s does not exist: create it first or write elsewhere", path, dir)
@@ -202,4 +208,18 @@ func checkOutputPath(path string, inputs ...string) error {
 		}
 	}
 	return nil
+}
+
+// parentAsGiven is the directory part of path as the kernel will resolve it:
+// filepath.Dir cleans "missing/../r.json" to ".", which exists, though the
+// kernel fails on missing/.. when the report is written.
+func parentAsGiven(path string) string {
+	i := strings.LastIndexByte(path, filepath.Separator)
+	switch {
+	case i < 0:
+		return "."
+	case i == 0:
+		return path[:1]
+	}
+	return path[:i]
 }

@@ -176,6 +176,9 @@ func TestOutputFileErrors(t *testing.T) {
 	cases := []struct{ name, out string }{
 		{"missing directory", filepath.Join(t.TempDir(), "no-such-dir", "report.json")},
 		{"a directory", t.TempDir()},
+		// Lexically this is dir/report.json; the kernel resolves
+		// no-such-dir/.. and fails: the check and the write must agree.
+		{"through a missing directory and ..", filepath.Join(t.TempDir(), "no-such-dir") + "/../report.json"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
