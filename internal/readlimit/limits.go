@@ -9,4 +9,7 @@ var (
 	Config  = Limit{What: "config file", Env: "LETSLEEP_MAX_CONFIG_BYTES", Default: 4 << 20}
 	Prices  = Limit{What: "price file", Env: "LETSLEEP_MAX_PRICES_BYTES", Default: 4 << 20}
 	Policy  = Limit{What: "policy file", Env: "LETSLEEP_MAX_POLICY_BYTES", Default: 4 << 20}
+	// Source bounds one .tf file (or a module manifest) under --source;
+	// generated Terraform can be large, so it is twice the others.
+	Source = Limit{What: "Terraform source file", Env: "LETSLEEP_MAX_SOURCE_BYTES", Default: 8 << 20}
 )

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,12 +12,15 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/letsleep/letsleep/internal/readlimit"
 )
 
-// MaxFileBytes bounds one .tf file. Hand-written or generated Terraform is
-// far below it; a larger file is refused as bad input rather than read into
+// MaxFileBytes bounds one .tf file by default (readlimit.Source, raised by
+// LETSLEEP_MAX_SOURCE_BYTES). Hand-written or generated Terraform is far
+// below it; a larger file is refused as bad input rather than read into
 // memory.
-const MaxFileBytes = 8 << 20
+const MaxFileBytes = int(8 << 20)
 
 // maxModuleDepth bounds module nesting, so a module that calls itself
 // through a relative path cannot recurse forever.
@@ -223,19 +225,19 @@ func (l *loader) parseDir(dir string) (*Module, error) {
 	return m, nil
 }
 
-// readBounded reads a file of at most MaxFileBytes.
+// readBounded reads a .tf file or module manifest of at most
+// readlimit.Source (MaxFileBytes unless LETSLEEP_MAX_SOURCE_BYTES says
+// otherwise); a FIFO or device counts the bytes it gives. UTF-16 is named.
 func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	data, err := readlimit.ReadFile(path, readlimit.Source)
+	if errors.Is(err, readlimit.ErrTooLarge) {
+		return nil, fmt.Errorf("%w: %v (or check the plan without --source)", ErrInput, err)
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: read %s: %v", ErrInput, path, err)
-	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("%w: %s is larger than %d MiB; letsleep refuses to read it (split it, or check the plan without --source)", ErrInput, path, MaxFileBytes>>20)
+	if data, err = readlimit.UTF8(path, data); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
 	}
 	return data, nil
 }

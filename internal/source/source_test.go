@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/letsleep/letsleep/internal/readlimit"
 )
 
 func load(t *testing.T, dir string) *Config {
@@ -193,5 +195,22 @@ func write(t *testing.T, path, text string) {
 	}
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSourceLimitIsReadlimits: the documented default and the limit in
+// force are one number, and a FIFO or device is bounded by the bytes read.
+func TestSourceLimitIsReadlimits(t *testing.T) {
+	if readlimit.Source.Default != int64(MaxFileBytes) {
+		t.Fatalf("readlimit.Source.Default = %d, MaxFileBytes = %d: keep them one number", readlimit.Source.Default, MaxFileBytes)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "main.tf")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(readlimit.Source.Env, "4096")
+	_, err := Load(dir)
+	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "larger than the 4 KiB limit: set LETSLEEP_MAX_SOURCE_BYTES") {
+		t.Fatalf("a .tf file on /dev/zero: %v", err)
 	}
 }

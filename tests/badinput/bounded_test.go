@@ -21,6 +21,10 @@ func TestEndlessInputsAreBounded(t *testing.T) {
 	if err := os.Symlink("/dev/zero", filepath.Join(policies, "zero.rego")); err != nil {
 		t.Fatal(err)
 	}
+	sources := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(sources, "main.tf")); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -34,14 +38,19 @@ func TestEndlessInputsAreBounded(t *testing.T) {
 			"letsleep: cost input error: /dev/zero: the price file is larger than the 4 MiB limit: set LETSLEEP_MAX_PRICES_BYTES to a larger byte count"},
 		{"policy", []string{"check", "--policy", policies, plan},
 			"letsleep: load policies: policy error: " + filepath.Join(policies, "zero.rego") + ": the policy file is larger than the 4 MiB limit: set LETSLEEP_MAX_POLICY_BYTES to a larger byte count"},
+		{"source", []string{"check", "--source", sources, plan},
+			"letsleep: read sources: source input error: " + filepath.Join(sources, "main.tf") + ": the Terraform source file is larger than the 8 MiB limit: set LETSLEEP_MAX_SOURCE_BYTES to a larger byte count (or check the plan without --source)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			res := run(t, runOpts{timeout: 30 * time.Second}, tc.args...)
 			file := "/dev/zero"
-			if tc.name == "policy" {
+			switch tc.name {
+			case "policy":
 				file = filepath.Join(policies, "zero.rego")
+			case "source":
+				file = filepath.Join(sources, "main.tf")
 			}
 			assertInputErr(t, res, file, inputErr{line: tc.want})
 			if res.maxRSSKB > 200<<10 {
@@ -140,6 +149,10 @@ func TestUTF16Files(t *testing.T) {
 	c := writeFile(t, "config.yaml", utf16le("roles:\n  - {match: \"*\", role: hot}\n")[2:])
 	res = run(t, runOpts{}, "check", "--config", c, plan)
 	assertInputErr(t, res, c, inputErr{contains: []string{"{file}: config error: the file is UTF-16 little-endian text", "iconv -f UTF-16 -t UTF-8 {file}"}})
+	src := filepath.Dir(writeFile(t, "main.tf", utf16le("locals {\n  a = 1\n}\n")))
+	res = run(t, runOpts{}, "check", "--source", src, plan)
+	tf := filepath.Join(src, "main.tf")
+	assertInputErr(t, res, tf, inputErr{contains: []string{"{file}: the file is UTF-16 little-endian text", "iconv -f UTF-16 -t UTF-8 {file}"}})
 	bom := writeFile(t, "bom.yaml", []byte("\xEF\xBB\xBFwaivers:\n  - {rule: LSL-004, resource: \"*\", reason: r, expires: 2099-01-31}\n"))
 	if res := run(t, runOpts{}, "check", "--waivers", bom, plan); res.code != 0 {
 		t.Fatalf("a UTF-8 BOM waivers file: exit %d\n%s", res.code, tail(res.stderr))
