@@ -41,6 +41,10 @@ check: $(TFRC) build
 # without root is red, not quietly green.
 comma := ,
 TIERS := terraform$(if $(filter 0,$(shell id -u)),$(comma)lab)
+# The terraform tier's terratest calls are linked only with this build tag
+# (internal/terratf): terratest's terraform package runs `terraform -version`
+# when it loads, so plain `go test ./...` leaves it out.
+TAGS := terraform
 
 ## cross: the checker builds on macOS and Windows too (the lab is letsleep-lab, Linux only)
 cross:
@@ -58,9 +62,10 @@ LAB_ON      := $(findstring lab,$(TIERS))
 # With the lab tier, the runtime-emulator tests (TestLabUnderRuntimeEmulator*) run on their own with the
 # deployed bootstraps; the rest of the suites keep the in-process handlers.
 test: deps build cross $(if $(LAB_ON),$(RIE) lab-artifacts)
-	$(GO) vet ./...
-	LETSLEEP_TIERS=$(TIERS) $(GO) test -count=1 -timeout 40m $(if $(LAB_ON),-skip '^TestLabUnderRuntimeEmulator') ./...
-	$(if $(LAB_ON),LETSLEEP_TIERS=$(TIERS) $(RIE_ENV) $(GO) test -count=1 -timeout 10m -run '^TestLabUnderRuntimeEmulator' ./internal/lab/)
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) vet ./internal/terratf/
+	LETSLEEP_TIERS=$(TIERS) $(GO) test -tags $(TAGS) -count=1 -timeout 40m $(if $(LAB_ON),-skip '^TestLabUnderRuntimeEmulator') ./...
+	$(if $(LAB_ON),LETSLEEP_TIERS=$(TIERS) $(RIE_ENV) $(GO) test -tags $(TAGS) -count=1 -timeout 10m -run '^TestLabUnderRuntimeEmulator' ./internal/lab/)
 	@scripts/fuzz.sh short $(FUZZTIME)
 
 ## test-nonroot: plain go test ./... as an unprivileged user, no tiers: passes and starts nothing (run as root)

@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/gruntwork-io/terratest/modules/random"
-	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/gruntwork-io/terratest/modules/testing"
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/probe"
+	"github.com/letsleep/letsleep/internal/terratf"
 	"github.com/letsleep/letsleep/internal/tftree"
 )
 
@@ -90,8 +90,8 @@ type Backend struct {
 	twins   map[string]string // model address → twin function name
 
 	t         testing.TestingT
-	stackTF   *terraform.Options
-	twinTF    *terraform.Options
+	stackTF   *terratf.Options
+	twinTF    *terratf.Options
 	workDir   string
 	closeOnce sync.Once
 	closeErr  error
@@ -158,10 +158,10 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 			return nil, err
 		}
 	}
-	if _, err := terraform.InitAndApplyE(t, b.stackTF); err != nil {
+	if err := terratf.InitAndApply(t, b.stackTF); err != nil {
 		return nil, fmt.Errorf("aws backend: apply %s: %w", opts.StackDir, err)
 	}
-	stateJSON, err := terraform.ShowE(t, b.stackTF)
+	stateJSON, err := terratf.Show(t, b.stackTF)
 	if err != nil {
 		return nil, fmt.Errorf("aws backend: read state: %w", err)
 	}
@@ -185,10 +185,10 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 		return nil, fmt.Errorf("aws backend: %w", err)
 	}
 	b.twinTF = tfOptions(fleetDir, nil)
-	if _, err := terraform.InitAndApplyE(t, b.twinTF); err != nil {
+	if err := terratf.InitAndApply(t, b.twinTF); err != nil {
 		return nil, fmt.Errorf("aws backend: apply probe twins: %w", err)
 	}
-	if b.twins, err = terraform.OutputMapE(t, b.twinTF, "twin_names"); err != nil {
+	if b.twins, err = terratf.OutputMap(t, b.twinTF, "twin_names"); err != nil {
 		return nil, fmt.Errorf("aws backend: read twin names: %w", err)
 	}
 	return b, nil
@@ -198,8 +198,8 @@ func New(ctx context.Context, t testing.TestingT, opts Options) (b *Backend, err
 // boundary model from that plan, so the model matches what is applied.
 func (b *Backend) planModel(ctx context.Context) (*model.Model, error) {
 	opts := *b.stackTF
-	opts.PlanFilePath = filepath.Join(b.workDir, "stack.tfplan")
-	out, err := terraform.InitAndPlanAndShowE(b.t, &opts)
+	opts.PlanFile = filepath.Join(b.workDir, "stack.tfplan")
+	out, err := terratf.InitAndPlanAndShow(b.t, &opts)
 	if err != nil {
 		return nil, fmt.Errorf("aws backend: plan %s: %w", b.opts.StackDir, err)
 	}
@@ -218,12 +218,11 @@ func (b *Backend) planModel(ctx context.Context) (*model.Model, error) {
 	return m, nil
 }
 
-func tfOptions(dir string, vars map[string]any) *terraform.Options {
-	return &terraform.Options{
-		TerraformDir: dir,
-		Vars:         vars,
-		NoColor:      true,
-		EnvVars:      map[string]string{"TF_IN_AUTOMATION": "1", "TF_INPUT": "0"},
+func tfOptions(dir string, vars map[string]any) *terratf.Options {
+	return &terratf.Options{
+		Dir:     dir,
+		Vars:    vars,
+		EnvVars: map[string]string{"TF_IN_AUTOMATION": "1", "TF_INPUT": "0"},
 	}
 }
 
@@ -232,12 +231,12 @@ func tfOptions(dir string, vars map[string]any) *terraform.Options {
 func (b *Backend) Close() error {
 	b.closeOnce.Do(func() {
 		var errs []error
-		for _, o := range []*terraform.Options{b.twinTF, b.stackTF} {
+		for _, o := range []*terratf.Options{b.twinTF, b.stackTF} {
 			if o == nil {
 				continue
 			}
-			if _, err := terraform.DestroyE(b.t, o); err != nil {
-				errs = append(errs, fmt.Errorf("destroy %s: %w (resources may be left: run terraform destroy in %s)", filepath.Base(o.TerraformDir), err, o.TerraformDir))
+			if err := terratf.Destroy(b.t, o); err != nil {
+				errs = append(errs, fmt.Errorf("destroy %s: %w (resources may be left: run terraform destroy in %s)", filepath.Base(o.Dir), err, o.Dir))
 			}
 		}
 		if len(errs) == 0 && b.workDir != "" {

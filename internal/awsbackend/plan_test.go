@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gruntwork-io/terratest/modules/logger"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/letsleep/letsleep/internal/model"
@@ -42,8 +41,8 @@ func TestPlanModelAndAddressJoinOnTheReferenceStack(t *testing.T) {
 		b.stackTF.EnvVars[k] = v
 	}
 	b.stackTF.EnvVars["AWS_REGION"] = "eu-central-1"
-	b.stackTF.ExtraArgs = offline.ExtraArgs
-	b.stackTF.Logger = logger.Discard
+	b.stackTF.PlanArgs = offline.PlanArgs
+	b.stackTF.Quiet = true
 
 	m, err := b.planModel(t.Context())
 	if err != nil {

@@ -2,6 +2,10 @@
 // tests that need no root, start no lab and run no terraform, whoever runs it.
 // `make test` (and so CI) switches the heavy tiers on through LETSLEEP_TIERS,
 // a comma-separated list of tier names, e.g. LETSLEEP_TIERS=terraform,lab.
+// Terraform tests that drive terratest also need the build tag `terraform`
+// (internal/terratf; make test passes -tags terraform): terratest's
+// terraform package runs `terraform -version` when it loads, so a plain
+// build does not link it.
 //
 // Under CI=true a terraform or lab test whose tier is off fails instead of
 // skipping: CI must run them, so a CI job that forgot to switch them on (or

@@ -1,6 +1,8 @@
 // Package planner makes real Terraform plans offline for tests, in the style
 // of terratest: PlanJSON(t, opts) fails the test, PlanJSONE returns the error.
-// Plans use the local provider mirror (build/terraformrc), fake credentials,
+// Terraform runs through internal/terratf, so planning needs a test build
+// with -tags terraform (make test passes it); a plain build gets
+// terratf.ErrNotLinked. Plans use the local provider mirror (build/terraformrc), fake credentials,
 // TF_VAR_offline=true and -refresh=false, so no AWS call is ever made.
 package planner
 
@@ -11,10 +13,9 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/gruntwork-io/terratest/modules/logger"
-	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/gruntwork-io/terratest/modules/testing"
 
+	"github.com/letsleep/letsleep/internal/terratf"
 	"github.com/letsleep/letsleep/internal/tftree"
 )
 
@@ -40,12 +41,11 @@ func EnsureTerraformRC(root string) (string, error) {
 
 // Options returns terraform options that plan dir offline into planFile.
 // rc is the CLI config with the provider mirror (see EnsureTerraformRC).
-func Options(dir, planFile, rc string) *terraform.Options {
-	return &terraform.Options{
-		TerraformDir: dir,
-		PlanFilePath: planFile,
-		NoColor:      true,
-		Logger:       logger.Discard,
+func Options(dir, planFile, rc string) *terratf.Options {
+	return &terratf.Options{
+		Dir:      dir,
+		PlanFile: planFile,
+		Quiet:    true,
 		EnvVars: map[string]string{
 			"TF_CLI_CONFIG_FILE":    rc,
 			"TF_IN_AUTOMATION":      "1",
@@ -58,41 +58,34 @@ func Options(dir, planFile, rc string) *terraform.Options {
 			"AWS_PROFILE":       "",
 			"AWS_SESSION_TOKEN": "",
 		},
-		ExtraArgs: terraform.ExtraArgs{Plan: []string{"-refresh=false"}},
+		PlanArgs: []string{"-refresh=false"},
 	}
 }
 
 // ErrNoPlanFile means the options name no plan file to write.
-var ErrNoPlanFile = errors.New("planner: options.PlanFilePath is required")
+var ErrNoPlanFile = errors.New("planner: options.PlanFile is required")
 
 // PlanJSONE runs init, plan and `show -json` and returns the plan JSON.
 // The error carries terraform's own output.
-func PlanJSONE(t testing.TestingT, opts *terraform.Options) (string, error) {
-	if opts.PlanFilePath == "" {
+func PlanJSONE(t testing.TestingT, opts *terratf.Options) (string, error) {
+	if opts.PlanFile == "" {
 		return "", ErrNoPlanFile
 	}
-	if _, err := exec.LookPath(binary(opts)); err != nil {
-		return "", fmt.Errorf("plan %s: terraform not found on PATH: run `make deps`: %w", opts.TerraformDir, err)
+	if _, err := exec.LookPath(opts.BinaryOrDefault()); err != nil {
+		return "", fmt.Errorf("plan %s: terraform not found on PATH: run `make deps`: %w", opts.Dir, err)
 	}
-	out, err := terraform.InitAndPlanAndShowE(t, opts)
+	out, err := terratf.InitAndPlanAndShow(t, opts)
 	if err != nil {
-		return "", fmt.Errorf("plan %s: %w", opts.TerraformDir, err)
+		return "", fmt.Errorf("plan %s: %w", opts.Dir, err)
 	}
 	return out, nil
 }
 
 // PlanJSON is PlanJSONE that fails the test on error.
-func PlanJSON(t testing.TestingT, opts *terraform.Options) string {
+func PlanJSON(t testing.TestingT, opts *terratf.Options) string {
 	out, err := PlanJSONE(t, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
-}
-
-func binary(opts *terraform.Options) string {
-	if opts.TerraformBinary != "" {
-		return opts.TerraformBinary
-	}
-	return "terraform"
 }

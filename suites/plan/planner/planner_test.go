@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gruntwork-io/terratest/modules/terraform"
-
+	"github.com/letsleep/letsleep/internal/terratf"
 	"github.com/letsleep/letsleep/internal/testtier"
 )
 
@@ -47,23 +46,23 @@ func TestOptionsPlanOffline(t *testing.T) {
 	if !strings.HasPrefix(o.EnvVars["AWS_ACCESS_KEY_ID"], "offline-") {
 		t.Errorf("access key %q is not a fake", o.EnvVars["AWS_ACCESS_KEY_ID"])
 	}
-	if len(o.ExtraArgs.Plan) != 1 || o.ExtraArgs.Plan[0] != "-refresh=false" {
-		t.Errorf("plan args %v, want -refresh=false", o.ExtraArgs.Plan)
+	if len(o.PlanArgs) != 1 || o.PlanArgs[0] != "-refresh=false" {
+		t.Errorf("plan args %v, want -refresh=false", o.PlanArgs)
 	}
-	if o.PlanFilePath != "/tmp/p.tfplan" || o.TerraformDir != "/x/stack" {
-		t.Errorf("paths %q %q", o.TerraformDir, o.PlanFilePath)
+	if o.PlanFile != "/tmp/p.tfplan" || o.Dir != "/x/stack" {
+		t.Errorf("paths %q %q", o.Dir, o.PlanFile)
 	}
 }
 
 func TestPlanJSONENeedsAPlanFile(t *testing.T) {
-	if _, err := PlanJSONE(t, &terraform.Options{TerraformDir: "."}); !errors.Is(err, ErrNoPlanFile) {
+	if _, err := PlanJSONE(t, &terratf.Options{Dir: "."}); !errors.Is(err, ErrNoPlanFile) {
 		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestPlanJSONEReportsMissingTerraform(t *testing.T) {
 	o := Options(t.TempDir(), filepath.Join(t.TempDir(), "p"), "/nonexistent")
-	o.TerraformBinary = "terraform-not-installed-here"
+	o.Binary = "terraform-not-installed-here"
 	_, err := PlanJSONE(t, o)
 	if err == nil || !strings.Contains(err.Error(), "make deps") {
 		t.Fatalf("err = %v", err)
