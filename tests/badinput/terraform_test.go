@@ -141,3 +141,61 @@ func TestDirectoryThatFailsToPlan(t *testing.T) {
 			line: "letsleep: {file}: terraform not found on PATH: install terraform or pass a plan JSON"})
 	})
 }
+
+// TestMovedBinaryPlan: a binary plan copied away from the folder it was made
+// in cannot be read by terraform (no provider schemas there); the message
+// says to run terraform show -json where it was made, or to pass the JSON.
+func TestMovedBinaryPlan(t *testing.T) {
+	t.Parallel()
+	tf := needTerraform(t)
+	rc := filepath.Join(repoRoot, "build", "terraformrc")
+	if _, err := os.Stat(rc); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing under CI=true (make deps writes it): %v", rc, err)
+		}
+		t.Skip("SKIP LOUDLY: build/terraformrc missing: run make deps for the offline aws provider")
+	}
+	made, elsewhere := t.TempDir(), t.TempDir()
+	main := `provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+resource "aws_sqs_queue" "q" {
+  name = "q"
+}
+`
+	if err := os.WriteFile(filepath.Join(made, "main.tf"), []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
+	for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out", "tfplan"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		cmd := exec.CommandContext(ctx, tf, args...)
+		cmd.Dir = made
+		cmd.Env = childEnv(runOpts{env: env})
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("terraform %v: %v\n%s", args, err, out)
+		}
+	}
+	plan, err := os.ReadFile(filepath.Join(made, "tfplan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := filepath.Join(elsewhere, "tfplan")
+	if err := os.WriteFile(moved, plan, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, runOpts{env: env, timeout: 2 * time.Minute}, "check", moved)
+	assertInputErr(t, res, moved, inputErr{passthrough: true, maxLines: 20, contains: []string{
+		"letsleep: {file}: terraform could not read this binary plan",
+		"a binary plan can only be read where it was made",
+		"run `terraform show -json {file} > plan.json` in that directory and pass plan.json, or pass the configuration directory",
+	}})
+}
