@@ -72,6 +72,11 @@ var networkPaths = map[string][]pathWant{
 		"module.reports_sg.aws_security_group.this[0]", "aws_security_group.db"}}},
 	// The DB group admits the control group and 0.0.0.0/0; either rule is the
 	// ingress half of the path.
+	// The hot function is put in the control group through a conditional
+	// the plan's variables decide.
+	"conditional-hot-in-vpc": {{function: hotFn, kind: model.PathNetwork, target: cluster,
+		through: []string{controlSG, controlEgress, auroraSG, `module.aurora.aws_security_group_rule.this["control_ingress"]`}}},
+	"conditional-intra-clean": {controlToDB},
 	"open-db-cidr": {{function: controlFn, kind: model.PathNetwork, target: cluster, through: []string{controlEgress, dbSG}}},
 }
 
@@ -85,6 +90,7 @@ var cannotGoOut = map[string][]noEgress{
 	"count-toggles-clean":        {{"module.reports[0].aws_lambda_function.this[0]"}},
 	"trigger-without-source-arn": {{"module.reports[0].aws_lambda_function.this[0]"}},
 	"sleep-first":                {{controlFn}},
+	"conditional-intra-clean":    {{controlFn}},
 	"hot-in-vpc":                 {{hotFn}, {controlFn}},
 	"warmup-unthrottled":         {{"module.warmup.aws_lambda_function.this[0]"}, {controlFn}},
 }
