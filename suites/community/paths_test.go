@@ -77,7 +77,7 @@ var networkPaths = map[string][]pathWant{
 	"conditional-hot-in-vpc": {{function: hotFn, kind: model.PathNetwork, target: cluster,
 		through: []string{controlSG, controlEgress, auroraSG, `module.aurora.aws_security_group_rule.this["control_ingress"]`}}},
 	"conditional-intra-clean": {controlToDB},
-	"open-db-cidr": {{function: controlFn, kind: model.PathNetwork, target: cluster, through: []string{controlEgress, dbSG}}},
+	"open-db-cidr":            {{function: controlFn, kind: model.PathNetwork, target: cluster, through: []string{controlEgress, dbSG}}},
 }
 
 // wrapperEnrich is the egress function of the stacks built on the house
