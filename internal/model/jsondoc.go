@@ -13,7 +13,12 @@ import (
 // can know, and the reference each marker stands for.
 type documentSources interface {
 	Document(path string, keys []string, resKey, instance, attr string) (string, []tfaddr.ScopedRef, bool)
+	BlockDocument(path string, keys []string, resKey, instance, blockType, name, attr string) (string, []tfaddr.ScopedRef, bool)
 }
+
+// docFetch asks the sources for one document of an instance (module call
+// path, call keys, resource key and own index).
+type docFetch func(ds documentSources, path string, keys []string, resKey, instance string) (string, []tfaddr.ScopedRef, bool)
 
 // sourceDocument reads the statements of r's policy attribute attr, unknown
 // in the plan, by evaluating its expression in the sources. Statement
@@ -21,6 +26,20 @@ type documentSources interface {
 // unknown resources; a marker anywhere else (an action, a principal, a
 // condition) gives the document up, so the reference sets decide.
 func (fx *facts) sourceDocument(r *res, attr, origin string) ([]stmt, bool) {
+	return fx.sourceDocumentWith(r, origin, func(ds documentSources, path string, keys []string, resKey, instance string) (string, []tfaddr.ScopedRef, bool) {
+		return ds.Document(path, keys, resKey, instance, attr)
+	})
+}
+
+// sourceInlineBlock is sourceDocument for the policy of r's inline_policy
+// block called name (an aws_iam_role's inline_policy { ... }).
+func (fx *facts) sourceInlineBlock(r *res, name, origin string) ([]stmt, bool) {
+	return fx.sourceDocumentWith(r, origin, func(ds documentSources, path string, keys []string, resKey, instance string) (string, []tfaddr.ScopedRef, bool) {
+		return ds.BlockDocument(path, keys, resKey, instance, "inline_policy", name, "policy")
+	})
+}
+
+func (fx *facts) sourceDocumentWith(r *res, origin string, fetch docFetch) ([]stmt, bool) {
 	ds, ok := fx.ix.src.(documentSources)
 	if !ok {
 		return nil, false
@@ -30,7 +49,7 @@ func (fx *facts) sourceDocument(r *res, attr, origin string) ([]stmt, bool) {
 	for i, s := range segs {
 		keys[i] = indexSuffix(s.instance)
 	}
-	doc, refs, ok := ds.Document(fx.ix.configPath(r.Module), keys, r.key(), indexSuffix(r.Address), attr)
+	doc, refs, ok := fetch(ds, fx.ix.configPath(r.Module), keys, r.key(), indexSuffix(r.Address))
 	if !ok {
 		return nil, false
 	}

@@ -53,7 +53,7 @@ func refsAt(r *res, path ...string) []string {
 		if e := exprAt(r.Config.Expressions, path...); e != nil {
 			// The plan lists aws_x.y[each.key] as aws_x.y and each.value.z
 			// as each.value: the sources narrow them to this instance.
-			if r.src != nil && hasIteration(e.References) {
+			if r.src != nil && (hasIteration(e.References) || mayChoose(e.References)) {
 				if refs, ok := r.src.Attribute(configPath(r.Module), r.key(), indexSuffix(r.Address), path...); ok {
 					return refs
 				}
@@ -77,6 +77,32 @@ func hasIteration(refs []string) bool {
 		}
 	}
 	return false
+}
+
+// mayChoose: the references read a variable and name at least two other
+// things, as `var.private ? module.vpc.private_subnets :
+// module.vpc.public_subnets` does. The plan lists every arm; the sources,
+// with the plan's variable values, tell which one the condition picks. A
+// plain pass-through (var.x, "${var.name}-fn") stays with the plan's list.
+func mayChoose(refs []string) bool {
+	readsVar, others := false, 0
+	for i, r := range refs {
+		if strings.HasPrefix(r, "var.") {
+			readsVar = true
+			continue
+		}
+		covered := false
+		for j, o := range refs {
+			if j != i && strings.HasPrefix(o, r+".") {
+				covered = true // module.vpc beside module.vpc.private_subnets
+				break
+			}
+		}
+		if !covered {
+			others++
+		}
+	}
+	return readsVar && others >= 2
 }
 
 // constAt is the constant value of the expression at path, if any.
@@ -484,9 +510,10 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 	}
 	call := pm.ModuleCalls[segs[len(segs)-1].call]
 	e := call.Expressions[name]
-	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || hasIteration(e.References)) {
+	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || hasIteration(e.References) || mayChoose(e.References)) {
 		// The plan flattens the argument's references; the sources keep
-		// its shape, so a key or the call's own each picks one part.
+		// its shape, so a key, the call's own each or a condition on a
+		// variable picks one part.
 		if refs, ok := ix.src.Argument(ix.configPath(mod), indexSuffix(mod), name, sel...); ok {
 			rs.settled = rs.settled || len(refs) == 0
 			ix.resolveInto(parent, refs, depth+1, rs)

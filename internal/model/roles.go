@@ -68,6 +68,7 @@ func (fx *facts) buildRoles() {
 		rs := &roleState{addr: r.Address, name: getStr(r.Values, "name"), arn: getStr(r.Values, "arn")}
 		fx.roles[r.Address] = rs
 		blocks := getBlocks(r.Values, "inline_policy")
+		unknownBlks := unknownBlocks(r.Unknown, "inline_policy")
 		var cfgBlocks []map[string]*tfjson.Expression
 		if r.Config != nil {
 			if e := r.Config.Expressions["inline_policy"]; e != nil && e.ExpressionData != nil {
@@ -86,6 +87,14 @@ func (fx *facts) buildRoles() {
 				}
 				if e := cb["policy"]; e != nil && e.ExpressionData != nil {
 					refs = append(refs, e.References...)
+				}
+			}
+			if fx.ix.src != nil && getStr(blk, "policy") == "" && i < len(unknownBlks) && unknownAt(unknownBlks[i], "policy") {
+				// jsonencode of a local with an unknown ARN: only the
+				// sources say what the block grants.
+				if st, ok := fx.sourceInlineBlock(r, name, origin); ok {
+					fx.addPolicy(rs, PolicyRef{Address: origin, Source: "inline_block", Known: true}, st)
+					continue
 				}
 			}
 			st, known, _ := fx.documentRefs(r, blk, "policy", origin, refs)

@@ -217,6 +217,7 @@ func loadPlanAndSources(ctx context.Context, path string, opts Options, popts pl
 			return nil, nil, nil, err
 		}
 		src, notes, err := readSources(path, opts, true)
+		src.withPlanVariables(p)
 		return p, src, notes, err
 	}
 	type sourcesRead struct {
@@ -237,6 +238,7 @@ func loadPlanAndSources(ctx context.Context, path string, opts Options, popts pl
 	case sr.err != nil:
 		return nil, nil, nil, sr.err
 	}
+	sr.src.withPlanVariables(p)
 	return p, sr.src, sr.notes, nil
 }
 

@@ -81,6 +81,22 @@ func gitTop(dir string) string {
 	}
 }
 
+// withPlanVariables gives the sources the root variables' values the plan
+// was made with, which decide conditionals such as
+// `var.private ? module.vpc.private_subnets : module.vpc.public_subnets`.
+func (s *Sources) withPlanVariables(p *plan.Plan) {
+	if s == nil || p == nil || p.Doc == nil {
+		return
+	}
+	values := make(map[string]any, len(p.Doc.Variables))
+	for name, v := range p.Doc.Variables {
+		if v != nil {
+			values[name] = v.Value
+		}
+	}
+	s.Config.SetRootVariables(values)
+}
+
 // refs is the model's resolver input, nil without sources.
 func (s *Sources) refs() model.Sources {
 	if s == nil {

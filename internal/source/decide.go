@@ -90,20 +90,7 @@ func constValue(e hclsyntax.Expression, sc *scope, sel []string, depth int) (cty
 	if diags.HasErrors() {
 		return cty.NilVal, false
 	}
-	for _, s := range sel {
-		if s == tfaddr.Any {
-			return cty.NilVal, false
-		}
-		key := cty.StringVal(s)
-		if n, err := strconv.Atoi(s); err == nil && (v.Type().IsListType() || v.Type().IsTupleType()) {
-			key = cty.NumberIntVal(int64(n))
-		}
-		var diags hcl.Diagnostics
-		if v, diags = hcl.Index(v, key, nil); diags.HasErrors() {
-			return cty.NilVal, false
-		}
-	}
-	return known(v, nil)
+	return indexConst(v, sel)
 }
 
 func known(v cty.Value, err error) (cty.Value, bool) {
@@ -133,6 +120,9 @@ func constTraversal(t hcl.Traversal, sc *scope, sel []string, depth int) (cty.Va
 			return cty.StringVal(b.key), true
 		}
 		return cty.NilVal, false
+	}
+	if root == "var" && len(steps) > 0 {
+		return constVariable(sc, steps[0], steps[1:], depth)
 	}
 	if root == "local" && len(steps) > 0 && sc.m != nil {
 		if e, found := sc.m.Locals[steps[0]]; found {

@@ -37,6 +37,46 @@ const (
 // be evaluated (an unknown function, a root variable without default, a
 // splat over a resource): the caller then keeps its reference sets.
 func (c *Config) Document(path string, keys []string, resKey, instance, attr string) (doc string, refs []tfaddr.ScopedRef, ok bool) {
+	return c.document(path, keys, resKey, instance, func(_ *docEval, body *hclsyntax.Body, _ int, _ map[string]cty.Value) hclsyntax.Expression {
+		return attrExpr(body, attr)
+	})
+}
+
+// BlockDocument is Document for attribute attr of the nested block of type
+// blockType whose name attribute is name, e.g. the policy of an
+// aws_iam_role's inline_policy { name = "app" policy = jsonencode(...) }.
+// Only blocks written out are read: a dynamic block of that type, or
+// several static blocks of which none has that name, give ok false.
+func (c *Config) BlockDocument(path string, keys []string, resKey, instance, blockType, name, attr string) (doc string, refs []tfaddr.ScopedRef, ok bool) {
+	return c.document(path, keys, resKey, instance, func(ev *docEval, body *hclsyntax.Body, level int, iter map[string]cty.Value) hclsyntax.Expression {
+		var static []*hclsyntax.Block
+		for _, b := range body.Blocks {
+			switch {
+			case b.Type == blockType:
+				static = append(static, b)
+			case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == blockType:
+				return nil // its elements are not placed by name here
+			}
+		}
+		for _, b := range static {
+			e := attrExpr(b.Body, "name")
+			if e == nil {
+				continue
+			}
+			if v, err := ev.eval(e, level, iter); err == nil && v.IsKnown() && !v.IsNull() && v.Type().Equals(cty.String) && v.AsString() == name {
+				return attrExpr(b.Body, attr)
+			}
+		}
+		if len(static) == 1 && name == "" {
+			return attrExpr(static[0].Body, attr)
+		}
+		return nil
+	})
+}
+
+// document evaluates the expression pick chooses in the body of one
+// resource instance (see Document).
+func (c *Config) document(path string, keys []string, resKey, instance string, pick func(ev *docEval, body *hclsyntax.Body, level int, iter map[string]cty.Value) hclsyntax.Expression) (doc string, refs []tfaddr.ScopedRef, ok bool) {
 	var calls []string
 	if path != "" {
 		calls = strings.Split(path, ".")
@@ -45,7 +85,7 @@ func (c *Config) Document(path string, keys []string, resKey, instance, attr str
 		return "", nil, false
 	}
 	_, r := c.resource(path, resKey)
-	if r == nil || r.body.Attributes[attr] == nil {
+	if r == nil {
 		return "", nil, false
 	}
 	c.docs.mu.Lock()
@@ -55,7 +95,11 @@ func (c *Config) Document(path string, keys []string, resKey, instance, attr str
 	if err != nil {
 		return "", nil, false
 	}
-	v, err := ev.eval(r.body.Attributes[attr].Expr, len(calls), iter)
+	e := pick(ev, r.body, len(calls), iter)
+	if e == nil {
+		return "", nil, false
+	}
+	v, err := ev.eval(e, len(calls), iter)
 	if err != nil || !v.IsWhollyKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
 		return "", nil, false
 	}
@@ -193,6 +237,9 @@ func (ev *docEval) local(level int, name string) (cty.Value, error) {
 // variable's default.
 func (ev *docEval) variable(level int, name string) (cty.Value, error) {
 	return ev.once(ev.moduleAddr(level)+"\x00var."+name, func() (cty.Value, error) {
+		if v, ok := ev.c.rootVars[name]; ok && level == 0 {
+			return v, nil // the plan's value: -var and *.tfvars included
+		}
 		if level > 0 {
 			call := ev.c.calls[strings.Join(ev.calls[:level], ".")]
 			if call == nil {

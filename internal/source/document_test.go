@@ -92,3 +92,28 @@ func TestDocumentSharesEvaluatedLocalsAcrossInstances(t *testing.T) {
 		t.Errorf("markers lost their references:\n%s\n%s", resolveMarkers(first, refs1), resolveMarkers(second, refs2))
 	}
 }
+
+func TestBlockDocumentEvaluatesAnInlinePolicyBlockByName(t *testing.T) {
+	c := load(t, "testdata/inline")
+	doc, refs, ok := c.BlockDocument("", nil, "aws_iam_role.static", "", "inline_policy", "app", "policy")
+	if !ok {
+		t.Fatal("inline_policy \"app\" of aws_iam_role.static was not evaluated")
+	}
+	want := `{"Statement":[{"Action":["secretsmanager:GetSecretValue"],"Effect":"Allow","Resource":["<|aws_secretsmanager_secret.db.arn>"]}],"Version":"2012-10-17"}`
+	if got := resolveMarkers(doc, refs); got != want {
+		t.Fatalf("inline_policy app:\n got  %s\n want %s", got, want)
+	}
+	doc, _, ok = c.BlockDocument("", nil, "aws_iam_role.static", "", "inline_policy", "logs", "policy")
+	if !ok || strings.Contains(doc, "secretsmanager") {
+		t.Fatalf("inline_policy \"logs\" is its own block, got %q (ok %v)", doc, ok)
+	}
+	for _, c2 := range []struct{ why, res, name string }{
+		{"a name no block has", "aws_iam_role.static", "other"},
+		{"a dynamic block (not placed by name)", "aws_iam_role.dyn", "app"},
+		{"a resource that does not exist", "aws_iam_role.none", "app"},
+	} {
+		if doc, _, ok := c.BlockDocument("", nil, c2.res, "", "inline_policy", c2.name, "policy"); ok {
+			t.Errorf("%s: evaluated %q, want ok false so the references decide", c2.why, doc)
+		}
+	}
+}

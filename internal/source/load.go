@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
@@ -54,6 +56,9 @@ type Config struct {
 	// docs is what Document evaluated, shared by every document of the run
 	// so that n instances reading one n-key locals map stay linear.
 	docs docState
+	// rootVars are the root module's variables as the plan holds them
+	// (SetRootVariables).
+	rootVars map[string]cty.Value
 }
 
 // Module returns the module at a call path ("" is the root).

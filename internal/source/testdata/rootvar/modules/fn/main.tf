@@ -1,0 +1,12 @@
+variable "subnet_ids" {
+  type = list(string)
+}
+
+variable "isolated" {
+  type    = bool
+  default = true
+}
+
+resource "aws_security_group" "fn" {
+  name = var.isolated ? "isolated" : "open"
+}
