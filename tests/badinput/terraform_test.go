@@ -32,6 +32,22 @@ func needTerraform(t *testing.T) string {
 	return tf
 }
 
+// planIn runs terraform init and plan -out tfplan in dir.
+func planIn(t *testing.T, tf, dir string, env map[string]string) {
+	t.Helper()
+	for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out", "tfplan"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		cmd := exec.CommandContext(ctx, tf, args...)
+		cmd.Dir = dir
+		cmd.Env = childEnv(runOpts{env: env})
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("terraform %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
 // pathWithoutTerraform is a PATH holding only a directory with no terraform.
 func pathWithoutTerraform(t *testing.T) *string {
 	t.Helper()
@@ -60,17 +76,7 @@ func TestBinaryPlanWithoutTerraform(t *testing.T) {
 			t.Fatal(err)
 		}
 		env := tfEnv(t)
-		for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out", "tfplan"}} {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			cmd := exec.CommandContext(ctx, tf, args...)
-			cmd.Dir = dir
-			cmd.Env = childEnv(runOpts{env: env})
-			out, err := cmd.CombinedOutput()
-			cancel()
-			if err != nil {
-				t.Fatalf("terraform %v: %v\n%s", args, err, out)
-			}
-		}
+		planIn(t, tf, dir, env)
 		path := filepath.Join(dir, "tfplan")
 		// With terraform, the same binary plan is read.
 		ok := run(t, runOpts{env: env, timeout: 2 * time.Minute}, "check", "--format", "json", path)
@@ -173,17 +179,7 @@ resource "aws_sqs_queue" "q" {
 		t.Fatal(err)
 	}
 	env := map[string]string{"TF_CLI_CONFIG_FILE": rc, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
-	for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out", "tfplan"}} {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		cmd := exec.CommandContext(ctx, tf, args...)
-		cmd.Dir = made
-		cmd.Env = childEnv(runOpts{env: env})
-		out, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("terraform %v: %v\n%s", args, err, out)
-		}
-	}
+	planIn(t, tf, made, env)
 	plan, err := os.ReadFile(filepath.Join(made, "tfplan"))
 	if err != nil {
 		t.Fatal(err)
