@@ -49,6 +49,11 @@ folded(w) if w.address in folded_addresses
 
 folded(w) if [w.address, object.get(w, "part", "")] in folded_parts
 
+folded(w) if {
+	w.kind == "hop-set"
+	hop_set_decides[w.address]
+}
+
 # The addresses whose warnings are folded: the functions of a
 # placement-unknown finding, and a policy's own warnings when the policy is
 # the cause. Both indexes are built once: scanning every cause for every
@@ -167,6 +172,37 @@ deny contains f if {
 		"severity": "medium",
 	}
 }
+
+# hop_set_decides[role] lists the hop-set warnings on a role whose second
+# set of roles is not followed, when a function that must stay away from
+# the data (or that anyone may invoke, or an open identity pool) reaches
+# the role: the model names it in `guarded`. What the second set reaches
+# may be a data path of that function, so the gap fails the run.
+hop_set_decides[w.address] contains w if {
+	has_database
+	some w in model.section("warnings")
+	w.kind == "hop-set"
+	model.named(object.get(w, "guarded", ""))
+}
+
+deny contains f if {
+	some address, ws in hop_set_decides
+	some w in ws
+	f := {
+		"resource": address,
+		"message": sprintf("hop-set: %s; %s reaches this role, so whether it reaches the database through the second set is unknown; to fix: %s", [w.message, w.guarded, advice("hop-set")]),
+		"path": [
+			model.step("role", address, "its sts:AssumeRole grant on a second set of roles is not followed"),
+			guard_step(w.guarded),
+		],
+		"assumptions": [model.assumption(address, w.message, assumed("hop-set"))],
+		"severity": "medium",
+	}
+}
+
+guard_step(a) := model.step("function", a, "must stay away from the data, or anyone may invoke it, and reaches this role") if model.functions_by_address[a]
+
+guard_step(a) := model.step("identity_pool", a, "gives anyone credentials of a role that reaches this role") if not model.functions_by_address[a]
 
 # target_unknown[ep] is what could not be resolved about the function an
 # open entry point (auth NONE, or an auth that could not be read) invokes:

@@ -32,6 +32,38 @@ test_deny_hop_set_says_what_to_do if {
 	not "severity" in object.keys(d)
 }
 
+# When an egress function reaches the role, what the second set reaches
+# may be its data path: medium, naming the function, the low one folded in.
+# Without a database, or when no such function reaches the role, it stays low.
+hop_set_guarded := object.union(w("hop-set", "aws_iam_role.first[0]", "aws_iam_role.first[0], reached as one of a set of roles, may assume a second set of 9 roles"), {"guarded": "aws_lambda_function.out"})
+
+test_deny_hop_set_reached_by_a_guarded_function_is_medium if {
+	findings := deny with input as fx.input_of({
+		"warnings": [hop_set_guarded],
+		"databases": fx.reference.databases,
+		"functions": [{"address": "aws_lambda_function.out", "role": "egress", "egress": [], "data_paths": []}],
+	})
+	count(findings) == 1
+	some d in findings
+	d.severity == "medium"
+	d.resource == "aws_iam_role.first[0]"
+	startswith(d.message, "hop-set: aws_iam_role.first[0], reached as one of a set of roles")
+	contains(d.message, "aws_lambda_function.out reaches this role, so whether it reaches the database through the second set is unknown; to fix: grant sts:AssumeRole on the ARNs")
+	d.path[1].kind == "function"
+	d.path[1].address == "aws_lambda_function.out"
+}
+
+test_deny_hop_set_stays_low_without_database_or_guarded_function if {
+	no_db := deny with input as fx.input_of({"warnings": [hop_set_guarded]})
+	count(no_db) == 1
+	some a in no_db
+	not "severity" in object.keys(a)
+	unguarded := deny with input as fx.input_of({"warnings": [object.remove(hop_set_guarded, ["guarded"])], "databases": fx.reference.databases})
+	count(unguarded) == 1
+	some b in unguarded
+	not "severity" in object.keys(b)
+}
+
 test_deny_plan_level_warning_on_plan if {
 	findings := deny with input as fx.input_of({"warnings": [w("format-version", "", "format_version 9.0 is unknown")]})
 	some d in findings

@@ -256,6 +256,11 @@ func (rh *reacher) guestRoles() {
 				head[1] = assume(head[1], r.Address, "the pool's unauthenticated role is not fully known at plan time", "it may be any of "+strings.Join(roles, ", "))
 			}
 			paths, calls := rh.walkRoles(roles, head, unresolved, false)
+			for _, r := range rh.takeHopSets() {
+				if _, ok := rh.hopSetPools[r]; !ok {
+					rh.hopSetPools[r] = poolAddr // anyone gets credentials
+				}
+			}
 			if len(paths) > 0 {
 				rh.addEntry(EntryPoint{Address: poolAddr, Kind: "cognito_unauthenticated", Auth: "NONE", Steps: head, DataPaths: paths, Unresolved: unresolved})
 			}

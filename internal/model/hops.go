@@ -497,10 +497,14 @@ type fnEdge struct {
 // work is bounded by edges × databases, never all pairs of functions.
 func (rh *reacher) hopPaths() {
 	var edges []fnEdge
+	gaps := map[string][]string{} // function → roles with an unfollowed second set it reaches
 	for _, fa := range sortedKeysOf(rh.functions) {
 		f := rh.functions[fa]
 		ambiguous := len(rh.fnRoles[fa]) > 1 || contains(f.Unresolved, "execution_role")
 		paths, calls := rh.walkRoles(rh.fnRoles[fa], rh.roleHead(f, ambiguous), ambiguous, true)
+		if hs := rh.takeHopSets(); len(hs) > 0 {
+			gaps[fa] = hs
+		}
 		f.DataPaths = append(f.DataPaths, paths...)
 		for _, c := range calls {
 			if c.to != fa || c.toSet != "" {
@@ -509,6 +513,7 @@ func (rh *reacher) hopPaths() {
 			}
 		}
 	}
+	rh.spreadHopSets(gaps, edges)
 	rh.propagate(edges)
 }
 

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/letsleep/letsleep/internal/iam"
@@ -220,8 +221,9 @@ func (rh *reacher) roleSetEdges(ra string, g Grant, unresolved bool) []hopEdge {
 // roles are not followed (noted as a warning): a set within a set would
 // make the work grow with the product of their sizes.
 type memberReach struct {
-	paths []Path
-	calls []fnEdge
+	paths   []Path
+	calls   []fnEdge
+	hopSets []string // roles whose second set is not followed (hopsetguard.go)
 }
 
 func (rh *reacher) memberReachOf(m string) *memberReach {
@@ -231,7 +233,11 @@ func (rh *reacher) memberReachOf(m string) *memberReach {
 	r := &memberReach{}
 	rh.memberReach[m] = r
 	rh.inRoleSet++
+	outer := rh.walkHopSets
+	rh.walkHopSets = nil
 	r.paths, r.calls = rh.walkRoles([]string{m}, nil, false, false)
+	r.hopSets = rh.takeHopSets()
+	rh.walkHopSets = outer
 	rh.inRoleSet--
 	return r
 }
@@ -249,6 +255,7 @@ type roleSetUnion struct {
 	callees   []string
 	firstCall map[string]roleBest
 	callOf    map[string]fnEdge
+	hopSets   []string // the members' roles whose second set is not followed
 }
 
 // roleSetUnionOf is the union of what the members of ts but self reach,
@@ -265,6 +272,7 @@ func (rh *reacher) roleSetUnionOf(ts *TargetSet, self string) *roleSetUnion {
 			continue
 		}
 		r := rh.memberReachOf(m)
+		u.hopSets = append(u.hopSets, r.hopSets...)
 		for _, p := range r.paths {
 			for _, d := range pathTargets(rh.sets.get, p) {
 				if cur, ok := u.byDB[d]; !ok || (cur.p.Unresolved && !p.Unresolved) {
@@ -289,6 +297,7 @@ func (rh *reacher) roleSetUnionOf(ts *TargetSet, self string) *roleSetUnion {
 		}
 	}
 	sort.Strings(u.callees)
+	u.hopSets = sortedUnique(u.hopSets)
 	if !member {
 		rh.setUnions[ts.ID] = u
 	}
@@ -307,10 +316,11 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 	if rh.inRoleSet > 0 {
 		// The warning is on the role whose grant is not followed (self,
 		// reached as a member of a set): its grant is what to scope.
-		rh.warn("hop-set", self, "%s, reached as one of a set of roles, may assume a second set of %s; letsleep follows one set of roles per chain, so what the roles of the second set reach from here is not in the paths", self, DescribeSet(ts))
+		rh.noteHopSet(self, fmt.Sprintf("%s, reached as one of a set of roles, may assume a second set of %s; letsleep follows one set of roles per chain, so what the roles of the second set reach from here is not in the paths", self, DescribeSet(ts)))
 		return nil, nil
 	}
 	u := rh.roleSetUnionOf(ts, self)
+	rh.walkHopSets = append(rh.walkHopSets, u.hopSets...)
 	byDB, callees, firstCall, callOf := u.byDB, u.callees, u.firstCall, u.callOf
 	prefix := append(clone(head), hop[:len(hop)-1]...)
 	last := hop[len(hop)-1]

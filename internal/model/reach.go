@@ -33,6 +33,12 @@ type reacher struct {
 	setUnions   map[string]*roleSetUnion
 	namedBy     map[string][]string
 	inRoleSet   int
+	// walkHopSets, hopSetNotes, hopSetFrom, hopSetPools: who reaches a
+	// set of roles that is not followed (hopsetguard.go).
+	walkHopSets []string
+	hopSetNotes []hopSetNote
+	hopSetFrom  map[string]map[string]bool
+	hopSetPools map[string]string
 	notes
 }
 
@@ -50,7 +56,7 @@ func reach(fx *facts) *Model {
 	m.Endpoints = slices.Clone(m.Endpoints)
 	m.Schedules = slices.Clone(m.Schedules)
 	rh := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone(),
-		trigSets: map[string]*triggerSet{}, roleSets: map[string]*openRoles{}, memberReach: map[string]*memberReach{}, setUnions: map[string]*roleSetUnion{}}
+		trigSets: map[string]*triggerSet{}, roleSets: map[string]*openRoles{}, memberReach: map[string]*memberReach{}, setUnions: map[string]*roleSetUnion{}, hopSetPools: map[string]string{}}
 	for a, f := range fx.functions {
 		c := *f
 		c.Egress, c.DataPaths = slices.Clone(c.Egress), slices.Clone(c.DataPaths)
@@ -59,6 +65,7 @@ func reach(fx *facts) *Model {
 	rh.functionPaths()
 	rh.guestRoles()
 	rh.buildSchedules()
+	rh.warnHopSets()
 	rh.finish()
 	return rh.m
 }

@@ -402,4 +402,10 @@ type Warning struct {
 	// of a policy document), when a Statement names the same part.
 	Part    string `json:"part,omitempty"`
 	Message string `json:"message"`
+	// Guarded, on a hop-set warning: a function that must stay away from
+	// the data (egress, hot, viewer, or undeclared with a way out) or that
+	// an unauthenticated entry point fronts, or an open identity pool,
+	// whose chain reaches the role; "" when none does. LSL-015 then
+	// reports the gap at medium.
+	Guarded string `json:"guarded,omitempty"`
 }
