@@ -114,6 +114,11 @@ func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPat
 			kept = append(kept, l)
 		}
 		lost = kept
+		if out.Approx && onlyConditions(out.Why) && len(sortedUnique(slices.Clone(addrs))) <= 1 {
+			// An undecided condition whose other arm names nothing in the
+			// plan (count = 0, null) leaves one candidate: no guess.
+			out.Approx, out.Why = false, nil
+		}
 		if len(addrs) == 0 {
 			if len(lost) == 0 && !settled {
 				lost = refs
@@ -123,6 +128,17 @@ func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPat
 	}
 	out.Addrs = sortedUnique(out.Addrs)
 	return out
+}
+
+// onlyConditions: every reason for an approximation is an undecided
+// condition (source.Guess), not a module's for_each expression.
+func onlyConditions(why []string) bool {
+	for _, w := range why {
+		if !strings.HasPrefix(w, "the condition") {
+			return false
+		}
+	}
+	return true
 }
 
 // sortedCopy is sortedUnique on a copy, for slices the facts own.

@@ -276,16 +276,20 @@ func (rh *reacher) routeEgress(f *Function, s *Subnet, dualStack bool, sg sgEgre
 		if mayDest {
 			routeStep = assume(routeStep, rt.Address, "the route's destination "+rt.Destination+" is not fully known (unknown at plan time, a prefix list the plan does not hold, or VPC ranges unknown)", "it includes public addresses")
 		}
+		subnetStep := Step{Kind: "subnet", Address: s.Address, Detail: "subnet " + s.CIDR}
+		if f.subnetGuess != "" {
+			subnetStep = assume(subnetStep, f.Address, f.subnetGuess, "the function is in "+s.Address+" (worst case)")
+		}
 		steps := []Step{
 			fnStep(f),
-			{Kind: "subnet", Address: s.Address, Detail: "subnet " + s.CIDR},
+			subnetStep,
 			{Kind: "route_table", Address: s.RouteTable, Detail: "effective route table"},
 			routeStep,
 			hop.step,
 			sgStep,
 			{Kind: "internet", Detail: "internet"},
 		}
-		f.Egress = append(f.Egress, Path{Kind: hop.pathKind, Target: "internet", Steps: steps, Unresolved: hop.assumed || mayDest || !admitted})
+		f.Egress = append(f.Egress, Path{Kind: hop.pathKind, Target: "internet", Steps: steps, Unresolved: hop.assumed || mayDest || !admitted || f.subnetGuess != ""})
 	}
 }
 

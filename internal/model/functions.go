@@ -71,6 +71,9 @@ func (fx *facts) buildFunctions() {
 			sg := fx.link(r, vc, vu, "security_group_ids", []string{"vpc_config", "security_group_ids"}, sgTypes...)
 			f.Subnets = append(sn.Addrs, sn.Raw...)
 			f.SecurityGroups = append(sg.Addrs, sg.Raw...)
+			if sn.Approx && len(f.Subnets) > 1 {
+				f.subnetGuess = "vpc_config.subnet_ids is one of " + strings.Join(f.Subnets, ", ") + ": " + strings.Join(sortedUnique(slices.Clone(sn.Why)), "; ")
+			}
 			if sg.Approx && len(f.SecurityGroups) > 1 {
 				f.sgGuess = "vpc_config.security_group_ids is one of " + strings.Join(f.SecurityGroups, ", ") + ": " + strings.Join(sortedUnique(slices.Clone(sg.Why)), "; ")
 			}

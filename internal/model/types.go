@@ -151,6 +151,9 @@ type Function struct {
 	// (a conditional or a for_each value that could not be narrowed);
 	// it is what was unknown, and every path through them assumes it.
 	sgGuess string
+	// subnetGuess: the subnets are one of several sets (a conditional the
+	// sources could not decide); every way out through them assumes it.
+	subnetGuess string
 }
 
 // Role is an IAM role with every policy it carries, flattened. IAM users

@@ -148,15 +148,19 @@ func narrowConditional(x *hclsyntax.ConditionalExpr, sc *scope, sel []string, de
 	narrow(x.TrueResult, sc, sel, depth+1, &t)
 	narrow(x.FalseResult, sc, sel, depth+1, &f)
 	*out = append(append(*out, t...), f...)
-	if len(t) > 0 && len(f) > 0 && dependsOnInstance(x.Condition) {
-		*out = append(*out, Guess+conditionText(x.Condition)+" could not be evaluated for this instance")
+	if len(t) > 0 && len(f) > 0 {
+		why := " could not be evaluated for this instance"
+		if !dependsOnInstance(x.Condition) {
+			why = " could not be evaluated from the sources and the plan's variables"
+		}
+		*out = append(*out, Guess+conditionText(x.Condition)+why)
 	}
 }
 
 // dependsOnInstance: the condition reads each or count, so its instances
-// may take different arms. A condition that does not is the same for every
-// instance, and the plan's instances already drop an arm that creates
-// nothing (count = 0).
+// may take different arms. One that does not is the same for every
+// instance; undecided, it is still a guess, unless the plan's instances
+// leave one arm naming nothing (count = 0), which the model checks.
 func dependsOnInstance(cond hclsyntax.Expression) bool {
 	for _, t := range cond.Variables() {
 		if r := t.RootName(); r == "each" || r == "count" {

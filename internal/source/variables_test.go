@@ -36,6 +36,29 @@ func TestArgumentConditionDecidedByThePlansVariables(t *testing.T) {
 	}
 }
 
+func TestUndecidedConditionIsAGuessEvenWithoutEach(t *testing.T) {
+	c := load(t, "testdata/rootvar")
+	c.SetRootVariables(map[string]any{"private": true})
+	got, ok := c.Argument("undecided", "", "subnet_ids")
+	if !ok {
+		t.Fatal("argument subnet_ids of module.undecided not read")
+	}
+	var guesses []string
+	for _, r := range got {
+		if strings.HasPrefix(r, Guess) {
+			guesses = append(guesses, r)
+		}
+	}
+	if len(guesses) != 1 || !strings.Contains(guesses[0], "aws_subnet.private[0].map_public_ip_on_launch") || !strings.Contains(guesses[0], "main.tf:") {
+		t.Fatalf("want one guess naming the condition and its place, got %q", got)
+	}
+	for _, arm := range []string{"aws_subnet.public", "aws_subnet.private"} {
+		if !slices.ContainsFunc(got, func(r string) bool { return strings.HasPrefix(r, arm) }) {
+			t.Errorf("arm %s missing from %q", arm, got)
+		}
+	}
+}
+
 func TestConstVariableReadsTheCallersArgumentOrTheDefault(t *testing.T) {
 	c := load(t, "testdata/rootvar")
 	c.SetRootVariables(map[string]any{"private": "not a bool"})
