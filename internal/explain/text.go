@@ -24,30 +24,15 @@ func writeAssumptions(b *strings.Builder, indent string, as []model.Assumption) 
 	}
 }
 
+// marks is how explain marks a step that is not read as a fact.
+var marks = report.Marks{Unknown: markUnknown, Assumed: markAssumed}
+
 // StepText renders one link: its detail (or kind and address), marked when
-// it was resolved from an unknown value.
-func StepText(s model.Step) string {
-	text := report.StepDetail(s)
-	if text == "" {
-		text = strings.TrimSpace(s.Kind + " " + s.Address)
-	}
-	if s.FromUnknown {
-		text += " " + markUnknown
-	}
-	if s.Assumption != nil {
-		text += " " + markAssumed
-	}
-	return text
-}
+// it was resolved from an unknown value or assumed.
+func StepText(s model.Step) string { return report.StepText(s, marks) }
 
 // Chain renders a path as one line: a → b → c.
-func Chain(steps []model.Step) string {
-	kinds, labels := make([]string, len(steps)), make([]string, len(steps))
-	for i, s := range steps {
-		kinds[i], labels[i] = s.Kind, StepText(s)
-	}
-	return report.JoinPath(kinds, labels)
-}
+func Chain(steps []model.Step) string { return report.PathText(steps, marks) }
 
 // Text renders the explanation for a terminal.
 func (e *Explanation) Text() string {
@@ -156,21 +141,18 @@ func writePath(b *strings.Builder, indent string, p model.Path, prefix string, a
 	writeAssumptions(b, indent+"  ", model.PathAssumptions(p))
 }
 
-// writeSteps numbers the steps of an evidence chain, one a line.
+// writeSteps numbers the steps of an evidence chain, one a line, each with
+// its place in the sources.
 func writeSteps(b *strings.Builder, indent string, steps []model.Step, at func(string) string) {
-	for i, s := range steps {
-		addr := ""
-		if s.Address != "" {
-			addr = " " + s.Address
+	for _, l := range report.StepLines(steps, marks) {
+		addr, mark := "", ""
+		if l.Address != "" {
+			addr = " " + l.Address
 		}
-		mark := ""
-		if s.FromUnknown {
-			mark = "  " + markUnknown
+		for _, m := range l.Marks {
+			mark += "  " + m
 		}
-		if s.Assumption != nil {
-			mark += "  " + markAssumed
-		}
-		fmt.Fprintf(b, "%s%d. %s%s: %s%s%s\n", indent, i+1, s.Kind, addr, s.Detail, mark, at(s.Address))
+		fmt.Fprintf(b, "%s%d. %s%s: %s%s%s\n", indent, l.N, l.Kind, addr, l.Detail, mark, at(l.Address))
 	}
 }
 

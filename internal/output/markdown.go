@@ -130,16 +130,16 @@ func writeDetails(bw *bufio.Writer, f report.Finding) {
 	if len(f.Path) > 0 {
 		fmt.Fprintf(bw, "**Path:** %s\n\n", mdCell(PathString(f.Path)))
 		bw.WriteString("| # | kind | address | detail |\n|---:|---|---|---|\n")
-		for i, s := range f.Path {
-			detail := mdCell(s.Detail)
-			if s.FromUnknown {
-				detail += " _(resolved from a value unknown at plan time)_"
+		for _, l := range report.StepLines(f.Path, marks) {
+			detail := mdCell(l.Detail)
+			for _, m := range l.Marks {
+				detail += " _" + mdCell(m) + "_"
 			}
 			addr := ""
-			if s.Address != "" {
-				addr = "`" + mdCode(s.Address) + "`"
+			if l.Address != "" {
+				addr = "`" + mdCode(l.Address) + "`"
 			}
-			fmt.Fprintf(bw, "| %d | %s | %s | %s |\n", i+1, mdCell(s.Kind), addr, detail)
+			fmt.Fprintf(bw, "| %d | %s | %s | %s |\n", l.N, mdCell(l.Kind), addr, detail)
 		}
 		bw.WriteString("\n")
 	}

@@ -132,23 +132,11 @@ func copyCounts(m map[string]int) map[string]int {
 // SortFindings orders findings as the JSON contract does (report.Less).
 func SortFindings(fs []report.Finding) { report.Sort(fs) }
 
-// StepLabel is the short human form of one evidence step.
-func StepLabel(s model.Step) string {
-	label := report.StepDetail(s)
-	if label == "" {
-		label = s.Address
-	}
-	if label == "" {
-		label = s.Kind
-	}
-	if s.FromUnknown {
-		label += " (resolved from a value unknown at plan time)"
-	}
-	if s.Assumption != nil && !strings.Contains(label, "assum") {
-		label += " (assumed)"
-	}
-	return label
-}
+// marks is how the report formats mark a step that is not read as a fact.
+var marks = report.Marks{Unknown: "(resolved from a value unknown at plan time)", Assumed: "(assumed)"}
+
+// StepLabel is the short human form of one evidence step (report.StepText).
+func StepLabel(s model.Step) string { return report.StepText(s, marks) }
 
 // assumptionNote is the sentence every format puts before a finding's
 // assumptions.
@@ -162,13 +150,7 @@ func nonNilAssumptions(as []model.Assumption) []model.Assumption {
 }
 
 // PathString renders an evidence chain as "a → b → c".
-func PathString(steps []model.Step) string {
-	kinds, labels := make([]string, len(steps)), make([]string, len(steps))
-	for i, s := range steps {
-		kinds[i], labels[i] = s.Kind, StepLabel(s)
-	}
-	return report.JoinPath(kinds, labels)
-}
+func PathString(steps []model.Step) string { return report.PathText(steps, marks) }
 
 // rulesOf merges the catalogue with the rules that occur in the report, so
 // that a user policy without catalogue entry still gets a rule. Sorted by id.
