@@ -49,5 +49,9 @@ func (l *Location) InModule() string {
 		return "in module file " + l.Lines()
 	}
 	in := Location{File: l.ModuleFile, StartLine: l.StartLine, EndLine: l.EndLine}
-	return fmt.Sprintf("in module source %q, %s", l.ModuleSource, in.Lines())
+	src := fmt.Sprintf("%q", l.ModuleSource)
+	if l.ModuleVersion != "" {
+		src += " (version " + l.ModuleVersion + ")"
+	}
+	return fmt.Sprintf("in module source %s, %s", src, in.Lines())
 }

@@ -60,6 +60,8 @@ type Location struct {
 	// a local module above the repository).
 	ModuleSource string `json:"module_source,omitempty"`
 	ModuleFile   string `json:"module_file,omitempty"`
+	// ModuleVersion is the version the module call pins, if it writes one.
+	ModuleVersion string `json:"module_version,omitempty"`
 }
 
 // KindInSource marks a waiver that is a `letsleep:ignore` comment in the

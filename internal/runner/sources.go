@@ -119,7 +119,7 @@ func (s *Sources) Locate(addr string) *report.Location {
 	if p.Call != nil {
 		loc.Call = s.location(*p.Call)
 	}
-	loc.ModuleSource, loc.ModuleFile = p.ModuleSource, p.ModuleFile
+	loc.ModuleSource, loc.ModuleFile, loc.ModuleVersion = p.ModuleSource, p.ModuleFile, p.ModuleVersion
 	return loc
 }
 

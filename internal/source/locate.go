@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/letsleep/letsleep/internal/tfaddr"
 )
 
@@ -20,6 +22,8 @@ type Place struct {
 	// relative to that module's folder: together they name the block for a
 	// reader whose checkout does not hold the module folder.
 	ModuleSource, ModuleFile string
+	// ModuleVersion is the version that call pins, when it writes one.
+	ModuleVersion string
 }
 
 // Locate finds the block of a resource instance address such as
@@ -49,14 +53,44 @@ func (c *Config) Locate(address string) (Place, bool) {
 			rr := call.Range
 			p.Call = &rr
 		}
-		if inner := c.calls[strings.Join(calls, ".")]; inner != nil {
-			p.ModuleSource = inner.Source
-		}
-		if rel, err := filepath.Rel(m.Dir, r.Range.File); err == nil && !strings.HasPrefix(rel, "..") {
-			p.ModuleFile = filepath.ToSlash(rel)
-		}
+		p.ModuleSource, p.ModuleVersion, p.ModuleFile = c.moduleOf(calls, m, r.Range.File)
 	}
 	return p, true
+}
+
+// moduleOf names the module that holds file for a reviewer, who sees the
+// root module's call at the finding: the source string of that same call
+// as written there (and the version it pins) with file's path inside its
+// folder. Only a nested module that is not inside that folder (a registry
+// module the outer one calls) is named by its own call instead, the way
+// its caller writes it.
+func (c *Config) moduleOf(calls []string, m *Module, file string) (src, version, rel string) {
+	for _, n := range []int{1, len(calls)} {
+		call := c.calls[strings.Join(calls[:n], ".")]
+		dir := m.Dir
+		if n == 1 {
+			if mod := c.Module(calls[0]); mod != nil {
+				dir = mod.Dir
+			}
+		}
+		if call == nil {
+			continue
+		}
+		if r, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(r, "..") {
+			return call.Source, constString(attrOrNil(call.Args, "version")), filepath.ToSlash(r)
+		}
+	}
+	if inner := c.calls[strings.Join(calls, ".")]; inner != nil {
+		return inner.Source, constString(attrOrNil(inner.Args, "version")), ""
+	}
+	return "", "", ""
+}
+
+func attrOrNil(args map[string]hclsyntax.Expression, name string) hclsyntax.Expression {
+	if e, ok := args[name]; ok {
+		return e
+	}
+	return nil
 }
 
 // splitAddress splits an instance address into its module call names and
@@ -79,10 +113,20 @@ func splitAddress(addr string) ([]string, string) {
 	return calls, addr
 }
 
-// resourceKey drops the instance key: aws_x.y[0] → aws_x.y.
+// resourceKey drops the instance key, and what names a part of the
+// resource (an inline_policy block, as policy steps name it):
+// aws_x.y[0] → aws_x.y, aws_iam_role.r.inline_policy[app] → aws_iam_role.r.
 func resourceKey(s string) string {
 	if i := strings.IndexByte(s, '['); i >= 0 {
-		return s[:i]
+		s = s[:i]
+	}
+	parts := strings.SplitN(s, ".", 4)
+	n := 2
+	if parts[0] == "data" {
+		n = 3
+	}
+	if len(parts) > n {
+		return strings.Join(parts[:n], ".")
 	}
 	return s
 }

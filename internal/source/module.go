@@ -121,6 +121,9 @@ func (m *Module) addFile(body *hclsyntax.Body, comments []comment, filename stri
 
 // constString is the value of a literal string expression, or "".
 func constString(e hclsyntax.Expression) string {
+	if e == nil {
+		return ""
+	}
 	v, diags := e.Value(nil)
 	if diags.HasErrors() || !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
 		return ""
