@@ -17,9 +17,11 @@
 #   - terraform, ip, nft, unshare, nsenter, initdb, pg_ctl, postgres and
 #     setpriv are shadowed on PATH by shims that log each call before
 #     running the real tool: the run fails if any was called.
-#   - `ip netns list` is compared before and after (a namespace that appears
-#     meanwhile is reported; another lab running on the machine would show
-#     up there too, so run this where no lab runs, as CI does).
+#   - Every second while the tests run, each process of the user is checked
+#     for a network or user namespace other than the host's: the run fails
+#     if one had its own. (Named namespaces, `ip netns list`, cannot be made
+#     by the user: /run/netns is root's. Those that appear meanwhile come
+#     from another lab on the machine and are only reported.)
 #   - Every test that needs a tier must have said it skipped (the loud
 #     testtier line): the script counts them from `go test -json`.
 set -euo pipefail
@@ -90,12 +92,26 @@ done
 
 before=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
 out="$base/home/go-test.json"
+nslog="$base/home/namespaces"
+: >"$nslog"
+hostns="$(readlink /proc/$$/ns/net) $(readlink /proc/$$/ns/user)"
 set +e
 setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs \
   env -i HOME="$base/home" USER="$user" PATH="$shims:$goroot/bin:$realpath_" \
   GOPATH="$base/gopath" GOMODCACHE="$base/gopath/pkg/mod" GOCACHE="$base/gocache" \
   GOPROXY="$proxies" GOTOOLCHAIN=local GOFLAGS=-buildvcs=false TMPDIR=/tmp \
-  sh -c 'cd "$1" && go test -count=1 -json ./...' _ "$base/src" >"$out" 2>"$base/home/go-test.stderr"
+  sh -c 'cd "$1" && go test -count=1 -json ./...' _ "$base/src" >"$out" 2>"$base/home/go-test.stderr" &
+gotest=$!
+# Bounded: once a second for as long as go test runs, at most 3 hours.
+for _ in $(seq 10800); do
+  kill -0 "$gotest" 2>/dev/null || break
+  for pid in $(pgrep -u "$uid"); do
+    net=$(readlink "/proc/$pid/ns/net") && usr=$(readlink "/proc/$pid/ns/user") || continue # gone meanwhile
+    [ "$net $usr" = "$hostns" ] || echo "$pid $(cat "/proc/$pid/comm" 2>/dev/null) $net $usr" >>"$nslog"
+  done
+  sleep 1
+done
+wait "$gotest"
 rc=$?
 set -e
 after=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
@@ -113,10 +129,14 @@ if [ -s "$log" ]; then
   sed 's/^/  /' "$log" >&2
   fail=1
 fi
-new=$(comm -13 <(echo "$before") <(echo "$after") | grep -v '^$' || true)
-if [ -n "$new" ]; then
-  echo "test-nonroot: network namespaces appeared during the run (is another lab running?): $new" >&2
+if [ -s "$nslog" ]; then
+  echo "test-nonroot: a process of $user ran in its own namespace (pid, command, net and user namespace):" >&2
+  sort -u -k2 "$nslog" | sed 's/^/  /' >&2
   fail=1
+fi
+new=$(comm -13 <(echo "$before") <(echo "$after") | grep -v '^$' | tr '\n' ' ' || true)
+if [ -n "$new" ]; then
+  echo "test-nonroot: note: named network namespaces appeared meanwhile ($new); $user cannot make those (/run/netns is root's): another lab ran beside this run"
 fi
 passed=$(jq -r 'select(.Action=="pass" and .Test != null) | .Test' "$out" | wc -l)
 skipped=$(jq -r 'select(.Action=="skip" and .Test != null) | .Test' "$out" | wc -l)
@@ -132,4 +152,4 @@ if [ "$fail" -ne 0 ]; then
   echo "test-nonroot: FAILED (above): $summary" >&2
   exit 1
 fi
-echo "test-nonroot: $summary; no privileged or terraform tool called, no namespace made"
+echo "test-nonroot: $summary; no privileged or terraform tool called, no process of $user in a namespace of its own"
