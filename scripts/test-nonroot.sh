@@ -3,7 +3,8 @@
 # and no CI, plain `go test ./...` passes and starts nothing privileged (no
 # network namespace, no nftables, no PostgreSQL, no terraform).
 #
-# Run as root (it creates the user). Idempotent: the user, its module and
+# Run as root (it creates the user); .ci/run runs it after make test. One
+# run at a time (a lock file), and idempotent: the user, its module and
 # build caches persist under $LETSLEEP_NONROOT_DIR (default
 # /var/tmp/letsleep-nonroot) so a second run only rebuilds what changed.
 #
@@ -36,6 +37,15 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 start=$(date +%s)
+# One run at a time (two CI clones may run side by side): the runs share
+# the user, the caches and the copy of the tree at a fixed path, which
+# keeps the build cache warm.
+mkdir -p "$base"
+exec 8>"$base/lock"
+if ! flock -w 3600 8; then
+  echo "test-nonroot: another run held $base/lock for an hour; giving up" >&2
+  exit 1
+fi
 goroot=$("$GO" env GOROOT)
 proxies=$("$GO" env GOPROXY)
 modcache=$("$GO" env GOMODCACHE)
