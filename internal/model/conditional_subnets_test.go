@@ -1,14 +1,11 @@
 package model
 
 import (
-	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/source"
 )
 
@@ -33,23 +30,10 @@ func (u undecidedSubnets) Argument(path, instance, name string, sel ...string) (
 // worst case, resting on an assumption that names both sets.
 func TestConditionalSubnetsAreDecidedByThePlanOrAssumed(t *testing.T) {
 	dir := filepath.Join("..", "..", "terraform", "community", "conditional-intra-clean")
-	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "community-modules")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)
-		}
-		t.Skip("SKIPPED: ../shared/community-modules is missing (CI has it)")
-	}
 	const control = "module.control.aws_lambda_function.this[0]"
 	build := func(isolate bool, undecided bool) *Function {
 		t.Helper()
-		p, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, err := source.Load(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, src := communityInputs(t, dir, true)
 		src.SetRootVariables(map[string]any{"isolate_control": isolate})
 		var s Sources = src
 		if undecided {

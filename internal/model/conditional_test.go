@@ -2,7 +2,6 @@ package model
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,21 +31,7 @@ func (u undecidedSGs) Argument(path, instance, name string, sel ...string) ([]st
 // condition, and none is a fact (IAM paths, which do not go through the
 // groups, stay facts).
 func TestConditionalSecurityGroupIsDecidedOrAssumed(t *testing.T) {
-	dir := filepath.Join("..", "..", "terraform", "community", "vpc-cidr-db-nat")
-	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "community-modules")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)
-		}
-		t.Skip("SKIPPED: ../shared/community-modules is missing (CI has it)")
-	}
-	p, err := plan.Load(context.Background(), filepath.Join(dir, "plan.json"), plan.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := source.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, src := communityInputs(t, filepath.Join("..", "..", "terraform", "community", "vpc-cidr-db-nat"), true)
 	const ledger = `module.fn["ledger"].module.lambda.aws_lambda_function.this[0]`
 	const ledgerSG, egressSG = "module.ledger_sg.aws_security_group.this_name_prefix[0]", "module.egress_sg.aws_security_group.this_name_prefix[0]"
 	fn := func(m *Model) *Function {

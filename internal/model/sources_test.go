@@ -24,6 +24,23 @@ func buildCommunity(t *testing.T, name string, withSource bool) *Model {
 // committed stacks under terraform/community).
 func buildCommunityDir(t *testing.T, dir string, withSource bool) *Model {
 	t.Helper()
+	p, c := communityInputs(t, dir, withSource)
+	var src Sources
+	if c != nil {
+		src = c
+	}
+	m, err := BuildWithSources(p, Config{}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// communityInputs loads a stack's plan and, withSource, its sources (nil
+// otherwise); it skips loudly, or fails under CI, without
+// ../shared/community-modules.
+func communityInputs(t *testing.T, dir string, withSource bool) (*plan.Plan, *source.Config) {
+	t.Helper()
 	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "community-modules")); err != nil && withSource {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true but ../shared/community-modules is missing: %v", err)
@@ -34,19 +51,14 @@ func buildCommunityDir(t *testing.T, dir string, withSource bool) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var src Sources
-	if withSource {
-		c, err := source.Load(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src = c
+	if !withSource {
+		return p, nil
 	}
-	m, err := BuildWithSources(p, Config{}, src)
+	c, err := source.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return p, c
 }
 
 func dump(t *testing.T, v any) string {
