@@ -354,6 +354,9 @@ func (fx *facts) computeTargets(action string) []grantTarget {
 	default:
 		out = fx.hopTargets(action)
 	}
+	for i := range out {
+		out[i].shape = inRegion(out[i].shape, fx.regionOf(out[i].addr))
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
 	return out
 }

@@ -52,6 +52,49 @@ func providerScopes(cfg *tfjson.Config) map[string]string {
 	return out
 }
 
+// regionOf is the region of the resource at addr: its own `region`
+// argument (AWS provider 6 takes one per resource) when known, else the
+// region literal of its provider configuration; "" when the plan does not
+// tell (unset, unknown, or not a literal), and the ARN is then unscoped.
+func (rx *resolved) regionOf(addr string) string {
+	r := rx.ix.byAddr[addr]
+	if r == nil {
+		return ""
+	}
+	if own, ok := r.Values["region"].(string); ok && own != "" {
+		return own
+	}
+	if _, unknown := r.Unknown["region"]; unknown {
+		return ""
+	}
+	_, region, _ := strings.Cut(rx.scopeOf(r, r.Type), "|region=")
+	if region == "unset" || strings.HasPrefix(region, "?") {
+		return ""
+	}
+	return region
+}
+
+// inRegion fills the region of ARN shapes with the region of the target's
+// provider configuration, when the plan tells it: a literal ARN of another
+// region in a policy document (`arn:aws:secretsmanager:us-east-1:…`) then
+// no longer meets a resource planned in eu-west-1. IAM ARNs have no
+// region and are left as they are; so is a shape whose region is written.
+func inRegion(shapes []string, region string) []string {
+	if region == "" || len(shapes) == 0 {
+		return shapes
+	}
+	out := make([]string, len(shapes))
+	for i, s := range shapes {
+		sp := strings.SplitN(s, ":", 6)
+		if len(sp) == 6 && sp[3] == "*" {
+			sp[3] = region
+			s = strings.Join(sp, ":")
+		}
+		out[i] = s
+	}
+	return out
+}
+
 // scopeOf is the scope a resource's joins by name to resources of type typ
 // stay in ("" when the plan does not tell: the join is not scoped).
 func (rx *resolved) scopeOf(r *res, typ string) string {

@@ -125,3 +125,38 @@ func TestNameJoinsStayInProviderScope(t *testing.T) {
 		}
 	}
 }
+
+// TestLiteralARNsStayInTheirRegion: a policy of the eu-west-1 provider
+// that grants secret reads on a literal us-east-1 ARN pattern meets the
+// secret "db-creds" of the us-east-1 provider only, not the one of the
+// same name planned in eu-west-1; a role named by a literal ARN links the
+// role of the function's own provider configuration.
+func TestLiteralARNsStayInTheirRegion(t *testing.T) {
+	m := buildFixture(t, "providerarns", Config{})
+	var grants []string
+	for _, r := range m.Roles {
+		if r.Address != "aws_iam_role.reader" {
+			continue
+		}
+		for _, g := range r.Grants {
+			grants = append(grants, g.Action+" "+g.Target)
+		}
+	}
+	if want := "secretsmanager:GetSecretValue aws_secretsmanager_secret.there"; strings.Join(grants, ",") != want {
+		t.Errorf("reader's grants %v, want only %s (the us-east-1 secret)", grants, want)
+	}
+	if f := fn(t, m, "aws_lambda_function.fn"); f.ExecutionRole != "aws_iam_role.app" {
+		t.Errorf("fn's role %q, want aws_iam_role.app (its own provider's role app)", f.ExecutionRole)
+	}
+}
+
+func TestInRegion(t *testing.T) {
+	got := inRegion([]string{"arn:aws:secretsmanager:*:*:secret:x-??????", "arn:aws:iam::*:role/x", "arn:aws:rds:us-east-1:*:cluster:c"}, "eu-west-1")
+	want := []string{"arn:aws:secretsmanager:eu-west-1:*:secret:x-??????", "arn:aws:iam::*:role/x", "arn:aws:rds:us-east-1:*:cluster:c"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("inRegion = %v, want %v", got, want)
+	}
+	if got := inRegion(want[:1], ""); got[0] != want[0] {
+		t.Errorf("no region changed the shape: %v", got)
+	}
+}
