@@ -429,6 +429,7 @@ func (fx *facts) computeGrants(rs *roleState) {
 	for i, s := range rs.stmts {
 		iamStmts[i] = s.s
 	}
+	shareable := !hasDeny(iamStmts)
 	for _, action := range grantActions {
 		allowances := iam.Allowances(iamStmts, action)
 		if len(allowances) == 0 {
@@ -436,42 +437,16 @@ func (fx *facts) computeGrants(rs *roleState) {
 		}
 		ti := fx.targetsFor(action)
 		for _, al := range allowances {
-			targets := ti.candidates(action, al.Pattern)
-			if al.Pattern == UnknownResource {
-				targets = ti.scoped(rs.stmts[al.Statement].scope)
-			}
 			st := rs.stmts[al.Statement]
 			via := fx.grantSteps(rs, st, al)
-			var hits []grantHit
-			for _, t := range targets {
-				hit, fromUnknown := patternHits(al.Pattern, t)
-				if !hit {
-					continue
+			hs := fx.hitsFor(action, al, st, shareable, func() []grantHit {
+				targets := ti.candidates(action, al.Pattern)
+				if al.Pattern == UnknownResource {
+					targets = ti.scoped(st.scope)
 				}
-				if al.NotResource {
-					// "everything except": a target named in NotResource is out.
-					excluded := false
-					for _, nr := range st.s.NotResources {
-						if h, _ := patternHits(nr, t); h && t.arn != "" {
-							excluded = true
-						}
-					}
-					if excluded {
-						continue
-					}
-				}
-				cond := al.Conditional
-				if t.arn != "" {
-					denied, maybe := iam.DeniedFor(iamStmts, action, t.arn)
-					if denied {
-						continue
-					}
-					cond = cond || maybe
-				}
-				hits = append(hits, grantHit{t: t, fromUnknown: fromUnknown, cond: cond})
-			}
-			matched := len(hits) > 0
-			for _, g := range fx.grantsOf(action, al, st, via, hits) {
+				return matchTargets(iamStmts, action, al, st, targets)
+			})
+			for _, g := range grantsOf(action, al, st, via, hs) {
 				rs.grants = append(rs.grants, g)
 				if st.assumed {
 					if rs.assumed == nil {
@@ -480,7 +455,7 @@ func (fx *facts) computeGrants(rs *roleState) {
 					rs.assumed[grantKey(g)] = true
 				}
 			}
-			if !matched {
+			if !hs.matched {
 				g := Grant{Action: action, Resource: al.Pattern, Broad: iam.Broad(al.Pattern) || al.NotResource, Conditional: al.Conditional, Via: via}
 				rs.grants = append(rs.grants, g)
 			}
@@ -501,32 +476,53 @@ func (fx *facts) computeGrants(rs *roleState) {
 	})
 }
 
+// matchTargets is every target of targets that the allowance reaches and
+// no Deny of the role removes.
+func matchTargets(iamStmts []iam.Statement, action string, al iam.Allowance, st stmt, targets []grantTarget) []grantHit {
+	var hits []grantHit
+	for _, t := range targets {
+		hit, fromUnknown := patternHits(al.Pattern, t)
+		if !hit {
+			continue
+		}
+		if al.NotResource {
+			// "everything except": a target named in NotResource is out.
+			excluded := false
+			for _, nr := range st.s.NotResources {
+				if h, _ := patternHits(nr, t); h && t.arn != "" {
+					excluded = true
+				}
+			}
+			if excluded {
+				continue
+			}
+		}
+		cond := al.Conditional
+		if t.arn != "" {
+			denied, maybe := iam.DeniedFor(iamStmts, action, t.arn)
+			if denied {
+				continue
+			}
+			cond = cond || maybe
+		}
+		hits = append(hits, grantHit{t: t, fromUnknown: fromUnknown, cond: cond})
+	}
+	return hits
+}
+
 // grantHit is one target an allowance reaches.
 type grantHit struct {
 	t                 grantTarget
 	fromUnknown, cond bool
 }
 
-// grantsOf turns an allowance's hits into grants: one per target, or, when
-// more than ListedTargets hits share their flags, one grant naming the set
-// of them. A grant per target made a plan of N tenants granted "*" hold
-// N² grants.
-func (fx *facts) grantsOf(action string, al iam.Allowance, st stmt, via []Step, hits []grantHit) []Grant {
+// grantsOf turns an allowance's hits into grants: one per listed target
+// and one per set (groupHits). A grant per target made a plan of N tenants
+// granted "*" hold N² grants.
+func grantsOf(action string, al iam.Allowance, st stmt, via []Step, hs hitSets) []Grant {
 	broad := iam.Broad(al.Pattern) || al.NotResource
-	kind := setKindOf(action)
-	type flags struct{ fromUnknown, cond bool }
-	groups := map[flags][]grantHit{}
-	if kind != "" && al.Pattern != UnknownResource && len(hits) > ListedTargets {
-		for _, h := range hits {
-			k := flags{h.fromUnknown, h.cond}
-			groups[k] = append(groups[k], h)
-		}
-	}
-	var out []Grant
-	for _, h := range hits {
-		if len(groups[flags{h.fromUnknown, h.cond}]) > ListedTargets {
-			continue
-		}
+	out := make([]Grant, 0, len(hs.listed)+len(hs.sets))
+	for _, h := range hs.listed {
 		t := h.t
 		g := Grant{Action: action, Resource: al.Pattern, Target: t.addr, Broad: broad, Conditional: h.cond}
 		hitStep := Step{Kind: targetKind(action), Address: t.addr, Detail: "matched " + al.Pattern, FromUnknown: h.fromUnknown || st.FromUnknown}
@@ -536,19 +532,10 @@ func (fx *facts) grantsOf(action string, al iam.Allowance, st stmt, via []Step, 
 		g.Via = append(append([]Step{}, via...), hitStep)
 		out = append(out, g)
 	}
-	for _, k := range []flags{{false, false}, {false, true}, {true, false}, {true, true}} {
-		hs := groups[k]
-		if len(hs) <= ListedTargets {
-			continue
-		}
-		addrs := make([]string, len(hs))
-		for i, h := range hs {
-			addrs[i] = h.t.addr
-		}
-		ts := fx.sets.intern(kind, addrs)
-		step := setStep(ts, "matched "+al.Pattern)
-		step.FromUnknown = k.fromUnknown || st.FromUnknown
-		g := Grant{Action: action, Resource: al.Pattern, TargetSet: ts.ID, Broad: broad, Conditional: k.cond,
+	for _, fs := range hs.sets {
+		step := setStep(fs.ts, "matched "+al.Pattern)
+		step.FromUnknown = fs.flags.fromUnknown || st.FromUnknown
+		g := Grant{Action: action, Resource: al.Pattern, TargetSet: fs.ts.ID, Broad: broad, Conditional: fs.flags.cond,
 			Via: append(append([]Step{}, via...), step)}
 		out = append(out, g)
 	}

@@ -29,6 +29,9 @@ type facts struct {
 	fnByName map[string]string
 	// targetCache: grant targets per canonical action, computed once.
 	targetCache map[string]*targetIndex
+	// hitCache: the hits of an allowance, shared by the roles without a
+	// Deny (granthits.go).
+	hitCache map[hitKey]hitSets
 	// docs: parsed policy documents by text (parseDoc).
 	docs map[string]parsedDoc
 	// sets: target sets of wildcard grants (targetsets.go).

@@ -94,7 +94,7 @@ func (rh *reacher) propagate(edges []fnEdge) {
 	byCallee := map[string][]int{}
 	bySet := map[string][]int{}
 	setsOf := map[string][]string{}
-	queue := make([]int, len(edges))
+	all := make([]int, len(edges))
 	for i, e := range edges {
 		if e.toSet != "" {
 			if len(bySet[e.toSet]) == 0 {
@@ -108,12 +108,25 @@ func (rh *reacher) propagate(edges []fnEdge) {
 		} else {
 			byCallee[e.to] = append(byCallee[e.to], i)
 		}
-		queue[i] = i
+		all[i] = i
 	}
-	full := func(fa string) bool { return len(r.dbs) > 0 && r.of(r.hop, fa).count() >= len(r.dbs) }
-	for len(queue) > 0 {
-		e := edges[queue[0]]
-		queue = queue[1:]
+	// A function that reaches every database by a hop gains nothing more;
+	// it stays full, so it is remembered.
+	isFull := map[string]bool{}
+	full := func(fa string) bool {
+		if !isFull[fa] && len(r.dbs) > 0 && r.of(r.hop, fa).count() >= len(r.dbs) {
+			isFull[fa] = true
+		}
+		return isFull[fa]
+	}
+	var q edgeQueue
+	q.push(all)
+	for {
+		i, ok := q.pop()
+		if !ok {
+			break
+		}
+		e := edges[i]
 		if full(e.from) {
 			continue
 		}
@@ -124,12 +137,40 @@ func (rh *reacher) propagate(edges []fnEdge) {
 			gained = rh.propagateSet(r, e)
 		}
 		if gained {
-			queue = append(queue, byCallee[e.from]...)
+			q.push(byCallee[e.from])
 			for _, id := range setsOf[e.from] {
-				queue = append(queue, bySet[id]...)
+				q.push(bySet[id])
 			}
 		}
 	}
+}
+
+// edgeQueue is the worklist of propagate as a queue of runs of edge
+// indexes (the lists of byCallee and bySet, never changed once built).
+// A function that gains requeues every edge into a set holding it:
+// copying those lists made the queue hold N² indexes when N functions are
+// each granted invoke on all N.
+type edgeQueue struct {
+	runs [][]int
+}
+
+func (q *edgeQueue) push(run []int) {
+	if len(run) > 0 {
+		q.runs = append(q.runs, run)
+	}
+}
+
+func (q *edgeQueue) pop() (int, bool) {
+	for len(q.runs) > 0 {
+		run := q.runs[0]
+		if len(run) == 0 {
+			q.runs = q.runs[1:]
+			continue
+		}
+		q.runs[0] = run[1:]
+		return run[0], true
+	}
+	return 0, false
 }
 
 // propagateOne follows an edge to one callee: each of its paths to a

@@ -39,6 +39,8 @@ type reacher struct {
 	hopSetNotes []hopSetNote
 	hopSetFrom  map[string]map[string]bool
 	hopSetPools map[string]string
+	// setDBCache: what a grant on a target set reaches (setDatabases).
+	setDBCache map[setDBKey]setDBs
 	notes
 }
 
@@ -538,35 +540,8 @@ func (rh *reacher) setDataPaths(g Grant, via []Step, unresolved bool) []Path {
 	if ts == nil || len(via) == 0 {
 		return nil
 	}
-	kind := ""
-	type hit struct {
-		member string
-		d      *Database
-	}
-	var hits []hit
-	for _, m := range ts.Members {
-		var d *Database
-		switch g.Action {
-		case iam.ActionSecretRead, iam.ActionSSMRead:
-			kind = PathSecret
-			if s := rh.secrets[m]; s != nil && s.Database != "" {
-				d = rh.dbs[s.Database]
-			}
-		case iam.ActionDataAPI:
-			kind = PathDataAPI
-			if d = rh.dbs[m]; d != nil && !d.HTTPEndpoint {
-				d = nil
-			}
-		case iam.ActionDBConnect:
-			kind = PathRDSDBConnect
-			if d = rh.dbs[m]; d != nil && !d.IAMAuth {
-				d = nil
-			}
-		}
-		if d != nil {
-			hits = append(hits, hit{m, d})
-		}
-	}
+	sd := rh.setDatabases(g.Action, ts)
+	kind, hits := sd.kind, sd.hits
 	if len(hits) == 0 {
 		return nil
 	}
@@ -580,10 +555,67 @@ func (rh *reacher) setDataPaths(g Grant, via []Step, unresolved bool) []Path {
 		}
 		return out
 	}
-	dbs := make([]string, len(hits))
-	for i, h := range hits {
-		dbs[i] = h.d.Address
+	return []Path{{Kind: kind, TargetSet: sd.dbs.ID, Unresolved: unresolved, Steps: append(via, setStep(sd.dbs, "reaches"))}}
+}
+
+// setDBs is what a grant of one action on a target set reaches: the
+// members that lead to a database, and the set of those databases when
+// they are more than ListedTargets.
+type setDBs struct {
+	kind string
+	hits []setDBHit
+	dbs  *TargetSet
+}
+
+type setDBHit struct {
+	member string
+	d      *Database
+}
+
+type setDBKey struct{ action, set string }
+
+// setDatabases computes setDBs once per (action, set): every function of
+// a plan of N tenants granted "*" holds a grant on the same set, and
+// walking its N members per function made reach grow with N².
+func (rh *reacher) setDatabases(action string, ts *TargetSet) setDBs {
+	k := setDBKey{action, ts.ID}
+	if sd, ok := rh.setDBCache[k]; ok {
+		return sd
 	}
-	ds := rh.sets.intern(SetDatabases, dbs)
-	return []Path{{Kind: kind, TargetSet: ds.ID, Unresolved: unresolved, Steps: append(via, setStep(ds, "reaches"))}}
+	var sd setDBs
+	for _, m := range ts.Members {
+		var d *Database
+		switch action {
+		case iam.ActionSecretRead, iam.ActionSSMRead:
+			sd.kind = PathSecret
+			if s := rh.secrets[m]; s != nil && s.Database != "" {
+				d = rh.dbs[s.Database]
+			}
+		case iam.ActionDataAPI:
+			sd.kind = PathDataAPI
+			if d = rh.dbs[m]; d != nil && !d.HTTPEndpoint {
+				d = nil
+			}
+		case iam.ActionDBConnect:
+			sd.kind = PathRDSDBConnect
+			if d = rh.dbs[m]; d != nil && !d.IAMAuth {
+				d = nil
+			}
+		}
+		if d != nil {
+			sd.hits = append(sd.hits, setDBHit{m, d})
+		}
+	}
+	if len(sd.hits) > ListedTargets {
+		dbs := make([]string, len(sd.hits))
+		for i, h := range sd.hits {
+			dbs[i] = h.d.Address
+		}
+		sd.dbs = rh.sets.intern(SetDatabases, dbs)
+	}
+	if rh.setDBCache == nil {
+		rh.setDBCache = map[setDBKey]setDBs{}
+	}
+	rh.setDBCache[k] = sd
+	return sd
 }
