@@ -256,6 +256,41 @@ type roleSetUnion struct {
 	firstCall map[string]roleBest
 	callOf    map[string]fnEdge
 	hopSets   []string // the members' roles whose second set is not followed
+	// dbs: the keys of byDB, sorted; known, assumed, calleeSet: the sets
+	// of databases and callees past ListedTargets. Made on first use and
+	// shared by every caller of the set (roleSetReach).
+	dbs                       []string
+	known, assumed, calleeSet *TargetSet
+	summarised                bool
+}
+
+// summarise makes the sorted list and the sets of u once: making them per
+// caller cost N per function in a plan of N tenants granted "*".
+func (rh *reacher) summarise(u *roleSetUnion) {
+	if u.summarised {
+		return
+	}
+	u.summarised = true
+	u.dbs = sortedKeysOf(u.byDB)
+	if len(u.dbs) > ListedTargets {
+		var known, assumed []string
+		for _, d := range u.dbs {
+			if u.byDB[d].p.Unresolved {
+				assumed = append(assumed, d)
+			} else {
+				known = append(known, d)
+			}
+		}
+		if len(known) > 0 {
+			u.known = rh.sets.intern(SetDatabases, known)
+		}
+		if len(assumed) > 0 {
+			u.assumed = rh.sets.intern(SetDatabases, assumed)
+		}
+	}
+	if len(u.callees) > ListedTargets {
+		u.calleeSet = rh.sets.intern(SetFunctions, u.callees)
+	}
 }
 
 // roleSetUnionOf is the union of what the members of ts but self reach,
@@ -321,6 +356,7 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 	}
 	u := rh.roleSetUnionOf(ts, self)
 	rh.walkHopSets = append(rh.walkHopSets, u.hopSets...)
+	rh.summarise(u)
 	byDB, callees, firstCall, callOf := u.byDB, u.callees, u.firstCall, u.callOf
 	prefix := append(clone(head), hop[:len(hop)-1]...)
 	last := hop[len(hop)-1]
@@ -332,9 +368,8 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 		return steps
 	}
 	var paths []Path
-	dbs := sortedKeysOf(byDB)
-	if len(dbs) <= ListedTargets {
-		for _, d := range dbs {
+	if len(u.dbs) <= ListedTargets {
+		for _, d := range u.dbs {
 			bt := byDB[d]
 			p := bt.p
 			if p.TargetSet != "" {
@@ -343,24 +378,15 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 			paths = append(paths, Path{Kind: kind, Target: d, Unresolved: unresolved || p.Unresolved, Steps: append(memberHead(bt.member), p.Steps...)})
 		}
 	} else {
-		var known, assumed []string
-		for _, d := range dbs {
-			if byDB[d].p.Unresolved {
-				assumed = append(assumed, d)
-			} else {
-				known = append(known, d)
-			}
-		}
 		for _, group := range []struct {
-			dbs []string
-			un  bool
-		}{{known, unresolved}, {assumed, true}} {
-			if len(group.dbs) == 0 {
+			ds *TargetSet
+			un bool
+		}{{u.known, unresolved}, {u.assumed, true}} {
+			if group.ds == nil {
 				continue
 			}
-			ds := rh.sets.intern(SetDatabases, group.dbs)
-			steps := append(append(clone(head), hop...), setStep(ds, "these roles reach"))
-			paths = append(paths, Path{Kind: kind, TargetSet: ds.ID, Unresolved: group.un, Steps: steps})
+			steps := append(append(clone(head), hop...), setStep(group.ds, "these roles reach"))
+			paths = append(paths, Path{Kind: kind, TargetSet: group.ds.ID, Unresolved: group.un, Steps: steps})
 		}
 	}
 	var calls []fnEdge
@@ -371,7 +397,7 @@ func (rh *reacher) roleSetReach(id, self string, head, hop []Step, kind string, 
 			calls = append(calls, fnEdge{to: c.to, toSet: c.toSet, kind: kind, head: append(memberHead(m), c.head...), hop: c.hop, unresolved: unresolved || c.unresolved})
 		}
 	} else {
-		fs := rh.sets.intern(SetFunctions, callees)
+		fs := u.calleeSet
 		calls = append(calls, fnEdge{toSet: fs.ID, kind: kind, head: clone(head), hop: append(clone(hop), setStep(fs, "these roles can make run")), unresolved: unresolved})
 	}
 	return paths, calls

@@ -1,9 +1,9 @@
 package model
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/bits"
-	"slices"
 )
 
 // dbBits is a set of databases by their index in the sorted list: a
@@ -19,6 +19,26 @@ func (x dbBits) count() int {
 		n += bits.OnesCount64(w)
 	}
 	return n
+}
+
+// each calls f with every index in x, ascending.
+func (x dbBits) each(f func(i int)) {
+	for w, word := range x {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			f(w*64 + b)
+			word &^= 1 << b
+		}
+	}
+}
+
+// key is x as a map key.
+func (x dbBits) key() string {
+	b := make([]byte, 0, 8*len(x))
+	for _, w := range x {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	return string(b)
 }
 
 // orInto adds x to dst and tells whether dst grew.
@@ -40,6 +60,42 @@ type reachState struct {
 	dbs             []string
 	index           map[string]int
 	all, known, hop map[string]dbBits
+	// setBits: the databases of each set by id; dbSets: the set of each
+	// bitset of databases. Both made once: a plan of N functions that
+	// reach the same N databases would otherwise walk or hash N names per
+	// function.
+	setBits map[string]dbBits
+	dbSets  map[string]*TargetSet
+}
+
+// bitsOf is the databases of set id.
+func (r *reachState) bitsOf(sets *targetSets, id string) dbBits {
+	if x, ok := r.setBits[id]; ok {
+		return x
+	}
+	x := r.empty()
+	if ts := sets.get(id); ts != nil {
+		for _, d := range ts.Members {
+			if i, ok := r.index[d]; ok {
+				x.set(i)
+			}
+		}
+	}
+	r.setBits[id] = x
+	return x
+}
+
+// dbSet is the set of the databases x.
+func (r *reachState) dbSet(sets *targetSets, x dbBits) *TargetSet {
+	k := x.key()
+	if ts, ok := r.dbSets[k]; ok {
+		return ts
+	}
+	var members []string
+	x.each(func(i int) { members = append(members, r.dbs[i]) })
+	ts := sets.intern(SetDatabases, members)
+	r.dbSets[k] = ts
+	return ts
 }
 
 func (r *reachState) empty() dbBits { return make(dbBits, (len(r.dbs)+63)/64) }
@@ -58,13 +114,7 @@ func (r *reachState) of(m map[string]dbBits, fa string) dbBits {
 func (r *reachState) note(fa string, p Path, sets *targetSets) bool {
 	add := r.empty()
 	if p.TargetSet != "" {
-		if ts := sets.get(p.TargetSet); ts != nil {
-			for _, d := range ts.Members {
-				if i, ok := r.index[d]; ok {
-					add.set(i)
-				}
-			}
-		}
+		add = r.bitsOf(sets, p.TargetSet)
 	} else if i, ok := r.index[p.Target]; ok {
 		add.set(i)
 	}
@@ -82,7 +132,8 @@ func (r *reachState) note(fa string, p Path, sets *targetSets) bool {
 // plan where every function may invoke every other costs words per edge,
 // not paths per pair of functions.
 func (rh *reacher) propagate(edges []fnEdge) {
-	r := &reachState{dbs: sortedKeysOf(rh.dbs), index: map[string]int{}, all: map[string]dbBits{}, known: map[string]dbBits{}, hop: map[string]dbBits{}}
+	r := &reachState{dbs: sortedKeysOf(rh.dbs), index: map[string]int{}, all: map[string]dbBits{}, known: map[string]dbBits{}, hop: map[string]dbBits{},
+		setBits: map[string]dbBits{}, dbSets: map[string]*TargetSet{}}
 	for i, d := range r.dbs {
 		r.index[d] = i
 	}
@@ -179,16 +230,10 @@ func (rh *reacher) propagateOne(r *reachState, e fnEdge) bool {
 	caller, callee := rh.functions[e.from], rh.functions[e.to]
 	hop := r.of(r.hop, e.from)
 	gained := false
-	var fromSets []int
+	fromSets := r.empty()
 	for _, p := range callee.DataPaths[:len(callee.DataPaths):len(callee.DataPaths)] {
 		if p.TargetSet != "" {
-			if ts := rh.sets.get(p.TargetSet); ts != nil {
-				for _, d := range ts.Members {
-					if i, ok := r.index[d]; ok && !hop.has(i) && !slices.Contains(fromSets, i) {
-						fromSets = append(fromSets, i)
-					}
-				}
-			}
+			r.bitsOf(rh.sets, p.TargetSet).orInto(fromSets)
 			continue
 		}
 		i, ok := r.index[p.Target]
@@ -200,13 +245,10 @@ func (rh *reacher) propagateOne(r *reachState, e fnEdge) bool {
 		r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], rh.sets)
 		gained = true
 	}
-	var rest []int
-	for _, i := range fromSets {
-		if !hop.has(i) {
-			rest = append(rest, i)
-		}
+	for i, w := range hop {
+		fromSets[i] &^= w
 	}
-	return rh.emitHops(r, e, rest, []string{e.to}) || gained
+	return rh.emitHops(r, e, fromSets, []string{e.to}) || gained
 }
 
 // propagateSet follows an edge to a set of functions (a wildcard invoke
@@ -222,33 +264,30 @@ func (rh *reacher) propagateSet(r *reachState, e fnEdge) bool {
 			r.of(r.all, m).orInto(union)
 		}
 	}
-	hop := r.of(r.hop, e.from)
-	var gain []int
-	for i := range r.dbs {
-		if union.has(i) && !hop.has(i) {
-			gain = append(gain, i)
-		}
+	for i, w := range r.of(r.hop, e.from) {
+		union[i] &^= w
 	}
-	return rh.emitHops(r, e, gain, ts.Members)
+	return rh.emitHops(r, e, union, ts.Members)
 }
 
 // emitHops adds the caller's hop paths to the databases gain (indexes),
 // reached through one of the callees: one path per database when they are
 // few, with the first callee that reaches it as evidence; else one path to
 // the set of those reached by a known path and one to the set of the rest.
-func (rh *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []string) bool {
-	if len(gain) == 0 {
+func (rh *reacher) emitHops(r *reachState, e fnEdge, gain dbBits, callees []string) bool {
+	n := gain.count()
+	if n == 0 {
 		return false
 	}
 	caller := rh.functions[e.from]
 	hop := r.of(r.hop, e.from)
 	x := rh.expander()
-	if len(gain) <= ListedTargets {
-		for _, i := range gain {
+	if n <= ListedTargets {
+		gain.each(func(i int) {
 			d := r.dbs[i]
 			g, p, ok := r.firstCallee(x, callees, e.from, d)
 			if !ok {
-				continue
+				return
 			}
 			hop.set(i)
 			steps := e.hop
@@ -258,30 +297,30 @@ func (rh *reacher) emitHops(r *reachState, e fnEdge, gain []int, callees []strin
 			}
 			caller.DataPaths = append(caller.DataPaths, hopPath(fnEdge{kind: e.kind, head: e.head, hop: steps, unresolved: e.unresolved}, g, p))
 			r.note(e.from, caller.DataPaths[len(caller.DataPaths)-1], rh.sets)
-		}
+		})
 		return true
 	}
-	var known, assumed []string
-	for _, i := range gain {
+	known, assumed := r.empty(), r.empty()
+	gain.each(func(i int) {
 		hop.set(i)
 		if r.anyKnown(callees, e.from, i) {
-			known = append(known, r.dbs[i])
+			known.set(i)
 		} else {
-			assumed = append(assumed, r.dbs[i])
+			assumed.set(i)
 		}
-	}
+	})
 	lead := "these functions reach"
 	if e.toSet == "" {
 		lead = e.to + " reaches"
 	}
 	for _, group := range []struct {
-		dbs        []string
+		dbs        dbBits
 		unresolved bool
 	}{{known, e.unresolved}, {assumed, true}} {
-		if len(group.dbs) == 0 {
+		if group.dbs.count() == 0 {
 			continue
 		}
-		ds := rh.sets.intern(SetDatabases, group.dbs)
+		ds := r.dbSet(rh.sets, group.dbs)
 		steps := make([]Step, 0, len(e.head)+len(e.hop)+1)
 		steps = append(append(append(steps, e.head...), e.hop...), setStep(ds, lead))
 		caller.DataPaths = append(caller.DataPaths, Path{Kind: e.kind, TargetSet: ds.ID, Unresolved: group.unresolved, Steps: steps})
