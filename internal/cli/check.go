@@ -51,9 +51,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 			if err != nil {
 				return err
 			}
-			inputs := append([]string{opts.WaiversFile, opts.ConfigFile}, args...)
 			for _, t := range targets {
-				if err := checkOutputPath(t.path, inputs...); err != nil {
+				if err := checkOutput(t.path, opts, args); err != nil {
 					return err
 				}
 			}

@@ -41,7 +41,7 @@ given; every figure states its assumptions, the region's source among them.`,
 			if format != "table" && format != "json" {
 				return fmt.Errorf("unknown --format %q: cost supports table and json", format)
 			}
-			if err := checkOutputPath(outFile, args[0], opts.ConfigFile, pricesFile); err != nil {
+			if err := checkOutput(outFile, opts, args[:1], pricesFile); err != nil {
 				return err
 			}
 			co := cost.Options{Region: region}

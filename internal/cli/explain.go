@@ -34,7 +34,7 @@ Links resolved from values unknown at plan time are marked.`,
 			if format != "text" && format != "json" {
 				return fmt.Errorf("unknown --format %q: explain supports text and json", format)
 			}
-			if err := checkOutputPath(outFile, args[0], opts.ConfigFile); err != nil {
+			if err := checkOutput(outFile, opts, args[:1]); err != nil {
 				return err
 			}
 			opts.Progress = progressWriter(format)

@@ -35,7 +35,7 @@ draws one resource, module or rule's findings and their neighbours.`,
 			if format != "svg" && format != "dot" && format != "mermaid" {
 				return fmt.Errorf("unknown --format %q: graph supports svg, dot and mermaid", format)
 			}
-			if err := checkOutputPath(outFile, args[0], opts.ConfigFile); err != nil {
+			if err := checkOutput(outFile, opts, args[:1]); err != nil {
 				return err
 			}
 			opts.Progress = progressWriter(format)

@@ -26,7 +26,7 @@ func NewModelCommand() *cobra.Command {
 			if format != "json" {
 				return fmt.Errorf("unknown --format %q: model supports json", format)
 			}
-			if err := checkOutputPath(outFile, args[0], opts.ConfigFile); err != nil {
+			if err := checkOutput(outFile, opts, args[:1]); err != nil {
 				return err
 			}
 			opts.Progress = progressWriter(format)
