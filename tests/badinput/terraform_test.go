@@ -195,3 +195,20 @@ resource "aws_sqs_queue" "q" {
 		"run `terraform show -json {file} > plan.json` in that directory and pass plan.json, or pass the configuration directory",
 	}})
 }
+
+// TestBigNumberInADirectory: a variable default of 1e400, which terraform
+// writes into the plan JSON as a 401-digit integer, loads when letsleep
+// runs terraform on the directory itself (the plan file case is
+// TestPlanNumbersAndEncodings).
+func TestBigNumberInADirectory(t *testing.T) {
+	t.Parallel()
+	needTerraform(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("variable \"n\" {\n  default = 1e400\n}\n\noutput \"n\" {\n  value = var.n\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, runOpts{env: tfEnv(t), timeout: 2 * time.Minute}, "check", "--format", "json", dir)
+	if res.code != 0 {
+		t.Fatalf("directory with a 1e400 default: exit %d, want 0\nstderr:\n%s", res.code, tail(res.stderr))
+	}
+}
