@@ -49,14 +49,22 @@ func (c *Config) Document(path string, keys []string, resKey, instance, attr str
 // several static blocks of which none has that name, give ok false.
 func (c *Config) BlockDocument(path string, keys []string, resKey, instance, blockType, name, attr string) (doc string, refs []tfaddr.ScopedRef, ok bool) {
 	return c.document(path, keys, resKey, instance, func(ev *docEval, body *hclsyntax.Body, level int, iter map[string]cty.Value) hclsyntax.Expression {
-		var static []*hclsyntax.Block
+		var static, dynamic []*hclsyntax.Block
 		for _, b := range body.Blocks {
 			switch {
 			case b.Type == blockType:
 				static = append(static, b)
 			case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == blockType:
-				return nil // its elements are not placed by name here
+				dynamic = append(dynamic, b)
 			}
+		}
+		for _, d := range dynamic {
+			if e := ev.dynamicElement(d, level, iter, name, attr); e != nil {
+				return e
+			}
+		}
+		if len(dynamic) > 0 && len(static) == 0 {
+			return nil
 		}
 		for _, b := range static {
 			e := attrExpr(b.Body, "name")
@@ -72,6 +80,55 @@ func (c *Config) BlockDocument(path string, keys []string, resKey, instance, blo
 		}
 		return nil
 	})
+}
+
+// dynamicElement finds the element of a dynamic block whose content's
+// name is name, and returns its attr with the block's iterator bound in
+// iter (so the caller evaluates it for that element); nil when no element
+// can be read or none has that name.
+func (ev *docEval) dynamicElement(d *hclsyntax.Block, level int, iter map[string]cty.Value, name, attr string) hclsyntax.Expression {
+	var content *hclsyntax.Block
+	for _, b := range d.Body.Blocks {
+		if b.Type == "content" {
+			content = b
+		}
+	}
+	forEach := attrExpr(d.Body, "for_each")
+	if content == nil || forEach == nil || attrExpr(content.Body, "name") == nil || attrExpr(content.Body, attr) == nil {
+		return nil
+	}
+	it := d.Labels[0]
+	if e := attrExpr(d.Body, "iterator"); e != nil {
+		t, diags := hcl.AbsTraversalForExpr(e)
+		if diags.HasErrors() || len(t) != 1 {
+			return nil
+		}
+		it = t.RootName()
+	}
+	coll, err := ev.eval(forEach, level, iter)
+	if err != nil || !coll.IsWhollyKnown() || coll.IsNull() || !coll.CanIterateElements() {
+		return nil
+	}
+	for elems := coll.ElementIterator(); elems.Next(); {
+		k, v := elems.Element()
+		if coll.Type().IsSetType() {
+			k = v
+		}
+		bound := map[string]cty.Value{}
+		for n, x := range iter {
+			bound[n] = x
+		}
+		bound[it] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})
+		got, err := ev.eval(attrExpr(content.Body, "name"), level, bound)
+		if err != nil || !got.IsKnown() || got.IsNull() || !got.Type().Equals(cty.String) || got.AsString() != name {
+			continue
+		}
+		for n, x := range bound {
+			iter[n] = x // iter is the caller's: the chosen element stays bound
+		}
+		return attrExpr(content.Body, attr)
+	}
+	return nil
 }
 
 // document evaluates the expression pick chooses in the body of one
@@ -94,6 +151,9 @@ func (c *Config) document(path string, keys []string, resKey, instance string, p
 	iter, err := ev.instanceIter(attrExpr(r.body, "for_each"), attrExpr(r.body, "count"), len(calls), instance)
 	if err != nil {
 		return "", nil, false
+	}
+	if iter == nil {
+		iter = map[string]cty.Value{} // pick may bind a dynamic block's iterator
 	}
 	e := pick(ev, r.body, len(calls), iter)
 	if e == nil {
@@ -146,6 +206,10 @@ func (ev *docEval) eval(e hclsyntax.Expression, level int, iter map[string]cty.V
 		byRoot[t.RootName()] = append(byRoot[t.RootName()], t)
 	}
 	for root, ts := range byRoot {
+		if v, bound := iter[root]; bound && root != "each" && root != "count" {
+			vars[root] = v // a dynamic block's iterator
+			continue
+		}
 		var err error
 		switch root {
 		case "local", "var":

@@ -93,6 +93,23 @@ func TestDocumentSharesEvaluatedLocalsAcrossInstances(t *testing.T) {
 	}
 }
 
+func TestBlockDocumentEvaluatesADynamicInlinePolicyByItsName(t *testing.T) {
+	c := load(t, "testdata/inline")
+	doc, refs, ok := c.BlockDocument("", nil, "aws_iam_role.dyn", "", "inline_policy", "app", "policy")
+	if !ok {
+		t.Fatal("the dynamic inline_policy \"app\" of aws_iam_role.dyn was not evaluated")
+	}
+	want := `{"Statement":[{"Action":["secretsmanager:GetSecretValue"],"Effect":"Allow","Resource":["<|aws_secretsmanager_secret.db.arn>"]}],"Version":"2012-10-17"}`
+	if got := resolveMarkers(doc, refs); got != want {
+		t.Fatalf("dynamic inline_policy app:\n got  %s\n want %s", got, want)
+	}
+	// An iterator named otherwise, and a name built from the key.
+	doc, refs, ok = c.BlockDocument("", nil, "aws_iam_role.dyn_it", "", "inline_policy", "app-policy", "policy")
+	if got := resolveMarkers(doc, refs); !ok || got != want {
+		t.Fatalf("dynamic inline_policy app-policy (iterator p): ok %v\n got  %s\n want %s", ok, got, want)
+	}
+}
+
 func TestBlockDocumentEvaluatesAnInlinePolicyBlockByName(t *testing.T) {
 	c := load(t, "testdata/inline")
 	doc, refs, ok := c.BlockDocument("", nil, "aws_iam_role.static", "", "inline_policy", "app", "policy")
@@ -109,7 +126,7 @@ func TestBlockDocumentEvaluatesAnInlinePolicyBlockByName(t *testing.T) {
 	}
 	for _, c2 := range []struct{ why, res, name string }{
 		{"a name no block has", "aws_iam_role.static", "other"},
-		{"a dynamic block (not placed by name)", "aws_iam_role.dyn", "app"},
+		{"a name no dynamic element has", "aws_iam_role.dyn", "other"},
 		{"a resource that does not exist", "aws_iam_role.none", "app"},
 	} {
 		if doc, _, ok := c.BlockDocument("", nil, c2.res, "", "inline_policy", c2.name, "policy"); ok {

@@ -44,3 +44,17 @@ resource "aws_iam_role" "dyn" {
     }
   }
 }
+
+resource "aws_iam_role" "dyn_it" {
+  name               = "dyn-it"
+  assume_role_policy = "{}"
+
+  dynamic "inline_policy" {
+    for_each = local.policies
+    iterator = p
+    content {
+      name   = "${p.key}-policy"
+      policy = jsonencode(p.value)
+    }
+  }
+}
