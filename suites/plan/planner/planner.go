@@ -2,8 +2,9 @@
 // of terratest: PlanJSON(t, opts) fails the test, PlanJSONE returns the error.
 // Terraform runs through internal/terratf, so planning needs a test build
 // with -tags terraform (make test passes it); a plain build gets
-// terratf.ErrNotLinked. Plans use the local provider mirror (build/terraformrc), fake credentials,
-// TF_VAR_offline=true and -refresh=false, so no AWS call is ever made.
+// terratf.ErrNotLinked. Plans use the local provider mirror
+// (build/terraformrc), fake credentials, TF_VAR_offline=true and
+// -refresh=false, so no AWS call is ever made.
 package planner
 
 import (
