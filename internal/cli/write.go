@@ -89,6 +89,12 @@ func writeAtomic(path string, perm fs.FileMode, exists bool, write func(*os.File
 		return renamePathError(fmt.Errorf("write %s: %w", path, pathCause(err)), tmpName, path)
 	}
 	if err := os.Rename(tmpName, path); err != nil {
+		if exists && errors.Is(err, fs.ErrPermission) {
+			// A sticky directory (/tmp) refuses to replace another user's
+			// file that the caller may still write: write in place, as a
+			// shell redirection would.
+			return writeThrough(path, write)
+		}
 		return fmt.Errorf("write %s: %w", path, pathCause(err))
 	}
 	return nil
@@ -129,6 +135,9 @@ func writeThrough(path string, write func(*os.File) error) error {
 		flags |= os.O_TRUNC
 	}
 	f, err := os.OpenFile(path, flags, 0)
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("write %s: permission denied: the file is not yours to write; write the report elsewhere", path)
+	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, pathCause(err))
 	}
