@@ -162,13 +162,25 @@ func (rh *reacher) propagate(edges []fnEdge) {
 		all[i] = i
 	}
 	// A function that reaches every database by a hop gains nothing more;
-	// it stays full, so it is remembered.
-	isFull := map[string]bool{}
-	full := func(fa string) bool {
-		if !isFull[fa] && len(r.dbs) > 0 && r.of(r.hop, fa).count() >= len(r.dbs) {
-			isFull[fa] = true
+	// it stays full, so it is remembered, by the edge's index: the queue
+	// meets an edge of a full caller far more often than it does work.
+	callerOf := make([]int, len(edges))
+	callerID := map[string]int{}
+	for i, e := range edges {
+		id, ok := callerID[e.from]
+		if !ok {
+			id = len(callerID)
+			callerID[e.from] = id
 		}
-		return isFull[fa]
+		callerOf[i] = id
+	}
+	isFull := make([]bool, len(callerID))
+	full := func(i int) bool {
+		id := callerOf[i]
+		if !isFull[id] && len(r.dbs) > 0 && r.of(r.hop, edges[i].from).count() >= len(r.dbs) {
+			isFull[id] = true
+		}
+		return isFull[id]
 	}
 	var q edgeQueue
 	q.push(all)
@@ -178,7 +190,7 @@ func (rh *reacher) propagate(edges []fnEdge) {
 			break
 		}
 		e := edges[i]
-		if full(e.from) {
+		if full(i) {
 			continue
 		}
 		var gained bool
