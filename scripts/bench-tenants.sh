@@ -6,10 +6,11 @@
 # function reaches every tenant's data, directly and through each hop.
 # Usage: scripts/bench-tenants.sh [N ...]   (default 100 200 400 1000)
 # LETSLEEP_BENCH_TENANT_TIMEOUT bounds each run (seconds, default 600).
-# Ends with the linearity verdict (issue 14): PASS when the peak RSS added
-# per tenant over the last step of sizes is at most 1.5 times the RSS added
-# per tenant over the first step; FAIL (exit 1) otherwise, or when a size
-# did not finish. A run is stopped when its RSS passes
+# Ends with two linearity verdicts (issue 14, issue 13): PASS when the peak
+# RSS (and the CPU time, user+sys) added per tenant over the last step of
+# sizes is at most 1.5 times that added per tenant over the first step;
+# FAIL (exit 1) otherwise, or when a size did not finish. CPU time, not
+# wall time, because the machine is shared. A run is stopped when its RSS passes
 # LETSLEEP_BENCH_TENANT_MAX_MIB (default 4096), so a quadratic build cannot
 # take the memory of a shared machine; that counts as not finished.
 set -euo pipefail
@@ -27,15 +28,15 @@ out=build/bench/tenants
 mkdir -p "$out" bin
 go build -trimpath -o bin/letsleep ./cmd/letsleep
 go build -trimpath -o bin/letsleep-plangen ./cmd/letsleep-plangen
-printf '%-8s %-10s %-10s %-10s %-12s %s\n' tenants resources "plan MB" seconds "peak RSS" "MiB/tenant"
-ns=() mibs=() unfinished=""
+printf '%-8s %-10s %-10s %-10s %-10s %-12s %s\n' tenants resources "plan MB" seconds "cpu s" "peak RSS" "MiB/tenant"
+ns=() mibs=() cpus=() unfinished=""
 for n in "${sizes[@]}"; do
   plan="$out/wild-$n.json"
   [ -s "$plan" ] || bin/letsleep-plangen wildcard-tenants "$n" -o "$plan" 2>/dev/null
   res=$((n * 15))
   mb=$(( $(stat -c %s "$plan") / 1000000 ))
   set +e
-  /usr/bin/time -f '%e %M' -o "$out/time-$n" timeout "$limit" bin/letsleep check --format json "$plan" >/dev/null 2>"$out/stderr-$n" &
+  /usr/bin/time -f '%e %M %U %S' -o "$out/time-$n" timeout "$limit" bin/letsleep check --format json "$plan" >/dev/null 2>"$out/stderr-$n" &
   run=$! over=""
   while kill -0 "$run" 2>/dev/null; do
     if [ "$(rss_kib "$run")" -gt $((maxmib * 1024)) ]; then
@@ -47,35 +48,50 @@ for n in "${sizes[@]}"; do
   wait "$run"
   code=$?
   set -e
-  read -r secs kb < <(tail -1 "$out/time-$n")
+  read -r secs kb usr sys < <(tail -1 "$out/time-$n")
+  cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')
   if [ -n "$over" ]; then
-    printf '%-8s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" "$secs" ">${maxmib} MiB" "stopped over the memory bound"
+    printf '%-8s %-10s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" "$secs" "$cpu" ">${maxmib} MiB" "stopped over the memory bound"
     unfinished="$unfinished $n"
     continue
   fi
   if [ "$code" -eq 124 ]; then
-    printf '%-8s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" ">$limit" "-" "did not finish"
+    printf '%-8s %-10s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" ">$limit" "-" "-" "did not finish"
     unfinished="$unfinished $n"
     continue
   fi
   mib=$((kb / 1024))
-  printf '%-8s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" "$secs" "${mib} MiB" "$(awk -v m="$mib" -v n="$n" 'BEGIN{printf "%.2f", m/n}')"
-  ns+=("$n") mibs+=("$mib")
+  printf '%-8s %-10s %-10s %-10s %-10s %-12s %s\n' "$n" "$res" "$mb" "$secs" "$cpu" "${mib} MiB" "$(awk -v m="$mib" -v n="$n" 'BEGIN{printf "%.2f", m/n}')"
+  ns+=("$n") mibs+=("$mib") cpus+=("$cpu")
 done
 if [ -n "$unfinished" ]; then
   echo "tenants linearity: FAIL (did not finish within ${limit}s and ${maxmib} MiB:$unfinished)"
+  echo "tenants time linearity: FAIL (did not finish within ${limit}s and ${maxmib} MiB:$unfinished)"
   exit 1
 fi
 k=${#ns[@]}
 if [ "$k" -lt 3 ]; then
   echo "tenants linearity: UNMEASURED (needs three sizes or more)"
+  echo "tenants time linearity: UNMEASURED (needs three sizes or more)"
   exit 0
 fi
-awk -v n0="${ns[0]}" -v n1="${ns[1]}" -v na="${ns[k-2]}" -v nb="${ns[k-1]}" \
-    -v m0="${mibs[0]}" -v m1="${mibs[1]}" -v ma="${mibs[k-2]}" -v mb="${mibs[k-1]}" 'BEGIN{
-  first = (m1 - m0) / (n1 - n0); last = (mb - ma) / (nb - na)
-  if (first <= 0) first = 0.01
-  r = last / first
-  printf "tenants linearity: %s (peak RSS per added tenant %.2f MiB from %d to %d, %.2f MiB from %d to %d: %.1fx; PASS needs <= 1.5x)\n", (r <= 1.5 ? "PASS" : "FAIL"), first, n0, n1, last, na, nb, r
-  exit (r <= 1.5 ? 0 : 1)
-}'
+# verdict NAME WHAT UNIT FACTOR V...: NAME's line from the added WHAT per
+# tenant (V per size, times FACTOR in UNIT) over the first and last steps.
+verdict() {
+  local name=$1 what=$2 unit=$3 factor=$4
+  shift 4
+  local v=("$@")
+  awk -v name="$name" -v what="$what" -v unit="$unit" -v f="$factor" \
+      -v n0="${ns[0]}" -v n1="${ns[1]}" -v na="${ns[k-2]}" -v nb="${ns[k-1]}" \
+      -v m0="${v[0]}" -v m1="${v[1]}" -v ma="${v[k-2]}" -v mb="${v[k-1]}" 'BEGIN{
+    first = f * (m1 - m0) / (n1 - n0); last = f * (mb - ma) / (nb - na)
+    if (first <= 0) first = 0.01
+    r = last / first
+    printf "%s: %s (%s per added tenant %.2f %s from %d to %d, %.2f %s from %d to %d: %.1fx; PASS needs <= 1.5x)\n", name, (r <= 1.5 ? "PASS" : "FAIL"), what, first, unit, n0, n1, last, unit, na, nb, r
+    exit (r <= 1.5 ? 0 : 1)
+  }'
+}
+rc=0
+verdict "tenants linearity" "peak RSS" MiB 1 "${mibs[@]}" || rc=1
+verdict "tenants time linearity" "CPU time" ms 1000 "${cpus[@]}" || rc=1
+exit $rc
