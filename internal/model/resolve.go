@@ -1,6 +1,8 @@
 package model
 
 import (
+	"sort"
+
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/letsleep/letsleep/internal/plan"
@@ -153,8 +155,16 @@ func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource, 
 // indexIdentifiers maps every known id, ARN and name to its address.
 func (rx *resolved) indexIdentifiers() {
 	var dups sameNames
-	for _, list := range rx.ix.byType {
-		for _, r := range list {
+	// Types in a fixed order: the first of an id, ARN or name wins, and the
+	// same-name warnings are capped, so map order would make both vary
+	// from run to run.
+	types := make([]string, 0, len(rx.ix.byType))
+	for t := range rx.ix.byType {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		for _, r := range rx.ix.byType[t] {
 			if id := getStr(r.Values, "id"); id != "" && !r.Data {
 				if _, dup := rx.byID[id]; !dup {
 					rx.byID[id] = r.Address

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -158,5 +159,35 @@ func TestInRegion(t *testing.T) {
 	}
 	if got := inRegion(want[:1], ""); got[0] != want[0] {
 		t.Errorf("no region changed the shape: %v", got)
+	}
+}
+
+// The capped same-name warnings are the same on every build of one plan:
+// with more pairs than the cap, spread over every type, which pairs are
+// named must not follow map order.
+func TestSameNameWarningsAreStable(t *testing.T) {
+	var rc []string
+	for _, typ := range []string{"aws_iam_role", "aws_iam_policy", "aws_sqs_queue", "aws_sns_topic", "aws_dynamodb_table",
+		"aws_secretsmanager_secret", "aws_iam_user", "aws_iam_group", "aws_security_group", "aws_iam_instance_profile"} {
+		for i := 0; i < 6; i++ {
+			rc = append(rc, fmt.Sprintf(`{"address": "%[1]s.r%[2]d", "mode": "managed", "type": "%[1]s", "name": "r%[2]d",
+   "change": {"actions": ["create"], "after": {"name": "n%[3]d"}}}`, typ, i, i/2))
+		}
+	}
+	doc := `{"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": [` + strings.Join(rc, ",\n") + `]}`
+	var first string
+	for i := 0; i < 8; i++ {
+		var got []string
+		for _, w := range sameNameWarnings(t, doc) {
+			got = append(got, w.Address+" "+w.Message)
+		}
+		if len(got) != maxSameNameWarnings+1 {
+			t.Fatalf("got %d warnings, want %d named and one summary", len(got), maxSameNameWarnings)
+		}
+		if s := strings.Join(got, "\n"); i == 0 {
+			first = s
+		} else if s != first {
+			t.Fatalf("build %d named other pairs:\n%s\nfirst build:\n%s", i, s, first)
+		}
 	}
 }
