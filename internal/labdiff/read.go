@@ -3,6 +3,7 @@ package labdiff
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"sort"
 	"strings"
@@ -340,7 +341,12 @@ func (ix *planIndex) strandNATs(subnets []model.Subnet) {
 		if len(sn) != 1 {
 			continue
 		}
-		stranded[nat] = !slices.ContainsFunc(byAddr[sn[0]].Routes, func(r model.Route) bool { return r.TargetKind == "igw" })
+		// The NAT gateway sends IPv4 only: a route of its subnet to the
+		// internet gateway for an IPv6 block does not carry it.
+		stranded[nat] = !slices.ContainsFunc(byAddr[sn[0]].Routes, func(r model.Route) bool {
+			p, err := netip.ParsePrefix(r.Destination)
+			return r.TargetKind == "igw" && (err != nil || p.Addr().Is4())
+		})
 	}
 	for i := range subnets {
 		for j, r := range subnets[i].Routes {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/letsleep/letsleep/internal/addrset"
@@ -162,6 +163,10 @@ func (rh *reacher) natStranded(g *Gateway) bool {
 		switch rt.TargetKind {
 		case "local", "nat", "egress-only-igw":
 			continue // NAT gateways do not chain; an egress-only gateway carries IPv6 only
+		case "igw":
+			if isIPv6Block(rt.Destination) {
+				continue // the NAT gateway sends IPv4 only (lab-diff seed 1128 stack 126)
+			}
 		case "endpoint":
 			if t := rh.ix.byAddr[rt.Target]; t != nil && getStr(t.Values, "vpc_endpoint_type") != "" && getStr(t.Values, "vpc_endpoint_type") != "GatewayLoadBalancer" {
 				continue
@@ -170,6 +175,12 @@ func (rh *reacher) natStranded(g *Gateway) bool {
 		return false
 	}
 	return true
+}
+
+// isIPv6Block tells whether a route destination is an IPv6 CIDR block.
+func isIPv6Block(dest string) bool {
+	p, err := netip.ParsePrefix(dest)
+	return err == nil && p.Addr().Is6()
 }
 
 func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }

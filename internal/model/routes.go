@@ -199,6 +199,26 @@ func (fx *facts) inlineRouteOwners(r *res, blocks []map[string]any) []string {
 	return out
 }
 
+// conservativeTarget picks, among the targets of r's route expression,
+// the one that most opens a way out for a destination of the family: a NAT
+// for IPv4, anything but a NAT for IPv6. "" when none is a route target.
+func (fx *facts) conservativeTarget(r *res, v6 bool) (kind, target string) {
+	if r.Config == nil || r.Config.Expressions["route"] == nil || r.Config.Expressions["route"].ExpressionData == nil {
+		return "", ""
+	}
+	ts, _ := fx.ix.resolve(r.Module, r.Config.Expressions["route"].References)
+	for _, t := range ts {
+		k := kindOfTarget(fx.ix.byAddr[t.Addr].Type, "")
+		if k == "" {
+			continue
+		}
+		if kind == "" || ((k == "nat") != v6 && (kind == "nat") == v6) {
+			kind, target = k, t.Addr
+		}
+	}
+	return kind, target
+}
+
 // route reads one route (an inline block or an aws_route) into routes, one
 // per destination. owned is the target inlineRouteOwners paired with an
 // inline block, or "".
@@ -240,29 +260,18 @@ func (fx *facts) route(r *res, blk map[string]any, addr string, inline bool, own
 	if inline && blk["__config"] == nil && !hasRouteTarget(blk) {
 		// Attributes-as-blocks: the target id is unknown inside the set and
 		// the configuration holds one expression for all routes. Resolve
-		// its references; a NAT among them wins (the conservative choice).
-		if r.Config != nil {
-			if e := r.Config.Expressions["route"]; e != nil && e.ExpressionData != nil {
-				ts, _ := fx.ix.resolve(r.Module, e.References)
-				best := ""
-				for _, t := range ts {
-					tr := fx.ix.byAddr[t.Addr]
-					k := kindOfTarget(tr.Type, "")
-					if k == "" {
-						continue
-					}
-					if best == "" || k == "nat" {
-						best, target = k, t.Addr
-					}
-				}
-				if best != "" {
-					kind = best
-				}
-			}
-		}
+		// its references and take the conservative one for the family: for
+		// IPv4 a NAT among them wins; for IPv6, which a NAT gateway does
+		// not carry out, any other gateway wins (lab-diff seed 1128 stack
+		// 126: an IPv6 route to the internet gateway was read as NAT and
+		// its way out lost).
 		out := make([]Route, 0, len(dests))
 		for _, d := range dests {
-			out = append(out, Route{Address: addr, Destination: d, TargetKind: kind, Target: target})
+			k, t := fx.conservativeTarget(r, isIPv6Block(d))
+			if k == "" {
+				k, t = kind, target
+			}
+			out = append(out, Route{Address: addr, Destination: d, TargetKind: k, Target: t})
 		}
 		return out
 	}
