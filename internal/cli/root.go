@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/letsleep/letsleep/internal/tfexec"
 )
 
 // Exit codes, a stable contract for CI.
@@ -75,6 +77,9 @@ func Execute() int {
 		select {
 		case err = <-done:
 		case <-time.After(interruptGrace):
+			// The command did not return in time: undo what a terraform
+			// run still holds (temp folder, lock file) before exiting.
+			tfexec.Abandon()
 		}
 	}
 	if ctx.Err() != nil {

@@ -84,14 +84,17 @@ func PlanDir(ctx context.Context, dir string, progress io.Writer) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
 	planFile := filepath.Join(tmp, "tfplan")
 	data := dataDir(dir, tmp)
 	env := []string{"TF_DATA_DIR=" + data}
 	lockPath := filepath.Join(dir, ".terraform.lock.hcl")
 	userLock, lockErr := os.ReadFile(lockPath)
 	hasUserLock := lockErr == nil
-	defer keepLockFile(lockPath)()
+	restoreLock := keepLockFile(lockPath)
+	defer deferCleanup(func() {
+		restoreLock()
+		os.RemoveAll(tmp)
+	})()
 
 	terraform := func(name string, args ...string) ([]byte, error) {
 		return step(ctx, progress, name, func() ([]byte, error) {
