@@ -135,14 +135,13 @@ func PlanDir(ctx context.Context, dir string, progress io.Writer) ([]byte, error
 }
 
 // dataDir is terraform's data directory for the configuration in dir: in
-// the user's cache (mode 0700), keyed by the folder's absolute path, or
-// under tmp when there is no usable cache directory.
+// the user's cache (mode 0700, owned by the user: privateDir), keyed by the
+// folder's absolute path, or under tmp when there is no usable cache
+// directory.
 func dataDir(dir, tmp string) string {
 	d, ok := CacheDataDir(dir)
-	if !ok {
-		return filepath.Join(tmp, "data")
-	}
-	if err := os.MkdirAll(d, 0o700); err != nil {
+	cache, err := os.UserCacheDir()
+	if !ok || err != nil || !privateDir(cache, d) {
 		return filepath.Join(tmp, "data")
 	}
 	return d
