@@ -10,8 +10,8 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/letsleep/letsleep/internal/model"
+	"github.com/letsleep/letsleep/internal/planner"
 	"github.com/letsleep/letsleep/internal/testtier"
-	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 // The glue New runs before it applies anything, on the real reference

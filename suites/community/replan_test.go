@@ -12,8 +12,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/letsleep/letsleep/internal/planner"
 	"github.com/letsleep/letsleep/internal/testtier"
-	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 // replanned are the stacks the terraform tier plans again: the clean design

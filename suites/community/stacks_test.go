@@ -16,8 +16,8 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/letsleep/letsleep/internal/explain"
+	"github.com/letsleep/letsleep/internal/planner"
 	"github.com/letsleep/letsleep/suites/internal/labsuite"
-	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 // cleanStack is the sleep-first design written with the community modules.

@@ -4,7 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/letsleep/letsleep/suites/plan/planner"
+	"github.com/letsleep/letsleep/internal/planner"
 )
 
 // repoRoot is set once for the suite.

@@ -15,10 +15,10 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/letsleep/letsleep/internal/planner"
 	"github.com/letsleep/letsleep/internal/runner"
 	"github.com/letsleep/letsleep/internal/testtier"
 	"github.com/letsleep/letsleep/internal/tftree"
-	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 // planJobs bounds concurrent terraform runs: the machine has two cores and

@@ -11,8 +11,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/letsleep/letsleep/internal/awsbackend"
+	"github.com/letsleep/letsleep/internal/planner"
 	"github.com/letsleep/letsleep/internal/testtier"
-	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 // The fleet root is what the AWS backend applies: one twin per target,

@@ -17,8 +17,8 @@ import (
 	"github.com/letsleep/letsleep/internal/awsbackend"
 	"github.com/letsleep/letsleep/internal/model"
 	lsplan "github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/planner"
 	"github.com/letsleep/letsleep/internal/testtier"
-	"github.com/letsleep/letsleep/suites/plan/planner"
 )
 
 var _ = Describe("probe-twin example plan", Label("plan"), Ordered, ContinueOnFailure, func() {
