@@ -1,7 +1,5 @@
 package model
 
-import "sort"
-
 // Who reaches a set of roles that is not followed. A role reached as one
 // of a set may itself assume a second set of roles; letsleep does not
 // follow that second set (hopsets.go), so a data path through it may be
@@ -121,9 +119,7 @@ func (rh *reacher) warnHopSets() {
 			}
 		}
 	}
-	pools := sortedKeysOf(rh.hopSetPools)
-	sort.Strings(pools)
-	for _, r := range pools {
+	for _, r := range sortedKeysOf(rh.hopSetPools) {
 		if _, ok := guard[r]; !ok {
 			guard[r] = rh.hopSetPools[r]
 		}

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"sort"
-
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/letsleep/letsleep/internal/plan"
@@ -158,12 +156,7 @@ func (rx *resolved) indexIdentifiers() {
 	// Types in a fixed order: the first of an id, ARN or name wins, and the
 	// same-name warnings are capped, so map order would make both vary
 	// from run to run.
-	types := make([]string, 0, len(rx.ix.byType))
-	for t := range rx.ix.byType {
-		types = append(types, t)
-	}
-	sort.Strings(types)
-	for _, t := range types {
+	for _, t := range sortedKeysOf(rx.ix.byType) {
 		for _, r := range rx.ix.byType[t] {
 			if id := getStr(r.Values, "id"); id != "" && !r.Data {
 				if _, dup := rx.byID[id]; !dup {
