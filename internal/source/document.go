@@ -97,13 +97,9 @@ func (ev *docEval) dynamicElement(d *hclsyntax.Block, level int, iter map[string
 	if content == nil || forEach == nil || attrExpr(content.Body, "name") == nil || attrExpr(content.Body, attr) == nil {
 		return nil
 	}
-	it := d.Labels[0]
-	if e := attrExpr(d.Body, "iterator"); e != nil {
-		t, diags := hcl.AbsTraversalForExpr(e)
-		if diags.HasErrors() || len(t) != 1 {
-			return nil
-		}
-		it = t.RootName()
+	it, ok := dynamicIterator(d)
+	if !ok {
+		return nil
 	}
 	coll, err := ev.eval(forEach, level, iter)
 	if err != nil || !coll.IsWhollyKnown() || coll.IsNull() || !coll.CanIterateElements() {

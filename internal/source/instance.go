@@ -133,12 +133,7 @@ func blockNarrow(body *hclsyntax.Body, attrPath []string, sc *scope, out *[]stri
 			}
 			offset++
 		case blk.Type == "dynamic" && len(blk.Labels) == 1 && blk.Labels[0] == name:
-			iter := name
-			if a := blk.Body.Attributes["iterator"]; a != nil {
-				if kw := hcl.ExprAsKeyword(a.Expr); kw != "" {
-					iter = kw
-				}
-			}
+			iter, _ := dynamicIterator(blk)
 			var each hclsyntax.Expression
 			if a := blk.Body.Attributes["for_each"]; a != nil {
 				each = a.Expr

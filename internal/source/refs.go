@@ -105,12 +105,7 @@ func blockRefs(body *hclsyntax.Body, attrPath []string, it iterators, out *[]str
 		case blk.Type == attrPath[0]:
 			found = blockRefs(blk.Body, attrPath[1:], it, out) || found
 		case blk.Type == "dynamic" && len(blk.Labels) == 1 && blk.Labels[0] == attrPath[0]:
-			name := blk.Labels[0]
-			if a := blk.Body.Attributes["iterator"]; a != nil {
-				if t, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() && len(t) == 1 {
-					name = t.RootName()
-				}
-			}
+			name, _ := dynamicIterator(blk)
 			var each []string
 			if a := blk.Body.Attributes["for_each"]; a != nil {
 				each = valueRefs(a.Expr, it)
