@@ -139,33 +139,45 @@ func (s *Sources) location(r source.Range) *report.Location {
 // A module with no resource in the plan (count = 0, as the acm module
 // inside apigateway-v2 usually is) changes nothing and gets no warning.
 func (s *Sources) warnings(p *plan.Plan) []model.Warning {
-	if s == nil {
+	if s == nil || len(s.Config.Notices) == 0 {
 		return nil
 	}
+	inPlan := planModules(p)
 	var out []model.Warning
 	for _, n := range s.Config.Notices {
-		if planHasModule(p, n.Module) {
+		if inPlan == nil || inPlan[n.Module] {
 			out = append(out, model.Warning{Kind: "source", Address: n.Module, Message: n.Message})
 		}
 	}
 	return out
 }
 
-// planHasModule tells whether any resource change lies in the module call
-// path mod (module.a.module.b), whatever its instance keys.
-func planHasModule(p *plan.Plan, mod string) bool {
+// planModules is every module call path (module.a.module.b, instance keys
+// dropped) that holds a resource change, directly or through a child
+// call, and every dot-separated prefix of one; nil when the plan has no
+// document to tell, which counts every module as present. It is built in
+// one pass, once per plan: a scan of all resource changes per notice cost
+// most of a second at 50k resources.
+func planModules(p *plan.Plan) map[string]bool {
 	if p == nil || p.Doc == nil {
-		return true
+		return nil
 	}
+	paths := map[string]bool{}
+	seen := map[string]bool{}
 	for _, rc := range p.Doc.ResourceChanges {
-		if rc != nil && moduleCallPath(rc.ModuleAddress) == mod {
-			return true
+		if rc == nil || seen[rc.ModuleAddress] {
+			continue
 		}
-		if rc != nil && strings.HasPrefix(moduleCallPath(rc.ModuleAddress), mod+".") {
-			return true
+		seen[rc.ModuleAddress] = true
+		path := moduleCallPath(rc.ModuleAddress)
+		paths[path] = true
+		for i := 0; i < len(path); i++ {
+			if path[i] == '.' {
+				paths[path[:i]] = true
+			}
 		}
 	}
-	return false
+	return paths
 }
 
 // moduleCallPath drops instance keys: module.a["x"].module.b[0] → module.a.module.b.

@@ -6,6 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/letsleep/letsleep/internal/plan"
+	"github.com/letsleep/letsleep/internal/source"
 )
 
 const dynvpc = "../model/testdata/community/dynvpc"
@@ -104,5 +109,32 @@ func TestModuleCallPathDropsInstanceKeys(t *testing.T) {
 		if got := moduleCallPath(in); got != want {
 			t.Errorf("moduleCallPath(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A notice becomes a warning only when its module, or a call inside it,
+// holds a resource change; a module whose name merely starts the same, a
+// module without resources, and a nil document (every module counts) are
+// told apart.
+func TestSourceWarningsOnlyForModulesInThePlan(t *testing.T) {
+	p := &plan.Plan{Doc: &tfjson.Plan{ResourceChanges: []*tfjson.ResourceChange{
+		{Address: `module.a["k"].module.b[0].aws_s3_bucket.x`, ModuleAddress: `module.a["k"].module.b[0]`},
+		{Address: `module.a["j"].module.b[0].aws_s3_bucket.x`, ModuleAddress: `module.a["j"].module.b[0]`},
+		nil,
+		{Address: "aws_s3_bucket.root"},
+	}}}
+	s := &Sources{Config: &source.Config{Notices: []source.Notice{
+		{Module: "module.a"}, {Module: "module.a.module.b"}, {Module: "module.a.module"},
+		{Module: "module.ab"}, {Module: "module.a.module.b.module.c"}, {Module: "module.z"},
+	}}}
+	var got []string
+	for _, w := range s.warnings(p) {
+		got = append(got, w.Address)
+	}
+	if want := "module.a module.a.module.b module.a.module"; strings.Join(got, " ") != want {
+		t.Errorf("warnings for %q, want %q", got, want)
+	}
+	if all := s.warnings(&plan.Plan{}); len(all) != len(s.Config.Notices) {
+		t.Errorf("without a document %d warnings, want every notice (%d)", len(all), len(s.Config.Notices))
 	}
 }
