@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -18,18 +19,37 @@ type valueReader struct {
 	// keys interns object names, strs the string values a plan repeats
 	// (types, modes, providers, module addresses): apart, the map every
 	// name is looked up in stays small.
-	keys map[string]string
+	keys map[string]hashedKey
 	strs map[string]string
 	// texts and numbers hold the string and number values read so far,
 	// boxed, keyed by their JSON text: a plan repeats most of them
 	// (regions, runtimes, protocols, ports, policy documents), and a
 	// repeat then costs no allocation. Both are bounded.
-	texts, numbers map[string]any
+	texts, numbers map[string]hashedValue
+	// shared holds the objects and arrays read so far by the hash of
+	// their content (see sharing.go): a repeated subtree (an
+	// after_unknown of a resource type, tags, timeouts, empty lists) is
+	// then built once.
+	shared map[uint64]sharedValue
+	seed   maphash.Seed
 	// members and items are stacks of the objects and arrays being read:
 	// a value's members are gathered here first, so its map or slice is
 	// allocated once at its final size instead of growing member by member.
 	members []member
 	items   []any
+}
+
+// hashedKey and hashedValue keep an interned name or a boxed value with
+// the hash of its JSON text, so a repeat is neither allocated nor hashed
+// again.
+type hashedKey struct {
+	s string
+	h uint64
+}
+
+type hashedValue struct {
+	v any
+	h uint64
 }
 
 type member struct {
@@ -39,8 +59,9 @@ type member struct {
 
 func newValueReader() *valueReader {
 	return &valueReader{
-		keys: make(map[string]string, 1024), strs: make(map[string]string, 1024),
-		texts: make(map[string]any, 1024), numbers: make(map[string]any, 64),
+		keys: make(map[string]hashedKey, 1024), strs: make(map[string]string, 1024),
+		texts: make(map[string]hashedValue, 1024), numbers: make(map[string]hashedValue, 64),
+		shared: make(map[uint64]sharedValue, 1024), seed: maphash.MakeSeed(),
 	}
 }
 
@@ -52,132 +73,155 @@ const (
 )
 
 // text returns the string value of a JSON string literal, boxed, shared
-// with earlier equal ones.
-func (vr *valueReader) text(raw jsontext.Value) (any, error) {
+// with earlier equal ones, and the hash of its text.
+func (vr *valueReader) text(raw jsontext.Value) (any, uint64, error) {
 	body := raw[1 : len(raw)-1]
-	if v, ok := vr.texts[string(body)]; ok {
-		return v, nil
+	if e, ok := vr.texts[string(body)]; ok {
+		return e.v, e.h, nil
 	}
 	s, err := unquote(raw)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var v any = s
+	e := hashedValue{v: s, h: mix(kindString, maphash.Bytes(vr.seed, body))}
 	if len(body) <= maxSharedLen && len(vr.texts) < maxShared {
 		key := s // without escapes the body is the string itself
 		if hasEscape(body) {
 			key = string(body)
 		}
-		vr.texts[key] = v
+		vr.texts[key] = e
 	}
-	return v, nil
+	return e.v, e.h, nil
 }
 
 // number returns a JSON number literal as a json.Number (the literal as
-// written, so 1e400 loads), boxed, shared with earlier equal ones.
-func (vr *valueReader) number(raw jsontext.Value) any {
-	if v, ok := vr.numbers[string(raw)]; ok {
-		return v
+// written, so 1e400 loads), boxed, shared with earlier equal ones, and the
+// hash of its text.
+func (vr *valueReader) number(raw jsontext.Value) (any, uint64) {
+	if e, ok := vr.numbers[string(raw)]; ok {
+		return e.v, e.h
 	}
 	n := json.Number(raw)
-	var v any = n
+	e := hashedValue{v: n, h: mix(kindNumber, maphash.String(vr.seed, string(n)))}
 	if len(raw) <= maxSharedLen && len(vr.numbers) < maxShared {
-		vr.numbers[string(n)] = v
+		vr.numbers[string(n)] = e
 	}
-	return v
+	return e.v, e.h
 }
 
 // maxValueDepth matches encoding/json's nesting limit.
 const maxValueDepth = 10000
 
 func (vr *valueReader) read(dec *jsontext.Decoder) (any, error) {
-	return vr.value(dec, 0)
+	v, _, err := vr.value(dec, 0)
+	return v, err
 }
 
-// object builds the map of the members stacked from base, and pops them.
-func (vr *valueReader) object(base int) map[string]any {
-	m := make(map[string]any, len(vr.members)-base)
-	for _, kv := range vr.members[base:] {
-		m[kv.key] = kv.val // a repeated name: the last one wins
-	}
-	clear(vr.members[base:]) // drop the references the stack would keep
-	vr.members = vr.members[:base]
-	return m
-}
-
-func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, error) {
+// value reads one value and returns it with the hash of its content.
+func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, uint64, error) {
 	if depth > maxValueDepth {
-		return nil, errDeep
+		return nil, 0, errDeep
 	}
 	switch dec.PeekKind() {
 	case '{':
 		if _, err := dec.ReadToken(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		base := len(vr.members)
+		base, h := len(vr.members), kindObject
 		for dec.PeekKind() != '}' {
-			k, err := vr.key(dec)
+			k, kh, err := vr.hashedKey(dec)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
-			v, err := vr.value(dec, depth+1)
+			v, vh, err := vr.value(dec, depth+1)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			vr.members = append(vr.members, member{k, v})
+			h = mix(mix(h, kh), vh)
 		}
-		m := vr.object(base)
+		m := vr.object(base, h)
 		_, err := dec.ReadToken()
-		return m, err
+		return m, h, err
 	case '[':
 		if _, err := dec.ReadToken(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		base := len(vr.items)
+		base, h := len(vr.items), kindArray
 		for dec.PeekKind() != ']' {
-			v, err := vr.value(dec, depth+1)
+			v, vh, err := vr.value(dec, depth+1)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			vr.items = append(vr.items, v)
+			h = mix(h, vh)
 		}
-		list := make([]any, len(vr.items)-base)
-		copy(list, vr.items[base:])
-		clear(vr.items[base:])
-		vr.items = vr.items[:base]
+		list := vr.array(base, h)
 		_, err := dec.ReadToken()
-		return list, err
+		return list, h, err
 	case '"':
 		raw, err := dec.ReadValue()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		return vr.text(raw)
 	case '0':
 		raw, err := dec.ReadValue()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return vr.number(raw), nil
+		v, h := vr.number(raw)
+		return v, h, nil
 	case 't', 'f':
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return tok.Bool(), nil
+		if tok.Bool() {
+			return true, kindTrue, nil
+		}
+		return false, kindFalse, nil
 	case 'n':
 		_, err := dec.ReadToken()
-		return nil, err
+		return nil, kindNull, err
 	}
 	// An invalid kind: let ReadToken name the syntax error.
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return nil, fmt.Errorf("unexpected JSON at offset %d", dec.InputOffset())
+	return nil, 0, fmt.Errorf("unexpected JSON at offset %d", dec.InputOffset())
 }
 
 // key reads an object name, interned.
-func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) { return intern(vr.keys, dec) }
+func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
+	k, _, err := vr.hashedKey(dec)
+	return k, err
+}
+
+// hashedKey reads an object name, interned, and its hash.
+func (vr *valueReader) hashedKey(dec *jsontext.Decoder) (string, uint64, error) {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return "", 0, err
+	}
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", 0, fmt.Errorf("object name is not a string at offset %d", dec.InputOffset())
+	}
+	body := raw[1 : len(raw)-1]
+	if k, ok := vr.keys[string(body)]; ok {
+		return k.s, k.h, nil
+	}
+	s, err := unquote(raw)
+	if err != nil {
+		return "", 0, err
+	}
+	// Hashed unquoted: names spelled with and without escapes are one name.
+	k := hashedKey{s: s, h: maphash.String(vr.seed, s)}
+	if len(vr.keys) < 1<<16 {
+		vr.keys[string(body)] = k
+	}
+	return k.s, k.h, nil
+}
 
 // str reads a string value, interned.
 func (vr *valueReader) str(dec *jsontext.Decoder) (string, error) { return intern(vr.strs, dec) }

@@ -1,0 +1,106 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+const sharingPlan = `{"format_version":"1.2","resource_changes":[
+ {"address":"aws_iam_role.a","mode":"managed","type":"aws_iam_role","name":"a","change":{"actions":["create"],
+  "after":{"name":"a","tags":{"team":"x"},"inline_policy":[]},"after_unknown":{"arn":true,"tags_all":true}}},
+ {"address":"aws_iam_role.b","mode":"managed","type":"aws_iam_role","name":"b","change":{"actions":["create"],
+  "after":{"name":"b","tags":{"team":"x"},"inline_policy":[]},"after_unknown":{"arn":true,"tags_all":true}}},
+ {"address":"aws_iam_role.c","mode":"managed","type":"aws_iam_role","name":"c","change":{"actions":["create"],
+  "after":{"name":"c","tags":{"team":"y"},"inline_policy":[{"name":"p"}]},"after_unknown":{"arn":true,"tags_all":false}}},
+ {"address":"aws_iam_role.d","mode":"managed","type":"aws_iam_role","name":"d","change":{"actions":["create"],
+  "after":{"name":"d","tags":{"team":"x","team":"x"}},"after_unknown":{"tags_all":true,"arn":true}}}
+]}`
+
+func mapID(t *testing.T, v any) uintptr {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%v is not an object", v)
+	}
+	return reflect.ValueOf(m).Pointer()
+}
+
+// Equal subtrees are built once and shared; unequal ones keep their own
+// values, and every value still equals what encoding/json reads.
+func TestLoadSharesEqualSubtrees(t *testing.T) {
+	p, err := FromBytes("sharing.json", []byte(sharingPlan), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcs := p.Doc.ResourceChanges
+	after := func(i int) map[string]any { return rcs[i].Change.After.(map[string]any) }
+	if mapID(t, rcs[0].Change.AfterUnknown) != mapID(t, rcs[1].Change.AfterUnknown) {
+		t.Error("equal after_unknown objects of a and b are not shared")
+	}
+	if mapID(t, after(0)["tags"]) != mapID(t, after(1)["tags"]) {
+		t.Error("equal tags of a and b are not shared")
+	}
+	if mapID(t, rcs[0].Change.AfterUnknown) == mapID(t, rcs[2].Change.AfterUnknown) {
+		t.Error("c's after_unknown (tags_all false) shares a's")
+	}
+	if mapID(t, after(0)["tags"]) == mapID(t, after(3)["tags"]) {
+		t.Error("d's tags (a repeated name) share a's")
+	}
+
+	var want struct {
+		ResourceChanges []struct {
+			Change struct {
+				After        any `json:"after"`
+				AfterUnknown any `json:"after_unknown"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(sharingPlan)))
+	dec.UseNumber()
+	if err := dec.Decode(&want); err != nil {
+		t.Fatal(err)
+	}
+	for i, rc := range rcs {
+		w := want.ResourceChanges[i].Change
+		if !reflect.DeepEqual(rc.Change.After, w.After) || !reflect.DeepEqual(rc.Change.AfterUnknown, w.AfterUnknown) {
+			t.Errorf("%s: after %v / %v, encoding/json reads %v / %v", rc.Address, rc.Change.After, rc.Change.AfterUnknown, w.After, w.AfterUnknown)
+		}
+	}
+}
+
+// Values whose hashes collide are compared member by member: a collision
+// never hands out another value.
+func TestSharingComparesOnCollision(t *testing.T) {
+	vr := newValueReader()
+	const h = 42 // one hash for all, as if every value collided
+	object := func(ms ...member) map[string]any {
+		vr.members = append(vr.members, ms...)
+		return vr.object(0, h)
+	}
+	first := object(member{"a", "1"}, member{"b", "2"})
+	if got := object(member{"a", "1"}, member{"b", "3"}); !reflect.DeepEqual(got, map[string]any{"a": "1", "b": "3"}) {
+		t.Errorf("colliding object read as %v", got)
+	}
+	if got := object(member{"a", "1"}, member{"a", "1"}); !reflect.DeepEqual(got, map[string]any{"a": "1"}) {
+		t.Errorf("object with a repeated name read as %v", got)
+	}
+	if got := object(member{"a", "1"}, member{"b", "2"}); mapID(t, got) != mapID(t, first) {
+		t.Error("an equal object under the same hash is not shared")
+	}
+	array := func(items ...any) []any {
+		vr.items = append(vr.items, items...)
+		return vr.array(0, h)
+	}
+	if got := array("1", first); !reflect.DeepEqual(got, []any{"1", first}) {
+		t.Errorf("array read as %v", got)
+	}
+	other := map[string]any{"a": "1", "b": "2"} // equal to first, but not first
+	if got := array("1", other); !same(got[1], other) || same(got[1], first) {
+		t.Error("an array holding another (equal but separate) object shares the first array")
+	}
+	if len(vr.members) != 0 || len(vr.items) != 0 {
+		t.Errorf("stacks not popped: %d members, %d items", len(vr.members), len(vr.items))
+	}
+}
