@@ -109,7 +109,7 @@ func constTraversal(t hcl.Traversal, sc *scope, sel []string, depth int) (cty.Va
 	}
 	steps = join(steps, sel)
 	root := t.RootName()
-	if b, bound := sc.names[root]; bound && b.iter && len(steps) > 0 {
+	if b, bound := sc.bound(root); bound && b.iter && len(steps) > 0 {
 		switch {
 		case steps[0] == "value" && b.coll != nil:
 			return constValue(b.coll, b.outer, join(b.sel, steps[1:]), depth+1)

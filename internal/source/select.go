@@ -40,22 +40,41 @@ type binding struct {
 // scope is where an expression is read: its module (for locals) and the
 // names bound by for_each, dynamic blocks and for expressions.
 type scope struct {
-	m     *Module
-	c     *Config // with path, to follow var.x to the caller for keys
-	path  string
-	names map[string]binding // each, count, iterator names, for variables
+	m    *Module
+	c    *Config // with path, to follow var.x to the caller for keys
+	path string
+	// names: each, count, iterator names, for variables, each once. A
+	// short slice, not a map: a scope is made per resource instance and
+	// holds one to three names, and a map per scope was most of the bytes
+	// that narrowing allocated.
+	names []namedBinding
 	// keyOnly names bound to a key alone (a for expression's key variable).
 	keyOnly map[string]string
 }
 
+type namedBinding struct {
+	name string
+	binding
+}
+
 func (s *scope) with(name string, b binding) *scope {
-	out := &scope{m: s.m, c: s.c, path: s.path, names: map[string]binding{name: b}, keyOnly: s.keyOnly}
-	for k, v := range s.names {
-		if k != name {
-			out.names[k] = v
+	names := make([]namedBinding, 0, len(s.names)+1)
+	for _, nb := range s.names {
+		if nb.name != name {
+			names = append(names, nb)
 		}
 	}
-	return out
+	return &scope{m: s.m, c: s.c, path: s.path, names: append(names, namedBinding{name, b}), keyOnly: s.keyOnly}
+}
+
+// bound is the binding of name, if the scope binds it.
+func (s *scope) bound(name string) (binding, bool) {
+	for _, nb := range s.names {
+		if nb.name == name {
+			return nb.binding, true
+		}
+	}
+	return binding{}, false
 }
 
 func (s *scope) withKey(name, key string) *scope {
@@ -150,7 +169,7 @@ func narrowTraversal(t hcl.Traversal, sc *scope, sel []string, depth int, out *[
 	if _, isKey := sc.keyOnly[root]; isKey {
 		return // a for expression's key names nothing
 	}
-	if b, bound := sc.names[root]; bound {
+	if b, bound := sc.bound(root); bound {
 		if b.iter {
 			// each.value / iterator.value is the element; .key and
 			// count.index name nothing.
@@ -238,7 +257,7 @@ func keyOf(e hclsyntax.Expression, sc *scope) string {
 		return k
 	}
 	steps, _ := traversalSteps(t.Traversal[1:])
-	if b, ok := sc.names[root]; ok && len(steps) == 1 && (steps[0] == "key" || (root == "count" && steps[0] == "index")) {
+	if b, ok := sc.bound(root); ok && len(steps) == 1 && (steps[0] == "key" || (root == "count" && steps[0] == "index")) {
 		return b.key
 	}
 	return tfaddr.Any
