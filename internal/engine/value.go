@@ -26,7 +26,8 @@ func toTerm(v reflect.Value) (*ast.Term, error) {
 // steps) over a hundred thousand times, so each distinct string becomes
 // one term shared by every place it occurs: 95 % fewer string terms on
 // the 10k community plan, less to allocate and for the GC to mark while
-// the policies run. Terms of the input are never modified by evaluation.
+// the policies run. Terms of the input are never modified by evaluation,
+// which is also why null and the booleans are OPA's interned terms.
 type converter struct {
 	strs map[string]*ast.Term
 }
@@ -44,14 +45,14 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return ast.InternedNullTerm, nil
 		}
 		return c.term(v.Elem())
 	case reflect.Struct:
 		return c.structTerm(v)
 	case reflect.Slice:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return ast.InternedNullTerm, nil
 		}
 		fallthrough
 	case reflect.Array:
@@ -66,7 +67,7 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		return ast.ArrayTerm(elems...), nil
 	case reflect.Map:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return ast.InternedNullTerm, nil
 		}
 		if v.Type().Key().Kind() != reflect.String {
 			return nil, fmt.Errorf("map key type %s", v.Type().Key())
@@ -84,7 +85,7 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 	case reflect.String:
 		return c.str(v.String()), nil
 	case reflect.Bool:
-		return ast.BooleanTerm(v.Bool()), nil
+		return ast.InternedTerm(v.Bool()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return ast.IntNumberTerm(int(v.Int())), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
@@ -104,10 +105,19 @@ func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
 	if err != nil {
 		return nil, err
 	}
-	obj := ast.NewObjectWithCapacity(len(fields))
+	// Sized to the fields written, not all fields: most model structs leave
+	// half their omitempty fields out, and a Go map sized over 8 entries
+	// allocates a table where one of up to 8 fits a single group.
+	n := 0
+	for _, f := range fields {
+		if !f.omitted(v.Field(f.index)) {
+			n++
+		}
+	}
+	obj := ast.NewObjectWithCapacity(n)
 	for _, f := range fields {
 		fv := v.Field(f.index)
-		if (f.omitEmpty && isEmpty(fv)) || (f.omitZero && fv.IsZero()) {
+		if f.omitted(fv) {
 			continue
 		}
 		t, err := c.term(fv)
@@ -125,6 +135,11 @@ type fieldInfo struct {
 	key       *ast.Term
 	omitEmpty bool
 	omitZero  bool
+}
+
+// omitted reports whether encoding/json leaves the field with value v out.
+func (f *fieldInfo) omitted(v reflect.Value) bool {
+	return (f.omitEmpty && isEmpty(v)) || (f.omitZero && v.IsZero())
 }
 
 // isEmpty is encoding/json's notion of empty for omitempty.
