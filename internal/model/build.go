@@ -102,7 +102,11 @@ func (fx *facts) link(r *res, values, unknown map[string]any, key string, cfgPat
 		if contains(types, "aws_security_group") {
 			addrs = append(addrs, fx.defaultSGRefs(ts)...)
 		}
-		out.Addrs = append(out.Addrs, addrs...)
+		if out.Addrs == nil {
+			out.Addrs = addrs // addrs is not changed below: no copy needed
+		} else {
+			out.Addrs = append(out.Addrs, addrs...)
+		}
 		out.FromUnknown = len(addrs) > 0
 		var kept []string
 		for _, l := range lost {

@@ -168,17 +168,13 @@ func (fx *facts) moduleOf(addr string) string {
 // between them.
 func scopesOf(mod string) []string {
 	segs := splitModule(mod)
-	ends := make([]int, len(segs))
+	out := make([]string, len(segs)+1) // the last stays "", the root
 	end := -1
 	for i, s := range segs {
 		end += len(s.instance) + 1
-		ends[i] = end
+		out[len(segs)-1-i] = mod[:end]
 	}
-	out := make([]string, 0, len(segs)+1)
-	for i := len(segs) - 1; i >= 0; i-- {
-		out = append(out, mod[:ends[i]])
-	}
-	return append(out, "")
+	return out
 }
 
 // scoped returns the targets of the nearest module instance, walking up

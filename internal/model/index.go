@@ -57,9 +57,9 @@ type index struct {
 	byModKey map[modKey][]*res
 	// modConfigs: module config path (call names joined by ".") → module.
 	modConfigs map[string]*tfjson.ConfigModule
-	// childInstances: parent instance + "|" + call name → child instances.
-	childInstances map[string][]string
-	childSeen      map[string]bool
+	// childInstances: parent instance and call name → child instances.
+	childInstances map[modCall][]string
+	childSeen      map[childKey]bool
 	// modSeen: module instances already recorded; every resource of an
 	// instance would otherwise split and rejoin its whole path again.
 	modSeen map[string]bool
@@ -71,6 +71,16 @@ type index struct {
 	// modSegs memoises splitModule the same way (every input variable
 	// followed splits its module instance).
 	modSegs map[string][]modSeg
+	// keys interns type.name (data.type.name) per resource: replicas of a
+	// module repeat the same few hundred keys over every instance.
+	keys map[resName]string
+	// singles backs the one-instance lists of byModKey (add).
+	singles []*res
+	// outBuf, lostBuf: resolveSettled's scratch buffers, reused by every
+	// call (resolving guards against a nested call).
+	outBuf    []target
+	lostBuf   []string
+	resolving bool
 }
 
 // newIndex makes an empty index; resources is the expected number of
@@ -83,8 +93,10 @@ func newIndex(src Sources, resources int) *index {
 		byType:         map[string][]*res{},
 		byModKey:       make(map[modKey][]*res, resources),
 		modConfigs:     map[string]*tfjson.ConfigModule{},
-		childInstances: map[string][]string{},
-		childSeen:      map[string]bool{},
+		childInstances: map[modCall][]string{},
+		childSeen:      map[childKey]bool{},
+		keys:           map[resName]string{},
+		singles:        make([]*res, 0, resources),
 		modSeen:        map[string]bool{},
 		modPaths:       map[string]string{},
 		modSegs:        map[string][]modSeg{},
@@ -98,7 +110,7 @@ func (ix *index) configPath(mod string) string {
 	}
 	p, ok := ix.modPaths[mod]
 	if !ok {
-		p = configPath(mod)
+		p = callPath(ix.segments(mod))
 		ix.modPaths[mod] = p
 	}
 	return p
@@ -121,9 +133,29 @@ func (ix *index) add(r *res) {
 	}
 	ix.byAddr[r.Address] = r
 	r.src = ix.src
+	if r.ref == "" {
+		n := resName{r.Type, r.Name, r.Data}
+		if k, ok := ix.keys[n]; ok {
+			r.ref = k
+		} else {
+			ix.keys[n] = r.key()
+		}
+	}
 	ix.byType[r.Type] = append(ix.byType[r.Type], r)
 	k := modKey{r.Module, r.key()}
-	ix.byModKey[k] = append(ix.byModKey[k], r)
+	if list, ok := ix.byModKey[k]; ok {
+		ix.byModKey[k] = append(list, r)
+	} else {
+		// Most keys hold one instance (for_each sits on the module, not the
+		// resource): a one-element window of a shared slab, not an
+		// allocation each. A second instance moves the list out (cap 1).
+		if len(ix.singles) == cap(ix.singles) {
+			ix.singles = make([]*res, 0, max(64, cap(ix.singles)))
+		}
+		ix.singles = append(ix.singles, r)
+		n := len(ix.singles)
+		ix.byModKey[k] = ix.singles[n-1 : n : n]
+	}
 	ix.addModuleInstance(r.Module)
 }
 
@@ -133,32 +165,60 @@ func (ix *index) addModuleInstance(mod string) {
 		return
 	}
 	ix.modSeen[mod] = true
-	segs := splitModule(mod)
+	// In a well-formed path the instances are joined by single dots, so
+	// each level's path is a prefix of mod and no string is built.
 	parent := ""
-	for _, s := range segs {
+	for _, s := range ix.segments(mod) {
 		child := s.instance
 		if parent != "" {
-			child = parent + "." + s.instance
+			if end := len(parent) + 1 + len(s.instance); len(mod) >= end && mod[:len(parent)] == parent && mod[len(parent)] == '.' && mod[len(parent)+1:end] == s.instance {
+				child = mod[:end]
+			} else {
+				child = parent + "." + s.instance
+			}
 		}
-		k := parent + "|" + s.call
-		if !ix.childSeen[k+"|"+child] {
-			ix.childSeen[k+"|"+child] = true
-			ix.childInstances[k] = append(ix.childInstances[k], child)
+		ck := childKey{modCall{parent, s.call}, child}
+		if !ix.childSeen[ck] {
+			ix.childSeen[ck] = true
+			ix.childInstances[ck.modCall] = append(ix.childInstances[ck.modCall], child)
 		}
 		parent = child
 	}
 }
 
+// modCall names a module call made from a module instance ("" for root).
+type modCall struct{ parent, call string }
+
+// childKey is one instance of a module call.
+type childKey struct {
+	modCall
+	child string
+}
+
+// resName is what a resource's type.name key is made of.
+type resName struct {
+	typ, name string
+	data      bool
+}
+
 // sortTypes makes per-type lists deterministic.
 func (ix *index) sortTypes() {
 	for _, list := range ix.byType {
-		sort.Slice(list, func(i, j int) bool { return list[i].Address < list[j].Address })
+		sortByAddress(list)
 	}
 	for _, list := range ix.byModKey {
-		sort.Slice(list, func(i, j int) bool { return list[i].Address < list[j].Address })
+		sortByAddress(list)
 	}
 	for _, list := range ix.childInstances {
 		sort.Strings(list)
+	}
+}
+
+// sortByAddress sorts instances by address; a list of one (most of
+// byModKey) costs no sort.Slice call, which allocates.
+func sortByAddress(list []*res) {
+	if len(list) > 1 {
+		sort.Slice(list, func(i, j int) bool { return list[i].Address < list[j].Address })
 	}
 }
 
@@ -171,7 +231,12 @@ type modSeg struct {
 // respecting quoted keys that may hold dots. The calls and instances are
 // substrings of mod (nothing is built).
 func splitModule(mod string) []modSeg {
-	var out []modSeg
+	if mod == "" {
+		return nil
+	}
+	// One allocation: each level starts with "module." (a key holding that
+	// text only makes the slice longer than needed).
+	out := make([]modSeg, 0, strings.Count(mod, "module."))
 	for mod != "" {
 		if !strings.HasPrefix(mod, "module.") {
 			return out
@@ -196,12 +261,30 @@ func splitModule(mod string) []modSeg {
 // configPath turns a module instance path into its configuration path
 // (call names only): module.a[0].module.b["x"] → a.b.
 func configPath(mod string) string {
-	segs := splitModule(mod)
-	names := make([]string, len(segs))
-	for i, s := range segs {
-		names[i] = s.call
+	return callPath(splitModule(mod))
+}
+
+// callPath joins the call names of segs with dots.
+func callPath(segs []modSeg) string {
+	switch len(segs) {
+	case 0:
+		return ""
+	case 1:
+		return segs[0].call
 	}
-	return strings.Join(names, ".")
+	n := len(segs) - 1
+	for _, s := range segs {
+		n += len(s.call)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, s := range segs {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.call)
+	}
+	return b.String()
 }
 
 // indexConfig records every module of the configuration by its call path.

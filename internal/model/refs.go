@@ -161,11 +161,34 @@ func (ix *index) resolve(mod string, refs []string) ([]target, []string) {
 // out or writes a constant (try(each.value.group, null) of an element
 // without group), so an empty answer is the truth, not a lost reference.
 func (ix *index) resolveSettled(mod string, refs []string) ([]target, []string, bool) {
-	var out []target
-	var lost []string
-	r := &resolution{out: &out, lost: &lost}
+	if ix.resolving {
+		// Not expected (nothing resolves from inside a resolution), but a
+		// nested call must not write into the buffers of the outer one.
+		var out []target
+		var lost []string
+		r := &resolution{out: &out, lost: &lost}
+		ix.resolveInto(mod, refs, 0, r)
+		return dedupTargets(out), lost, r.settled
+	}
+	// The results gather in buffers the index keeps (a resolution's
+	// pointers make fresh slices escape, and they grow by appends), and
+	// leave as copies of their final size: a handful of bytes for most of
+	// the million references a 50k plan follows.
+	ix.resolving = true
+	defer func() { ix.resolving = false }()
+	ix.outBuf, ix.lostBuf = ix.outBuf[:0], ix.lostBuf[:0]
+	r := &resolution{out: &ix.outBuf, lost: &ix.lostBuf}
 	ix.resolveInto(mod, refs, 0, r)
-	return dedupTargets(out), lost, r.settled
+	return clipped(dedupTargets(ix.outBuf)), clipped(ix.lostBuf), r.settled
+}
+
+// clipped copies a scratch buffer's contents into a slice of their size,
+// nil when there are none (as an append-grown slice would be).
+func clipped[T any](buf []T) []T {
+	if len(buf) == 0 {
+		return nil
+	}
+	return slices.Clone(buf)
 }
 
 // resolution carries one resolve call's results and the module inputs and
@@ -317,7 +340,7 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 			seenSpecific = seenSpecific.with(general)
 			// module.db.secret[0].arn: the output is "secret", indexed.
 			output, _ := cutIndex(parts[2])
-			if idx == "" && ix.isInstanceKey(ix.childInstances[mod+"|"+call], parts[2]) {
+			if idx == "" && ix.isInstanceKey(ix.childInstances[modCall{mod, call}], parts[2]) {
 				// The sources write module.fn["api"].arn as module.fn.api.arn.
 				idx = `["` + parts[2] + `"]`
 				output = ""
@@ -634,7 +657,7 @@ func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *res
 		*lost = append(*lost, inModule(mod, "module."+call+"."+output))
 		return
 	}
-	instances := ix.childInstances[mod+"|"+call]
+	instances := ix.childInstances[modCall{mod, call}]
 	if idx != "" {
 		want := "module." + call + idx
 		if mod != "" {
@@ -702,12 +725,16 @@ func dedupTargets(in []target) []target {
 // addrsOf lists the addresses of targets, optionally only of given types.
 func (ix *index) addrsOf(ts []target, types ...string) []string {
 	var out []string
-	for _, t := range ts {
+	for i, t := range ts {
 		if len(types) > 0 {
 			r := ix.byAddr[t.Addr]
 			if r == nil || !contains(types, r.Type) {
 				continue
 			}
+		}
+		if out == nil {
+			// Room for the rest at once: one allocation, not one per growth.
+			out = make([]string, 0, len(ts)-i)
 		}
 		out = append(out, t.Addr)
 	}

@@ -84,7 +84,10 @@ func (rx *resolved) load(doc *tfjson.Plan) {
 		changes = append(changes, d.ResourceChange)
 		rx.warn("deferred", d.ResourceChange.Address, "terraform deferred this change to a later plan (%s); it is modelled from its partial values", d.Reason)
 	}
-	for _, rc := range changes {
+	// One allocation for every instance, not one each: a 50k plan's
+	// instances are as many small objects as the rest of the index.
+	slab := make([]res, len(changes))
+	for i, rc := range changes {
 		if rc == nil || rc.Change == nil {
 			continue
 		}
@@ -96,7 +99,8 @@ func (rx *resolved) load(doc *tfjson.Plan) {
 			after = map[string]any{}
 		}
 		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
-		r := &res{
+		r := &slab[i]
+		*r = res{
 			Address: rc.Address, Module: rc.ModuleAddress, Type: rc.Type, Name: rc.Name,
 			Data: rc.Mode == tfjson.DataResourceMode, Index: rc.Index,
 			Values: after, Unknown: unknown,
