@@ -60,7 +60,7 @@ func (vr *valueReader) object(base int, h uint64) map[string]any {
 		// An object with a repeated name is not kept: its map has fewer
 		// members than were read, and comparing by members would mislead.
 		if len(m) == len(ms) {
-			vr.keep(h, sharedValue{val: m, members: slices.Clone(ms)})
+			vr.keep(h, sharedValue{val: m, members: vr.copyMembers(ms)})
 		}
 	}
 	clear(ms) // drop the references the stack would keep
@@ -110,6 +110,21 @@ func (vr *valueReader) keep(h uint64, e sharedValue) {
 	if _, taken := vr.shared[h]; !taken {
 		vr.shared[h] = e
 	}
+}
+
+// memberChunk is the size of the chunks kept members are copied into.
+const memberChunk = 4096
+
+// copyMembers copies an object's members for the table into the current
+// chunk of vr.kept: one allocation per few thousand members, never copied
+// again.
+func (vr *valueReader) copyMembers(ms []member) []member {
+	if len(vr.kept)+len(ms) > cap(vr.kept) {
+		vr.kept = make([]member, 0, max(memberChunk, len(ms)))
+	}
+	start := len(vr.kept)
+	vr.kept = append(vr.kept, ms...)
+	return vr.kept[start:len(vr.kept):len(vr.kept)]
 }
 
 func sameMembers(a, b []member) bool {

@@ -203,7 +203,7 @@ func (s *streamer) plannedValues() error {
 // plannedModule records where each resource of a planned_values module
 // sits in the input, and its address, in s.planned.
 func (s *streamer) plannedModule(depth int) error {
-	first := len(s.planned)
+	first := s.planned.len()
 	address, err := s.stateModule(depth, func() error {
 		start := s.dec.InputOffset()
 		ref, err := s.plannedResource()
@@ -217,8 +217,8 @@ func (s *streamer) plannedModule(depth int) error {
 		return err
 	}
 	// The refs after first that no child module claimed are this module's.
-	for i := first; i < len(s.planned); i++ {
-		if ref := &s.planned[i]; !ref.placed {
+	for i := first; i < s.planned.len(); i++ {
+		if ref := s.planned.at(i); !ref.placed {
 			ref.module, ref.placed = address, true
 		}
 	}
@@ -233,8 +233,7 @@ func (s *streamer) plannedResource() (*plannedRef, error) {
 		_, err := s.dec.ReadToken()
 		return nil, err // a null resource holds nothing to miss
 	}
-	s.planned = append(s.planned, plannedRef{})
-	ref := &s.planned[len(s.planned)-1]
+	ref := s.planned.add()
 	_, err := s.object(func(k string) error {
 		switch k {
 		case "address":
@@ -264,7 +263,7 @@ func (s *streamer) plannedResource() (*plannedRef, error) {
 // resource_changes nor prior_state hold (plans of old formats), re-reading
 // only their bytes. doc.PlannedValues then holds just those.
 func (s *streamer) missingPlanned(doc *tfjson.Plan, src io.ReaderAt, mem []byte, offset int64) error {
-	if len(s.planned) == 0 {
+	if s.planned.len() == 0 {
 		return nil
 	}
 	have := make(map[string]bool, len(doc.ResourceChanges))
@@ -284,7 +283,8 @@ func (s *streamer) missingPlanned(doc *tfjson.Plan, src io.ReaderAt, mem []byte,
 	byModule := map[string]*tfjson.StateModule{}
 	root := &tfjson.StateModule{}
 	var scratch []byte
-	for _, ref := range s.planned {
+	for i := range s.planned.len() {
+		ref := s.planned.at(i)
 		addr := ref.addr
 		if hasEscape(addr) {
 			var err error
@@ -341,4 +341,28 @@ func walkModules(m *tfjson.StateModule, fn func(*tfjson.StateResource)) {
 	for _, c := range m.ChildModules {
 		walkModules(c, fn)
 	}
+}
+
+// refChunk is the number of refs per chunk of a refList.
+const refChunk = 1024
+
+// refList holds the planned refs in fixed chunks: a 50k plan's refs
+// grown as one slice were copied at every growth, five times their size
+// allocated in all; chunks are never copied, and a ref stays where it is.
+type refList struct {
+	chunks [][]plannedRef
+	n      int
+}
+
+func (l *refList) len() int { return l.n }
+
+func (l *refList) at(i int) *plannedRef { return &l.chunks[i/refChunk][i%refChunk] }
+
+// add appends a zero ref and returns it.
+func (l *refList) add() *plannedRef {
+	if l.n%refChunk == 0 {
+		l.chunks = append(l.chunks, make([]plannedRef, refChunk))
+	}
+	l.n++
+	return l.at(l.n - 1)
 }

@@ -33,7 +33,7 @@ type streamer struct {
 	// planned resources seen in planned_values: where each sits in the
 	// input, so a missing one can be decoded afterwards. Their addresses
 	// are copied, as written, one after another into chunks of addrs.
-	planned []plannedRef
+	planned refList
 	addrs   []byte
 }
 

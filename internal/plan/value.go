@@ -31,6 +31,7 @@ type valueReader struct {
 	// after_unknown of a resource type, tags, timeouts, empty lists) is
 	// then built once.
 	shared map[uint64]sharedValue
+	kept   []member // the chunk the table's members are copied into
 	seed   maphash.Seed
 	// members and items are stacks of the objects and arrays being read:
 	// a value's members are gathered here first, so its map or slice is
