@@ -20,6 +20,7 @@ func NewCheckCommand() *cobra.Command {
 		opts    runner.Options
 		format  string
 		outArgs []string
+		timings bool
 	)
 	cmd := &cobra.Command{
 		Use:   "check PATH [PATH...]",
@@ -68,8 +69,15 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 			}
 			reportOverhead(os.Stderr, time.Since(start), tfexec.Spent())
 			rep := res.Report
+			written := time.Now()
 			if err := writeOutputs(targets, rep, outputOptions(res)); err != nil {
 				return err
+			}
+			if timings {
+				now := time.Now()
+				if err := writeTimings(cmd.ErrOrStderr(), res.Timings, now.Sub(written), now.Sub(start)); err != nil {
+					return fmt.Errorf("write timings: %w", err)
+				}
 			}
 			if rep.Summary.Failed {
 				return exitError{ExitFindings}
@@ -89,6 +97,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 	f.StringSliceVar(&opts.Skip, "skip", nil, "rule ids or categories to leave out (repeatable, comma-separated)")
 	f.StringSliceVar(&opts.Only, "only", nil, "run only these rule ids or categories (repeatable, comma-separated)")
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "bound on policy evaluation")
+	f.BoolVar(&timings, "timings", false, "print how long each stage took (load, sources, model, policies, output) to stderr")
 	addSourceFlags(f, &opts)
 	return cmd
 }

@@ -19,6 +19,7 @@ type Result struct {
 	Models    []*model.Model
 	Catalogue []engine.Check
 	Options   Options // as run, defaults filled in
+	Timings   []Timing
 }
 
 // Check runs the whole job over every PATH and returns the report.
@@ -94,6 +95,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	sort.SliceStable(rep.Waived, func(i, j int) bool { return report.Less(rep.Waived[i].Finding, rep.Waived[j].Finding) })
 	rep.Summary = Summarise(rep, opts.FailOn, opts.Profile, opts.Strict)
 	rep.Summary.Analysed = analysed
+	res.Timings = a.Timings()
 	return res, nil
 }
 

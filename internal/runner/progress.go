@@ -3,17 +3,70 @@ package runner
 import (
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
-// step prints "name…" and returns a func that prints how long it took.
-func step(w io.Writer, name string) func() {
-	if w == nil {
-		return func() {}
-	}
+// Timing is how long one stage of a check took, wall clock. Stages can
+// overlap: the policies compile while the first plan loads, and a plan
+// file's sources are parsed while it loads.
+type Timing struct {
+	Stage string // compile policies, load plan, read sources, build model, evaluate policies
+	Path  string // the plan the stage worked on; empty for the policy compile
+	Took  time.Duration
+}
+
+// stages prints each stage's progress (when w is set) and records how long
+// it took, for --timings.
+type stages struct {
+	w       io.Writer
+	mu      sync.Mutex
+	timings []Timing
+}
+
+func newStages(w io.Writer) *stages { return &stages{w: w} }
+
+// step prints "name…" and returns a func that records and prints how long
+// the stage took. The done line names the stage, since another one may
+// have started in between.
+func (s *stages) step(stage, path string) func() {
 	start := time.Now()
-	fmt.Fprintf(w, "• %s…\n", name)
-	return func() {
-		fmt.Fprintf(w, "  done in %s\n", time.Since(start).Round(time.Millisecond))
+	name := stage
+	if path != "" {
+		name += " " + path
 	}
+	s.print("• %s…\n", name)
+	return func() {
+		took := time.Since(start)
+		s.mu.Lock()
+		s.timings = append(s.timings, Timing{Stage: stage, Path: path, Took: took})
+		s.mu.Unlock()
+		s.print("  %s: done in %s\n", stage, took.Round(time.Millisecond))
+	}
+}
+
+// record adds a stage timed by its caller, which prints no start line: a
+// stage that may turn out to have had nothing to do (a plan without sources).
+func (s *stages) record(stage, path string, start time.Time) {
+	took := time.Since(start)
+	s.mu.Lock()
+	s.timings = append(s.timings, Timing{Stage: stage, Path: path, Took: took})
+	s.mu.Unlock()
+	s.print("• %s %s: done in %s\n", stage, path, took.Round(time.Millisecond))
+}
+
+func (s *stages) print(format string, args ...any) {
+	if s.w == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.w, format, args...)
+}
+
+// list is every stage recorded so far, in the order they finished.
+func (s *stages) list() []Timing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Timing(nil), s.timings...)
 }

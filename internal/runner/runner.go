@@ -100,6 +100,7 @@ type Analyzer struct {
 	opts   Options
 	cfg    model.Config
 	engine *engine.Engine
+	stages *stages
 }
 
 // NewAnalyzer compiles the policies and reads the boundary config once.
@@ -109,7 +110,8 @@ func NewAnalyzer(ctx context.Context, opts Options) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	done := step(opts.Progress, "compile policies")
+	st := newStages(opts.Progress)
+	done := st.step("compile policies", "")
 	eng, err := engine.New(ctx, engine.Options{
 		PolicyDirs: opts.PolicyDirs,
 		Profile:    opts.Profile,
@@ -120,15 +122,18 @@ func NewAnalyzer(ctx context.Context, opts Options) (*Analyzer, error) {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
 	done()
-	return &Analyzer{opts: opts, cfg: cfg, engine: eng}, nil
+	return &Analyzer{opts: opts, cfg: cfg, engine: eng, stages: st}, nil
 }
 
 // Engine exposes the compiled policies, for the catalogue.
 func (a *Analyzer) Engine() *engine.Engine { return a.engine }
 
+// Timings is how long each stage took so far, in the order they finished.
+func (a *Analyzer) Timings() []Timing { return a.stages.list() }
+
 // Analyze loads one PATH, builds its model and evaluates the policies.
 func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) {
-	p, m, src, err := loadAndBuild(ctx, path, a.opts, a.cfg)
+	p, m, src, err := loadAndBuild(ctx, path, a.opts, a.cfg, a.stages)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +144,7 @@ func (a *Analyzer) Analyze(ctx context.Context, path string) (*Analysis, error) 
 	// when a policy reads it, is decoded again from the raw plan.
 	cen := takeCensus(p)
 	p.Doc = nil
-	done := step(a.opts.Progress, "evaluate policies")
+	done := a.stages.step("evaluate policies", path)
 	findings, err := a.engine.Eval(ctx, m, func() (any, error) { return p.Generic() })
 	if err != nil {
 		return nil, fmt.Errorf("evaluate policies on %s: %w", path, err)
@@ -166,7 +171,7 @@ func BuildPlanModel(ctx context.Context, path string, opts Options) (*plan.Plan,
 	if err != nil {
 		return nil, nil, err
 	}
-	p, m, _, err := loadAndBuild(ctx, path, opts, cfg)
+	p, m, _, err := loadAndBuild(ctx, path, opts, cfg, newStages(opts.Progress))
 	return p, m, err
 }
 
@@ -181,27 +186,29 @@ func loadConfig(path string) (model.Config, error) {
 	return *c, nil
 }
 
-func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Config) (*plan.Plan, *model.Model, *Sources, error) {
+func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Config, st *stages) (*plan.Plan, *model.Model, *Sources, error) {
 	popts := opts.Plan
 	if popts.Progress == nil {
 		popts.Progress = opts.Progress
 	}
-	done := step(opts.Progress, "load "+path)
-	p, src, notes, err := loadPlanAndSources(ctx, path, opts, popts)
+	p, src, notes, err := loadPlanAndSources(ctx, path, opts, popts, st)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	done()
-	done = step(opts.Progress, "build boundary model")
+	done := st.step("build model", path)
 	m, err := model.BuildWithSources(p, cfg, src.refs())
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("build model for %s: %w", path, err)
 	}
-	m.Warnings = append(m.Warnings, src.warnings(p)...)
+	done()
+	if src != nil {
+		done = st.step("match sources", path)
+		m.Warnings = append(m.Warnings, src.warnings(p)...)
+		done()
+	}
 	for _, n := range notes {
 		m.Warnings = append(m.Warnings, model.Warning{Kind: "source", Message: n})
 	}
-	done()
 	return p, m, src, nil
 }
 
@@ -210,13 +217,29 @@ func loadAndBuild(ctx context.Context, path string, opts Options, cfg model.Conf
 // installs the registry modules they call; a plan file's sources are
 // parsed while the plan loads: neither needs the other, and on two cores
 // the parse then costs no wall time.
-func loadPlanAndSources(ctx context.Context, path string, opts Options, popts plan.Options) (*plan.Plan, *Sources, []string, error) {
-	if isDirCheck(path, opts) {
+func loadPlanAndSources(ctx context.Context, path string, opts Options, popts plan.Options, st *stages) (*plan.Plan, *Sources, []string, error) {
+	load := func() (*plan.Plan, error) {
+		done := st.step("load plan", path)
 		p, err := plan.Load(ctx, path, popts)
+		if err == nil {
+			done()
+		}
+		return p, err
+	}
+	read := func(dirCheck bool) (*Sources, []string, error) {
+		start := time.Now()
+		src, notes, err := readSources(path, opts, dirCheck)
+		if err == nil && src != nil {
+			st.record("read sources", path, start)
+		}
+		return src, notes, err
+	}
+	if isDirCheck(path, opts) {
+		p, err := load()
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		src, notes, err := readSources(path, opts, true)
+		src, notes, err := read(true)
 		src.withPlanVariables(p)
 		return p, src, notes, err
 	}
@@ -225,13 +248,13 @@ func loadPlanAndSources(ctx context.Context, path string, opts Options, popts pl
 		notes []string
 		err   error
 	}
-	read := make(chan sourcesRead, 1)
+	sources := make(chan sourcesRead, 1)
 	go func() {
-		src, notes, err := readSources(path, opts, false)
-		read <- sourcesRead{src, notes, err}
+		src, notes, err := read(false)
+		sources <- sourcesRead{src, notes, err}
 	}()
-	p, err := plan.Load(ctx, path, popts)
-	sr := <-read
+	p, err := load()
+	sr := <-sources
 	switch {
 	case err != nil:
 		return nil, nil, nil, err
