@@ -25,12 +25,6 @@ func (c *Config) Attribute(path, resKey, instance string, attrPath ...string) ([
 	if r == nil || len(attrPath) == 0 {
 		return nil, false
 	}
-	memo := "attr\x00" + resKey + "\x00" + instance + "\x00" + strings.Join(attrPath, ".")
-	if strings.Contains(memo, "]") {
-		// The keys that place a block may come from this call's
-		// arguments: the answer is this call's, not the folder's.
-		memo += "\x00" + path
-	}
 	find := func(out *[]string) bool {
 		sc := c.instanceScope(path, m, attrExpr(r.body, "for_each"), attrExpr(r.body, "count"), instance)
 		return blockNarrow(r.body, attrPath, sc, out)
@@ -46,6 +40,14 @@ func (c *Config) Attribute(path, resKey, instance string, attrPath ...string) ([
 			return []string{}, true
 		}
 		return dedup(out), true
+	}
+	// The memo key is built only here: on the per-instance path above it
+	// was built for nothing, once per resource instance.
+	memo := "attr\x00" + resKey + "\x00\x00" + strings.Join(attrPath, ".")
+	if strings.Contains(memo, "]") {
+		// The keys that place a block may come from this call's
+		// arguments: the answer is this call's, not the folder's.
+		memo += "\x00" + path
 	}
 	return cachedFound(m, memo, find)
 }
