@@ -30,20 +30,23 @@ func build(p *plan.Plan, cfg Config, src Sources) (m *Model, err error) {
 // notes collects a stage's warnings, once per (kind, address, message).
 type notes struct {
 	list []Warning
-	seen map[string]bool
+	seen map[noteKey]bool
 }
+
+// noteKey is a warning's identity, a struct so that no key string is built.
+type noteKey struct{ kind, addr, msg string }
 
 func (n *notes) warn(kind, addr, format string, args ...any) {
 	n.add(Warning{Kind: kind, Address: addr, Message: fmt.Sprintf(format, args...)})
 }
 
 func (n *notes) add(w Warning) {
-	k := w.Kind + "\x00" + w.Address + "\x00" + w.Message
+	k := noteKey{w.Kind, w.Address, w.Message}
 	if n.seen[k] {
 		return
 	}
 	if n.seen == nil {
-		n.seen = map[string]bool{}
+		n.seen = map[noteKey]bool{}
 	}
 	n.seen[k] = true
 	n.list = append(n.list, w)
@@ -159,6 +162,14 @@ func (rh *reacher) finish() {
 	}
 	m.Warnings = rh.notes.list
 	rh.finishAllAssumptions()
+	// Each list grows once to its final length: the model's structs are
+	// large, and growth by doubling copied them about twice over.
+	m.SecurityGroups = slices.Grow(m.SecurityGroups, len(rh.sgs))
+	m.Subnets = slices.Grow(m.Subnets, len(rh.subnets))
+	m.Databases = slices.Grow(m.Databases, len(rh.dbs))
+	m.Secrets = slices.Grow(m.Secrets, len(rh.secrets))
+	m.Functions = slices.Grow(m.Functions, len(rh.functions))
+	m.Roles = slices.Grow(m.Roles, len(rh.roles))
 	for _, g := range rh.sgs {
 		sg := *g
 		sg.Ingress = slices.Clone(sg.Ingress)
@@ -372,7 +383,12 @@ func sortPaths(ps []Path) {
 }
 
 func stepsKey(s []Step) string {
+	n := 0
+	for _, st := range s {
+		n += len(st.Kind) + len(st.Address) + len(st.Detail) + 3
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, st := range s {
 		b.WriteString(st.Kind)
 		b.WriteByte('|')

@@ -199,7 +199,7 @@ type resolution struct {
 	lost *[]string
 	// seen: made on first use (most calls follow no input or output);
 	// nested resolutions are made after a visit, so they share it.
-	seen map[visitKey]bool
+	seen *visitSet
 	// settled: the sources showed some reference names nothing.
 	settled bool
 }
@@ -214,13 +214,45 @@ type visitKey struct {
 
 // visit marks key as expanded and tells whether it was new.
 func (rs *resolution) visit(key visitKey) bool {
-	if rs.seen[key] {
-		return false
-	}
 	if rs.seen == nil {
-		rs.seen = map[visitKey]bool{}
+		rs.seen = &visitSet{}
 	}
-	rs.seen[key] = true
+	return rs.seen.add(key)
+}
+
+// visitSet is a set of expansions: most resolutions expand one to three,
+// which a scan of a small array answers without a map's table; a longer
+// set moves to a map.
+type visitSet struct {
+	few [4]visitKey
+	n   int
+	m   map[visitKey]bool
+}
+
+// add puts key in the set and tells whether it was new.
+func (v *visitSet) add(key visitKey) bool {
+	if v.m != nil {
+		if v.m[key] {
+			return false
+		}
+		v.m[key] = true
+		return true
+	}
+	for _, k := range v.few[:v.n] {
+		if k == key {
+			return false
+		}
+	}
+	if v.n < len(v.few) {
+		v.few[v.n] = key
+		v.n++
+		return true
+	}
+	v.m = make(map[visitKey]bool, 2*len(v.few)+1)
+	for _, k := range v.few {
+		v.m[k] = true
+	}
+	v.m[key] = true
 	return true
 }
 
