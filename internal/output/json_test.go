@@ -16,7 +16,7 @@ import (
 func oneValue(t testing.TB, r *report.Report) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := writeJSONv1(&buf, normalize(r)); err != nil {
+	if err := writeIndentedV1(&buf, normalize(r)); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -103,6 +103,50 @@ func BenchmarkWriteJSON(b *testing.B) {
 	for b.Loop() {
 		buf.Reset()
 		if err := Write(&buf, "json", r, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestSARIFMatchesEncodingJSON holds the SARIF file to encoding/json's
+// bytes: go-sarif's types embed property bags and carry interface values,
+// which the JSON report does not.
+func TestSARIFMatchesEncodingJSON(t *testing.T) {
+	invalid := sampleReport()
+	invalid.Findings[0].Message = "bad \xff byte"
+	for name, r := range map[string]*report.Report{
+		"sample":       sampleReport(),
+		"empty":        {},
+		"many":         manyFindings(200),
+		"invalid utf8": invalid,
+	} {
+		t.Run(name, func(t *testing.T) {
+			opts := Options{ToolVersion: "1.2.3", Rules: sampleRules()}
+			got := render(t, "sarif", r, opts)
+			log, err := buildSARIF(normalize(r), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			if err := writeIndentedV1(&want, log); err != nil {
+				t.Fatal(err)
+			}
+			if got != want.String() {
+				t.Errorf("SARIF differs from encoding/json's:\n got %q\nwant %q", got, want.String())
+			}
+		})
+	}
+}
+
+// BenchmarkWriteSARIF writes the SARIF log of the same 3 300 findings.
+func BenchmarkWriteSARIF(b *testing.B) {
+	r := manyFindings(3300)
+	opts := Options{ToolVersion: "1.2.3", Rules: sampleRules()}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := Write(&buf, "sarif", r, opts); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,7 +3,6 @@ package output
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -49,9 +48,23 @@ func securitySeverity(sev string) string {
 // writeSARIF writes a SARIF 2.1.0 log with one run. Waived findings are
 // results too, with an external suppression that carries the reason.
 func writeSARIF(w io.Writer, r *report.Report, opts Options) error {
-	log, err := sarif.New(sarif.Version210)
+	log, err := buildSARIF(r, opts)
 	if err != nil {
 		return fmt.Errorf("write sarif: %w", err)
+	}
+	// go-sarif's PrettyWrite has no trailing newline; encode ourselves for a
+	// stable, newline-terminated file.
+	if err := writeIndented(w, log); err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
+	return nil
+}
+
+// buildSARIF builds the SARIF log of r.
+func buildSARIF(r *report.Report, opts Options) (*sarif.Report, error) {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return nil, err
 	}
 	run := sarif.NewRunWithInformationURI("letsleep", infoURI)
 	if opts.ToolVersion != "" {
@@ -89,15 +102,7 @@ func writeSARIF(w io.Writer, r *report.Report, opts Options) error {
 		res.AddSuppression(suppression(r, wf))
 	}
 	log.AddRun(run)
-	// go-sarif's PrettyWrite has no trailing newline; encode ourselves for a
-	// stable, newline-terminated file.
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
-		return fmt.Errorf("write sarif: %w", err)
-	}
-	return nil
+	return log, nil
 }
 
 // assumptionLines is the text a finding's assumptions add to a one-message
