@@ -151,14 +151,24 @@ func fromBytes(source string, data []byte, opts Options) (*Plan, error) {
 // exact decoder over the whole input (whole returns it), which names the
 // error precisely. A valid plan is read once; an invalid one twice.
 func decodeAny(source string, src io.ReaderAt, size int64, mem []byte, whole func() ([]byte, error)) (*Plan, error) {
-	if p, err := streamDecode(source, src, size, mem); err == nil {
+	p, err := streamDecode(source, src, size, mem)
+	if err == nil {
 		return p, nil
 	} else if errors.Is(err, ErrInput) {
 		return nil, err // validate's verdict on a well-formed document
 	}
+	huge := mem == nil && errors.Is(err, errHugeToken)
 	data, err := whole()
 	if err != nil {
 		return nil, err
+	}
+	if huge {
+		// A token too big to stream: tokenize the bytes in place.
+		if p, err := streamDecode(source, src, size, data); err == nil {
+			return p, nil
+		} else if errors.Is(err, ErrInput) {
+			return nil, err
+		}
 	}
 	return decode(source, data)
 }
@@ -193,11 +203,10 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 		}
 		return fromBytes(path, out, opts)
 	}
-	// A regular file is streamed: its bytes are never held whole, and
-	// Generic re-reads it when a policy needs the raw plan. Past
-	// streamMaxBytes it is read whole instead: the tokenizer holds a whole
-	// token in a buffer that grows by doubling, so a plan made of a few
-	// huge strings would cost several times its size.
+	// A regular file is streamed, whatever its size: its bytes are never
+	// held whole, and Generic re-reads it when a policy needs the raw plan.
+	// A token too big to stream (see maxStreamedToken) makes decodeAny read
+	// the file whole instead.
 	whole := func() ([]byte, error) {
 		data := make([]byte, info.Size())
 		n, err := f.ReadAt(data, 0)
@@ -207,11 +216,6 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 		return data[:n], nil
 	}
 	var mem []byte
-	if info.Size() > streamMaxBytes {
-		if mem, err = whole(); err != nil {
-			return nil, err
-		}
-	}
 	p, err := decodeAny(path, f, info.Size(), mem, func() ([]byte, error) {
 		if mem != nil {
 			return mem, nil
@@ -224,9 +228,6 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 	p.rawFile = path
 	return p, nil
 }
-
-// streamMaxBytes: larger plan files are read whole, then tokenized in place.
-const streamMaxBytes = 256 << 20
 
 // streamHead is how much of a stream is read before the rest: enough to
 // tell a plan from something else (/dev/zero, UTF-16, HCL) without reading

@@ -89,7 +89,15 @@ func streamDecode(source string, src io.ReaderAt, size int64, mem []byte) (*Plan
 		}
 		r = br
 	}
+	var guard *tokenGuard
+	if mem == nil {
+		guard = &tokenGuard{r: r}
+		r = guard
+	}
 	s := newStreamer(r)
+	if guard != nil {
+		guard.dec = s.dec
+	}
 	doc := &tfjson.Plan{}
 	var keys topKeys
 	present, err := s.object(func(name string) error {
