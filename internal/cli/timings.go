@@ -10,9 +10,8 @@ import (
 )
 
 // writeTimings prints how long each stage took, for --timings. The stages
-// are listed in the order they finished; some ran side by side (the
-// policies compile while the first plan loads, sources parse while a plan
-// file loads), so they can add up to more than the total.
+// are listed in the order they finished; a plan file's sources parse
+// while it loads, so they can add up to more than the total.
 func writeTimings(w io.Writer, stages []runner.Timing, output, total time.Duration) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "stage\tplan\tseconds")

@@ -8,8 +8,7 @@ import (
 )
 
 // Timing is how long one stage of a check took, wall clock. Stages can
-// overlap: the policies compile while the first plan loads, and a plan
-// file's sources are parsed while it loads.
+// overlap: a plan file's sources are parsed while it loads.
 type Timing struct {
 	Stage string // compile policies, load plan, read sources, build model, evaluate policies
 	Path  string // the plan the stage worked on; empty for the policy compile
@@ -37,10 +36,7 @@ func (s *stages) step(stage, path string) func() {
 	}
 	s.print("• %s…\n", name)
 	return func() {
-		took := time.Since(start)
-		s.mu.Lock()
-		s.timings = append(s.timings, Timing{Stage: stage, Path: path, Took: took})
-		s.mu.Unlock()
+		took := s.add(stage, path, start)
 		s.print("  %s: done in %s\n", stage, took.Round(time.Millisecond))
 	}
 }
@@ -48,11 +44,17 @@ func (s *stages) step(stage, path string) func() {
 // record adds a stage timed by its caller, which prints no start line: a
 // stage that may turn out to have had nothing to do (a plan without sources).
 func (s *stages) record(stage, path string, start time.Time) {
+	took := s.add(stage, path, start)
+	s.print("• %s %s: done in %s\n", stage, path, took.Round(time.Millisecond))
+}
+
+// add records a stage that began at start and returns how long it took.
+func (s *stages) add(stage, path string, start time.Time) time.Duration {
 	took := time.Since(start)
 	s.mu.Lock()
 	s.timings = append(s.timings, Timing{Stage: stage, Path: path, Took: took})
 	s.mu.Unlock()
-	s.print("• %s %s: done in %s\n", stage, path, took.Round(time.Millisecond))
+	return took
 }
 
 func (s *stages) print(format string, args ...any) {
