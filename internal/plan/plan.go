@@ -215,13 +215,7 @@ func fromFile(ctx context.Context, path string, info os.FileInfo, opts Options) 
 		}
 		return data[:n], nil
 	}
-	var mem []byte
-	p, err := decodeAny(path, f, info.Size(), mem, func() ([]byte, error) {
-		if mem != nil {
-			return mem, nil
-		}
-		return whole()
-	})
+	p, err := decodeAny(path, f, info.Size(), nil, whole)
 	if err != nil {
 		return nil, err
 	}

@@ -201,27 +201,9 @@ func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
 
 // hashedKey reads an object name, interned, and its hash.
 func (vr *valueReader) hashedKey(dec *jsontext.Decoder) (string, uint64, error) {
-	raw, err := dec.ReadValue()
-	if err != nil {
-		return "", 0, err
-	}
-	if len(raw) < 2 || raw[0] != '"' {
-		return "", 0, fmt.Errorf("object name is not a string at offset %d", dec.InputOffset())
-	}
-	body := raw[1 : len(raw)-1]
-	if k, ok := vr.keys[string(body)]; ok {
-		return k.s, k.h, nil
-	}
-	s, err := unquote(raw)
-	if err != nil {
-		return "", 0, err
-	}
 	// Hashed unquoted: names spelled with and without escapes are one name.
-	k := hashedKey{s: s, h: maphash.String(vr.seed, s)}
-	if len(vr.keys) < 1<<16 {
-		vr.keys[string(body)] = k
-	}
-	return k.s, k.h, nil
+	k, err := internAs(vr.keys, dec, func(s string) hashedKey { return hashedKey{s: s, h: maphash.String(vr.seed, s)} })
+	return k.s, k.h, err
 }
 
 // str reads a string value, interned.
@@ -229,20 +211,28 @@ func (vr *valueReader) str(dec *jsontext.Decoder) (string, error) { return inter
 
 // intern reads a string and returns the one equal string kept in seen.
 func intern(seen map[string]string, dec *jsontext.Decoder) (string, error) {
+	return internAs(seen, dec, func(s string) string { return s })
+}
+
+// internAs reads a string, looks its JSON text up in seen and, for a new
+// one (up to 1<<16 of them), stores what made makes of the unquoted string.
+func internAs[T any](seen map[string]T, dec *jsontext.Decoder, made func(string) T) (T, error) {
+	var zero T
 	raw, err := dec.ReadValue()
 	if err != nil {
-		return "", err
+		return zero, err
 	}
 	if len(raw) < 2 || raw[0] != '"' {
-		return "", fmt.Errorf("object name is not a string at offset %d", dec.InputOffset())
+		return zero, fmt.Errorf("object name is not a string at offset %d", dec.InputOffset())
 	}
 	if k, ok := seen[string(raw[1:len(raw)-1])]; ok {
 		return k, nil
 	}
-	k, err := unquote(raw)
+	s, err := unquote(raw)
 	if err != nil {
-		return "", err
+		return zero, err
 	}
+	k := made(s)
 	if len(seen) < 1<<16 {
 		seen[string(raw[1:len(raw)-1])] = k
 	}
