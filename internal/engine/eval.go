@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -30,7 +31,7 @@ func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 	defer cancel()
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	byCheck, err := e.evalGroups(ctx, input)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, fmt.Errorf("%w: %w: policy evaluation exceeded --timeout %s; a user policy may loop or be too expensive: fix or remove it, or raise --timeout", ErrPolicy, ErrTimeout, e.opts.Timeout)
@@ -39,13 +40,6 @@ func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, 
 			return nil, fmt.Errorf("evaluate policies: %w", ctx.Err())
 		}
 		return nil, fmt.Errorf("%w: evaluate policies: %v", ErrPolicy, err)
-	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("%w: evaluate policies: %d results, want 1", ErrPolicy, len(rs))
-	}
-	byCheck, ok := rs[0].Bindings[resultVar].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%w: evaluate policies: unexpected result %T", ErrPolicy, rs[0].Bindings[resultVar])
 	}
 	var out []report.Finding
 	for _, pkg := range slices.Sorted(maps.Keys(byCheck)) {
@@ -60,6 +54,52 @@ func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, 
 		out = append(out, fs...)
 	}
 	return Sort(out), nil
+}
+
+// evalGroups runs the prepared queries, one goroutine each, on the same
+// input (AST values are safe to share) and merges their deny sets by package;
+// the groups hold disjoint packages. When several fail, the error of the
+// first group is returned, so the message does not depend on timing.
+func (e *Engine) evalGroups(ctx context.Context, input ast.Value) (map[string]any, error) {
+	results := make([]map[string]any, len(e.queries))
+	errs := make([]error, len(e.queries))
+	var wg sync.WaitGroup
+	for i := range e.queries {
+		wg.Go(func() { results[i], errs[i] = evalQuery(ctx, e.queries[i], input) })
+	}
+	wg.Wait()
+	if err := firstError(errs); err != nil {
+		return nil, err
+	}
+	byCheck := results[0]
+	for _, r := range results[1:] {
+		maps.Copy(byCheck, r)
+	}
+	return byCheck, nil
+}
+
+func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (map[string]any, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("%d results, want 1", len(rs))
+	}
+	byCheck, ok := rs[0].Bindings[resultVar].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("unexpected result %T", rs[0].Bindings[resultVar])
+	}
+	return byCheck, nil
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // input builds {"model": ..., "config": ..., "plan": ...} as an AST value.

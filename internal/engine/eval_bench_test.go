@@ -6,25 +6,12 @@ import (
 	"testing"
 
 	"github.com/letsleep/letsleep/internal/model"
-	"github.com/letsleep/letsleep/internal/plan"
 	"github.com/letsleep/letsleep/internal/plangen"
 )
 
 func benchModel(b *testing.B, n int, shape string) *model.Model {
 	b.Helper()
-	path, _, err := plangen.WriteShape(b.TempDir(), "../..", n, shape)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := plan.Load(context.Background(), path, plan.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := model.Build(p, model.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return m
+	return generatedModel(b, n, shape)
 }
 
 // BenchmarkEval times one Eval of the built-in checks with one prepared
