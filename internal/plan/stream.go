@@ -35,6 +35,9 @@ type streamer struct {
 	// are copied, as written, one after another into chunks of addrs.
 	planned refList
 	addrs   []byte
+	// pool decodes the rest of resource_changes on other cores while the
+	// reader goes on (see parallel.go); nil when not started.
+	pool *changePool
 }
 
 type plannedRef struct {
@@ -98,6 +101,7 @@ func streamDecode(source string, src io.ReaderAt, size int64, mem []byte) (*Plan
 	if guard != nil {
 		guard.dec = s.dec
 	}
+	defer s.join() // no worker outlives the decode, whatever it returns
 	doc := &tfjson.Plan{}
 	var keys topKeys
 	present, err := s.object(func(name string) error {
@@ -114,6 +118,9 @@ func streamDecode(source string, src io.ReaderAt, size int64, mem []byte) (*Plan
 	}
 	if _, err := s.dec.ReadToken(); err != io.EOF {
 		return nil, errShape // trailing data
+	}
+	if err := s.join(); err != nil {
+		return nil, fmt.Errorf("resource_changes: %w", err)
 	}
 	if err := s.missingPlanned(doc, src, mem, bom); err != nil {
 		return nil, err
@@ -187,8 +194,13 @@ func (s *streamer) field(name string, doc *tfjson.Plan, keys *topKeys) error {
 	return s.dec.SkipValue()
 }
 
-// changes decodes resource_changes one element at a time.
+// changes decodes resource_changes one element at a time: the first
+// parallelAfter in order, the rest on workers when there are several
+// cores (join collects them).
 func (s *streamer) changes(dst *[]*tfjson.ResourceChange) error {
+	if err := s.join(); err != nil { // a repeated resource_changes member
+		return err
+	}
 	if s.dec.PeekKind() == 'n' {
 		_, err := s.dec.ReadToken()
 		return err
@@ -198,6 +210,20 @@ func (s *streamer) changes(dst *[]*tfjson.ResourceChange) error {
 	}
 	var out []*tfjson.ResourceChange
 	for s.dec.PeekKind() != ']' {
+		if s.pool == nil && len(out) >= parallelAfter && workerCount() > 1 {
+			s.pool = newChangePool(dst, out, workerCount())
+		}
+		if s.pool != nil {
+			raw, err := s.dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			s.pool.add(raw)
+			if s.pool.failed.Load() {
+				return s.join()
+			}
+			continue
+		}
 		if s.dec.PeekKind() == 'n' {
 			if _, err := s.dec.ReadToken(); err != nil {
 				return err
@@ -211,8 +237,23 @@ func (s *streamer) changes(dst *[]*tfjson.ResourceChange) error {
 		}
 		out = append(out, rc)
 	}
-	*dst = out
+	if s.pool != nil {
+		s.pool.close() // the workers finish while the reader goes on
+	} else {
+		*dst = out
+	}
 	return s.expect(']')
+}
+
+// join waits for the workers of resource_changes, if any, and stores
+// what they decoded.
+func (s *streamer) join() error {
+	if s.pool == nil {
+		return nil
+	}
+	err := s.pool.join()
+	s.pool = nil
+	return err
 }
 
 // deferred decodes deferred_changes: a reason and a resource change each.

@@ -1,0 +1,175 @@
+package plan
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Decoding resource_changes is most of a big plan's load, and its elements
+// are independent, so past the first parallelAfter of them the reading
+// goroutine only tokenizes each element (ReadValue: the syntax check the
+// sequential path makes too), copies its bytes into a batch and hands the
+// batch to a worker. Each worker has its own streamer (decoder, value
+// reader and sharing tables: less sharing across workers, no locks) and
+// decodes with the same resourceChange code; results stay in their batch,
+// batches in the plan's order. The reader goes on with the members after
+// resource_changes (prior_state, configuration) while the workers finish.
+//
+// Any worker error fails streamDecode as a sequential error would, so
+// decodeAny's exact decoder still names it. Small plans and GOMAXPROCS=1
+// never start a goroutine.
+
+// parallelAfter is how many elements are decoded in order before workers
+// start: a plan smaller than that gains nothing from them. A variable so
+// tests can lower it.
+var parallelAfter = 2048
+
+// batchBytes is the size of the element batches handed to workers: large
+// enough that handing one over costs nothing next to decoding it.
+const batchBytes = 128 << 10
+
+type changeBatch struct {
+	buf []byte // the elements as written, one after another
+	n   int
+	out []*tfjson.ResourceChange
+}
+
+// changePool decodes the batches of one resource_changes array.
+type changePool struct {
+	dst     *[]*tfjson.ResourceChange
+	head    []*tfjson.ResourceChange // decoded in order by the reader
+	batches []*changeBatch           // in order; appended by the reader only
+	cur     *changeBatch
+	work    chan *changeBatch
+	free    chan []byte // buffers handed back by workers, so few are allocated
+	wg      sync.WaitGroup
+	failed  atomic.Bool
+	errOnce sync.Once
+	err     error
+	closed  bool
+}
+
+// workerCount is how many workers decode resource_changes: one per core
+// (the reader mostly waits on the input and on free buffers).
+func workerCount() int {
+	return runtime.GOMAXPROCS(0)
+}
+
+func newChangePool(dst *[]*tfjson.ResourceChange, head []*tfjson.ResourceChange, workers int) *changePool {
+	p := &changePool{
+		dst: dst, head: head,
+		work: make(chan *changeBatch, 2*workers),
+		free: make(chan []byte, 3*workers+1),
+	}
+	for range 3*workers + 1 {
+		p.free <- make([]byte, 0, batchBytes)
+	}
+	p.wg.Add(workers)
+	for range workers {
+		go p.run()
+	}
+	return p
+}
+
+// add copies one element (as ReadValue returned it) into the current
+// batch, handing the batch over once full. It blocks while every buffer
+// is in use, which bounds the bytes in flight.
+func (p *changePool) add(raw []byte) {
+	if p.cur == nil {
+		p.cur = &changeBatch{buf: <-p.free}
+	}
+	p.cur.buf = append(p.cur.buf, raw...)
+	p.cur.buf = append(p.cur.buf, '\n')
+	p.cur.n++
+	if len(p.cur.buf) >= batchBytes {
+		p.flush()
+	}
+}
+
+func (p *changePool) flush() {
+	if p.cur == nil {
+		return
+	}
+	p.batches = append(p.batches, p.cur)
+	p.work <- p.cur
+	p.cur = nil
+}
+
+// close hands over the last batch and lets the workers end.
+func (p *changePool) close() {
+	if p.closed {
+		return
+	}
+	p.flush()
+	close(p.work)
+	p.closed = true
+}
+
+// join waits for every worker and, when all succeeded, stores the changes
+// in the plan's order. It is called on every return path of streamDecode,
+// so no worker outlives Load.
+func (p *changePool) join() error {
+	p.close()
+	p.wg.Wait()
+	if p.err != nil {
+		return p.err
+	}
+	n := len(p.head)
+	for _, b := range p.batches {
+		n += len(b.out)
+	}
+	out := make([]*tfjson.ResourceChange, 0, n)
+	out = append(out, p.head...)
+	for _, b := range p.batches {
+		out = append(out, b.out...)
+	}
+	*p.dst = out
+	return nil
+}
+
+func (p *changePool) fail(err error) {
+	p.errOnce.Do(func() { p.err = err })
+	p.failed.Store(true)
+}
+
+// run decodes batches until the reader is done. After a failure it only
+// hands buffers back, so the reader never waits for one in vain.
+func (p *changePool) run() {
+	defer p.wg.Done()
+	s := newStreamer(bytes.NewBuffer(nil))
+	for b := range p.work {
+		if !p.failed.Load() {
+			if err := s.decodeBatch(b); err != nil {
+				p.fail(err)
+			}
+		}
+		buf := b.buf[:0]
+		b.buf = nil
+		p.free <- buf
+	}
+}
+
+// decodeBatch decodes the b.n elements of a batch into b.out.
+func (s *streamer) decodeBatch(b *changeBatch) error {
+	s.dec.Reset(bytes.NewBuffer(b.buf), s.opts)
+	b.out = make([]*tfjson.ResourceChange, 0, b.n)
+	for range b.n {
+		if s.dec.PeekKind() == 'n' {
+			if _, err := s.dec.ReadToken(); err != nil {
+				return err
+			}
+			b.out = append(b.out, nil)
+			continue
+		}
+		rc, err := s.resourceChange()
+		if err != nil {
+			return err
+		}
+		b.out = append(b.out, rc)
+	}
+	return nil
+}
