@@ -13,7 +13,9 @@ import (
 // are independent, so past the first parallelAfter of them the reading
 // goroutine only tokenizes each element (ReadValue: the syntax check the
 // sequential path makes too), copies its bytes into a batch and hands the
-// batch to a worker. Each worker has its own streamer (decoder, value
+// batch to a worker; when every worker is busy it decodes the batch
+// itself, so no goroutine waits for another (on a loaded machine each
+// wait costs a trip through the OS scheduler). Each worker has its own streamer (decoder, value
 // reader and sharing tables: less sharing across workers, no locks) and
 // decodes with the same resourceChange code; results stay in their batch,
 // batches in the plan's order. The reader goes on with the members after
@@ -46,6 +48,7 @@ type changePool struct {
 	cur     *changeBatch
 	work    chan *changeBatch
 	free    chan []byte // buffers handed back by workers, so few are allocated
+	inline  *streamer   // the reader's own, for batches it decodes itself
 	wg      sync.WaitGroup
 	failed  atomic.Bool
 	errOnce sync.Once
@@ -53,20 +56,19 @@ type changePool struct {
 	closed  bool
 }
 
-// workerCount is how many workers decode resource_changes: one per core
-// (the reader mostly waits on the input and on free buffers).
+// workerCount is how many workers decode resource_changes beside the
+// reader: one per other core.
 func workerCount() int {
-	return runtime.GOMAXPROCS(0)
+	return runtime.GOMAXPROCS(0) - 1
 }
 
 func newChangePool(dst *[]*tfjson.ResourceChange, head []*tfjson.ResourceChange, workers int) *changePool {
 	p := &changePool{
 		dst: dst, head: head,
-		work: make(chan *changeBatch, 2*workers),
-		free: make(chan []byte, 3*workers+1),
-	}
-	for range 3*workers + 1 {
-		p.free <- make([]byte, 0, batchBytes)
+		work: make(chan *changeBatch, workers),
+		// every buffer is in the queue, with a worker or with the reader
+		free:   make(chan []byte, 2*workers+1),
+		inline: newStreamer(bytes.NewBuffer(nil)),
 	}
 	p.wg.Add(workers)
 	for range workers {
@@ -76,11 +78,16 @@ func newChangePool(dst *[]*tfjson.ResourceChange, head []*tfjson.ResourceChange,
 }
 
 // add copies one element (as ReadValue returned it) into the current
-// batch, handing the batch over once full. It blocks while every buffer
-// is in use, which bounds the bytes in flight.
+// batch, handing the batch over once full.
 func (p *changePool) add(raw []byte) {
 	if p.cur == nil {
-		p.cur = &changeBatch{buf: <-p.free}
+		var buf []byte
+		select {
+		case buf = <-p.free:
+		default:
+			buf = make([]byte, 0, batchBytes)
+		}
+		p.cur = &changeBatch{buf: buf}
 	}
 	p.cur.buf = append(p.cur.buf, raw...)
 	p.cur.buf = append(p.cur.buf, '\n')
@@ -90,19 +97,36 @@ func (p *changePool) add(raw []byte) {
 	}
 }
 
+// flush hands the current batch to an idle worker, or decodes it here
+// when none is idle.
 func (p *changePool) flush() {
-	if p.cur == nil {
+	b := p.cur
+	if b == nil {
 		return
 	}
-	p.batches = append(p.batches, p.cur)
-	p.work <- p.cur
 	p.cur = nil
+	p.batches = append(p.batches, b)
+	select {
+	case p.work <- b:
+		return
+	default:
+	}
+	if !p.failed.Load() {
+		if err := p.inline.decodeBatch(b); err != nil {
+			p.fail(err)
+		}
+	}
+	p.cur = &changeBatch{buf: b.buf[:0]}
+	b.buf = nil
 }
 
-// close hands over the last batch and lets the workers end.
+// close decodes or hands over the last batch and lets the workers end.
 func (p *changePool) close() {
 	if p.closed {
 		return
+	}
+	if p.cur != nil && p.cur.n == 0 {
+		p.cur = nil // a buffer kept by flush, holding nothing
 	}
 	p.flush()
 	close(p.work)
@@ -149,7 +173,10 @@ func (p *changePool) run() {
 		}
 		buf := b.buf[:0]
 		b.buf = nil
-		p.free <- buf
+		select {
+		case p.free <- buf:
+		default: // the reader allocated more than the list holds
+		}
 	}
 }
 

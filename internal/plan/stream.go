@@ -210,7 +210,7 @@ func (s *streamer) changes(dst *[]*tfjson.ResourceChange) error {
 	}
 	var out []*tfjson.ResourceChange
 	for s.dec.PeekKind() != ']' {
-		if s.pool == nil && len(out) >= parallelAfter && workerCount() > 1 {
+		if s.pool == nil && len(out) >= parallelAfter && workerCount() > 0 {
 			s.pool = newChangePool(dst, out, workerCount())
 		}
 		if s.pool != nil {
