@@ -27,11 +27,22 @@ const minPasswordLen = 8
 type passwordSource struct {
 	db    string
 	value string
-	keys  map[string]bool
+	// escaped: value as it reads inside a JSON string, made once because
+	// every environment variable of every function is compared with it.
+	escaped string
+	keys    map[string]bool
+}
+
+// passwords are the databases' password sources in database order, with
+// each source key's first database, so that a value's references are
+// looked up once instead of once per database (functions × databases).
+type passwords struct {
+	list  []passwordSource
+	byKey map[string]int
 }
 
 // dbPasswords lists, per database, its master password's value and sources.
-func (fx *facts) dbPasswords() []passwordSource {
+func (fx *facts) dbPasswords() passwords {
 	var out []passwordSource
 	for _, t := range dbTypes {
 		for _, r := range fx.ix.byType[t] {
@@ -53,7 +64,25 @@ func (fx *facts) dbPasswords() []passwordSource {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].db < out[j].db })
-	return out
+	return passwordsOf(out)
+}
+
+// passwordsOf indexes password sources, in database order, by source key.
+func passwordsOf(list []passwordSource) passwords {
+	pws := passwords{list: list, byKey: map[string]int{}}
+	for i := range list {
+		p := &list[i]
+		if p.escaped == "" && p.value != "" {
+			esc, _ := json.Marshal(p.value)
+			p.escaped = strings.Trim(string(esc), `"`)
+		}
+		for k := range p.keys {
+			if _, ok := pws.byKey[k]; !ok {
+				pws.byKey[k] = i
+			}
+		}
+	}
+	return pws
 }
 
 // sourceKeys names where a value comes from: the resources its references
@@ -75,20 +104,29 @@ func (fx *facts) sourceKeys(r *res, refs []string) []string {
 
 // holds reports which database's password a value (with its references)
 // carries: the same source, or the same known value inside it (as is, or
-// JSON-escaped inside a jsonencode'd document).
-func holds(pws []passwordSource, value string, keys []string) (string, string) {
-	for _, p := range pws {
-		for _, k := range keys {
-			if p.keys[k] {
-				return p.db, "takes its value from " + strings.TrimPrefix(k[strings.LastIndex(k, "|")+1:], "|") + ", as the master password does"
+// JSON-escaped inside a jsonencode'd document). The first database in
+// order wins; at the same database a shared source wins over the value.
+func holds(pws passwords, value string, keys []string) (string, string) {
+	bySource := len(pws.list)
+	for _, k := range keys {
+		if i, ok := pws.byKey[k]; ok && i < bySource {
+			bySource = i
+		}
+	}
+	if value != "" {
+		for _, p := range pws.list[:bySource] {
+			if p.value != "" && (strings.Contains(value, p.value) || strings.Contains(value, p.escaped)) {
+				return p.db, "holds the same value as the master password"
 			}
 		}
-		if p.value == "" || value == "" {
-			continue
-		}
-		esc, _ := json.Marshal(p.value)
-		if strings.Contains(value, p.value) || strings.Contains(value, strings.Trim(string(esc), `"`)) {
-			return p.db, "holds the same value as the master password"
+	}
+	if bySource == len(pws.list) {
+		return "", ""
+	}
+	p := pws.list[bySource]
+	for _, k := range keys {
+		if p.keys[k] {
+			return p.db, "takes its value from " + strings.TrimPrefix(k[strings.LastIndex(k, "|")+1:], "|") + ", as the master password does"
 		}
 	}
 	return "", ""
@@ -98,7 +136,7 @@ func holds(pws []passwordSource, value string, keys []string) (string, string) {
 // master password they hold.
 func (fx *facts) linkCredentials() {
 	pws := fx.dbPasswords()
-	if len(pws) == 0 {
+	if len(pws.list) == 0 {
 		return
 	}
 	for _, r := range fx.ix.byType["aws_secretsmanager_secret_version"] {
@@ -155,9 +193,9 @@ func (fx *facts) ssmTargets() []grantTarget {
 
 // envCredentialPaths: a function whose environment carries a database's
 // master password holds the key to it, whatever its role says.
-func (rh *reacher) envCredentialPaths(f *Function, pws []passwordSource) {
+func (rh *reacher) envCredentialPaths(f *Function, pws passwords) {
 	r := rh.ix.byAddr[f.Address]
-	if r == nil || len(pws) == 0 {
+	if r == nil || len(pws.list) == 0 {
 		return
 	}
 	env := getBlock(r.Values, "environment")
