@@ -72,11 +72,20 @@ func normalise(rx *resolved, cfg Config) *facts {
 		sets:        newTargetSets(),
 	}
 	fx.buildPrefixLists()
-	fx.buildNetwork()
+	split := len(rx.ix.byAddr) >= splitMinResources
+	if split {
+		fx.networkBesideRoles()
+	} else {
+		fx.buildNetwork()
+	}
 	fx.buildDatabases()
 	fx.buildFunctions()
 	fx.fnByName = functionNames(fx.functions)
-	fx.buildRoles()
+	if split {
+		fx.grantRoles()
+	} else {
+		fx.buildRoles()
+	}
 	fx.buildEntryPoints()
 	fx.resourceGrants()
 	fx.buildTables()

@@ -61,6 +61,14 @@ var attachmentTypes = []struct{ typ, key, principal string }{
 }
 
 func (fx *facts) buildRoles() {
+	fx.collectRoles()
+	fx.grantRoles()
+}
+
+// collectRoles records every role, user and group with the policies
+// attached to it. It reads only the resolve stage's output, so it can run
+// beside the network facts (split.go).
+func (fx *facts) collectRoles() {
 	for _, r := range fx.ix.byType["aws_iam_role"] {
 		if r.Data {
 			continue
@@ -146,6 +154,11 @@ func (fx *facts) buildRoles() {
 			}
 		}
 	}
+}
+
+// grantRoles computes each role's grants; the targets are the databases,
+// secrets and functions, so it runs after them.
+func (fx *facts) grantRoles() {
 	for _, rs := range fx.roles {
 		fx.computeGrants(rs)
 	}
