@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -132,7 +133,17 @@ func (e *Engine) input(m *model.Model, rawPlan func() (any, error)) (ast.Value, 
 }
 
 func modelValue(m *model.Model) (ast.Value, error) {
-	if t, err := toTerm(reflect.ValueOf(m)); err == nil {
+	return modelValueOn(m, runtime.GOMAXPROCS(0))
+}
+
+// modelValueOn converts m on up to workers cores when it is large enough for
+// that to pay (see structTermSplit), else on one.
+func modelValueOn(m *model.Model, workers int) (ast.Value, error) {
+	t, split, err := structTermSplit(reflect.ValueOf(m).Elem(), workers)
+	if err == nil && !split {
+		t, err = toTerm(reflect.ValueOf(m))
+	}
+	if err == nil {
 		return t.Value, nil
 	}
 	// A shape toTerm does not handle: take the JSON route, which always

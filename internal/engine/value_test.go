@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -82,4 +83,54 @@ func TestToTermRefusesUnsupportedShapes(t *testing.T) {
 func nanValue() float64 {
 	zero := 0.0
 	return zero / zero
+}
+
+// The split conversion must build the value one converter builds, whatever
+// the number of workers, on lists cut into many chunks and on a model with
+// every field set (empty and nil lists among them).
+func TestSplitConversionMatchesOneConverter(t *testing.T) {
+	big := syntheticModel(3 * splitFrom)
+	full := fullModel()
+	full.Functions = append(full.Functions, big.Functions...)
+	full.Roles = append(full.Roles, big.Roles...)
+	for name, m := range map[string]*model.Model{"synthetic": big, "full": full} {
+		want, err := toTerm(reflect.ValueOf(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, workers := range []int{2, 3, 8} {
+			got, split, err := structTermSplit(reflect.ValueOf(m).Elem(), workers)
+			if err != nil {
+				t.Fatalf("%s, %d workers: %v", name, workers, err)
+			}
+			if !split {
+				t.Fatalf("%s, %d workers: not split although its lists hold over %d elements", name, workers, splitFrom)
+			}
+			if got.Value.Compare(want.Value) != 0 {
+				t.Fatalf("%s, %d workers: split conversion differs from one converter", name, workers)
+			}
+		}
+	}
+}
+
+func TestSplitConversionLeavesSmallModelsToOneCore(t *testing.T) {
+	if _, split, err := structTermSplit(reflect.ValueOf(referenceModel()).Elem(), 4); err != nil || split {
+		t.Fatalf("reference model: split=%v err=%v, want one core", split, err)
+	}
+	if _, split, err := structTermSplit(reflect.ValueOf(syntheticModel(3*splitFrom)).Elem(), 1); err != nil || split {
+		t.Fatalf("one worker: split=%v err=%v, want one core", split, err)
+	}
+}
+
+// A shape the converter refuses inside a list fails the split conversion
+// too, naming the field, so that modelValue falls back to JSON.
+func TestSplitConversionReportsRefusedShapes(t *testing.T) {
+	type item struct{ F float64 }
+	type doc struct{ Items []item }
+	d := doc{Items: make([]item, 2*splitFrom)}
+	d.Items[splitFrom+7].F = nanValue()
+	_, _, err := structTermSplit(reflect.ValueOf(d), 2)
+	if err == nil || !strings.Contains(err.Error(), "doc.Items") {
+		t.Fatalf("err = %v, want one naming doc.Items", err)
+	}
 }
