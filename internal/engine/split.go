@@ -96,25 +96,6 @@ func structTermSplit(v reflect.Value, workers int) (t *ast.Term, ok bool, err er
 	// The other fields (and empty lists) are few and small: one converter
 	// writes them, in field order, around the lists converted above.
 	c := converter{strs: map[string]*ast.Term{}}
-	n := 0
-	for _, f := range fields {
-		if !f.omitted(v.Field(f.index)) {
-			n++
-		}
-	}
-	obj := ast.NewObjectWithCapacity(n)
-	for i, f := range fields {
-		fv := v.Field(f.index)
-		if f.omitted(fv) {
-			continue
-		}
-		t, ok := lists[i]
-		if !ok {
-			if t, err = c.term(fv); err != nil {
-				return nil, false, fmt.Errorf("%s.%s: %w", v.Type().Name(), f.name, err)
-			}
-		}
-		obj.Insert(f.key, t)
-	}
-	return ast.NewTerm(obj), true, nil
+	t, err = c.structTermOf(v, fields, lists)
+	return t, err == nil, err
 }

@@ -105,6 +105,13 @@ func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.structTermOf(v, fields, nil)
+}
+
+// structTermOf builds the object of struct v, whose fields are fields,
+// taking the term of field i from done[i] when it is there (converted
+// elsewhere, see structTermSplit).
+func (c *converter) structTermOf(v reflect.Value, fields []fieldInfo, done map[int]*ast.Term) (*ast.Term, error) {
 	// Sized to the fields written, not all fields: most model structs leave
 	// half their omitempty fields out, and a Go map sized over 8 entries
 	// allocates a table where one of up to 8 fits a single group.
@@ -115,14 +122,17 @@ func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
 		}
 	}
 	obj := ast.NewObjectWithCapacity(n)
-	for _, f := range fields {
+	for i, f := range fields {
 		fv := v.Field(f.index)
 		if f.omitted(fv) {
 			continue
 		}
-		t, err := c.term(fv)
-		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", v.Type().Name(), f.name, err)
+		t, ok := done[i]
+		if !ok {
+			var err error
+			if t, err = c.term(fv); err != nil {
+				return nil, fmt.Errorf("%s.%s: %w", v.Type().Name(), f.name, err)
+			}
 		}
 		obj.Insert(f.key, t)
 	}
