@@ -193,11 +193,12 @@ func (fx *facts) ssmTargets() []grantTarget {
 
 // envCredentialPaths: a function whose environment carries a database's
 // master password holds the key to it, whatever its role says.
-func (rh *reacher) envCredentialPaths(f *Function, pws passwords) {
+func (rh *reacher) envCredentialPaths(f *Function, pws passwords) []Path {
 	r := rh.ix.byAddr[f.Address]
 	if r == nil || len(pws.list) == 0 {
-		return
+		return nil
 	}
+	var out []Path
 	env := getBlock(r.Values, "environment")
 	vars, _ := env["variables"].(map[string]any)
 	names := make([]string, 0, len(vars))
@@ -213,7 +214,7 @@ func (rh *reacher) envCredentialPaths(f *Function, pws passwords) {
 		}
 		seen[db] = true
 		d := rh.dbs[db]
-		f.DataPaths = append(f.DataPaths, Path{Kind: PathCredential, Target: db, Steps: []Step{
+		out = append(out, Path{Kind: PathCredential, Target: db, Steps: []Step{
 			fnStep(f),
 			{Kind: "credential", Address: f.Address, Detail: "environment variable " + name + " " + why},
 			dbStep(d),
@@ -228,6 +229,7 @@ func (rh *reacher) envCredentialPaths(f *Function, pws passwords) {
 	if refs := refsAt(r, "environment", "variables"); len(refs) > 0 {
 		check("(one of "+strings.Join(names, ", ")+")", "", refs)
 	}
+	return out
 }
 
 // queryEditorPaths: Secrets Manager secrets named rds-db-credentials/...
@@ -243,7 +245,7 @@ func (rh *reacher) queryEditorPaths(g Grant, via []Step) []Path {
 		return nil
 	}
 	var out []Path
-	for _, d := range sortedDBs(rh.dbs) {
+	for _, d := range rh.allDBs {
 		if d.Kind != "cluster" || !d.HTTPEndpoint {
 			continue
 		}

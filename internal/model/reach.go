@@ -41,6 +41,8 @@ type reacher struct {
 	hopSetPools map[string]string
 	// setDBCache: what a grant on a target set reaches (setDatabases).
 	setDBCache map[setDBKey]setDBs
+	// allDBs: every database, sorted by address.
+	allDBs []*Database
 	notes
 }
 
@@ -59,6 +61,7 @@ func reach(fx *facts) *Model {
 	m.Schedules = slices.Clone(m.Schedules)
 	rh := &reacher{facts: fx, m: &m, functions: make(map[string]*Function, len(fx.functions)), edgeCache: map[string][]hopEdge{}, sets: fx.sets.clone(),
 		trigSets: map[string]*triggerSet{}, roleSets: map[string]*openRoles{}, memberReach: map[string]*memberReach{}, setUnions: map[string]*roleSetUnion{}, hopSetPools: map[string]string{}}
+	rh.allDBs = sortedDBs(fx.dbs)
 	for a, f := range fx.functions {
 		c := *f
 		c.Egress, c.DataPaths = slices.Clone(c.Egress), slices.Clone(c.DataPaths)
@@ -77,7 +80,7 @@ func reach(fx *facts) *Model {
 // target.
 func (rh *reacher) functionPaths() {
 	dbBySG := map[string][]string{}
-	for _, d := range sortedDBs(rh.dbs) {
+	for _, d := range rh.allDBs {
 		for _, sg := range d.SecurityGroups {
 			dbBySG[sg] = append(dbBySG[sg], d.Address)
 		}
@@ -88,23 +91,23 @@ func (rh *reacher) functionPaths() {
 	}
 	// Databases by VPC ("" for unknown), so a CIDR rule only meets the
 	// databases it could reach instead of every database in the plan.
-	all := sortedDBs(rh.dbs)
+	all := rh.allDBs
 	dbsByVPC := map[string][]*Database{}
 	for _, d := range all {
 		v := rh.dbVPC(d)
 		dbsByVPC[v] = append(dbsByVPC[v], d)
 	}
 	pws := rh.dbPasswords()
-	for _, f := range rh.functions {
-		rh.egress(f)
-		rh.envCredentialPaths(f, pws)
+	own := func(w *reacher, f *Function) {
+		w.egress(f)
 		cands := all
-		if v := rh.functionVPC(f); v != "" {
+		if v := w.functionVPC(f); v != "" {
 			cands = append(append([]*Database{}, dbsByVPC[v]...), dbsByVPC[""]...)
 		}
-		rh.networkPaths(f, dbBySG, vpcCIDR, cands)
-		rh.iamPaths(f)
+		w.networkPaths(f, dbBySG, vpcCIDR, cands)
+		w.iamPaths(f)
 	}
+	rh.eachFunction(func(f *Function) []Path { return rh.envCredentialPaths(f, pws) }, own)
 	rh.hopPaths()
 }
 
