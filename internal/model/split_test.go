@@ -86,3 +86,33 @@ func TestSplitNormaliseGivesTheSameModel(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNormaliseSplit times the normalise stage alone on the 50k
+// for_each plan (LETSLEEP_BENCH_SIZES), sequential and split, so the two
+// can be alternated in one process (-count).
+func BenchmarkNormaliseSplit(b *testing.B) {
+	for _, n := range plangen.BenchSizes {
+		p := loadBenchPlan(b, n)
+		for _, split := range []bool{false, true} {
+			name := plangen.SizeName(n) + "/sequential"
+			if split {
+				name = plangen.SizeName(n) + "/split"
+			}
+			b.Run(name, func(b *testing.B) {
+				old := splitMinResources
+				defer func() { splitMinResources = old }()
+				splitMinResources = 1 << 30
+				if split {
+					splitMinResources = 0
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					b.StopTimer()
+					rx := resolve(p, nil)
+					b.StartTimer()
+					normalise(rx, Config{})
+				}
+			})
+		}
+	}
+}
