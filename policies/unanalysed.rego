@@ -27,17 +27,31 @@ import data.letsleep.lib.model
 
 # The most frequent finding (one per warning, tens of thousands on large
 # plans): its steps are written out rather than built by model.step and
-# model.assumption, whose calls cost a sixth of this rule.
+# model.assumption, whose calls cost a sixth of this rule, and what depends
+# only on the kind is looked up in kind_texts, built once per kind.
 deny contains f if {
 	some w in model.section("warnings")
 	not folded(w)
-	r := resource(w)
+	text := kind_texts[w.kind]
+	address := object.get(w, "address", "")
+	r := object.get(plan_if_empty, address, address)
 	f := {
 		"resource": r,
-		"message": sprintf("%s: %s; to fix: %s", [w.kind, w.message, advice(w.kind)]),
-		"path": [{"kind": "warning", "address": r, "detail": sprintf("could not be analysed (%s)", [w.kind])}],
-		"assumptions": [{"address": r, "unknown": w.message, "assumed": assumed(w.kind)}],
+		"message": concat("", [w.kind, ": ", w.message, "; to fix: ", text.advice]),
+		"path": [{"kind": "warning", "address": r, "detail": text.detail}],
+		"assumptions": [{"address": r, "unknown": w.message, "assumed": text.assumed}],
 	}
+}
+
+# A warning with no address is about the plan as a whole: one lookup, as it
+# runs once per warning (a function call costs twice as much).
+plan_if_empty := {"": "plan"}
+
+# kind_texts[kind] is the advice, the assumption and the step detail of the
+# warnings of that kind: a plan has tens of thousands of warnings of a few
+# kinds.
+kind_texts := {kind: {"advice": advice(kind), "assumed": assumed(kind), "detail": sprintf("could not be analysed (%s)", [kind])} |
+	some kind in {w.kind | some w in model.section("warnings")}
 }
 
 # One finding per cause, at medium, when what could not be resolved (even
@@ -47,7 +61,8 @@ deny contains f if {
 # Never higher: it rests on no known path.
 folded(w) if w.address in folded_addresses
 
-folded(w) if [w.address, object.get(w, "part", "")] in folded_parts
+# A warning without a part is never in folded_parts, whose parts are not "".
+folded(w) if [w.address, w.part] in folded_parts
 
 folded(w) if {
 	w.kind == "hop-set"
@@ -76,8 +91,8 @@ folded_parts := {[cause.document, part] |
 # writes vpc_config as a dynamic block, which the plan does not carry.
 placement_unknown[fn.address] := keys if {
 	some fn in model.functions
-	placement_decides(fn)
 	fn.in_vpc
+	placement_decides(fn)
 	keys := [key |
 		some key in ["vpc_config.subnet_ids", "vpc_config.security_group_ids"]
 		key in object.get(fn, "unresolved", [])
@@ -129,8 +144,9 @@ policy_unknown := {policy: {"roles": roles, "functions": fns_by_unread_policy[po
 unread := [[policy_place(p, fn.execution_role), fn.execution_role, fn.address] |
 	has_database
 	some fn in model.functions
+	ps := unread_policies[fn.execution_role]
 	guarded_or_fronted(fn)
-	some p in unread_policies(fn)
+	some p in ps
 ]
 
 # An inline_policy block or a managed ARN is no resource of the plan: its
@@ -143,12 +159,18 @@ roles_by_unread_policy := model.group([[u[0], u[1], true] | some u in unread])
 
 fns_by_unread_policy := model.group([[u[0], u[2], true] | some u in unread])
 
-unread_policies(fn) := [p |
-	role := model.roles_by_address[fn.execution_role]
-	some p in model.as_array(role.policies)
-	p.known == false
-	not read_from(role, p.address)
-]
+# unread_policies[role] lists the role's policies that could not be read at
+# all, built once per role (not once per function) and only for the roles
+# that have one.
+unread_policies := {role.address: ps |
+	some role in model.section("roles")
+	ps := [p |
+		some p in model.as_array(role.policies)
+		p.known == false
+		not read_from(role, p.address)
+	]
+	count(ps) > 0
+}
 
 read_from(role, origin) if {
 	some st in model.as_array(role.statements)
@@ -236,13 +258,18 @@ deny contains f if {
 # undeclared with a way out): what they grant it is unknown. The cause is
 # the aws_iam_policy_document the statement was read from when there is
 # one (several role policies may use its json), else the policy.
+#
+# The lists of the model are iterated directly, not through model.as_array:
+# iterating null (a nil list) or testing membership in it yields nothing, as
+# [] does, and the call costs more than the test on tens of thousands of
+# statements.
 unknown_grants := [g |
 	some fn in model.functions
 	guarded(fn)
 	role := model.roles_by_address[fn.execution_role]
-	some st in model.as_array(role.statements)
+	some st in role.statements
+	"(unknown)" in st.resources
 	st.effect == "Allow"
-	"(unknown)" in model.as_array(st.resources)
 	may_open_a_data_path(st)
 	document := object.get(st, "document", "")
 	g := {
@@ -284,12 +311,12 @@ data_path_actions := [
 # An action without glob syntax matches only itself: a set lookup. Only a
 # wildcard action (rds-data:*, *) is matched against every data action.
 may_open_a_data_path(st) if {
-	some a in model.as_array(st.actions)
+	some a in st.actions
 	lower(a) in data_path_action_set
 }
 
 may_open_a_data_path(st) if {
-	some a in model.as_array(st.actions)
+	some a in st.actions
 	action := lower(a)
 	regex.match(`[*?\[{\\]`, action)
 	some want in data_path_actions
@@ -339,13 +366,6 @@ what_is_unknown(cause) := sprintf("%s of policy document %s (the policy of %s, o
 cause_step(cause) := model.step("policy", cause.address, "statement resources unknown") if cause.document == ""
 
 cause_step(cause) := model.step("policy", cause.address, sprintf("%s: resources unknown", [statements(cause)])) if cause.document != ""
-
-resource(w) := w.address if {
-	is_string(w.address)
-	w.address != ""
-}
-
-resource(w) := "plan" if object.get(w, "address", "") == ""
 
 advice("unresolved-reference") := "make the value known at plan time or reference a resource in the same plan (letsleep assumed the worst case meanwhile)"
 

@@ -351,3 +351,21 @@ test_deny_unread_inline_block_on_role if {
 	})
 	{d.resource | some d in findings; d.severity == "medium"} == {"aws_iam_role.a"}
 }
+
+# The lists are read directly (not through model.as_array): a null list of
+# statements, and a statement with no resources or no actions (omitted by
+# the model when empty), yield no grant and no error.
+test_allow_null_statements_and_statements_without_lists if {
+	roles := [
+		{"address": "aws_iam_role.a", "statements": null, "policies": null, "grants": null},
+		{
+			"address": "aws_iam_role.b", "statements": [
+				{"origin": "aws_iam_policy.p", "effect": "Allow", "actions": ["lambda:InvokeFunction"]},
+				{"origin": "aws_iam_policy.q", "effect": "Allow", "resources": ["(unknown)"]},
+			],
+			"grants": [],
+		},
+	]
+	fns := [guarded_fn("aws_lambda_function.a", "hot", "aws_iam_role.a"), guarded_fn("aws_lambda_function.b", "egress", "aws_iam_role.b")]
+	count(deny) == 0 with input as fx.input_of({"functions": fns, "roles": roles, "databases": fx.reference.databases})
+}
