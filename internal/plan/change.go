@@ -16,8 +16,9 @@ var changeFields = []string{
 }
 
 // resourceChange reads one element of resource_changes (or the
-// resource_change of a deferred change) token by token: a reflective
-// decode of the same fields costs more than the values themselves. A
+// resource_change of a deferred change; null reads as nil) token by
+// token: a reflective decode of the same fields costs more than the
+// values themselves. A
 // shape the exact decoder might read differently (a member spelled in
 // another case, a string field that is not a string) returns errShape, so
 // the exact path decides.

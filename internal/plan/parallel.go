@@ -185,13 +185,6 @@ func (s *streamer) decodeBatch(b *changeBatch) error {
 	s.dec.Reset(bytes.NewBuffer(b.buf), s.opts)
 	b.out = make([]*tfjson.ResourceChange, 0, b.n)
 	for range b.n {
-		if s.dec.PeekKind() == 'n' {
-			if _, err := s.dec.ReadToken(); err != nil {
-				return err
-			}
-			b.out = append(b.out, nil)
-			continue
-		}
 		rc, err := s.resourceChange()
 		if err != nil {
 			return err

@@ -56,6 +56,9 @@ func TestWorkersMatchSequential(t *testing.T) {
 	inputs := map[string][]byte{
 		"generated-3000":          generated(t, 3000, false),
 		"generated-3000-distinct": generated(t, 3000, true),
+		// null elements in a batch read as nil, as they do in order
+		"null-elements": []byte(`{"format_version":"1.2","planned_values":{},"resource_changes":[null,
+			{"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","change":{"actions":["create"],"after":{}}},null]}`),
 	}
 	paths, _ := filepath.Glob("../../build/plans/*.json")
 	more, _ := filepath.Glob("../../../shared/realworld-plans/*.json")

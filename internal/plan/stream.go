@@ -224,13 +224,6 @@ func (s *streamer) changes(dst *[]*tfjson.ResourceChange) error {
 			}
 			continue
 		}
-		if s.dec.PeekKind() == 'n' {
-			if _, err := s.dec.ReadToken(); err != nil {
-				return err
-			}
-			out = append(out, nil)
-			continue
-		}
 		rc, err := s.resourceChange()
 		if err != nil {
 			return err
