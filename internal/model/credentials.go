@@ -135,7 +135,8 @@ func holds(pws passwords, value string, keys []string) (string, string) {
 // linkCredentials ties secrets and SSM parameters to the database whose
 // master password they hold.
 func (fx *facts) linkCredentials() {
-	pws := fx.dbPasswords()
+	fx.pws = fx.dbPasswords()
+	pws := fx.pws
 	if len(pws.list) == 0 {
 		return
 	}

@@ -43,6 +43,9 @@ type facts struct {
 	trustKnown   map[string]bool
 	publicPolicy map[string][]Step
 	entryAPI     map[string][]string
+	// pws: the databases' password sources, read once by linkCredentials
+	// (normalise) and again by every function's environment (reach).
+	pws passwords
 	// plSets: managed prefix list address → its entries, when the plan
 	// knows them.
 	plSets map[string]addrset.Set
@@ -72,20 +75,18 @@ func normalise(rx *resolved, cfg Config) *facts {
 		sets:        newTargetSets(),
 	}
 	fx.buildPrefixLists()
-	split := len(rx.ix.byAddr) >= splitMinResources
-	if split {
+	// The roles and their policies read neither the network nor the
+	// databases and functions; their grants, which target those, come after.
+	if len(rx.ix.byAddr) >= splitMinResources {
 		fx.networkBesideRoles()
 	} else {
 		fx.buildNetwork()
+		fx.collectRoles()
 	}
 	fx.buildDatabases()
 	fx.buildFunctions()
 	fx.fnByName = functionNames(fx.functions)
-	if split {
-		fx.grantRoles()
-	} else {
-		fx.buildRoles()
-	}
+	fx.grantRoles()
 	fx.buildEntryPoints()
 	fx.resourceGrants()
 	fx.buildTables()

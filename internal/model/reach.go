@@ -97,7 +97,7 @@ func (rh *reacher) functionPaths() {
 		v := rh.dbVPC(d)
 		dbsByVPC[v] = append(dbsByVPC[v], d)
 	}
-	pws := rh.dbPasswords()
+	pws := rh.pws
 	own := func(w *reacher, f *Function) {
 		w.egress(f)
 		cands := all

@@ -60,11 +60,6 @@ var attachmentTypes = []struct{ typ, key, principal string }{
 	{"aws_iam_group_policy_attachment", "group", "aws_iam_group"},
 }
 
-func (fx *facts) buildRoles() {
-	fx.collectRoles()
-	fx.grantRoles()
-}
-
 // collectRoles records every role, user and group with the policies
 // attached to it. It reads only the resolve stage's output, so it can run
 // beside the network facts (split.go).
