@@ -72,7 +72,7 @@ func passwordsOf(list []passwordSource) passwords {
 	pws := passwords{list: list, byKey: map[string]int{}}
 	for i := range list {
 		p := &list[i]
-		if p.escaped == "" && p.value != "" {
+		if p.value != "" {
 			esc, _ := json.Marshal(p.value)
 			p.escaped = strings.Trim(string(esc), `"`)
 		}
