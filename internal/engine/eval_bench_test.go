@@ -5,14 +5,8 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plangen"
 )
-
-func benchModel(b *testing.B, n int, shape string) *model.Model {
-	b.Helper()
-	return generatedModel(b, n, shape)
-}
 
 // BenchmarkEval times one Eval of the built-in checks with one prepared
 // engine, on models built from generated plans: the for_each plan (named
@@ -27,7 +21,7 @@ func BenchmarkEval(b *testing.B) {
 	for _, c := range benchShapes {
 		for _, n := range plangen.BenchSizes {
 			b.Run(c.prefix+plangen.SizeName(n), func(b *testing.B) {
-				m := benchModel(b, n, c.shape)
+				m := generatedModel(b, n, c.shape)
 				runtime.GC() // setup garbage is not the stage's cost
 				b.ReportAllocs()
 				for b.Loop() {
@@ -55,7 +49,7 @@ func BenchmarkModelInput(b *testing.B) {
 	for _, c := range benchShapes {
 		for _, n := range plangen.BenchSizes {
 			b.Run(c.prefix+plangen.SizeName(n), func(b *testing.B) {
-				m := benchModel(b, n, c.shape)
+				m := generatedModel(b, n, c.shape)
 				runtime.GC()
 				b.ReportAllocs()
 				for b.Loop() {
