@@ -160,16 +160,16 @@ roles_by_unread_policy := model.group([[u[0], u[1], true] | some u in unread])
 fns_by_unread_policy := model.group([[u[0], u[2], true] | some u in unread])
 
 # unread_policies[role] lists the role's policies that could not be read at
-# all, built once per role (not once per function) and only for the roles
-# that have one.
-unread_policies := {role.address: ps |
-	some role in model.section("roles")
-	ps := [p |
-		some p in model.as_array(role.policies)
+# all, in list order, only for the roles that have one: one pass over
+# every role's policies, grouped after (an array comprehension per role
+# cost more than the tests it ran).
+unread_policies := {address: [by_index[i] | some i in sort(object.keys(by_index))] |
+	some address, by_index in model.group_objects([[role.address, i, p] |
+		some role in model.section("roles")
+		some i, p in role.policies
 		p.known == false
 		not read_from(role, p.address)
-	]
-	count(ps) > 0
+	])
 }
 
 read_from(role, origin) if {
@@ -264,23 +264,26 @@ deny contains f if {
 # [] does, and the call costs more than the test on tens of thousands of
 # statements.
 unknown_grants := [g |
+	some c in unknown_allows
+	may_open_a_data_path(c.st)
+	document := object.get(c.st, "document", "")
+	g := {
+		"cause": object.get({"": c.st.origin}, document, document), "document": document, "part": object.get(c.st, "part", ""),
+		"origin": c.st.origin, "role": c.role, "function": c.fn,
+	}
+]
+
+# unknown_allows lists, in function then statement order, the Allow
+# statements with resources that could not be resolved on the roles of the
+# guarded functions: the statements unknown_grants tests the actions of.
+unknown_allows := [{"fn": fn.address, "role": role.address, "st": st} |
 	some fn in model.functions
 	guarded(fn)
 	role := model.roles_by_address[fn.execution_role]
 	some st in role.statements
 	"(unknown)" in st.resources
 	st.effect == "Allow"
-	may_open_a_data_path(st)
-	document := object.get(st, "document", "")
-	g := {
-		"cause": cause_of(st), "document": document, "part": object.get(st, "part", ""),
-		"origin": st.origin, "role": role.address, "function": fn.address,
-	}
 ]
-
-cause_of(st) := st.document if object.get(st, "document", "") != ""
-
-cause_of(st) := st.origin if object.get(st, "document", "") == ""
 
 # grant_unknown: one entry per cause, with the parts, policies, roles and
 # functions it concerns.
@@ -308,15 +311,23 @@ data_path_actions := [
 	"execute-api:invoke",
 ]
 
-# An action without glob syntax matches only itself: a set lookup. Only a
-# wildcard action (rds-data:*, *) is matched against every data action.
+# Each distinct action of those statements is lowered and matched once
+# (a few dozen actions, thousands of statements): an action without glob
+# syntax matches only itself, a set lookup; only a wildcard action
+# (rds-data:*, *) is matched against every data action.
 may_open_a_data_path(st) if {
 	some a in st.actions
-	lower(a) in data_path_action_set
+	a in opening_actions
 }
 
-may_open_a_data_path(st) if {
-	some a in st.actions
+opening_actions := {a |
+	some a in {a | some c in unknown_allows; some a in c.st.actions}
+	opens_a_data_path(a)
+}
+
+opens_a_data_path(a) if lower(a) in data_path_action_set
+
+opens_a_data_path(a) if {
 	action := lower(a)
 	regex.match(`[*?\[{\\]`, action)
 	some want in data_path_actions

@@ -369,3 +369,45 @@ test_allow_null_statements_and_statements_without_lists if {
 	fns := [guarded_fn("aws_lambda_function.a", "hot", "aws_iam_role.a"), guarded_fn("aws_lambda_function.b", "egress", "aws_iam_role.b")]
 	count(deny) == 0 with input as fx.input_of({"functions": fns, "roles": roles, "databases": fx.reference.databases})
 }
+
+# Each distinct action is matched once for all statements: an exact data
+# action and a wildcard one in any case open a data path wherever they
+# appear; an action that opens none, or a Deny, gives no finding.
+unknown_statement(origin, effect, actions) := {"origin": origin, "effect": effect, "actions": actions, "resources": ["(unknown)"]}
+
+test_deny_unknown_grant_matches_each_action_in_any_case if {
+	findings := deny with input as fx.input_of({
+		"functions": [
+			guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.a"),
+			guarded_fn("aws_lambda_function.b", "hot", "aws_iam_role.b"),
+			guarded_fn("aws_lambda_function.c", "egress", "aws_iam_role.c"),
+			guarded_fn("aws_lambda_function.d", "viewer", "aws_iam_role.d"),
+		],
+		"roles": [
+			{"address": "aws_iam_role.a", "statements": [unknown_statement("aws_iam_policy.a", "Allow", ["SecretsManager:GetSecretValue"])]},
+			{"address": "aws_iam_role.b", "statements": [unknown_statement("aws_iam_policy.b", "Allow", ["logs:PutLogEvents", "RDS-Data:*"])]},
+			{"address": "aws_iam_role.c", "statements": [unknown_statement("aws_iam_policy.c", "Allow", ["logs:PutLogEvents", "s3:Get*"])]},
+			{"address": "aws_iam_role.d", "statements": [
+				unknown_statement("aws_iam_policy.d", "Deny", ["SecretsManager:GetSecretValue"]),
+				unknown_statement("aws_iam_policy.e", "Allow", ["secretsmanager:getsecretvalue"]),
+			]},
+		],
+	})
+	{d.resource | some d in findings} == {"aws_iam_policy.a", "aws_iam_policy.b", "aws_iam_policy.e"}
+}
+
+# Every unread policy of a role is named, wherever it sits in the role's
+# list, and a read one beside them is not.
+test_deny_every_unread_policy_of_a_role if {
+	role := {"address": "aws_iam_role.a", "policies": [
+		{"address": "aws_iam_role_policy.logs", "source": "inline", "known": true},
+		{"address": "aws_iam_role_policy.b", "source": "inline", "known": false},
+		{"address": "aws_iam_role_policy.a", "source": "inline", "known": false},
+	]}
+	findings := deny with input as fx.input_of({
+		"functions": [guarded_fn("aws_lambda_function.a", "egress", "aws_iam_role.a")],
+		"roles": [role],
+		"databases": [{"address": "aws_rds_cluster.db"}],
+	})
+	{d.resource | some d in findings} == {"aws_iam_role_policy.a", "aws_iam_role_policy.b"}
+}
