@@ -60,17 +60,21 @@ type index struct {
 	// childInstances: parent instance and call name → child instances.
 	childInstances map[modCall][]string
 	childSeen      map[childKey]bool
-	// modSeen: module instances already recorded; every resource of an
-	// instance would otherwise split and rejoin its whole path again.
-	modSeen map[string]bool
 	// src answers what the plan's configuration leaves out (nil: none).
 	src Sources
-	// modPaths memoises configPath per module instance: a few thousand
-	// instances, asked for once per resource and per reference followed.
-	modPaths map[string]string
-	// modSegs memoises splitModule the same way (every input variable
-	// followed splits its module instance).
-	modSegs map[string][]modSeg
+	// mods memoises, per module instance, splitModule and configPath (a few
+	// thousand instances, asked for once per resource and per reference
+	// followed) and whether the instance is recorded (every resource of an
+	// instance would otherwise split and rejoin its whole path again). One
+	// map, so one hash of the path answers all three.
+	mods map[string]modInst
+	// lastMod: the module instance of the last resource added; a plan
+	// lists an instance's resources together, so the next one is most
+	// often in the same instance and needs no look-up.
+	lastMod string
+	// order: every instance in the order added (a module instance's
+	// resources together), for passes that do per-instance work.
+	order []*res
 	// keys interns type.name (data.type.name) per resource: replicas of a
 	// module repeat the same few hundred keys over every instance.
 	keys map[resName]string
@@ -97,10 +101,29 @@ func newIndex(src Sources, resources int) *index {
 		childSeen:      map[childKey]bool{},
 		keys:           map[resName]string{},
 		singles:        make([]*res, 0, resources),
-		modSeen:        map[string]bool{},
-		modPaths:       map[string]string{},
-		modSegs:        map[string][]modSeg{},
+		order:          make([]*res, 0, resources),
+		mods:           map[string]modInst{},
 	}
+}
+
+// modInst is what the index memoises of one module instance path. Set
+// once when the path is first asked for (added aside), so a copy of the
+// map (view) shares no state that is written later.
+type modInst struct {
+	segs  []modSeg
+	path  string
+	added bool
+}
+
+// modInstance is the memo of mod, made on first use.
+func (ix *index) modInstance(mod string) modInst {
+	mi, ok := ix.mods[mod]
+	if !ok {
+		mi.segs = splitModule(mod)
+		mi.path = callPath(mi.segs)
+		ix.mods[mod] = mi
+	}
+	return mi
 }
 
 // configPath is configPath(mod), computed once per module instance.
@@ -108,23 +131,16 @@ func (ix *index) configPath(mod string) string {
 	if mod == "" {
 		return ""
 	}
-	p, ok := ix.modPaths[mod]
-	if !ok {
-		p = callPath(ix.segments(mod))
-		ix.modPaths[mod] = p
-	}
-	return p
+	return ix.modInstance(mod).path
 }
 
 // segments is splitModule(mod), computed once per module instance; the
 // result is shared and must not be changed.
 func (ix *index) segments(mod string) []modSeg {
-	segs, ok := ix.modSegs[mod]
-	if !ok {
-		segs = splitModule(mod)
-		ix.modSegs[mod] = segs
+	if mod == "" {
+		return nil
 	}
-	return segs
+	return ix.modInstance(mod).segs
 }
 
 func (ix *index) add(r *res) {
@@ -156,19 +172,25 @@ func (ix *index) add(r *res) {
 		n := len(ix.singles)
 		ix.byModKey[k] = ix.singles[n-1 : n : n]
 	}
-	ix.addModuleInstance(r.Module)
+	ix.order = append(ix.order, r)
+	if r.Module != ix.lastMod {
+		ix.addModuleInstance(r.Module)
+		ix.lastMod = r.Module
+	}
 }
 
 // addModuleInstance records every level of a module instance path.
 func (ix *index) addModuleInstance(mod string) {
-	if ix.modSeen[mod] {
+	mi := ix.modInstance(mod)
+	if mi.added {
 		return
 	}
-	ix.modSeen[mod] = true
+	mi.added = true
+	ix.mods[mod] = mi
 	// In a well-formed path the instances are joined by single dots, so
 	// each level's path is a prefix of mod and no string is built.
 	parent := ""
-	for _, s := range ix.segments(mod) {
+	for _, s := range mi.segs {
 		child := s.instance
 		if parent != "" {
 			if end := len(parent) + 1 + len(s.instance); len(mod) >= end && mod[:len(parent)] == parent && mod[len(parent)] == '.' && mod[len(parent)+1:end] == s.instance {
@@ -333,9 +355,19 @@ func (ix *index) configFor(r *res) *tfjson.ConfigResource {
 // per module (not per resource) so it stays linear.
 func (ix *index) attachConfigs() {
 	byMod := map[string]map[string]*tfjson.ConfigResource{}
-	for _, r := range ix.byAddr {
+	// In the order added, a module instance's resources come together:
+	// its configuration's map is looked up once per run of them.
+	var cm map[string]*tfjson.ConfigResource
+	lastMod := ""
+	for i, r := range ix.order {
+		if i > 0 && r.Module == lastMod {
+			r.Config = cm[r.key()]
+			continue
+		}
+		lastMod = r.Module
 		path := ix.configPath(r.Module)
-		cm, ok := byMod[path]
+		var ok bool
+		cm, ok = byMod[path]
 		if !ok {
 			cm = map[string]*tfjson.ConfigResource{}
 			if m := ix.modConfigs[path]; m != nil {

@@ -50,12 +50,11 @@ func (fx *facts) networkBesideRoles() {
 
 // view is a copy of the index for a second goroutine: the maps of the
 // resolve stage are shared (only read after it), while the resolution's
-// scratch buffers and the module path memos, which reads fill, are its
+// scratch buffers and the module path memo, which reads fill, are its
 // own.
 func (ix *index) view() *index {
 	v := *ix
 	v.outBuf, v.lostBuf, v.resolving = nil, nil, false
-	v.modPaths = maps.Clone(ix.modPaths)
-	v.modSegs = maps.Clone(ix.modSegs)
+	v.mods = maps.Clone(ix.mods)
 	return &v
 }
