@@ -130,7 +130,7 @@ func (s *streamer) str(intern bool) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return unquote(raw)
+		return s.vr.unquote(raw)
 	}
 	return "", errShape
 }

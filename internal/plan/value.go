@@ -38,6 +38,10 @@ type valueReader struct {
 	// allocated once at its final size instead of growing member by member.
 	members []member
 	items   []any
+	// unquoted is scratch room for a string with escapes (policy
+	// documents are JSON inside a string): it is unquoted here and copied
+	// out once, instead of into a slice of its own that is copied again.
+	unquoted []byte
 }
 
 // hashedKey and hashedValue keep an interned name or a boxed value with
@@ -80,7 +84,7 @@ func (vr *valueReader) text(raw jsontext.Value) (any, uint64, error) {
 	if e, ok := vr.texts[string(body)]; ok {
 		return e.v, e.h, nil
 	}
-	s, err := unquote(raw)
+	s, err := vr.unquote(raw)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -202,21 +206,18 @@ func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
 // hashedKey reads an object name, interned, and its hash.
 func (vr *valueReader) hashedKey(dec *jsontext.Decoder) (string, uint64, error) {
 	// Hashed unquoted: names spelled with and without escapes are one name.
-	k, err := internAs(vr.keys, dec, func(s string) hashedKey { return hashedKey{s: s, h: maphash.String(vr.seed, s)} })
+	k, err := internAs(vr, vr.keys, dec, func(s string) hashedKey { return hashedKey{s: s, h: maphash.String(vr.seed, s)} })
 	return k.s, k.h, err
 }
 
 // str reads a string value, interned.
-func (vr *valueReader) str(dec *jsontext.Decoder) (string, error) { return intern(vr.strs, dec) }
-
-// intern reads a string and returns the one equal string kept in seen.
-func intern(seen map[string]string, dec *jsontext.Decoder) (string, error) {
-	return internAs(seen, dec, func(s string) string { return s })
+func (vr *valueReader) str(dec *jsontext.Decoder) (string, error) {
+	return internAs(vr, vr.strs, dec, func(s string) string { return s })
 }
 
 // internAs reads a string, looks its JSON text up in seen and, for a new
 // one (up to 1<<16 of them), stores what made makes of the unquoted string.
-func internAs[T any](seen map[string]T, dec *jsontext.Decoder, made func(string) T) (T, error) {
+func internAs[T any](vr *valueReader, seen map[string]T, dec *jsontext.Decoder, made func(string) T) (T, error) {
 	var zero T
 	raw, err := dec.ReadValue()
 	if err != nil {
@@ -228,7 +229,7 @@ func internAs[T any](seen map[string]T, dec *jsontext.Decoder, made func(string)
 	if k, ok := seen[string(raw[1:len(raw)-1])]; ok {
 		return k, nil
 	}
-	s, err := unquote(raw)
+	s, err := vr.unquote(raw)
 	if err != nil {
 		return zero, err
 	}
@@ -240,14 +241,22 @@ func internAs[T any](seen map[string]T, dec *jsontext.Decoder, made func(string)
 }
 
 // unquote decodes a JSON string literal, copying it out of the decoder's
-// buffer; the common case without escapes is one allocation.
-func unquote(raw jsontext.Value) (string, error) {
+// buffer: one allocation, with escapes or without.
+func (vr *valueReader) unquote(raw jsontext.Value) (string, error) {
 	if len(raw) >= 2 && !hasEscape(raw[1:len(raw)-1]) {
 		return string(raw[1 : len(raw)-1]), nil
 	}
-	b, err := jsontext.AppendUnquote(nil, raw)
-	return string(b), err
+	b, err := jsontext.AppendUnquote(vr.unquoted[:0], raw)
+	s := string(b)
+	if cap(b) <= maxUnquoted {
+		vr.unquoted = b
+	}
+	return s, err
 }
+
+// maxUnquoted bounds the scratch room kept between strings: a rare huge
+// one (an inline file) is not held for the rest of the load.
+const maxUnquoted = 64 << 10
 
 func hasEscape(b []byte) bool {
 	for _, c := range b {
