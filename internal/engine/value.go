@@ -30,6 +30,17 @@ func toTerm(v reflect.Value) (*ast.Term, error) {
 // which is also why null and the booleans are OPA's interned terms.
 type converter struct {
 	strs map[string]*ast.Term
+	// empty is the one empty array term of the conversion: a model writes
+	// tens of thousands of empty lists (40k at 50k resources), and each
+	// was an array and a term of its own.
+	empty *ast.Term
+}
+
+func (c *converter) emptyArray() *ast.Term {
+	if c.empty == nil {
+		c.empty = ast.ArrayTerm(make([]*ast.Term, 0)...)
+	}
+	return c.empty
 }
 
 func (c *converter) str(s string) *ast.Term {
@@ -56,6 +67,9 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		}
 		fallthrough
 	case reflect.Array:
+		if v.Len() == 0 {
+			return c.emptyArray(), nil
+		}
 		elems := make([]*ast.Term, v.Len())
 		for i := range elems {
 			t, err := c.term(v.Index(i))

@@ -134,3 +134,35 @@ func TestSplitConversionReportsRefusedShapes(t *testing.T) {
 		t.Fatalf("err = %v, want one naming doc.Items", err)
 	}
 }
+
+// Empty lists are written as one shared empty array term per conversion
+// (a model has tens of thousands), and that term is still an empty array.
+func TestToTermSharesTheEmptyArray(t *testing.T) {
+	m := fullModel()
+	term, err := toTerm(reflect.ValueOf(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := len(m.Functions) - 1
+	get := func(path ...any) *ast.Term {
+		t.Helper()
+		ref := ast.Ref{}
+		for _, p := range path {
+			ref = append(ref, ast.NewTerm(ast.MustInterfaceToValue(p)))
+		}
+		v, err := term.Value.Find(ref)
+		if err != nil {
+			t.Fatalf("%v: %v", path, err)
+		}
+		return ast.NewTerm(v)
+	}
+	subnets := get("functions", fn, "subnets")
+	dataPaths := get("functions", fn, "data_paths")
+	gateways := get("internet_gateways")
+	if subnets.Value != dataPaths.Value || subnets.Value != gateways.Value {
+		t.Error("the empty lists of one conversion are separate arrays")
+	}
+	if !subnets.Equal(ast.ArrayTerm()) {
+		t.Errorf("the shared empty list is %v", subnets)
+	}
+}
