@@ -78,13 +78,16 @@ func (vr *valueReader) sharedObject(h uint64, ms []member) map[string]any {
 }
 
 // array returns the list of the items stacked from base, an equal earlier
-// one when there is one, and pops the items.
-func (vr *valueReader) array(base int, h uint64) []any {
+// one when there is one, and pops the items. The list comes boxed as the
+// table keeps it: boxing a slice allocates its header, so a shared list
+// boxed again on every repeat would cost an allocation after all.
+func (vr *valueReader) array(base int, h uint64) any {
 	items := vr.items[base:]
-	list := vr.sharedArray(h, items)
-	if list == nil {
-		list = make([]any, len(items))
-		copy(list, items)
+	list, ok := vr.sharedArray(h, items)
+	if !ok {
+		l := make([]any, len(items))
+		copy(l, items)
+		list = l
 		vr.keep(h, sharedValue{val: list})
 	}
 	clear(items)
@@ -92,13 +95,13 @@ func (vr *valueReader) array(base int, h uint64) []any {
 	return list
 }
 
-func (vr *valueReader) sharedArray(h uint64, items []any) []any {
+func (vr *valueReader) sharedArray(h uint64, items []any) (any, bool) {
 	if e, ok := vr.shared[h]; ok {
 		if l, ok := e.val.([]any); ok && slices.EqualFunc(l, items, same) {
-			return l
+			return e.val, true
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // keep records a new value under its hash unless the table is full or the

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 const sharingPlan = `{"format_version":"1.2","resource_changes":[
@@ -91,7 +94,7 @@ func TestSharingComparesOnCollision(t *testing.T) {
 	}
 	array := func(items ...any) []any {
 		vr.items = append(vr.items, items...)
-		return vr.array(0, h)
+		return vr.array(0, h).([]any)
 	}
 	if got := array("1", first); !reflect.DeepEqual(got, []any{"1", first}) {
 		t.Errorf("array read as %v", got)
@@ -102,5 +105,25 @@ func TestSharingComparesOnCollision(t *testing.T) {
 	}
 	if len(vr.members) != 0 || len(vr.items) != 0 {
 		t.Errorf("stacks not popped: %d members, %d items", len(vr.members), len(vr.items))
+	}
+}
+
+// A repeated array costs no allocation: the shared list is handed out as
+// the table keeps it, boxed, not boxed again per repeat.
+func TestSharedArraysAreNotBoxedAgain(t *testing.T) {
+	vr := newValueReader()
+	allocs := func(repeats int) float64 {
+		in := "[" + strings.Repeat(`["a","b"],[],`, repeats) + `"end"]`
+		read := func() {
+			if _, err := vr.read(jsontext.NewDecoder(strings.NewReader(in))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read() // the first read builds the values and grows the stacks
+		return testing.AllocsPerRun(5, read)
+	}
+	few, many := allocs(10), allocs(1000)
+	if many-few > 10 {
+		t.Errorf("reading 990 more repeated arrays costs %.0f more allocations, want none", many-few)
 	}
 }
