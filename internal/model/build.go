@@ -157,10 +157,7 @@ func sortedCopy(in []string) []string {
 // JSON is deterministic and never has null lists.
 func (rh *reacher) finish() {
 	m := rh.m
-	for _, w := range append(rh.resolved.list, rh.facts.notes.list...) {
-		rh.add(w)
-	}
-	m.Warnings = rh.notes.list
+	m.Warnings = mergeWarnings(rh.notes.list, rh.resolved.list, rh.facts.notes.list)
 	rh.finishAllAssumptions()
 	// Each list grows once to its final length: the model's structs are
 	// large, and growth by doubling copied them about twice over.
@@ -247,16 +244,6 @@ func (rh *reacher) finish() {
 	sort.Slice(m.Schedules, func(i, j int) bool { return m.Schedules[i].Address < m.Schedules[j].Address })
 	sort.Slice(m.Tables, func(i, j int) bool { return m.Tables[i].Address < m.Tables[j].Address })
 	sort.Slice(m.Endpoints, func(i, j int) bool { return m.Endpoints[i].Address < m.Endpoints[j].Address })
-	sort.Slice(m.Warnings, func(i, j int) bool {
-		a, c := m.Warnings[i], m.Warnings[j]
-		if a.Address != c.Address {
-			return a.Address < c.Address
-		}
-		if a.Kind != c.Kind {
-			return a.Kind < c.Kind
-		}
-		return a.Message < c.Message
-	})
 	for i := range m.Proxies {
 		m.Proxies[i].Targets = sortedCopy(m.Proxies[i].Targets)
 	}
@@ -270,6 +257,37 @@ func (rh *reacher) finish() {
 	}
 	m.TargetSets = rh.sets.list()
 	emptyIfNil(m)
+}
+
+// mergeWarnings is the stages' warnings, each list already without
+// repeats, once per (kind, address, message), sorted by address, kind
+// and message. Where lists repeat a warning the earlier list's copy is
+// kept (it may differ in Part or Guarded), as adding them to one notes
+// in this order would; a stable sort and a pass over equal neighbours do
+// it without a second set of keys.
+func mergeWarnings(lists ...[]Warning) []Warning {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	all := make([]Warning, 0, n)
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	slices.SortStableFunc(all, compareWarnings)
+	return slices.CompactFunc(all, func(a, b Warning) bool { return compareWarnings(a, b) == 0 })
+}
+
+// compareWarnings orders warnings by address, kind and message: their
+// identity (noteKey), so no two kept warnings compare equal.
+func compareWarnings(a, b Warning) int {
+	if c := strings.Compare(a.Address, b.Address); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }
 
 func emptyIfNil(m *Model) {
