@@ -268,10 +268,16 @@ unknown_grants := [g |
 	may_open_a_data_path(c.st)
 	document := object.get(c.st, "document", "")
 	g := {
-		"cause": object.get({"": c.st.origin}, document, document), "document": document, "part": object.get(c.st, "part", ""),
+		"cause": cause_of(c.st, document), "document": document, "part": object.get(c.st, "part", ""),
 		"origin": c.st.origin, "role": c.role, "function": c.fn,
 	}
 ]
+
+# cause_of is what a grant's finding is about: its policy document when the
+# statement came from one, else the policy or attachment it came from.
+cause_of(_, document) := document if document != ""
+
+cause_of(st, document) := st.origin if document == ""
 
 # unknown_allows lists, in function then statement order, the Allow
 # statements with resources that could not be resolved on the roles of the
