@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	rulepages "github.com/letsleep/letsleep/docs/rules"
+	"github.com/letsleep/letsleep/internal/membudget"
 	"github.com/letsleep/letsleep/internal/output"
 	"github.com/letsleep/letsleep/internal/runner"
 	"github.com/letsleep/letsleep/internal/tfexec"
@@ -63,6 +64,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 			// steps as whole lines even when stderr is not a terminal.
 			opts.Plan.Progress = os.Stderr
 			start := time.Now()
+			// A big plan's check needs hundreds of MiB of heap: map it
+			// in one call and let the collector wait until it is used.
+			membudget.ForPlans(args)
 			res, err := runner.Run(cmd.Context(), opts)
 			if err != nil {
 				return err
