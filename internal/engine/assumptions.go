@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/report"
 )
@@ -46,14 +48,14 @@ func settleAssumptions(f *report.Finding) {
 	}
 }
 
-func assumptionList(v any) ([]model.Assumption, error) {
-	arr, ok := v.([]any)
+func assumptionList(v ast.Value) ([]model.Assumption, error) {
+	arr, ok := elems(v)
 	if !ok {
 		return nil, fmt.Errorf("finding field assumptions must be an array of {unknown, assumed}, got %s", typeName(v))
 	}
 	out := make([]model.Assumption, 0, len(arr))
 	for i, x := range arr {
-		a, err := assumption(x)
+		a, err := assumption(x.Value)
 		if err != nil {
 			return nil, fmt.Errorf("assumptions[%d]: %v", i, err)
 		}
@@ -62,20 +64,20 @@ func assumptionList(v any) ([]model.Assumption, error) {
 	return out, nil
 }
 
-func assumption(v any) (model.Assumption, error) {
-	x, ok := v.(map[string]any)
+func assumption(v ast.Value) (model.Assumption, error) {
+	x, ok := v.(ast.Object)
 	if !ok {
 		return model.Assumption{}, fmt.Errorf("an assumption must be an object {address, unknown, assumed}, got %s", typeName(v))
 	}
 	var a model.Assumption
 	var err error
-	if a.Address, err = optString(x, "address"); err != nil {
+	if a.Address, err = optString(x, keyAddress); err != nil {
 		return a, err
 	}
-	if a.Unknown, err = optString(x, "unknown"); err != nil {
+	if a.Unknown, err = optString(x, keyUnknown); err != nil {
 		return a, err
 	}
-	if a.Assumed, err = optString(x, "assumed"); err != nil {
+	if a.Assumed, err = optString(x, keyAssumed); err != nil {
 		return a, err
 	}
 	if a.Unknown == "" || a.Assumed == "" {

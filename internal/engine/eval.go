@@ -61,8 +61,8 @@ func (e *Engine) Eval(ctx context.Context, m *model.Model, rawPlan func() (any, 
 // input (AST values are safe to share) and merges their deny sets by package;
 // the groups hold disjoint packages. When several fail, the error of the
 // first group is returned, so the message does not depend on timing.
-func (e *Engine) evalGroups(ctx context.Context, input ast.Value) (map[string]any, error) {
-	results := make([]map[string]any, len(e.queries))
+func (e *Engine) evalGroups(ctx context.Context, input ast.Value) (map[string]ast.Value, error) {
+	results := make([]map[string]ast.Value, len(e.queries))
 	errs := make([]error, len(e.queries))
 	var wg sync.WaitGroup
 	for i := range e.queries {
@@ -79,18 +79,27 @@ func (e *Engine) evalGroups(ctx context.Context, input ast.Value) (map[string]an
 	return byCheck, nil
 }
 
-func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (map[string]any, error) {
-	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (map[string]ast.Value, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(input), rawResult)
 	if err != nil {
 		return nil, err
 	}
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("%d results, want 1", len(rs))
 	}
-	byCheck, ok := rs[0].Bindings[resultVar].(map[string]any)
-	if !ok {
+	var obj ast.Object
+	if t, ok := rs[0].Bindings[resultVar].(*ast.Term); ok {
+		obj, _ = t.Value.(ast.Object)
+	}
+	if obj == nil {
 		return nil, fmt.Errorf("unexpected result %T", rs[0].Bindings[resultVar])
 	}
+	byCheck := make(map[string]ast.Value, obj.Len())
+	obj.Foreach(func(k, v *ast.Term) {
+		if s, ok := k.Value.(ast.String); ok {
+			byCheck[string(s)] = v.Value
+		}
+	})
 	return byCheck, nil
 }
 
@@ -164,14 +173,14 @@ func modelValueJSON(m *model.Model) (ast.Value, error) {
 }
 
 // findings maps the deny set of one check to findings.
-func findings(ch Check, v any) ([]report.Finding, error) {
-	items, ok := v.([]any)
+func findings(ch Check, v ast.Value) ([]report.Finding, error) {
+	items, ok := elems(v)
 	if !ok {
 		return nil, fmt.Errorf("%w: check %s (%s): deny must be a set of findings, got %s", ErrPolicy, ch.ID, ch.File, typeName(v))
 	}
 	out := make([]report.Finding, 0, len(items))
 	for _, it := range items {
-		f, err := finding(ch, it)
+		f, err := finding(ch, it.Value)
 		if err != nil {
 			return nil, fmt.Errorf("%w: check %s (%s): %v", ErrPolicy, ch.ID, ch.File, err)
 		}
@@ -180,7 +189,7 @@ func findings(ch Check, v any) ([]report.Finding, error) {
 	return out, nil
 }
 
-func finding(ch Check, it any) (report.Finding, error) {
+func finding(ch Check, it ast.Value) (report.Finding, error) {
 	f := report.Finding{
 		Rule:        ch.ID,
 		Category:    ch.Category,
@@ -191,22 +200,22 @@ func finding(ch Check, it any) (report.Finding, error) {
 		Assumptions: []model.Assumption{},
 	}
 	switch x := it.(type) {
-	case string:
+	case ast.String:
 		// conftest style: deny contains msg
-		f.Message = x
+		f.Message = string(x)
 		return f, nil
-	case map[string]any:
+	case ast.Object:
 		var err error
-		if f.Resource, err = optString(x, "resource"); err != nil {
+		if f.Resource, err = optString(x, keyResource); err != nil {
 			return f, err
 		}
-		if f.Message, err = optString(x, "message"); err != nil {
+		if f.Message, err = optString(x, keyMessage); err != nil {
 			return f, err
 		}
 		if f.Message == "" {
 			f.Message = ch.Title
 		}
-		if sev, err := optString(x, "severity"); err != nil {
+		if sev, err := optString(x, keySeverity); err != nil {
 			return f, err
 		} else if sev != "" {
 			if report.Rank(sev) == 0 {
@@ -214,21 +223,21 @@ func finding(ch Check, it any) (report.Finding, error) {
 			}
 			f.Severity = sev
 		}
-		if u, ok := x["unresolved"]; ok {
-			b, isBool := u.(bool)
+		if t := x.Get(keyUnresolved); t != nil {
+			b, isBool := t.Value.(ast.Boolean)
 			if !isBool {
-				return f, fmt.Errorf("finding field unresolved must be a boolean, got %s", typeName(u))
+				return f, fmt.Errorf("finding field unresolved must be a boolean, got %s", typeName(t.Value))
 			}
-			f.Unresolved = b
+			f.Unresolved = bool(b)
 		}
-		if p, ok := x["path"]; ok && p != nil {
+		if p := field(x, keyPath); p != nil {
 			steps, err := pathSteps(p)
 			if err != nil {
 				return f, err
 			}
 			f.Path = steps
 		}
-		if a, ok := x["assumptions"]; ok && a != nil {
+		if a := field(x, keyAssumptions); a != nil {
 			as, err := assumptionList(a)
 			if err != nil {
 				return f, err
@@ -242,42 +251,32 @@ func finding(ch Check, it any) (report.Finding, error) {
 	}
 }
 
-func optString(x map[string]any, key string) (string, error) {
-	v, ok := x[key]
-	if !ok || v == nil {
-		return "", nil
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("finding field %s must be a string, got %s", key, typeName(v))
-	}
-	return s, nil
-}
-
-func pathSteps(p any) ([]model.Step, error) {
-	arr, ok := p.([]any)
+func pathSteps(p ast.Value) ([]model.Step, error) {
+	arr, ok := elems(p)
 	if !ok {
 		return nil, fmt.Errorf("finding field path must be an array of steps, got %s", typeName(p))
 	}
 	out := make([]model.Step, 0, len(arr))
 	for i, s := range arr {
-		switch x := s.(type) {
-		case string:
-			out = append(out, model.Step{Kind: "note", Detail: x})
-		case map[string]any:
+		switch x := s.Value.(type) {
+		case ast.String:
+			out = append(out, model.Step{Kind: "note", Detail: string(x)})
+		case ast.Object:
 			var st model.Step
 			var err error
-			if st.Kind, err = optString(x, "kind"); err != nil {
+			if st.Kind, err = optString(x, keyKind); err != nil {
 				return nil, fmt.Errorf("path[%d]: %v", i, err)
 			}
-			if st.Address, err = optString(x, "address"); err != nil {
+			if st.Address, err = optString(x, keyAddress); err != nil {
 				return nil, fmt.Errorf("path[%d]: %v", i, err)
 			}
-			if st.Detail, err = optString(x, "detail"); err != nil {
+			if st.Detail, err = optString(x, keyDetail); err != nil {
 				return nil, fmt.Errorf("path[%d]: %v", i, err)
 			}
-			st.FromUnknown, _ = x["from_unknown"].(bool)
-			if a, ok := x["assumption"]; ok && a != nil {
+			if b, ok := field(x, keyFromUnknown).(ast.Boolean); ok {
+				st.FromUnknown = bool(b)
+			}
+			if a := field(x, keyAssumption); a != nil {
 				as, err := assumption(a)
 				if err != nil {
 					return nil, fmt.Errorf("path[%d]: %v", i, err)
@@ -286,28 +285,10 @@ func pathSteps(p any) ([]model.Step, error) {
 			}
 			out = append(out, st)
 		default:
-			return nil, fmt.Errorf("path[%d] must be a step object or a string, got %s", i, typeName(s))
+			return nil, fmt.Errorf("path[%d] must be a step object or a string, got %s", i, typeName(s.Value))
 		}
 	}
 	return out, nil
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case json.Number, float64, int:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // Sort orders findings by (severity rank desc, rule, resource, message, path)
