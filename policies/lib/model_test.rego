@@ -17,6 +17,23 @@ test_functions_by_execution_role_groups_functions if {
 	groups == {"aws_iam_role.shared": {"aws_lambda_function.a", "aws_lambda_function.b"}}
 }
 
+# The indexed comprehension groups as model.group does, on roles shared,
+# alone, unnamed, null or absent.
+test_functions_by_execution_role_as_group if {
+	fns := [
+		object.union(fx.fn("aws_lambda_function.a", "hot", [], []), {"execution_role": "aws_iam_role.x"}),
+		object.union(fx.fn("aws_lambda_function.b", "hot", [], []), {"execution_role": "aws_iam_role.y"}),
+		object.union(fx.fn("aws_lambda_function.c", "hot", [], []), {"execution_role": "aws_iam_role.x"}),
+		object.union(fx.fn("aws_lambda_function.d", "hot", [], []), {"execution_role": ""}),
+		object.union(fx.fn("aws_lambda_function.e", "hot", [], []), {"execution_role": null}),
+		object.remove(fx.fn("aws_lambda_function.f", "hot", [], []), ["execution_role"]),
+		object.union(fx.fn("aws_lambda_function.g", "hot", [], []), {"execution_role": "aws_iam_role.x"}),
+	]
+	want := model.group([[f.execution_role, f.address, true] | some f in fns; model.named(f.execution_role)])
+	count(want) == 2
+	model.functions_by_execution_role == want with input as fx.input_of({"functions": fns})
+}
+
 test_section_of_null_or_missing_is_empty if {
 	model.section("functions") == [] with input as {"model": fx.nulls}
 	model.section("functions") == [] with input as {"model": {}}
