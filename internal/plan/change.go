@@ -144,5 +144,5 @@ func (s *streamer) skipUnread(name string, read []string) error {
 			return errShape
 		}
 	}
-	return s.dec.SkipValue()
+	return s.skip()
 }

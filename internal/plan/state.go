@@ -36,7 +36,7 @@ func (s *streamer) stateModule(depth int, resource, child func() error) (string,
 		case "child_modules":
 			err = s.array(child)
 		default:
-			err = s.dec.SkipValue()
+			err = s.skip()
 		}
 		return err
 	})
@@ -109,12 +109,12 @@ func (s *streamer) resource(keep func(string) bool) (*stateResource, error) {
 			r.index, err = s.vr.read(s.dec)
 		case "values":
 			if seenMode && !keep(r.mode) {
-				return s.dec.SkipValue()
+				return s.skip()
 			}
 			r.values, err = s.objectValue()
 			r.hasValues = true
 		default:
-			err = s.dec.SkipValue()
+			err = s.skip()
 		}
 		return err
 	})
@@ -164,7 +164,7 @@ func (s *streamer) priorState() (*tfjson.State, error) {
 			st.Values = &tfjson.StateValues{}
 			_, err := s.object(func(k string) error {
 				if k != "root_module" {
-					return s.dec.SkipValue()
+					return s.dec.SkipValue() // outputs: may be big, see skip
 				}
 				if s.dec.PeekKind() == 'n' {
 					_, err := s.dec.ReadToken()
@@ -189,7 +189,7 @@ func (s *streamer) priorState() (*tfjson.State, error) {
 func (s *streamer) plannedValues() error {
 	_, err := s.object(func(k string) error {
 		if k != "root_module" {
-			return s.dec.SkipValue()
+			return s.dec.SkipValue() // outputs: may be big, see skip
 		}
 		if s.dec.PeekKind() == 'n' {
 			_, err := s.dec.ReadToken()
@@ -254,7 +254,7 @@ func (s *streamer) plannedResource() (*plannedRef, error) {
 				return errShape
 			}
 		}
-		return s.dec.SkipValue()
+		return s.skip()
 	})
 	return ref, err
 }

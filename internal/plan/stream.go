@@ -331,7 +331,7 @@ func (s *streamer) expression(dec *jsontext.Decoder, e *tfjson.Expression, depth
 			case "references":
 				data.References, err = s.references(dec)
 			default:
-				err = dec.SkipValue()
+				_, err = dec.ReadValue() // see skip
 			}
 			if err != nil {
 				return err
