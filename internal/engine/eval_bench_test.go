@@ -52,11 +52,13 @@ func BenchmarkModelInput(b *testing.B) {
 				m := generatedModel(b, n, c.shape)
 				runtime.GC()
 				b.ReportAllocs()
+				cpu := processCPU()
 				for b.Loop() {
 					if _, err := modelValue(m); err != nil {
 						b.Fatal(err)
 					}
 				}
+				b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}
