@@ -86,16 +86,16 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		if v.Type().Key().Kind() != reflect.String {
 			return nil, fmt.Errorf("map key type %s", v.Type().Key())
 		}
-		obj := ast.NewObjectWithCapacity(v.Len())
+		items := make([][2]*ast.Term, 0, v.Len())
 		it := v.MapRange()
 		for it.Next() {
 			t, err := c.term(it.Value())
 			if err != nil {
 				return nil, err
 			}
-			obj.Insert(c.str(it.Key().String()), t)
+			items = append(items, [2]*ast.Term{c.str(it.Key().String()), t})
 		}
-		return ast.NewTerm(obj), nil
+		return ast.ObjectTerm(items...), nil
 	case reflect.String:
 		return c.str(v.String()), nil
 	case reflect.Bool:
@@ -125,17 +125,15 @@ func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
 // structTermOf builds the object of struct v, whose fields are fields,
 // taking the term of field i from done[i] when it is there (converted
 // elsewhere, see structTermSplit).
+//
+// The pairs are collected first and the object built by ast.NewObject in one
+// go: it puts all pairs in one block, where Insert allocated each pair on its
+// own and grew the key list, and a struct's keys are distinct, which is all
+// NewObject needs that Insert would check. The pairs live on the stack for
+// every model struct (the largest has under maxInlineFields fields).
 func (c *converter) structTermOf(v reflect.Value, fields []fieldInfo, done map[int]*ast.Term) (*ast.Term, error) {
-	// Sized to the fields written, not all fields: most model structs leave
-	// half their omitempty fields out, and a Go map sized over 8 entries
-	// allocates a table where one of up to 8 fits a single group.
-	n := 0
-	for _, f := range fields {
-		if !f.omitted(v.Field(f.index)) {
-			n++
-		}
-	}
-	obj := ast.NewObjectWithCapacity(n)
+	var buf [maxInlineFields][2]*ast.Term
+	items := buf[:0]
 	for i, f := range fields {
 		fv := v.Field(f.index)
 		if f.omitted(fv) {
@@ -148,10 +146,14 @@ func (c *converter) structTermOf(v reflect.Value, fields []fieldInfo, done map[i
 				return nil, fmt.Errorf("%s.%s: %w", v.Type().Name(), f.name, err)
 			}
 		}
-		obj.Insert(f.key, t)
+		items = append(items, [2]*ast.Term{f.key, t})
 	}
-	return ast.NewTerm(obj), nil
+	return ast.ObjectTerm(items...), nil
 }
+
+// maxInlineFields bounds the fields of a struct whose pairs stay on the
+// stack in structTermOf; a larger struct still converts, on the heap.
+const maxInlineFields = 32
 
 type fieldInfo struct {
 	index     int
