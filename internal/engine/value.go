@@ -194,6 +194,10 @@ func fieldsOf(t reflect.Type) ([]fieldInfo, error) {
 		return cached.([]fieldInfo), nil
 	}
 	var out []fieldInfo
+	// Two fields under one name: encoding/json writes neither, Insert kept
+	// the last, and ast.NewObject (structTermOf) would keep both; so no
+	// direct conversion for such a struct.
+	seen := map[string]bool{}
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		if sf.Anonymous {
@@ -210,6 +214,10 @@ func fieldsOf(t reflect.Type) ([]fieldInfo, error) {
 		if name == "" {
 			name = sf.Name
 		}
+		if seen[name] {
+			return nil, fmt.Errorf("two fields named %q in %s", name, t.Name())
+		}
+		seen[name] = true
 		if strings.Contains(opts, "string") {
 			return nil, fmt.Errorf("json ,string option on %s.%s", t.Name(), sf.Name)
 		}

@@ -73,6 +73,15 @@ func TestToTermRefusesUnsupportedShapes(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+	// Built by reflection: vet rightly refuses the tags in a literal type.
+	str := reflect.TypeFor[string]()
+	twice := reflect.New(reflect.StructOf([]reflect.StructField{
+		{Name: "A", Type: str, Tag: `json:"x"`},
+		{Name: "B", Type: str, Tag: `json:"x"`},
+	})).Elem()
+	if _, err := toTerm(twice); err == nil {
+		t.Error("one name twice: no error")
+	}
 	var nan = struct{ F float64 }{F: nanValue()}
 	if _, err := toTerm(reflect.ValueOf(nan)); err == nil {
 		t.Error("NaN: no error")
