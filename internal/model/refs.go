@@ -1,6 +1,7 @@
 package model
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -699,10 +700,9 @@ func (ix *index) resolveModule(mod, call, idx, output string, depth int, rs *res
 	}
 	outputs := []string{output}
 	if output == "" {
-		outputs = outputs[:0]
-		for name := range cm.Outputs {
-			outputs = append(outputs, name)
-		}
+		// Every output, in name order: each is expanded once, where it is
+		// first reached, so map order would change the answer between runs.
+		outputs = slices.Sorted(maps.Keys(cm.Outputs))
 	}
 	for _, o := range outputs {
 		co := cm.Outputs[o]

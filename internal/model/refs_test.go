@@ -1,6 +1,7 @@
 package model
 
 import (
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -116,6 +117,31 @@ func TestShapeOverlap(t *testing.T) {
 	for _, c := range cases {
 		if got := shapeOverlap(c.pattern, c.shape); got != c.want {
 			t.Errorf("shapeOverlap(%q, %q) = %v, want %v", c.pattern, c.shape, got, c.want)
+		}
+	}
+}
+
+// A bare module reference (module.vpc, no output) follows every output of
+// the module. It must follow them in one order: each output is expanded
+// once, at the depth where it is first reached, so map order made both
+// the order of the targets and, near the depth limit, what was lost differ
+// from run to run.
+func TestBareModuleReferenceResolvesTheSameEveryRun(t *testing.T) {
+	p, src := communityInputs(t, filepath.Join("..", "..", "terraform", "community", "conditional-hot-in-vpc"), true)
+	var first []target
+	var firstLost []string
+	for i := range 40 {
+		rx := resolve(p, src)
+		got, lost := rx.ix.resolve("", []string{"module.vpc"})
+		if len(got) == 0 {
+			t.Fatal("module.vpc resolved to nothing: the fixture no longer exercises module outputs")
+		}
+		if i == 0 {
+			first, firstLost = got, lost
+			continue
+		}
+		if !reflect.DeepEqual(got, first) || !reflect.DeepEqual(lost, firstLost) {
+			t.Fatalf("run %d resolved module.vpc to %v lost %v; run 0 to %v lost %v", i, got, lost, first, firstLost)
 		}
 	}
 }
