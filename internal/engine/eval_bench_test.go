@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plangen"
 )
 
@@ -18,24 +19,17 @@ func BenchmarkEval(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, c := range benchShapes {
-		for _, n := range plangen.BenchSizes {
-			b.Run(c.prefix+plangen.SizeName(n), func(b *testing.B) {
-				m := generatedModel(b, n, c.shape)
-				runtime.GC() // setup garbage is not the stage's cost
-				b.ReportAllocs()
-				for b.Loop() {
-					fs, err := e.Eval(ctx, m, nil)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if len(fs) == 0 {
-						b.Fatal("no findings on a plan that has some")
-					}
-				}
-			})
+	benchModels(b, func(b *testing.B, m *model.Model) {
+		for b.Loop() {
+			fs, err := e.Eval(ctx, m, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(fs) == 0 {
+				b.Fatal("no findings on a plan that has some")
+			}
 		}
-	}
+	})
 }
 
 var benchShapes = []struct{ prefix, shape string }{
@@ -43,25 +37,34 @@ var benchShapes = []struct{ prefix, shape string }{
 	{"community-", plangen.ShapeCommunity},
 }
 
-// BenchmarkModelInput times turning the model into the Rego input value,
-// the part of Eval that is not policy evaluation.
-func BenchmarkModelInput(b *testing.B) {
+// benchModels runs body as one sub-benchmark per shape and size, on the
+// model of that generated plan, with the setup's garbage collected first
+// (it is not the stage's cost) and allocations reported.
+func benchModels(b *testing.B, body func(*testing.B, *model.Model)) {
 	for _, c := range benchShapes {
 		for _, n := range plangen.BenchSizes {
 			b.Run(c.prefix+plangen.SizeName(n), func(b *testing.B) {
 				m := generatedModel(b, n, c.shape)
 				runtime.GC()
 				b.ReportAllocs()
-				cpu := processCPU()
-				for b.Loop() {
-					if _, err := modelValue(m); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+				body(b, m)
 			})
 		}
 	}
+}
+
+// BenchmarkModelInput times turning the model into the Rego input value,
+// the part of Eval that is not policy evaluation.
+func BenchmarkModelInput(b *testing.B) {
+	benchModels(b, func(b *testing.B, m *model.Model) {
+		cpu := processCPU()
+		for b.Loop() {
+			if _, err := modelValue(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+	})
 }
 
 // BenchmarkNew times compiling the built-in policies and preparing the query

@@ -10,6 +10,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/letsleep/letsleep/internal/model"
 	"github.com/letsleep/letsleep/internal/plangen"
 )
 
@@ -22,23 +23,18 @@ func BenchmarkEvalGroups(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, c := range benchShapes {
-		for _, n := range plangen.BenchSizes {
-			b.Run(c.prefix+plangen.SizeName(n), func(b *testing.B) {
-				input, err := e.input(generatedModel(b, n, c.shape), nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				runtime.GC()
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := e.evalGroups(ctx, input); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+	benchModels(b, func(b *testing.B, m *model.Model) {
+		input, err := e.input(m, nil)
+		if err != nil {
+			b.Fatal(err)
 		}
-	}
+		runtime.GC() // the conversion's garbage is not the stage's cost
+		for b.Loop() {
+			if _, err := e.evalGroups(ctx, input); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkEachCheck times each enabled check prepared and evaluated alone
