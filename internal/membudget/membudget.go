@@ -2,10 +2,11 @@
 //
 // Two costs of the Go runtime's defaults dominate a big check that runs once
 // in a fresh process. The first write to each 4 KiB page of new memory traps
-// into the kernel, and on the virtual machines CI runs on a trap costs about
-// 14 µs: a 50k-resource check spent 0.4-0.6 s of its 3 s of CPU in page
-// faults, where asking the kernel to map the same memory in one call
-// (MADV_POPULATE_WRITE) costs a tenth of that. And the collector, paced for
+// into the kernel, and on the virtual machines CI runs on a trap costs
+// 14-25 µs: a 50k-resource check spent 0.4-0.6 s of its 3 s of CPU in page
+// faults. Asking the kernel to map the same memory in one call
+// (MADV_POPULATE_WRITE) and then writing it costs a half to a third of
+// that (docs/performance.md, ninth round). And the collector, paced for
 // a long-running server, collects every time the heap doubles from a few
 // MiB: thirteen cycles, marking the growing plan again in each (about four
 // times the live heap in all), while the heap only ever grows to twice the
