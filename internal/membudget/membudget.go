@@ -40,8 +40,13 @@ const (
 	// minPlanBytes: a smaller plan is checked in a fraction of a second;
 	// the defaults serve it well.
 	minPlanBytes = 16 << 20
-	// maxBudget bounds the budget, whatever size the file claims.
-	maxBudget = 4 << 30
+	// maxBudget bounds the budget. The size of the file is a guess at the
+	// heap only for plans made of resources: a 500 MB plan of white space
+	// or one huge string needs far less, or a different shape of memory,
+	// and a budget sized from it would map a gigabyte for nothing. 640 MiB
+	// covers the 100k plans (210-275 MB) whole; a larger plan gets the
+	// budget's first 640 MiB, then the defaults.
+	maxBudget = 640 << 20
 )
 
 // Budget is what ForPlans set up: the block mapped and the memory limit.
@@ -64,7 +69,7 @@ func ForPlans(paths []string) Budget {
 		return Budget{}
 	}
 	limit := min(int64(float64(largest)*limitPerPlanByte), maxBudget)
-	return Set(int64(float64(largest)*heapPerPlanByte), limit)
+	return Set(int64(float64(limit)*heapPerPlanByte/limitPerPlanByte), limit)
 }
 
 // Set maps block bytes up front and lets the collector wait until the

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"syscall"
 	"testing"
@@ -90,7 +91,22 @@ func forPlans() (result, error) {
 	if b := ForPlans([]string{small, dir, filepath.Join(dir, "missing.json")}); b != (Budget{}) {
 		return result{}, fmt.Errorf("small plans, a directory and a missing path set a budget: %+v", b)
 	}
+	huge := filepath.Join(dir, "huge.json")
+	if err := os.WriteFile(huge, nil, 0o600); err != nil {
+		return result{}, err
+	}
+	if err := os.Truncate(huge, 1<<30); err != nil {
+		return result{}, err
+	}
 	r := result{Budget: ForPlans([]string{small, big})}
+	if r.Budget.Limit >= maxBudget {
+		return r, fmt.Errorf("a 20 MiB plan reached the cap: %+v", r.Budget)
+	}
+	// Set again, by the 1 GiB file: capped.
+	if b := ForPlans([]string{huge}); b.Limit != maxBudget || (b.Mapped != 0 && b.Mapped >= maxBudget) {
+		return result{}, fmt.Errorf("a 1 GiB plan set %+v, want the limit capped at %d and a smaller block", b, maxBudget)
+	}
+	debug.SetMemoryLimit(r.Budget.Limit) // back to the 20 MiB plan's budget for the checks below
 	p := pacing()
 	r.GOGC, r.Limit = p.GOGC, p.Limit
 	return r, nil
