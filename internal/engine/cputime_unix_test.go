@@ -2,16 +2,19 @@
 
 package engine
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
-// processCPU is the CPU time (user and system, all threads, the GC's
-// included) the process has used so far, in nanoseconds. Benchmarks report
-// it per op beside ns/op: on the shared machine wall time follows the load,
-// CPU time far less.
-func processCPU() int64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+// cpuTime is the CPU time (user and system, all threads, the GC's
+// included) the process has used so far. Tests and benchmarks measure with
+// it rather than wall time: on the shared machine wall time follows the
+// load, CPU time far less.
+func cpuTime() time.Duration {
+	var r syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r); err != nil {
 		return 0
 	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
 }

@@ -57,13 +57,13 @@ func benchModels(b *testing.B, body func(*testing.B, *model.Model)) {
 // the part of Eval that is not policy evaluation.
 func BenchmarkModelInput(b *testing.B) {
 	benchModels(b, func(b *testing.B, m *model.Model) {
-		cpu := processCPU()
+		cpu := cpuTime()
 		for b.Loop() {
 			if _, err := modelValue(m); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	})
 }
 

@@ -5,20 +5,11 @@ package engine
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/letsleep/letsleep/internal/model"
 )
-
-func cpuTime() time.Duration {
-	var r syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r); err != nil {
-		return 0
-	}
-	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
-}
 
 // TestEvalScalesLinearly catches a quadratic rule (for example a join of
 // every function with every resource) in `go test`, not only in benchmarks.
