@@ -12,6 +12,11 @@
 // times the live heap in all), while the heap only ever grows to twice the
 // plan's size.
 //
+// The block is advised for transparent huge pages first: where the kernel
+// grants them to regions that ask (THP "madvise", the default of Debian and
+// Ubuntu), one fault maps 2 MiB, and the 50k check's user CPU falls by a
+// fifth (docs/performance.md, tenth round).
+//
 // ForPlans maps a block the size of the coming heap, gives it back to the
 // Go heap (whose next allocations reuse those pages), and lets the collector
 // wait until that budget is used, as GOGC=off with a GOMEMLIMIT would. When

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -49,6 +50,12 @@ var scenarios = map[string]func() (result, error){
 	"cold":  func() (result, error) { return touch(Budget{}), nil },
 	"warm":  func() (result, error) { return touch(Set(64*mib, 80*mib)), nil },
 	"plans": forPlans,
+	// Map a 64 MiB block and count the faults the mapping itself took.
+	"mapping": func() (result, error) {
+		before := minorFaults()
+		b := Set(64*mib, 80*mib)
+		return result{Budget: b, Faults: minorFaults() - before}, nil
+	},
 	// A live heap past half the budget hands pacing back to the defaults.
 	"overgrown": func() (result, error) {
 		b := Set(8*mib, 16*mib)
@@ -219,4 +226,37 @@ func TestPacingReturnsToDefaultsWhenTheHeapOutgrowsTheBudget(t *testing.T) {
 	if in.GOGC != gogcOff || in.Limit != 64*mib {
 		t.Errorf("4 MiB live in a 64 MiB budget left GOGC %d, limit %d; want off and 64 MiB", in.GOGC, in.Limit)
 	}
+}
+
+// TestBlockIsMappedInHugePages: where the kernel gives transparent huge
+// pages to regions that ask, the block costs one fault per 2 MiB, not one
+// per 4 KiB page (16384 for 64 MiB): on the CI virtual machines each fault
+// costs 14-25 µs, and the 50k check's first writes were a fifth of its CPU.
+func TestBlockIsMappedInHugePages(t *testing.T) {
+	mode := thpMode()
+	if mode != "always" && mode != "madvise" {
+		t.Skipf("SKIPPED: transparent huge pages are %q on this kernel (/sys/kernel/mm/transparent_hugepage/enabled), so the block is mapped in small pages", mode)
+	}
+	r := runChild(t, "mapping")
+	if r.Budget.Mapped == 0 {
+		t.Skip("SKIPPED: this kernel has no MADV_POPULATE_WRITE (Linux 5.14+), so no block was mapped")
+	}
+	t.Logf("mapping a 64 MiB block took %d page faults (THP %s)", r.Faults, mode)
+	if r.Faults > 64*mib/4096/8 {
+		t.Errorf("mapping a 64 MiB block took %d page faults; in huge pages it takes about 32, in small pages 16384", r.Faults)
+	}
+}
+
+// thpMode is the bracketed word of the kernel's THP setting, "" without one.
+func thpMode() string {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil {
+		return ""
+	}
+	s := string(b)
+	i, j := strings.IndexByte(s, '['), strings.IndexByte(s, ']')
+	if i < 0 || j < i {
+		return ""
+	}
+	return s[i+1 : j]
 }
