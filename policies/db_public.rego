@@ -41,7 +41,7 @@ deny contains f if {
 
 deny contains f if {
 	some db in model.section("databases")
-	some inst in model.as_array(db.instances)
+	some inst in db.instances
 	inst.address != db.address # a standalone instance may list itself
 	inst.publicly_accessible == true
 	f := {
@@ -52,7 +52,7 @@ deny contains f if {
 }
 
 public_through_instance(db) if {
-	some inst in model.as_array(db.instances)
+	some inst in db.instances
 	inst.address != db.address
 	inst.publicly_accessible == true
 }
@@ -60,23 +60,24 @@ public_through_instance(db) if {
 # db_sgs[sg] is the set of databases that sit behind security group sg.
 db_sgs := model.group([[sg, db.address, true] |
 	some db in model.section("databases")
-	some sg in model.as_array(db.security_groups)
+	some sg in db.security_groups
 ])
 
 # db_ports[sg] is the set of database ports behind security group sg.
 db_ports := model.group([[sg, sprintf("%v", [port]), port] |
 	some db in model.section("databases")
-	some sg in model.as_array(db.security_groups)
+	some sg in db.security_groups
 	port := object.get(db, "port", 0)
 ])
 
-# One finding per database security group, listing its open rules.
+# One finding per database security group, listing its open rules. Only the
+# groups with an open rule are looked at (most databases have none).
 deny contains f if {
-	some sg_addr, dbs in db_sgs
-	sg := model.security_groups_by_address[sg_addr]
+	some sg_addr, o in network.open_ingress_by_sg
+	dbs := db_sgs[sg_addr]
+	sg := o.sg
 	open := [rule |
-		some rule in model.as_array(sg.ingress)
-		network.is_open(rule)
+		some rule in o.rules
 		some port_key in db_ports[sg_addr]
 		network.covers_port(rule, to_number(port_key))
 	]

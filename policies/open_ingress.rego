@@ -25,9 +25,7 @@ import data.letsleep.lib.model
 import data.letsleep.lib.network
 
 deny contains f if {
-	some sg in model.section("security_groups")
-	some rule in model.as_array(sg.ingress)
-	network.is_open(rule)
+	some [sg, rule] in network.open_ingress
 	not network.web_only(rule)
 	f := {
 		"resource": rule.address,

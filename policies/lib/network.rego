@@ -32,7 +32,37 @@ together(rule, fam) := sprintf("with %s: together the whole %s internet", [model
 # open_sources is the set of anywhere ranges a rule admits, however spelled.
 open_sources(rule) := literal_open(rule) | spelled_open(rule)
 
-is_open(rule) if count(open_sources(rule)) > 0
+# is_open holds when open_sources(rule) is not empty, tested without
+# building it: a literal anywhere range, or a family the model marked open
+# that spelled_open describes. Most rules have neither, and this runs for
+# every ingress rule.
+is_open(rule) if {
+	some c in rule.cidrs
+	c in open_cidrs
+}
+
+is_open(rule) if {
+	model.non_empty(object.get(rule, "open", []))
+	count(spelled_open(rule)) > 0
+}
+
+# open_ingress lists every open ingress rule as [security group, rule], in
+# the model's order: computed once per evaluation for the three checks that
+# read it (LSL-007, LSL-008, LSL-009), where each tested every rule.
+open_ingress := [[sg, rule] |
+	some sg in model.section("security_groups")
+	some rule in sg.ingress
+	is_open(rule)
+]
+
+# open_ingress_by_sg[address] is the security group at address and its
+# open ingress rules in the model's order, for the groups that have one
+# (the inner comprehension is indexed on the group's address).
+open_ingress_by_sg := {a: {"sg": sg, "rules": rules} |
+	some [sg, _] in open_ingress
+	a := sg.address
+	rules := [r | some [s, r] in open_ingress; s.address == a]
+}
 
 # all_protocols holds for rules that admit every protocol (and so every port).
 all_protocols(rule) if lower(sprintf("%v", [rule.protocol])) in {"-1", "all"}
