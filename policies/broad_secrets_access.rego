@@ -30,7 +30,7 @@ get_secret := "secretsmanager:getsecretvalue"
 deny contains f if {
 	some role in model.section("roles")
 	broad := [g |
-		some g in model.as_array(role.grants)
+		some g in role.grants
 		lower(g.action) == get_secret
 		g.broad == true
 	]

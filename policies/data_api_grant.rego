@@ -30,7 +30,7 @@ import data.letsleep.lib.model
 
 deny contains f if {
 	some role in model.section("roles")
-	grants := [g | some g in model.as_array(role.grants); startswith(lower(g.action), "rds-data:")]
+	grants := [g | some g in role.grants; startswith(lower(g.action), "rds-data:")]
 	count(grants) > 0
 	users := object.get(model.functions_by_execution_role, role.address, set())
 	others := {a | some a in users; object.get(model.functions_by_address[a], "role", "") != "control"}

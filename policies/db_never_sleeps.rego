@@ -46,7 +46,7 @@ aurora(db) if startswith(db.engine, "aurora")
 # unknown_attr holds when an attribute whose name contains part was unknown at
 # plan time.
 unknown_attr(db, part) if {
-	some u in model.as_array(db.unknown)
+	some u in db.unknown
 	contains(u, part)
 }
 
@@ -123,7 +123,7 @@ rds_label(db) := "RDS instance" if db.kind != "cluster"
 deny contains f if {
 	some db in model.section("databases")
 	db.kind == "cluster"
-	some inst in model.as_array(db.instances)
+	some inst in db.instances
 	inst.instance_class != "db.serverless"
 	f := {
 		"resource": inst.address,

@@ -22,9 +22,9 @@ import data.letsleep.lib.model
 
 deny contains f if {
 	some fn in model.functions
-	model.non_empty(fn.egress)
+	fn.egress[0] # not empty: a ref costs less than model.non_empty, per function
 	role := model.roles_by_address[fn.execution_role]
-	grants := [g | some g in model.as_array(role.grants); lower(g.action) == "s3:getobject"; g.broad == true]
+	grants := [g | some g in role.grants; lower(g.action) == "s3:getobject"; g.broad == true]
 	count(grants) > 0
 	out := model.first_path(fn.egress)
 	f := {

@@ -25,7 +25,7 @@ import data.letsleep.lib.model
 # routed[nat] is the set of subnets whose routes send traffic to nat.
 routed := model.group([[r.target, s.address, true] |
 	some s in model.section("subnets")
-	some r in model.as_array(s.routes)
+	some r in s.routes
 	r.target_kind == "nat"
 	model.named(r.target)
 ])

@@ -46,7 +46,9 @@ named(x) if {
 	x != ""
 }
 
-# as_array turns null (a Go nil slice) into an empty array.
+# as_array turns null (a Go nil slice) into an empty array, for a list that is
+# returned or joined. A loop over a list iterates it directly: iterating null
+# yields nothing, as [] does, and the call costs more than the loop's test.
 as_array(x) := x if is_array(x)
 
 as_array(x) := [] if not is_array(x)
