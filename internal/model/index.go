@@ -17,6 +17,10 @@ type res struct {
 	Type    string
 	Name    string
 	Data    bool
+	// keyed: Address ends in "] (a string instance key), set by index.add;
+	// resKeyed reads it instead of the address's bytes, a cache miss for
+	// most of the instances a resolution reaches.
+	keyed   bool
 	Index   any
 	Values  map[string]any
 	Unknown map[string]any // after_unknown tree; nil when all known
@@ -85,6 +89,9 @@ type index struct {
 	outBuf    []target
 	lostBuf   []string
 	resolving bool
+	// seenBuf: resolveSettled's visited set, emptied for every call; a
+	// set of its own per call was half of a resolution's allocated bytes.
+	seenBuf visitSet
 }
 
 // newIndex makes an empty index; resources is the expected number of
@@ -113,6 +120,11 @@ type modInst struct {
 	segs  []modSeg
 	path  string
 	added bool
+	// parent is the instance that calls this one ("" for the root) and
+	// parentPath its configPath: resolveVar goes there for every input
+	// variable it follows, and building them per variable (trimming mod,
+	// hashing the parent again) was a third of its own time.
+	parent, parentPath string
 }
 
 // modInstance is the memo of mod, made on first use.
@@ -121,6 +133,15 @@ func (ix *index) modInstance(mod string) modInst {
 	if !ok {
 		mi.segs = splitModule(mod)
 		mi.path = callPath(mi.segs)
+		if len(mi.segs) > 0 {
+			mi.parent = strings.TrimSuffix(strings.TrimSuffix(mod, mi.segs[len(mi.segs)-1].instance), ".")
+			if mi.parent == mod {
+				// Not a suffix (a malformed path): the parent is mod itself.
+				mi.parentPath = mi.path
+			} else {
+				mi.parentPath = ix.configPath(mi.parent)
+			}
+		}
 		ix.mods[mod] = mi
 	}
 	return mi
@@ -149,6 +170,7 @@ func (ix *index) add(r *res) {
 	}
 	ix.byAddr[r.Address] = r
 	r.src = ix.src
+	r.keyed = strings.HasSuffix(r.Address, `"]`)
 	if r.ref == "" {
 		n := resName{r.Type, r.Name, r.Data}
 		if k, ok := ix.keys[n]; ok {

@@ -178,7 +178,8 @@ func (ix *index) resolveSettled(mod string, refs []string) ([]target, []string, 
 	ix.resolving = true
 	defer func() { ix.resolving = false }()
 	ix.outBuf, ix.lostBuf = ix.outBuf[:0], ix.lostBuf[:0]
-	r := &resolution{out: &ix.outBuf, lost: &ix.lostBuf}
+	ix.seenBuf = visitSet{}
+	r := &resolution{out: &ix.outBuf, lost: &ix.lostBuf, seen: &ix.seenBuf}
 	ix.resolveInto(mod, refs, 0, r)
 	return clipped(dedupTargets(ix.outBuf)), clipped(ix.lostBuf), r.settled
 }
@@ -408,7 +409,13 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 				}
 			}
 		}
-		if idx == "" && next < len(parts) && resKeyed(ix.byModKey[modKey{mod, name}], parts[next]) {
+		// The instances of name, looked up once for both uses below.
+		var instances []*res
+		looked := false
+		if idx == "" && next < len(parts) && keyLike(parts[next]) {
+			instances, looked = ix.byModKey[modKey{mod, name}], true
+		}
+		if looked && resKeyed(instances, parts[next]) {
 			// The sources write fn["api"].json as fn.api.json: "api" is a
 			// for_each key of fn, not an attribute.
 			idx = `["` + parts[next] + `"]`
@@ -424,7 +431,9 @@ func (ix *index) resolveInto(mod string, refs []string, depth int, rs *resolutio
 		if specific != name {
 			seenSpecific = seenSpecific.with(name)
 		}
-		instances := ix.byModKey[modKey{mod, name}]
+		if !looked {
+			instances = ix.byModKey[modKey{mod, name}]
+		}
 		if len(instances) == 0 {
 			*lost = append(*lost, inModule(mod, ref))
 			continue
@@ -462,7 +471,7 @@ func resKeyed(rs []*res, step string) bool {
 		return false
 	}
 	for _, r := range rs {
-		if hasKeySuffix(r.Address, step) {
+		if r.keyed && hasKeySuffix(r.Address, step) {
 			return true
 		}
 	}
@@ -552,19 +561,25 @@ func (ix *index) resolveVar(mod, name string, sel []string, depth int, rs *resol
 	if !rs.visit(key) {
 		return
 	}
-	segs := ix.segments(mod)
+	var mi modInst
+	if mod != "" {
+		mi = ix.modInstance(mod)
+	}
+	segs := mi.segs
 	if len(segs) == 0 {
 		// A root variable is a plan input, not a resource.
 		*lost = append(*lost, inModule(mod, "var."+name))
 		return
 	}
-	parent := strings.TrimSuffix(strings.TrimSuffix(mod, segs[len(segs)-1].instance), ".")
-	pm := ix.modConfigs[ix.configPath(parent)]
-	if pm == nil || pm.ModuleCalls[segs[len(segs)-1].call] == nil {
+	parent := mi.parent
+	var call *tfjson.ModuleCall
+	if pm := ix.modConfigs[mi.parentPath]; pm != nil {
+		call = pm.ModuleCalls[segs[len(segs)-1].call]
+	}
+	if call == nil {
 		*lost = append(*lost, inModule(mod, "var."+name))
 		return
 	}
-	call := pm.ModuleCalls[segs[len(segs)-1].call]
 	e := call.Expressions[name]
 	if ix.src != nil && e != nil && e.ExpressionData != nil && (len(sel) > 0 || hasIteration(e.References) || mayChoose(e.References)) {
 		// The plan flattens the argument's references; the sources keep

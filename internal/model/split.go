@@ -55,6 +55,7 @@ func (fx *facts) networkBesideRoles() {
 func (ix *index) view() *index {
 	v := *ix
 	v.outBuf, v.lostBuf, v.resolving = nil, nil, false
+	v.seenBuf = visitSet{}
 	v.mods = maps.Clone(ix.mods)
 	return &v
 }
