@@ -127,3 +127,22 @@ func TestSharedArraysAreNotBoxedAgain(t *testing.T) {
 		t.Errorf("reading 990 more repeated arrays costs %.0f more allocations, want none", many-few)
 	}
 }
+
+// Once the table is full, or an object's hash is taken, the object's
+// members are not copied for a table that will not keep them.
+func TestMembersCopiedOnlyWhenKept(t *testing.T) {
+	vr := newValueReader()
+	vr.members = append(vr.members, member{"a", "1"})
+	vr.object(0, 7)
+	kept := len(vr.kept)
+	vr.members = append(vr.members, member{"a", "2"}) // hash 7 is taken
+	vr.object(0, 7)
+	for h := range uint64(maxSharedValues) {
+		vr.shared[h+100] = sharedValue{}
+	}
+	vr.members = append(vr.members, member{"b", "3"})
+	vr.object(0, 8) // the table is full
+	if len(vr.kept) != kept {
+		t.Errorf("%d members copied for objects the table did not keep", len(vr.kept)-kept)
+	}
+}
