@@ -16,48 +16,73 @@ var changeFields = []string{
 }
 
 // resourceChange reads one element of resource_changes (or the
-// resource_change of a deferred change; null reads as nil) token by
-// token: a reflective decode of the same fields costs more than the
-// values themselves. A
-// shape the exact decoder might read differently (a member spelled in
-// another case, a string field that is not a string) returns errShape, so
-// the exact path decides.
+// resource_change of a deferred change; null reads as nil): ReadValue
+// checks it whole, and fromRaw builds it from its bytes.
 func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
+	raw, err := s.dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	return s.vr.resourceChange(raw)
+}
+
+// resourceChange builds a resource change from its JSON, as ReadValue
+// returned it, member by member: a reflective decode of the same fields
+// costs more than the values themselves. A shape the exact decoder might
+// read differently (a member spelled in another case, a string field that
+// is not a string) returns errShape, so the exact path decides.
+func (vr *valueReader) resourceChange(raw []byte) (*tfjson.ResourceChange, error) {
+	r := &rawReader{b: raw}
+	switch r.peek() {
+	case 'n':
+		return nil, nil
+	case '{':
+	default:
+		return nil, errShape
+	}
+	r.i++
 	b := &changeBlock{}
-	return intoObject(s, &b.rc, func(rc *tfjson.ResourceChange, k string) error {
-		var err error
+	rc := &b.rc
+	for r.next() {
+		k, err := vr.rawName(r)
+		if err != nil {
+			return nil, err
+		}
 		switch k {
 		case "address":
-			rc.Address, err = s.str(false)
+			rc.Address, err = vr.rawStr(r, false)
 		case "previous_address":
-			rc.PreviousAddress, err = s.str(false)
+			rc.PreviousAddress, err = vr.rawStr(r, false)
 		case "module_address":
-			rc.ModuleAddress, err = s.str(true)
+			rc.ModuleAddress, err = vr.rawStr(r, true)
 		case "mode":
 			var m string
-			m, err = s.str(true)
+			m, err = vr.rawStr(r, true)
 			rc.Mode = tfjson.ResourceMode(m)
 		case "type":
-			rc.Type, err = s.str(true)
+			rc.Type, err = vr.rawStr(r, true)
 		case "name":
-			rc.Name, err = s.str(true)
+			rc.Name, err = vr.rawStr(r, true)
 		case "index":
-			rc.Index, err = s.vr.read(s.dec)
+			rc.Index, _, err = vr.value(r, 0)
 		case "provider_name":
-			rc.ProviderName, err = s.str(true)
+			rc.ProviderName, err = vr.rawStr(r, true)
 		case "deposed":
-			rc.DeposedKey, err = s.str(false)
+			rc.DeposedKey, err = vr.rawStr(r, false)
 		case "action_reason":
-			var r string
-			r, err = s.str(true)
-			rc.ActionReason = tfjson.ActionReason(r)
+			var a string
+			a, err = vr.rawStr(r, true)
+			rc.ActionReason = tfjson.ActionReason(a)
 		case "change":
-			rc.Change, err = s.change(&b.c, b.actions[:0])
+			rc.Change, err = vr.change(r, &b.c, b.actions[:0])
 		default:
-			err = s.skipUnread(k, changeFields)
+			err = skipUnreadRaw(r, k, changeFields)
 		}
-		return err
-	})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rc, nil
 }
 
 var changeValueFields = []string{"actions", "after", "after_unknown"}
@@ -70,48 +95,98 @@ type changeBlock struct {
 	actions [2]tfjson.Action
 }
 
-// change reads the change of a resource change into c: its actions
-// (appended to actions), after and after_unknown.
-func (s *streamer) change(c *tfjson.Change, actions tfjson.Actions) (*tfjson.Change, error) {
-	return intoObject(s, c, func(c *tfjson.Change, k string) error {
-		var err error
+// change reads the change of a resource change into c (null reads as
+// nil): its actions (appended to actions), after and after_unknown.
+func (vr *valueReader) change(r *rawReader, c *tfjson.Change, actions tfjson.Actions) (*tfjson.Change, error) {
+	switch r.peek() {
+	case 'n':
+		r.i += 4
+		return nil, nil
+	case '{':
+	default:
+		return nil, errShape
+	}
+	r.i++
+	for r.next() {
+		k, err := vr.rawName(r)
+		if err != nil {
+			return nil, err
+		}
 		switch k {
 		case "actions":
-			c.Actions, err = s.actions(actions)
+			c.Actions, err = vr.actions(r, actions)
 		case "after":
-			c.After, err = s.vr.read(s.dec)
+			c.After, _, err = vr.value(r, 0)
 		case "after_unknown":
-			c.AfterUnknown, err = s.vr.read(s.dec)
+			c.AfterUnknown, _, err = vr.value(r, 0)
 		default:
-			err = s.skipUnread(k, changeValueFields)
+			err = skipUnreadRaw(r, k, changeValueFields)
 		}
-		return err
-	})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
-func (s *streamer) actions(out tfjson.Actions) (tfjson.Actions, error) {
-	if s.dec.PeekKind() == 'n' {
-		_, err := s.dec.ReadToken()
-		return nil, err
+func (vr *valueReader) actions(r *rawReader, out tfjson.Actions) (tfjson.Actions, error) {
+	switch r.peek() {
+	case 'n':
+		r.i += 4
+		return nil, nil
+	case '[':
+	default:
+		return nil, errShape
 	}
-	if err := s.expect('['); err != nil {
-		return nil, err
-	}
+	r.i++
 	out = out[:0]
 	if out == nil {
 		out = tfjson.Actions{}
 	}
-	for s.dec.PeekKind() != ']' {
-		if s.dec.PeekKind() != '"' {
+	for r.next() {
+		if r.peek() != '"' {
 			return nil, errShape
 		}
-		a, err := s.str(true)
+		a, err := vr.rawStr(r, true)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, tfjson.Action(a))
 	}
-	return out, s.expect(']')
+	return out, nil
+}
+
+// rawName reads an object name, interned, and passes the colon after it.
+func (vr *valueReader) rawName(r *rawReader) (string, error) {
+	k, err := internRaw(vr, vr.keys, r.str(), vr.newKey)
+	r.colon()
+	return k.s, err
+}
+
+// rawStr reads a string member (null reads as ""); intern shares the
+// string with earlier equal ones, for values a plan repeats (types, modes,
+// providers, module addresses).
+func (vr *valueReader) rawStr(r *rawReader, intern bool) (string, error) {
+	switch r.peek() {
+	case 'n':
+		r.i += 4
+		return "", nil
+	case '"':
+		if intern {
+			return internRaw(vr, vr.strs, r.str(), func(s string) string { return s })
+		}
+		return vr.unquote(r.str())
+	}
+	return "", errShape
+}
+
+// skipUnreadRaw is skipUnread over bytes.
+func skipUnreadRaw(r *rawReader, name string, read []string) error {
+	if misspelt(name, read) {
+		return errShape
+	}
+	r.skip()
+	return nil
 }
 
 // str reads a string member (null reads as ""); intern shares the string
@@ -139,10 +214,18 @@ func (s *streamer) str(intern bool) (string, error) {
 // matches a read one in another case is left to the exact decoder, which
 // matches names without regard to case.
 func (s *streamer) skipUnread(name string, read []string) error {
-	for _, f := range read {
-		if strings.EqualFold(name, f) {
-			return errShape
-		}
+	if misspelt(name, read) {
+		return errShape
 	}
 	return s.skip()
+}
+
+// misspelt reports whether name is one of read in another case.
+func misspelt(name string, read []string) bool {
+	for _, f := range read {
+		if strings.EqualFold(name, f) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -13,11 +12,12 @@ import (
 // are independent, so past the first parallelAfter of them the reading
 // goroutine only tokenizes each element (ReadValue: the syntax check the
 // sequential path makes too), copies its bytes into a batch and hands the
-// batch to a worker; when every worker is busy it decodes the batch
+// batch to a worker, which builds the elements from those bytes without
+// tokenizing them again (see raw.go); when every worker is busy it decodes the batch
 // itself, so no goroutine waits for another (on a loaded machine each
-// wait costs a trip through the OS scheduler). Each worker has its own streamer (decoder, value
-// reader and sharing tables: less sharing across workers, no locks) and
-// decodes with the same resourceChange code; results stay in their batch,
+// wait costs a trip through the OS scheduler). Each worker has its own value reader (intern and
+// sharing tables: less sharing across workers, no locks) and builds with
+// the same resourceChange code; results stay in their batch,
 // batches in the plan's order. The reader goes on with the members after
 // resource_changes (prior_state, configuration) while the workers finish.
 //
@@ -35,9 +35,9 @@ var parallelAfter = 2048
 const batchBytes = 128 << 10
 
 type changeBatch struct {
-	buf []byte // the elements as written, one after another
-	n   int
-	out []*tfjson.ResourceChange
+	buf  []byte // the elements as written, one after another
+	ends []int  // where each element ends in buf
+	out  []*tfjson.ResourceChange
 }
 
 // changePool decodes the batches of one resource_changes array.
@@ -47,8 +47,8 @@ type changePool struct {
 	batches []*changeBatch           // in order; appended by the reader only
 	cur     *changeBatch
 	work    chan *changeBatch
-	free    chan []byte // buffers handed back by workers, so few are allocated
-	inline  *streamer   // the reader's own, for batches it decodes itself
+	free    chan []byte  // buffers handed back by workers, so few are allocated
+	inline  *valueReader // the reader's own, for batches it decodes itself
 	wg      sync.WaitGroup
 	failed  atomic.Bool
 	errOnce sync.Once
@@ -68,7 +68,7 @@ func newChangePool(dst *[]*tfjson.ResourceChange, head []*tfjson.ResourceChange,
 		work: make(chan *changeBatch, workers),
 		// every buffer is in the queue, with a worker or with the reader
 		free:   make(chan []byte, 2*workers+1),
-		inline: newStreamer(bytes.NewBuffer(nil)),
+		inline: newValueReader(),
 	}
 	p.wg.Add(workers)
 	for range workers {
@@ -90,8 +90,7 @@ func (p *changePool) add(raw []byte) {
 		p.cur = &changeBatch{buf: buf}
 	}
 	p.cur.buf = append(p.cur.buf, raw...)
-	p.cur.buf = append(p.cur.buf, '\n')
-	p.cur.n++
+	p.cur.ends = append(p.cur.ends, len(p.cur.buf))
 	if len(p.cur.buf) >= batchBytes {
 		p.flush()
 	}
@@ -112,12 +111,12 @@ func (p *changePool) flush() {
 	default:
 	}
 	if !p.failed.Load() {
-		if err := p.inline.decodeBatch(b); err != nil {
+		if err := decodeBatch(p.inline, b); err != nil {
 			p.fail(err)
 		}
 	}
-	p.cur = &changeBatch{buf: b.buf[:0]}
-	b.buf = nil
+	p.cur = &changeBatch{buf: b.buf[:0], ends: b.ends[:0]}
+	b.buf, b.ends = nil, nil
 }
 
 // close decodes or hands over the last batch and lets the workers end.
@@ -125,7 +124,7 @@ func (p *changePool) close() {
 	if p.closed {
 		return
 	}
-	if p.cur != nil && p.cur.n == 0 {
+	if p.cur != nil && len(p.cur.ends) == 0 {
 		p.cur = nil // a buffer kept by flush, holding nothing
 	}
 	p.flush()
@@ -164,10 +163,10 @@ func (p *changePool) fail(err error) {
 // hands buffers back, so the reader never waits for one in vain.
 func (p *changePool) run() {
 	defer p.wg.Done()
-	s := newStreamer(bytes.NewBuffer(nil))
+	vr := newValueReader()
 	for b := range p.work {
 		if !p.failed.Load() {
-			if err := s.decodeBatch(b); err != nil {
+			if err := decodeBatch(vr, b); err != nil {
 				p.fail(err)
 			}
 		}
@@ -180,16 +179,17 @@ func (p *changePool) run() {
 	}
 }
 
-// decodeBatch decodes the b.n elements of a batch into b.out.
-func (s *streamer) decodeBatch(b *changeBatch) error {
-	s.dec.Reset(bytes.NewBuffer(b.buf), s.opts)
-	b.out = make([]*tfjson.ResourceChange, 0, b.n)
-	for range b.n {
-		rc, err := s.resourceChange()
+// decodeBatch builds the elements of a batch into b.out.
+func decodeBatch(vr *valueReader, b *changeBatch) error {
+	b.out = make([]*tfjson.ResourceChange, 0, len(b.ends))
+	start := 0
+	for _, end := range b.ends {
+		rc, err := vr.resourceChange(b.buf[start:end])
 		if err != nil {
 			return err
 		}
 		b.out = append(b.out, rc)
+		start = end
 	}
 	return nil
 }

@@ -117,84 +117,70 @@ func (vr *valueReader) number(raw jsontext.Value) (any, uint64) {
 // maxValueDepth matches encoding/json's nesting limit.
 const maxValueDepth = 10000
 
+// read reads one value: ReadValue checks it whole, then it is built from
+// its bytes (see raw.go).
 func (vr *valueReader) read(dec *jsontext.Decoder) (any, error) {
-	v, _, err := vr.value(dec, 0)
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	v, _, err := vr.value(&rawReader{b: raw}, 0)
 	return v, err
 }
 
-// value reads one value and returns it with the hash of its content.
-func (vr *valueReader) value(dec *jsontext.Decoder, depth int) (any, uint64, error) {
+// value builds the value at r and returns it with the hash of its content.
+func (vr *valueReader) value(r *rawReader, depth int) (any, uint64, error) {
 	if depth > maxValueDepth {
 		return nil, 0, errDeep
 	}
-	switch dec.PeekKind() {
+	switch r.peek() {
 	case '{':
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, 0, err
-		}
+		r.i++
 		base, h := len(vr.members), kindObject
-		for dec.PeekKind() != '}' {
-			k, kh, err := vr.hashedKey(dec)
+		for r.next() {
+			k, err := internRaw(vr, vr.keys, r.str(), vr.newKey)
 			if err != nil {
 				return nil, 0, err
 			}
-			v, vh, err := vr.value(dec, depth+1)
+			r.colon()
+			v, vh, err := vr.value(r, depth+1)
 			if err != nil {
 				return nil, 0, err
 			}
-			vr.members = append(vr.members, member{k, v})
-			h = mix(mix(h, kh), vh)
+			vr.members = append(vr.members, member{k.s, v})
+			h = mix(mix(h, k.h), vh)
 		}
-		m := vr.object(base, h)
-		_, err := dec.ReadToken()
-		return m, h, err
+		return vr.object(base, h), h, nil
 	case '[':
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, 0, err
-		}
+		r.i++
 		base, h := len(vr.items), kindArray
-		for dec.PeekKind() != ']' {
-			v, vh, err := vr.value(dec, depth+1)
+		for r.next() {
+			v, vh, err := vr.value(r, depth+1)
 			if err != nil {
 				return nil, 0, err
 			}
 			vr.items = append(vr.items, v)
 			h = mix(h, vh)
 		}
-		list := vr.array(base, h)
-		_, err := dec.ReadToken()
-		return list, h, err
+		return vr.array(base, h), h, nil
 	case '"':
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return nil, 0, err
-		}
-		return vr.text(raw)
-	case '0':
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return nil, 0, err
-		}
-		v, h := vr.number(raw)
-		return v, h, nil
-	case 't', 'f':
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return nil, 0, err
-		}
-		if tok.Bool() {
-			return true, kindTrue, nil
-		}
+		return vr.text(r.str())
+	case 't':
+		r.i += 4
+		return true, kindTrue, nil
+	case 'f':
+		r.i += 5
 		return false, kindFalse, nil
 	case 'n':
-		_, err := dec.ReadToken()
-		return nil, kindNull, err
+		r.i += 4
+		return nil, kindNull, nil
 	}
-	// An invalid kind: let ReadToken name the syntax error.
-	if _, err := dec.ReadToken(); err != nil {
-		return nil, 0, err
+	num := r.number()
+	if len(num) == 0 {
+		return nil, 0, errShape // not what ReadValue accepts; never loop on it
 	}
-	return nil, 0, fmt.Errorf("unexpected JSON at offset %d", dec.InputOffset())
+	v, h := vr.number(num)
+	return v, h, nil
 }
 
 // key reads an object name, interned.
@@ -205,9 +191,14 @@ func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
 
 // hashedKey reads an object name, interned, and its hash.
 func (vr *valueReader) hashedKey(dec *jsontext.Decoder) (string, uint64, error) {
-	// Hashed unquoted: names spelled with and without escapes are one name.
-	k, err := internAs(vr, vr.keys, dec, func(s string) hashedKey { return hashedKey{s: s, h: maphash.String(vr.seed, s)} })
+	k, err := internAs(vr, vr.keys, dec, vr.newKey)
 	return k.s, k.h, err
+}
+
+// newKey makes the interned form of an object name. It is hashed
+// unquoted: names spelled with and without escapes are one name.
+func (vr *valueReader) newKey(s string) hashedKey {
+	return hashedKey{s: s, h: maphash.String(vr.seed, s)}
 }
 
 // str reads a string value, interned.
@@ -226,6 +217,14 @@ func internAs[T any](vr *valueReader, seen map[string]T, dec *jsontext.Decoder, 
 	if len(raw) < 2 || raw[0] != '"' {
 		return zero, fmt.Errorf("object name is not a string at offset %d", dec.InputOffset())
 	}
+	return internRaw(vr, seen, raw, made)
+}
+
+// internRaw looks the string literal raw up in seen by its JSON text and,
+// for a new one (up to 1<<16 of them), stores what made makes of the
+// unquoted string.
+func internRaw[T any](vr *valueReader, seen map[string]T, raw []byte, made func(string) T) (T, error) {
+	var zero T
 	if k, ok := seen[string(raw[1:len(raw)-1])]; ok {
 		return k, nil
 	}
