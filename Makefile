@@ -14,7 +14,7 @@ export TF_CLI_CONFIG_FILE := $(TFRC)
 export TF_IN_AUTOMATION := 1
 OFFLINE_ENV := TF_VAR_offline=true AWS_ACCESS_KEY_ID=offline-fake AWS_SECRET_ACCESS_KEY=offline-fake AWS_REGION=eu-west-1
 
-.PHONY: all deps build lab-build lab-artifacts cross check test test-nonroot lab lab-diff bench fuzz probes plans community-plans functions clean
+.PHONY: all deps build lab-build lab-artifacts cross check test test-nonroot lab lab-diff bench pgo fuzz probes plans community-plans functions clean
 
 all: build
 
@@ -97,6 +97,10 @@ bench: deps build
 	@scripts/bench.sh
 
 ## fuzz: the long fuzz run
+## pgo: regenerate cmd/letsleep/default.pgo, the profile go build optimises the binary with
+pgo:
+	@scripts/pgo.sh
+
 fuzz:
 	@scripts/fuzz.sh long $${FUZZTIME:-2m}
 
