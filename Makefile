@@ -96,11 +96,11 @@ lab-diff: deps lab-build
 bench: deps build
 	@scripts/bench.sh
 
-## fuzz: the long fuzz run
 ## pgo: regenerate cmd/letsleep/default.pgo, the profile go build optimises the binary with
 pgo:
 	@scripts/pgo.sh
 
+## fuzz: the long fuzz run
 fuzz:
 	@scripts/fuzz.sh long $${FUZZTIME:-2m}
 
