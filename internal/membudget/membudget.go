@@ -34,14 +34,17 @@ import (
 )
 
 const (
-	// heapPerPlanByte is the heap a check uses per byte of plan JSON:
-	// the 50k for_each plan (105 MB) peaks at 185 MB of heap, 1.8 bytes a
-	// byte. The block mapped up front is that much.
-	heapPerPlanByte = 2.0
+	// heapPerPlanByte is the block mapped up front per byte of plan JSON.
+	// It covers the heap up to the limit below, less the runtime's own
+	// memory: the heap beyond the block is mapped page by page, in small
+	// pages, and at 2.0 bytes a byte the 50k checks still took 8,000-19,000
+	// of those faults (docs/performance.md, tenth round).
+	heapPerPlanByte = 2.4
 	// limitPerPlanByte is the budget the collector waits for, a little
 	// over the block: the scavenger returns memory above 95 % of the limit
-	// to the OS, and must not return the block it just got.
-	limitPerPlanByte = 2.2
+	// to the OS, and must not return the block it just got. The 50k for_each
+	// plan (105 MB) peaks at 185 MB of live heap, 1.8 bytes a byte.
+	limitPerPlanByte = 2.6
 	// minPlanBytes: a smaller plan is checked in a fraction of a second;
 	// the defaults serve it well.
 	minPlanBytes = 16 << 20
