@@ -53,21 +53,7 @@ func TestResourceChangeMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const alphabet = "{}[]\",:\\ 0a-.eun"
 	for range 3000 {
-		b := []byte(elems[rng.IntN(len(elems))])
-		for range 1 + rng.IntN(3) {
-			if len(b) == 0 {
-				break
-			}
-			i := rng.IntN(len(b))
-			switch rng.IntN(3) {
-			case 0:
-				b = append(b[:i], b[i+1:]...)
-			case 1:
-				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
-			default:
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			}
-		}
+		b := mutate(rng, []byte(elems[rng.IntN(len(elems))]), alphabet)
 		elems = append(elems, string(b))
 	}
 	s := newStreamer(bytes.NewBuffer(nil))

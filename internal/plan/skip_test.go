@@ -26,19 +26,7 @@ func TestSkipMatchesSkipValue(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "{}[]\",:\\ 0a-.eu\xff"
 	for range 2000 {
-		b := []byte(base)
-		for range 1 + rng.IntN(3) {
-			i := rng.IntN(len(b))
-			switch rng.IntN(3) {
-			case 0:
-				b = append(b[:i], b[i+1:]...)
-			case 1:
-				b = append(b[:i], append([]byte{alphabet[rng.IntN(len(alphabet))]}, b[i:]...)...)
-			default:
-				b[i] = alphabet[rng.IntN(len(alphabet))]
-			}
-		}
-		inputs = append(inputs, string(b))
+		inputs = append(inputs, string(mutate(rng, []byte(base), alphabet)))
 	}
 	for _, in := range inputs {
 		// The value sits inside an object, as the skipped values of a
