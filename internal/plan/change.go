@@ -33,14 +33,9 @@ func (s *streamer) resourceChange() (*tfjson.ResourceChange, error) {
 // is not a string) returns errShape, so the exact path decides.
 func (vr *valueReader) resourceChange(raw []byte) (*tfjson.ResourceChange, error) {
 	r := &rawReader{b: raw}
-	switch r.peek() {
-	case 'n':
-		return nil, nil
-	case '{':
-	default:
-		return nil, errShape
+	if ok, err := r.open('{'); !ok {
+		return nil, err
 	}
-	r.i++
 	b := &changeBlock{}
 	rc := &b.rc
 	for r.next() {
@@ -98,15 +93,9 @@ type changeBlock struct {
 // change reads the change of a resource change into c (null reads as
 // nil): its actions (appended to actions), after and after_unknown.
 func (vr *valueReader) change(r *rawReader, c *tfjson.Change, actions tfjson.Actions) (*tfjson.Change, error) {
-	switch r.peek() {
-	case 'n':
-		r.i += 4
-		return nil, nil
-	case '{':
-	default:
-		return nil, errShape
+	if ok, err := r.open('{'); !ok {
+		return nil, err
 	}
-	r.i++
 	for r.next() {
 		k, err := vr.rawName(r)
 		if err != nil {
@@ -130,15 +119,9 @@ func (vr *valueReader) change(r *rawReader, c *tfjson.Change, actions tfjson.Act
 }
 
 func (vr *valueReader) actions(r *rawReader, out tfjson.Actions) (tfjson.Actions, error) {
-	switch r.peek() {
-	case 'n':
-		r.i += 4
-		return nil, nil
-	case '[':
-	default:
-		return nil, errShape
+	if ok, err := r.open('['); !ok {
+		return nil, err
 	}
-	r.i++
 	out = out[:0]
 	if out == nil {
 		out = tfjson.Actions{}

@@ -65,6 +65,21 @@ func (r *rawReader) number() []byte {
 	return r.b[start:r.i]
 }
 
+// open passes the opening bracket c ('{' or '[') of the container at r.i
+// and reports true, or passes a null and reports false. Any other value is
+// errShape: a shape the exact decoder decides.
+func (r *rawReader) open(c byte) (bool, error) {
+	switch r.peek() {
+	case 'n':
+		r.i += 4
+		return false, nil
+	case c:
+		r.i++
+		return true, nil
+	}
+	return false, errShape
+}
+
 // colon passes the ':' after an object name.
 func (r *rawReader) colon() {
 	r.peek()

@@ -185,14 +185,8 @@ func (vr *valueReader) value(r *rawReader, depth int) (any, uint64, error) {
 
 // key reads an object name, interned.
 func (vr *valueReader) key(dec *jsontext.Decoder) (string, error) {
-	k, _, err := vr.hashedKey(dec)
-	return k, err
-}
-
-// hashedKey reads an object name, interned, and its hash.
-func (vr *valueReader) hashedKey(dec *jsontext.Decoder) (string, uint64, error) {
 	k, err := internAs(vr, vr.keys, dec, vr.newKey)
-	return k.s, k.h, err
+	return k.s, err
 }
 
 // newKey makes the interned form of an object name. It is hashed
